@@ -1,0 +1,64 @@
+# cluster_marts — every target installs what it needs into .venv first.
+#   make build   install, generate demo data if absent, dbt build
+#   make test    install, pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
+#   make report  figures + narrative report from the marts (after build)
+#   make bench   stage-by-stage timings vs a plain pandas/scikit-learn baseline
+#   make docs    dbt docs generate
+#   make clean   remove build outputs (keeps .venv)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DBT    := $(BIN)/dbt
+RAW    ?= data/raw
+SCALE  ?= small
+BENCH_SCALE ?= large
+TEST_DB := target/test.duckdb
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: install build data test unit dbt-test quality integration report bench docs clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+data: install
+	$(BIN)/cluster-marts demo --scale $(SCALE) --out $(RAW) --if-absent
+
+build: data
+	$(DBT) build --vars '{ai_models_path: $(abspath $(RAW))/ai_models.parquet}'
+
+unit: install
+	$(BIN)/pytest tests/unit -q
+
+dbt-test: data
+	CLUSTER_MARTS_DB=$(TEST_DB) $(DBT) build --vars '{ai_models_path: $(abspath $(RAW))/ai_models.parquet}'
+
+quality: install
+	$(BIN)/cluster-marts check --db $(TEST_DB)
+
+integration: install
+	CLUSTER_MARTS_DB=$(TEST_DB) CLUSTER_MARTS_RAW=$(RAW) $(BIN)/pytest tests/integration -q
+
+test: unit dbt-test quality integration
+
+report: install
+	$(BIN)/cluster-marts report --out reports
+
+bench: install
+	$(BIN)/cluster-marts bench --scale $(BENCH_SCALE) --workdir bench_results
+
+docs: install
+	$(DBT) docs generate
+
+clean:
+	rm -rf target logs reports bench_results .pytest_cache

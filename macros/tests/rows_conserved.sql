@@ -1,0 +1,24 @@
+{#
+    Generic test: nothing lost. The row count of the tested model equals the sum
+    of the row counts of `parts` (the models its rows were split into: the clean
+    model plus its quarantine). Fails with one row showing the counts.
+
+        data_tests:
+          - cluster_marts.rows_conserved:
+              arguments:
+                parts: ["ref('stg_ai_models')", "ref('stg_ai_models_quarantine')"]
+#}
+{% test rows_conserved(model, parts) %}
+with
+totals as (
+    select
+        (select count(*) from {{ model }}) as input_rows,
+        (
+            0
+            {% for part in parts %}
+            + (select count(*) from {{ part }})
+            {% endfor %}
+        ) as output_rows
+)
+select * from totals where input_rows <> output_rows
+{% endtest %}

@@ -1,0 +1,29 @@
+{# Contracted, typed provider cluster assignments. One row per clustered provider. #}
+with
+
+clusters as (
+    select * from {{ ref('int_provider_clusters') }}
+),
+
+typed as (
+    select
+        ----- ids
+        cast(provider_id as varchar) as provider_id,
+        cast(cluster_id as integer) as cluster_id,
+        cast(run_id as varchar) as run_id,
+        ----- strings
+        cast(provider_name as varchar) as provider_name,
+        cast(region as varchar) as region,
+        cast(algorithm as varchar) as algorithm,
+        ----- numerics
+        cast(avg_intelligence as double) as avg_intelligence,
+        cast(avg_price as double) as avg_price,
+        cast(avg_speed as double) as avg_speed,
+        cast(model_count as integer) as model_count,
+        cast(silhouette as double) as silhouette,
+        cast(distance_to_centroid as double) as distance_to_centroid,
+        cast(k as integer) as k
+    from clusters
+)
+
+select * from typed

@@ -1,0 +1,13 @@
+"""Kruskal-Wallis test across regions for each provider metric (model level).
+
+Thin adapter: the group column and metrics come from config.meta in
+_providers__models.yml; the statistics live in cluster_marts.regional.
+"""
+
+from cluster_marts.regional import compare_groups
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    models = dbt.ref("int_ai_models_regioned").df()
+    return compare_groups(models, dbt.config.get("meta"), model="int_regional_tests")

@@ -1,0 +1,72 @@
+"""Command line entry point: ``cluster-marts <command>``.
+
+Commands
+--------
+demo    write deterministic synthetic raw data (Parquet) with planted structure
+report  write figures and a narrative report from the built marts
+check   run the Great Expectations checkpoint on the built marts (read-only)
+bench   time the dbt build stage by stage against a plain pandas/scikit-learn baseline
+
+Each command lives in its own module; this file only parses arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+DEFAULT_DB = "target/cluster_marts.duckdb"
+
+
+def _db_default() -> str:
+    """Database path: ``CLUSTER_MARTS_DB`` if set, else the profile's default."""
+    return os.environ.get("CLUSTER_MARTS_DB", DEFAULT_DB)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(prog="cluster-marts", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="write synthetic raw data with planted structure")
+    demo.add_argument("--scale", choices=["small", "medium", "large"], default="small")
+    demo.add_argument("--out", default="data/raw", help="output directory (default: data/raw)")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--if-absent", action="store_true",
+                      help="do nothing when the output files already exist")
+
+    report = sub.add_parser("report", help="figures + markdown report from the marts")
+    report.add_argument("--db", default=_db_default())
+    report.add_argument("--out", default="reports")
+
+    check = sub.add_parser("check", help="Great Expectations checkpoint on the marts")
+    check.add_argument("--db", default=_db_default())
+
+    bench = sub.add_parser("bench", help="stage timings vs a pandas/scikit-learn baseline")
+    bench.add_argument("--scale", choices=["small", "medium", "large"], default="large")
+    bench.add_argument("--workdir", default="bench_results")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Dispatch to the sub-command and return its exit code."""
+    args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        from cluster_marts.demo import run_demo
+        return run_demo(scale=args.scale, out=args.out, seed=args.seed, if_absent=args.if_absent)
+    if args.command == "report":
+        from cluster_marts.report import run_report
+        return run_report(db_path=args.db, out_dir=args.out)
+    if args.command == "check":
+        from cluster_marts.quality import run_checks
+        return run_checks(db_path=args.db)
+    if args.command == "bench":
+        from cluster_marts.bench import run_bench
+        return run_bench(scale=args.scale, workdir=args.workdir)
+    return 2  # pragma: no cover - argparse enforces the choices
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

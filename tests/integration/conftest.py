@@ -1,0 +1,91 @@
+"""Fixtures for the integration suite.
+
+These tests read the warehouse that `make dbt-test` built (CLUSTER_MARTS_DB,
+default target/test.duckdb) from the demo data in CLUSTER_MARTS_RAW (default
+data/raw). Tests that need a different build copy the warehouse (and, when
+they edit seeds, the project) into a temporary directory first, so the shared
+warehouse is never modified.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DBT = Path(sys.executable).parent / "dbt"
+
+
+def _db_path() -> Path:
+    return PROJECT_ROOT / os.environ.get("CLUSTER_MARTS_DB", "target/test.duckdb")
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """Directory of the demo raw files the warehouse was built from."""
+    path = PROJECT_ROOT / os.environ.get("CLUSTER_MARTS_RAW", "data/raw")
+    if not (path / "ai_models.parquet").exists():
+        pytest.fail(f"no demo data in {path}: run `make dbt-test` (or `make test`) first")
+    return path
+
+
+@pytest.fixture(scope="session")
+def db_path() -> Path:
+    """The built warehouse file."""
+    path = _db_path()
+    if not path.exists():
+        pytest.fail(f"no warehouse at {path}: run `make dbt-test` (or `make test`) first")
+    return path
+
+
+@pytest.fixture(scope="session")
+def query(db_path):
+    """Run a SQL query against the built warehouse (read-only) -> DataFrame."""
+    con = duckdb.connect(str(db_path), read_only=True)
+
+    def run(sql: str) -> pd.DataFrame:
+        return con.sql(sql).df()
+
+    yield run
+    con.close()
+
+
+def run_dbt(args: list[str], *, db: Path, project_dir: Path, raw: Path, tmp: Path,
+            vars_extra: str = "") -> subprocess.CompletedProcess:
+    """Run dbt against a given warehouse copy; never touches target/ of the repo."""
+    dbt_vars = f"{{ai_models_path: '{raw / 'ai_models.parquet'}'{vars_extra}}}"
+    env = {**os.environ, "CLUSTER_MARTS_DB": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+           "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    cmd = [str(DBT), *args, "--project-dir", str(project_dir), "--target-path",
+           str(tmp / "dbt_target"), "--log-path", str(tmp / "dbt_logs"), "--vars", dbt_vars]
+    return subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+@pytest.fixture()
+def warehouse_copy(db_path, tmp_path) -> Path:
+    """A private copy of the built warehouse for tests that rebuild models."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(db_path, copy)
+    return copy
+
+
+@pytest.fixture()
+def project_copy(tmp_path) -> Path:
+    """A private copy of the dbt project (models, seeds, macros, config)."""
+    dest = tmp_path / "project"
+    dest.mkdir()
+    for name in ["dbt_project.yml", "profiles.yml"]:
+        shutil.copy(PROJECT_ROOT / name, dest / name)
+    for name in ["models", "python_models", "seeds", "macros", "analyses", "tests"]:
+        if (PROJECT_ROOT / name).exists():
+            shutil.copytree(PROJECT_ROOT / name, dest / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return dest

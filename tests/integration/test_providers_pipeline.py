@@ -1,0 +1,121 @@
+"""The provider domain end to end, on the demo warehouse built by `make dbt-test`.
+
+Asserts recovered structure against the planted truth (which no dbt model
+reads), exact row conservation against an independent pandas reading of the
+raw file, and the documented canonical ordering of cluster ids.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+pytestmark = pytest.mark.integration
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def raw_models(raw_dir) -> pd.DataFrame:
+    return pd.read_parquet(raw_dir / "ai_models.parquet")
+
+
+@pytest.fixture(scope="module")
+def truth(raw_dir) -> pd.DataFrame:
+    return pd.read_parquet(raw_dir / "demo_truth_providers.parquet")
+
+
+def test_planted_provider_tiers_are_recovered(query, truth):
+    clusters = query("select provider_id, cluster_id from provider_clusters")
+    joined = clusters.merge(truth, on="provider_id", how="inner", validate="one_to_one")
+    assert len(joined) == len(clusters), "every clustered provider has a planted tier"
+    ari = adjusted_rand_score(joined["tier"], joined["cluster_id"])
+    print(f"ARI(provider_clusters, planted tiers) = {ari:.3f}")
+    assert ari >= 0.9
+
+
+def test_chosen_k_matches_planted_tier_count(query, truth):
+    chosen = query("select k from provider_k_selection where is_chosen")
+    assert chosen["k"].tolist() == [truth["tier"].nunique()]
+
+
+def test_every_catalogue_row_is_counted_or_quarantined(query, raw_models):
+    usable = query("select count(*) as n from stg_ai_models")["n"].item()
+    quarantined = query("select count(*) as n from stg_ai_models_quarantine")["n"].item()
+    assert usable + quarantined == len(raw_models)
+
+
+def test_quarantine_reasons_match_an_independent_reading(query, raw_models):
+    price = raw_models["blended_price_per_1m_tokens"].astype("string").str.strip()
+    price_num = pd.to_numeric(price.replace("", pd.NA), errors="coerce")
+    non_numeric = price.notna() & (price != "") & price_num.isna()
+    negative_price = price_num < 0
+    negative_speed = raw_models["median_output_speed_tps"] < 0
+    bad = non_numeric | negative_price | negative_speed
+    duplicates = raw_models[~bad].duplicated(keep="first")
+    expected = {
+        "non_numeric_price": int(non_numeric.sum()),
+        "negative_price": int((negative_price & ~non_numeric).sum()),
+        "negative_speed": int((negative_speed & ~non_numeric & ~negative_price).sum()),
+        "duplicate_row": int(duplicates.sum()),
+    }
+    got = query(
+        "select quarantine_reason, count(*) as n from stg_ai_models_quarantine group by 1"
+    ).set_index("quarantine_reason")["n"].to_dict()
+    assert {k: v for k, v in expected.items() if v} == got
+
+
+def test_every_provider_with_a_valid_model_is_clustered(query, raw_models):
+    models = raw_models.assign(
+        provider_id=raw_models["creator"].str.strip().str.replace(r"\s+", " ", regex=True).str.lower()
+    )
+    scored = set(query(
+        "select distinct provider_id from stg_ai_models where has_intelligence_index"
+    )["provider_id"])
+    clustered = set(query("select provider_id from provider_clusters")["provider_id"])
+    quarantined = set(query("select provider_id from provider_features_quarantine")["provider_id"])
+    assert scored <= clustered | quarantined
+    assert clustered | quarantined == set(models["provider_id"])
+    assert not clustered & quarantined
+
+
+def test_cluster_ids_follow_the_documented_canonical_order(query):
+    summary = query("select cluster_id, avg_intelligence from provider_cluster_summary order by cluster_id")
+    assert summary["cluster_id"].tolist() == list(range(len(summary)))
+    assert summary["avg_intelligence"].is_monotonic_increasing
+
+
+def test_segment_names_describe_the_planted_tiers(query, truth):
+    """Each planted tier's majority cluster carries the segment name meant for it."""
+    expected = {"frontier": "frontier premium", "budget": "budget",
+                "speed_focused": "performance-focused", "long_tail": "long tail"}
+    rows = query(
+        "select c.provider_id, s.segment_name from provider_clusters c "
+        "join provider_cluster_summary s using (cluster_id)"
+    ).merge(truth, on="provider_id")
+    majority = rows.groupby("tier")["segment_name"].agg(lambda s: s.mode().iloc[0]).to_dict()
+    assert majority == expected
+
+
+def test_unmapped_creators_fall_into_other(query, truth):
+    seed = pd.read_csv(PROJECT_ROOT / "seeds" / "provider_regions.csv")
+    mapped = set(seed["creator"].str.strip().str.lower())
+    named = query("select provider_id, region, is_region_mapped from int_providers_named")
+    unmapped = named[~named["provider_id"].isin(mapped)]
+    assert not unmapped.empty, "the demo plants creators the seed does not know"
+    assert (unmapped["region"] == "Other").all()
+    assert (~unmapped["is_region_mapped"]).all()
+    assert named[named["provider_id"].isin(mapped)]["is_region_mapped"].all()
+
+
+def test_regional_comparison_counts_match_models(query):
+    got = query(
+        "select region, model_count from regional_comparison where metric = 'intelligence'"
+    ).set_index("region")["model_count"].sort_index()
+    expected = query(
+        "select region, count(intelligence_index) as model_count from int_ai_models_regioned "
+        "group by 1"
+    ).set_index("region")["model_count"].sort_index()
+    pd.testing.assert_series_equal(got, expected, check_dtype=False)
