@@ -40,7 +40,7 @@ def test_editing_the_region_seed_changes_regional_comparison(
         moved = con.sql(
             "select count(intelligence_index) as n from int_ai_models_regioned "
             "where provider_id = 'mistral'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         before = con.sql(
             "select region, model_count from regional_comparison where metric = 'intelligence'"
         ).df().set_index("region")["model_count"]

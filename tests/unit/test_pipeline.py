@@ -1,0 +1,167 @@
+"""Tests for cluster_marts.pipeline: the functions the dbt Python models call."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_blobs
+from sklearn.metrics import adjusted_rand_score
+
+from cluster_marts.errors import InputDataError, SettingsError
+from cluster_marts.pipeline import (
+    ASSIGNMENT_COLUMNS, K_SELECTION_COLUMNS, assign_clusters, centroids, scaler_params, select_k,
+)
+
+MODEL = "int_provider_clusters"
+X, Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
+FEATURES = pd.DataFrame({"entity_id": np.arange(1000, 1300), "x0": X[:, 0], "x1": X[:, 1], "tag": "t"})
+META = {"id_column": "entity_id", "features": ["x0", "x1"], "random_state": "42", "description": "test"}
+
+
+@pytest.fixture(scope="module")
+def k_selection():
+    return select_k(FEATURES, META, model=MODEL)
+
+
+@pytest.fixture(scope="module")
+def assignments(k_selection):
+    return assign_clusters(FEATURES, k_selection, META, model=MODEL)
+
+
+def _chosen(frame):
+    return int(frame.loc[frame["is_chosen"], "k"].item())
+
+
+@pytest.mark.parametrize("rule", ["silhouette", "calinski_harabasz", "elbow"])
+def test_select_k_picks_four(rule, k_selection):
+    out = k_selection if rule == "silhouette" else select_k(FEATURES, {**META, "selection_rule": rule}, model=MODEL)
+    assert _chosen(out) == 4
+    assert out["selection_rule"].unique().tolist() == [rule]
+
+
+def test_select_k_columns_and_dtypes(k_selection):
+    out = k_selection
+    assert list(out.columns) == K_SELECTION_COLUMNS
+    assert out["k"].tolist() == list(range(2, 9))
+    for col in ["k", "random_state", "n_samples"]:
+        assert out[col].dtype == np.int64, col
+    for col in ["inertia", "silhouette", "calinski_harabasz", "davies_bouldin"]:
+        assert out[col].dtype == np.float64, col
+    assert out["is_knee"].dtype == bool and out["is_chosen"].dtype == bool
+    for col in ["silhouette_method", "selection_rule", "algorithm", "scaling", "features", "run_id"]:
+        assert pd.api.types.is_string_dtype(out[col]) and out[col].notna().all(), col
+    row = out.iloc[0]
+    assert (row["algorithm"], row["scaling"], row["random_state"], row["n_samples"], row["features"]) == (
+        "kmeans", "standard", 42, 300, "x0,x1")
+    assert len(row["run_id"]) == 16 and out["run_id"].nunique() == 1
+
+
+def test_assign_clusters_recovers_blobs(assignments, k_selection):
+    out = assignments
+    assert list(out.columns) == list(FEATURES.columns) + ASSIGNMENT_COLUMNS
+    pd.testing.assert_frame_equal(out[FEATURES.columns], FEATURES)
+    assert adjusted_rand_score(Y, out["cluster_id"]) >= 0.95
+    assert out["cluster_id"].dtype == np.int64 and out["k"].dtype == np.int64
+    assert out["silhouette"].dtype == np.float64 and out["distance_to_centroid"].dtype == np.float64
+    assert sorted(out["cluster_id"].unique()) == [0, 1, 2, 3]
+    assert (out["k"] == 4).all() and (out["algorithm"] == "kmeans").all()
+    assert out["silhouette"].mean() == pytest.approx(k_selection.loc[k_selection["is_chosen"], "silhouette"].item())
+    assert (out["distance_to_centroid"] >= 0).all()
+    assert (out["run_id"] == k_selection["run_id"].iloc[0]).all()
+    # canonical rule: ids ascend with the centroid of the first feature
+    assert out.groupby("cluster_id")["x0"].mean().is_monotonic_increasing
+
+
+def test_reruns_and_row_order_give_identical_tables(assignments, k_selection):
+    shuffled = FEATURES.sample(frac=1.0, random_state=0)
+    again = assign_clusters(shuffled, select_k(shuffled, META, model=MODEL), META, model=MODEL)
+    again = again.set_index("entity_id").loc[FEATURES["entity_id"]].reset_index()
+    pd.testing.assert_frame_equal(again, assignments)
+    pd.testing.assert_frame_equal(select_k(FEATURES, META, model=MODEL), k_selection)
+
+
+@pytest.mark.parametrize("algorithm", ["gmm", "agglomerative"])
+def test_other_algorithms_end_to_end(algorithm):
+    meta = {**META, "algorithm": algorithm, "k_max": 5, "n_init": 2}
+    ks = select_k(FEATURES, meta, model=MODEL)
+    assert _chosen(ks) == 4
+    out = assign_clusters(FEATURES, ks, meta, model=MODEL)
+    assert adjusted_rand_score(Y, out["cluster_id"]) >= 0.95 and (out["algorithm"] == algorithm).all()
+
+
+def test_centroids_and_scaler_params(assignments, k_selection):
+    cents = centroids(FEATURES, k_selection, META, model=MODEL)
+    assert list(cents.columns) == ["cluster_id", "feature", "center_scaled", "center_original", "run_id"]
+    assert cents["cluster_id"].dtype == np.int64 and len(cents) == 8
+    means = assignments.groupby("cluster_id")[["x0", "x1"]].mean()
+    got = cents.pivot(index="cluster_id", columns="feature", values="center_original")
+    np.testing.assert_allclose(got[["x0", "x1"]].to_numpy(), means.to_numpy(), atol=1e-8)
+    params = scaler_params(FEATURES, META, model=MODEL)
+    np.testing.assert_allclose(params["center"], X.mean(axis=0))
+    np.testing.assert_allclose(params["scale"], X.std(axis=0))
+
+
+def test_fixed_rule_and_sampled_silhouette():
+    meta = {**META, "selection_rule": "fixed", "n_clusters": "3", "k_max": 5, "silhouette_sample_size": 100}
+    ks = select_k(FEATURES, meta, model=MODEL)
+    assert _chosen(ks) == 3 and (ks["silhouette_method"] == "sampled_100").all()
+    out = assign_clusters(FEATURES, ks, meta, model=MODEL)
+    assert out["cluster_id"].nunique() == 3
+
+
+# --- input errors ----------------------------------------------------------------------------
+
+def _broken(**changes):
+    frame = FEATURES.copy()
+    for column, (rows, value) in changes.items():
+        frame.loc[rows, column] = value
+    return frame
+
+
+@pytest.mark.parametrize(
+    "frame, match",
+    [
+        (FEATURES.drop(columns="x1"), r"model int_provider_clusters: feature column\(s\) 'x1' .* available columns: entity_id, x0, tag"),
+        (FEATURES.drop(columns="entity_id"), r"model int_provider_clusters: id column 'entity_id' .*missing.*available columns: x0, x1"),
+        (_broken(x0=([3, 7], np.nan)), r"model int_provider_clusters: feature column 'x0' has 2 null/NaN/inf .*entity_id 1003, 1007; quarantine these rows upstream or drop the feature from config.meta.features"),
+        (_broken(x1=([5], np.inf)), r"feature column 'x1' has 1 null/NaN/inf value\(s\), e\.g\. for entity_id 1005"),
+        (_broken(entity_id=([1, 2], 1000)), r"model int_provider_clusters: id column 'entity_id' has 1 duplicated id\(s\), e\.g\. 1000"),
+        (FEATURES.assign(x1="a"), r"model int_provider_clusters: feature column 'x1' has non-numeric type"),
+        (FEATURES.head(2), r"model int_provider_clusters: only 2 rows .*need at least 3 for k_min=2"),
+    ],
+    ids=["missing-feature", "missing-id", "nan", "inf", "duplicate-id", "non-numeric", "too-few-rows"],
+)
+def test_input_errors(frame, match):
+    with pytest.raises(InputDataError, match=match):
+        select_k(frame, META, model=MODEL)
+
+
+def test_nullable_and_decimal_features_accepted():
+    from decimal import Decimal
+
+    frame = FEATURES.head(20).assign(x0=lambda d: d["x0"].round().astype("Int64"),
+                                     x1=lambda d: [Decimal(str(round(v, 3))) for v in d["x1"]])
+    out = select_k(frame, {**META, "k_max": 3}, model=MODEL)
+    assert out["n_samples"].iloc[0] == 20
+    frame.loc[0, "x0"] = pd.NA
+    with pytest.raises(InputDataError, match=r"'x0' has 1 null/NaN/inf"):
+        select_k(frame, META, model=MODEL)
+
+
+def test_settings_error_propagates():
+    with pytest.raises(SettingsError, match=r"model int_provider_clusters: setting 'scaling'='zscore'"):
+        select_k(FEATURES, {**META, "scaling": "zscore"}, model=MODEL)
+
+
+def test_assign_clusters_checks_k_selection(k_selection):
+    none_chosen = k_selection.assign(is_chosen=False)
+    with pytest.raises(InputDataError, match=r"model int_provider_clusters: int_provider_k_selection has 0 rows with is_chosen"):
+        assign_clusters(FEATURES, none_chosen, META, model=MODEL, upstream="int_provider_k_selection")
+    with pytest.raises(InputDataError, match=r"lacks column\(s\) is_chosen"):
+        assign_clusters(FEATURES, k_selection.drop(columns="is_chosen"), META, model=MODEL)
+    with pytest.raises(InputDataError, match=r"computed from other data or settings"):
+        assign_clusters(FEATURES, k_selection, {**META, "scaling": "minmax"}, model=MODEL)
+    with pytest.raises(InputDataError, match=r"input already has column\(s\) cluster_id"):
+        assign_clusters(FEATURES.assign(cluster_id=1), k_selection, META, model=MODEL)
+    # selection-only settings do not change run_id, so a differently-ranged k grid is still accepted
+    out = assign_clusters(FEATURES, k_selection, {**META, "k_max": 6, "selection_rule": "elbow"}, model=MODEL)
+    assert out["k"].iloc[0] == 4 and (out["run_id"] == k_selection["run_id"].iloc[0]).all()
