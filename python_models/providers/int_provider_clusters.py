@@ -12,5 +12,6 @@ def model(dbt, session):
     features = dbt.ref("provider_features").df()
     k_selection = dbt.ref("int_provider_k_selection").df()
     return assign_clusters(
-        features, k_selection, dbt.config.get("meta"), model="int_provider_clusters"
+        features, k_selection, dbt.config.get("meta"),
+        model="int_provider_clusters", upstream="int_provider_k_selection",
     )

@@ -119,3 +119,19 @@ def test_regional_comparison_counts_match_models(query):
         "group by 1"
     ).set_index("region")["model_count"].sort_index()
     pd.testing.assert_series_equal(got, expected, check_dtype=False)
+
+
+def test_report_is_built_from_the_real_marts(db_path, query, tmp_path):
+    from cluster_marts.report import run_report
+
+    assert run_report(db_path, tmp_path) == 0
+    for name in ["elbow_plot.png", "silhouette_scores.png", "provider_cluster_analysis.png"]:
+        png = tmp_path / "figures" / name
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    text = (tmp_path / "provider_clustering.md").read_text()
+    chosen_k = query("select k from provider_k_selection where is_chosen")["k"].item()
+    assert f"**k = {chosen_k}**" in text
+    for name in query("select segment_name from provider_cluster_summary")["segment_name"]:
+        assert name in text
+    for name in query("select provider_name from provider_clusters")["provider_name"]:
+        assert name in text

@@ -117,16 +117,28 @@ def _regional_comparison(seed: int = 7) -> pd.DataFrame:
                 "mean_value": float(np.mean(x)), "median_value": float(np.median(x)),
                 "std_value": float(np.std(x, ddof=1)), "n_regions": len(sizes),
                 "kruskal_h": float(h), "kruskal_p_value": float(p),
-                "epsilon_squared": float(h / (n_total - 1)), "is_significant": bool(p < 0.05),
+                "epsilon_squared": float(h / (n_total - 1)), "alpha": 0.05,
+                "is_significant": bool(p < 0.05),
             })
     return pd.DataFrame(rows).astype({"model_count": "int32", "n_regions": "int32"})
 
 
+def _scaler_params(pc: pd.DataFrame) -> pd.DataFrame:
+    """Standard-scaler parameters of the fixture's features, as the engine stores them."""
+    features = ["avg_intelligence", "avg_price", "avg_speed"]
+    return pd.DataFrame({
+        "run_id": pc["run_id"].iloc[0], "feature": features, "method": "standard",
+        "center": [float(pc[f].mean()) for f in features],
+        "scale": [float(pc[f].std(ddof=0)) for f in features],
+    })
+
+
 def fake_marts() -> dict[str, pd.DataFrame]:
-    """Return the four provider marts as a dict ``{table_name: DataFrame}``."""
+    """Return the provider marts the report reads as a dict ``{table_name: DataFrame}``."""
     pc = _provider_clusters()
     return {
         "provider_clusters": pc,
+        "provider_scaler_params": _scaler_params(pc),
         "provider_k_selection": _k_selection(len(pc)),
         "provider_cluster_summary": _cluster_summary(pc),
         "regional_comparison": _regional_comparison(),

@@ -24,30 +24,30 @@ def test_good_warehouse_passes(tmp_path, capsys):
 
 def test_bad_warehouse_fails_and_names_the_columns(tmp_path, capsys):
     marts = fake_marts()
-    marts["provider_clusters"].loc[0, "silhouette"] = 1.7
-    marts["provider_clusters"].loc[1, "region"] = "Mars"
-    marts["regional_comparison"].loc[2, "kruskal_p_value"] = 2.0
+    marts["provider_clusters"].loc[0, "avg_price"] = 5000.0
+    marts["provider_k_selection"].loc[1, "davies_bouldin"] = -0.2
+    marts["regional_comparison"].loc[2, "epsilon_squared"] = 1.5
     db = write_warehouse(tmp_path / "warehouse.duckdb", marts)
     assert run_checks(db) == 1
     out = capsys.readouterr().out
     fails = [line for line in out.splitlines() if line.startswith("FAIL ") and " suite " not in line]
     assert len(fails) == 3
-    assert any("provider_clusters.silhouette" in line and "1.7" in line for line in fails)
-    assert any("provider_clusters.region" in line and "Mars" in line for line in fails)
-    assert any("regional_comparison.kruskal_p_value" in line and "2.0" in line for line in fails)
+    assert any("provider_clusters.avg_price" in line and "5000" in line for line in fails)
+    assert any("provider_k_selection.davies_bouldin" in line and "-0.2" in line for line in fails)
+    assert any("regional_comparison.epsilon_squared" in line and "1.5" in line for line in fails)
     assert "3 expectation(s) failed" in out
 
 
 def test_cross_table_counts_and_chosen_k(tmp_path, capsys):
     marts = fake_marts()
     marts["provider_clusters"].loc[0, "cluster_id"] = 7           # outside 0..k-1 for the chosen k = 3
-    marts["provider_k_selection"]["is_chosen"] = True            # more than one chosen row
+    marts["provider_k_selection"]["is_knee"] = True              # more than one knee
     marts["regional_comparison"] = marts["regional_comparison"].iloc[:-1]  # a region x metric row lost
     db = write_warehouse(tmp_path / "warehouse.duckdb", marts)
     assert run_checks(db) == 1
     out = capsys.readouterr().out
     assert "provider_clusters.cluster_id" in out
-    assert "provider_k_selection.is_chosen" in out
+    assert "provider_k_selection.is_knee" in out
     assert "regional_comparison.<table>: expect_table_row_count_to_equal" in out
 
 

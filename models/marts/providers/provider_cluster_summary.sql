@@ -30,6 +30,8 @@ population as (
 cluster_means as (
     select
         cluster_id,
+        max(run_id) as run_id,
+        max(k) as k,
         count(*) as provider_count,
         sum(model_count) as model_count,
         avg(avg_intelligence) as avg_intelligence,
@@ -77,6 +79,8 @@ summary as (
     select
         ----- ids
         cast(cluster_scored.cluster_id as integer) as cluster_id,
+        cast(cluster_scored.run_id as varchar) as run_id,
+        cast(cluster_scored.k as integer) as k,
         ----- strings
         cast(coalesce(rules_matched.segment_name, 'mainstream') as varchar) as segment_name,
         cast(cluster_scored.members as varchar) as members,

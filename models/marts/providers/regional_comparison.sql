@@ -49,6 +49,7 @@ compared as (
         cast(tests.h_statistic as double) as kruskal_h,
         cast(tests.p_value as double) as kruskal_p_value,
         cast(tests.epsilon_squared as double) as epsilon_squared,
+        cast(tests.alpha as double) as alpha,
         ----- booleans
         cast(tests.is_significant as boolean) as is_significant
     from region_stats

@@ -1,6 +1,6 @@
 """Provider clustering report: figures and a markdown narrative from the marts.
 
-``run_report(db_path, out_dir)`` reads the four provider marts from the
+``run_report(db_path, out_dir)`` reads the provider marts from the
 DuckDB warehouse (read-only), draws three figures under ``out_dir/figures/``
 and writes ``out_dir/provider_clustering.md``. Nothing in the text is fixed
 in code: every number and name comes from the marts.
@@ -12,10 +12,12 @@ import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
+from cluster_marts.warehouse import MartError, read_marts
+
 MARTS: dict[str, tuple[str, ...]] = {
+    "provider_scaler_params": ("feature", "method", "center", "scale"),
     "provider_clusters": ("provider_id", "provider_name", "region", "avg_intelligence", "avg_price", "avg_speed",
                           "model_count", "cluster_id", "silhouette", "distance_to_centroid", "run_id"),
     "provider_k_selection": ("k", "inertia", "silhouette", "silhouette_method", "calinski_harabasz",
@@ -25,39 +27,16 @@ MARTS: dict[str, tuple[str, ...]] = {
                                  "avg_intelligence", "avg_price", "avg_speed", "intelligence_z", "price_z",
                                  "speed_z", "mean_silhouette"),
     "regional_comparison": ("region", "metric", "model_count", "mean_value", "median_value", "std_value",
-                            "n_regions", "kruskal_h", "kruskal_p_value", "epsilon_squared", "is_significant"),
+                            "n_regions", "kruskal_h", "kruskal_p_value", "epsilon_squared", "alpha", "is_significant"),
 }
 REPORT_NAME = "provider_clustering.md"
 FIGURES = {"elbow": "elbow_plot.png", "silhouette": "silhouette_scores.png",
            "scatter": "provider_cluster_analysis.png"}
 
 
-class MartError(LookupError):
-    """A mart is missing, empty or lacks a column the report needs."""
-
-
 def load_marts(db_path: str | Path) -> dict[str, pd.DataFrame]:
     """Read the provider marts (read-only) and check they are present, non-empty and complete."""
-    if not Path(db_path).is_file():
-        raise MartError(f"warehouse {db_path} not found: run `make build` first")
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        present = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
-        marts = {}
-        for table, columns in MARTS.items():
-            if table not in present:
-                raise MartError(f"mart main.{table} is missing from {db_path}: run `make build` first")
-            df = con.execute(f"select * from main.{table}").df()
-            if df.empty:
-                raise MartError(f"mart main.{table} in {db_path} is empty: run `make build` first")
-            lacking = [c for c in columns if c not in df.columns]
-            if lacking:
-                raise MartError(f"mart main.{table} lacks column(s) {', '.join(lacking)}: "
-                                "rebuild it with `make build` (is the dbt project up to date?)")
-            marts[table] = df
-    finally:
-        con.close()
+    marts = read_marts(db_path, MARTS)
     chosen = int(marts["provider_k_selection"]["is_chosen"].fillna(False).astype(bool).sum())
     if chosen != 1:
         raise MartError(f"mart main.provider_k_selection has {chosen} rows with is_chosen = true, "
@@ -74,7 +53,8 @@ def write_report(marts: dict[str, pd.DataFrame], out_dir: str | Path, generated:
     fig_dir = out / "figures"
     fig.elbow_plot(marts["provider_k_selection"], fig_dir / FIGURES["elbow"])
     fig.silhouette_plot(marts["provider_k_selection"], fig_dir / FIGURES["silhouette"])
-    fig.provider_scatter(marts["provider_clusters"], marts["provider_cluster_summary"], fig_dir / FIGURES["scatter"])
+    fig.provider_scatter(marts["provider_clusters"], marts["provider_cluster_summary"],
+                         marts["provider_scaler_params"], fig_dir / FIGURES["scatter"])
     links = {key: f"figures/{name}" for key, name in FIGURES.items()}
     generated = generated or datetime.now(timezone.utc).date()
     path = out / REPORT_NAME
@@ -88,9 +68,6 @@ def run_report(db_path: str | Path, out_dir: str | Path) -> int:
         marts = load_marts(db_path)
     except MartError as exc:
         print(f"report failed: {exc}", file=sys.stderr)
-        return 1
-    except duckdb.Error as exc:
-        print(f"report failed: cannot read {db_path}: {exc}", file=sys.stderr)
         return 1
     path = write_report(marts, out_dir)
     print(f"wrote {path} and {len(FIGURES)} figures under {Path(out_dir) / 'figures'}")

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from cluster_marts.scaling import fit_scaler, transform  # noqa: E402
+from cluster_marts.scaling import ScalerParams, transform  # noqa: E402
 from cluster_marts.stats import pca_2d  # noqa: E402
 
 DPI = 150
@@ -90,12 +90,19 @@ def silhouette_plot(ks: pd.DataFrame, path: Path) -> Path:
     return _save(fig, path)
 
 
-def provider_pca(pc: pd.DataFrame, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """PCA coordinates of providers on standardized features (engine scaling + engine PCA)."""
-    features = list(PCA_FEATURES)
-    X = pc[features].to_numpy(dtype=np.float64)
-    params = fit_scaler(X, "standard", features)
-    return pca_2d(transform(X, params), random_state=random_state)
+def provider_pca(pc: pd.DataFrame, params: pd.DataFrame,
+                 random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """PCA coordinates of providers in the space the clustering saw.
+
+    The features are scaled with the run's stored scaler (mart
+    provider_scaler_params), then projected with the engine's PCA.
+    """
+    params = params.set_index("feature").loc[list(PCA_FEATURES)]
+    scaler = ScalerParams(method=str(params["method"].iloc[0]), features=PCA_FEATURES,
+                          center=params["center"].to_numpy(dtype=np.float64),
+                          scale=params["scale"].to_numpy(dtype=np.float64))
+    X = pc[list(PCA_FEATURES)].to_numpy(dtype=np.float64)
+    return pca_2d(transform(X, scaler), random_state=random_state)
 
 
 def _labelled(pc: pd.DataFrame) -> pd.Index:
@@ -105,10 +112,10 @@ def _labelled(pc: pd.DataFrame) -> pd.Index:
     return top.groupby("cluster_id").head(LABELS_PER_CLUSTER).index
 
 
-def provider_scatter(pc: pd.DataFrame, summary: pd.DataFrame, path: Path) -> Path:
+def provider_scatter(pc: pd.DataFrame, summary: pd.DataFrame, params: pd.DataFrame, path: Path) -> Path:
     """Providers in PCA space coloured by cluster, labelled, with centroids as big X markers."""
     pc = pc.reset_index(drop=True)
-    coords, ratio = provider_pca(pc)
+    coords, ratio = provider_pca(pc, params)
     segments = summary.set_index("cluster_id")["segment_name"].to_dict()
     cmap = plt.get_cmap("tab10")
     fig, ax = plt.subplots(figsize=(9, 6.5))
@@ -127,7 +134,8 @@ def provider_scatter(pc: pd.DataFrame, summary: pd.DataFrame, path: Path) -> Pat
     ax.margins(0.08)
     ax.set_xlabel(f"PC1 ({ratio[0] * 100:.1f}% of variance)")
     ax.set_ylabel(f"PC2 ({ratio[1] * 100:.1f}% of variance)")
-    fig.suptitle("Providers by cluster (PCA of standardized intelligence, price, speed)", fontweight="bold")
+    method = params["method"].iloc[0]
+    fig.suptitle(f"Providers by cluster (PCA of {method}-scaled intelligence, price, speed)", fontweight="bold")
     labelled = "all providers labelled" if len(pc) <= LABEL_ALL_MAX else \
         f"top {LABELS_PER_CLUSTER} providers per cluster by model count labelled"
     ax.set_title(f"X = cluster centroid in PCA space; {labelled}; run {pc['run_id'].iloc[0]}",

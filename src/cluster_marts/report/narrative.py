@@ -3,7 +3,7 @@
 Every number and name comes from the mart frames passed in; the only fixed
 text is wording and the conventional cut-offs named where they are used
 (silhouette bands of Kaufman & Rousseeuw, epsilon-squared bands of Tomczak &
-Tomczak, alpha = 0.05).
+Tomczak); the significance level is the mart's own ``alpha`` column.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from datetime import date
 
 import pandas as pd
 
-ALPHA = 0.05
 # metric -> (summary column, z column, label, unit, value format)
 METRICS = {
     "intelligence": ("avg_intelligence", "intelligence_z", "Intelligence", "index points", "{:,.1f}"),
@@ -131,9 +130,10 @@ def section_segments(summary: pd.DataFrame, pc: pd.DataFrame) -> list[str]:
 
 
 def section_regional(rc: pd.DataFrame) -> list[str]:
+    alpha = float(rc["alpha"].iloc[0])
     out = ["## 4. Regional comparison", "",
            "Model-level statistics by provider region; Kruskal–Wallis tests whether the regions share "
-           f"one distribution, ε² is its effect size, significance at α = {ALPHA}.", ""]
+           f"one distribution, ε² is its effect size, significance at α = {alpha:g}.", ""]
     for metric in [m for m in METRICS if m in set(rc["metric"])] + sorted(set(rc["metric"]) - set(METRICS)):
         part = rc.loc[rc["metric"] == metric].sort_values("mean_value", ascending=False)
         f = (lambda v, m=metric: fmt(m, v)) if metric in METRICS else "{:,.3f}".format
@@ -148,7 +148,7 @@ def section_regional(rc: pd.DataFrame) -> list[str]:
                 f"Kruskal–Wallis across {int(first['n_regions'])} regions: H = {first['kruskal_h']:.2f}, "
                 f"p = {first['kruskal_p_value']:.4g}, ε² = {first['epsilon_squared']:.3f} "
                 f"({effect_band(first['epsilon_squared'])} effect). The regional difference in {metric} "
-                f"{verdict} at the {ALPHA} level; highest mean in {hi['region']} ({f(hi['mean_value'])}), "
+                f"{verdict} at the {alpha:g} level; highest mean in {hi['region']} ({f(hi['mean_value'])}), "
                 f"lowest in {lo['region']} ({f(lo['mean_value'])}).", ""]
     return out
 
