@@ -67,25 +67,18 @@ ranked as (
     -- among usable rows sharing a model_id, keep the latest, most complete one
     select
         *,
-        row_number() over (
-            partition by model_id, value_reason is null
-            order by
-                release_date desc nulls last,
-                intelligence_index desc nulls last,
-                blended_price_usd nulls last,
-                median_output_speed desc nulls last,
-                row_fingerprint
-        ) as model_id_rank,
-        first_value(row_fingerprint) over (
-            partition by model_id, value_reason is null
-            order by
-                release_date desc nulls last,
-                intelligence_index desc nulls last,
-                blended_price_usd nulls last,
-                median_output_speed desc nulls last,
-                row_fingerprint
-        ) as kept_fingerprint
+        row_number() over latest_first as model_id_rank,
+        first_value(row_fingerprint) over latest_first as kept_fingerprint
     from fingerprinted
+    window latest_first as (
+        partition by model_id, value_reason is null
+        order by
+            release_date desc nulls last,
+            intelligence_index desc nulls last,
+            blended_price_usd nulls last,
+            median_output_speed desc nulls last,
+            row_fingerprint
+    )
 ),
 
 reasons as (
