@@ -32,7 +32,8 @@ STAGES: list[tuple[str, list[str]]] = [
     ("staging+features", ["run", "-s", "path:models/staging/providers",
                           "path:models/features/providers"]),
     ("k_selection", ["run", "-s", "int_provider_k_selection"]),
-    ("clustering", ["run", "-s", "int_provider_clusters", "int_regional_tests"]),
+    ("clustering", ["run", "-s", "path:python_models/providers",
+                    "--exclude", "int_provider_k_selection"]),
     ("marts", ["run", "-s", "path:models/marts/providers"]),
 ]
 SEED = 42
