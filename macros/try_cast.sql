@@ -18,3 +18,12 @@
             then cast(trim(cast({{ expression }} as text)) as {{ data_type }})
     end
 {% endmacro %}
+
+{#
+    nan_to_null(expression): NaN becomes null (statistics such as corr() of a
+    constant series return NaN, which BI tools and averages mishandle).
+    DuckDB and Postgres treat NaN as equal to itself, so nullif works.
+#}
+{% macro nan_to_null(expression) %}
+    nullif({{ expression }}, cast('NaN' as double))
+{% endmacro %}
