@@ -3,6 +3,8 @@
 #   make test    install, pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
 #   make report  figures + narrative report from the marts (after build)
 #   make bench   stage-by-stage timings vs a plain pandas/scikit-learn baseline
+#   make cluster-features | cluster-train | cluster-label | cluster-update | cluster-all
+#                slices of the DFU pipeline (selectors.yml), on the build warehouse
 #   make docs    dbt docs generate
 #   make clean   remove build outputs (keeps .venv)
 
@@ -21,7 +23,8 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install build data test unit dbt-test quality integration report bench docs clean
+.PHONY: install build data test unit dbt-test quality integration report bench docs clean \
+        cluster-features cluster-train cluster-label cluster-update cluster-all
 
 install: $(STAMP)
 
@@ -34,14 +37,21 @@ $(STAMP): pyproject.toml
 data: install
 	$(BIN)/cluster-marts demo --scale $(SCALE) --out $(RAW) --if-absent
 
+DBT_VARS := --vars '{ai_models_path: $(abspath $(RAW))/ai_models.parquet, \
+	sales_monthly_path: $(abspath $(RAW))/fact_sales_monthly.parquet, \
+	dim_item_path: $(abspath $(RAW))/dim_item.parquet, dim_dfu_path: $(abspath $(RAW))/dim_dfu.parquet}'
+
 build: data
-	$(DBT) build --vars '{ai_models_path: $(abspath $(RAW))/ai_models.parquet}'
+	$(DBT) build $(DBT_VARS)
+
+cluster-features cluster-train cluster-label cluster-update cluster-all: data
+	$(DBT) build --selector $(subst cluster-,dfu_,$@) $(DBT_VARS)
 
 unit: install
 	$(BIN)/pytest tests/unit -q
 
 dbt-test: data
-	CLUSTER_MARTS_DB=$(TEST_DB) $(DBT) build --vars '{ai_models_path: $(abspath $(RAW))/ai_models.parquet}'
+	CLUSTER_MARTS_DB=$(TEST_DB) $(DBT) build $(DBT_VARS)
 
 quality: install
 	$(BIN)/cluster-marts check --db $(TEST_DB)

@@ -18,7 +18,10 @@ from sklearn.mixture import GaussianMixture
 
 from cluster_marts.errors import InputDataError, SettingsError
 
-__all__ = ["FitResult", "ALGORITHMS", "get_algorithm", "fit_kmeans", "fit_gmm", "fit_agglomerative"]
+__all__ = [
+    "FitResult", "ALGORITHMS", "get_algorithm", "fit_kmeans", "fit_gmm", "fit_agglomerative",
+    "member_means", "within_ss",
+]
 
 
 @dataclass(eq=False)
@@ -48,13 +51,44 @@ def _inertia(X: np.ndarray, labels: np.ndarray, centers: np.ndarray) -> float:
     return float(((X - centers[labels]) ** 2).sum())
 
 
-def _member_means(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Mean of the rows in each cluster (NaN row for an empty cluster)."""
+def member_means(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Mean of the rows in each cluster (NaN row for an empty cluster).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    labels : ndarray of shape (n_samples,)
+        Cluster ids in ``0..k-1``.
+    k : int
+
+    Returns
+    -------
+    ndarray of shape (k, n_features)
+    """
+    X = np.asarray(X, dtype=np.float64)
+    labels = np.asarray(labels, dtype=np.int64)
     sums = np.zeros((k, X.shape[1]))
     np.add.at(sums, labels, X)
     counts = np.bincount(labels, minlength=k).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         return sums / counts[:, None]
+
+
+def within_ss(X: np.ndarray, labels: np.ndarray) -> float:
+    """Pooled within-cluster sum of squares W: squared distances to member means.
+
+    This is Tibshirani et al.'s ``W_k``; for converged k-means it equals the
+    inertia.
+
+    Examples
+    --------
+    >>> within_ss(np.array([[0.0], [1.0], [10.0], [11.0]]), np.array([0, 0, 1, 1]))
+    1.0
+    """
+    X = np.asarray(X, dtype=np.float64)
+    labels = np.asarray(labels, dtype=np.int64)
+    means = member_means(X, labels, int(labels.max()) + 1 if labels.size else 0)
+    return float(((X - means[labels]) ** 2).sum())
 
 
 def _check_k(X: np.ndarray, k: int) -> np.ndarray:
@@ -142,7 +176,7 @@ def fit_agglomerative(X: np.ndarray, k: int, random_state: int, n_init: int) -> 
     X = _check_k(X, k)
     labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(X)
     labels = np.asarray(labels, dtype=np.int64)
-    return _result(X, labels, _member_means(X, labels, k), k, "agglomerative")
+    return _result(X, labels, member_means(X, labels, k), k, "agglomerative")
 
 
 ALGORITHMS: dict[str, FitFunction] = {

@@ -35,7 +35,16 @@ STAGES: list[tuple[str, list[str]]] = [
     ("clustering", ["run", "-s", "path:python_models/providers",
                     "--exclude", "int_provider_k_selection"]),
     ("marts", ["run", "-s", "path:models/marts/providers"]),
+    ("demand staging+features", ["run", "-s", "path:models/staging/demand", "path:models/features/demand"]),
+    ("demand clustering", ["run", "-s", "path:python_models/demand"]),
+    ("demand marts", ["run", "-s", "path:models/marts/demand"]),
 ]
+#: dbt var -> demo file name in the benchmark's raw directory, beside ai_models.parquet.
+RAW_VARS: dict[str, str] = {
+    "sales_monthly_path": "fact_sales_monthly.parquet",
+    "dim_item_path": "dim_item.parquet",
+    "dim_dfu_path": "dim_dfu.parquet",
+}
 SEED = 42
 REGION_SEED = Path("seeds/provider_regions.csv")
 TAIL_LINES = 40
@@ -92,13 +101,16 @@ def measure(name: str, cmd: list[str], env: dict[str, str], log: Path) -> tuple[
 
 
 def dbt_command(args: list[str], workdir: Path, raw_models: Path) -> list[str]:
-    """The dbt invocation of one stage, pointed at the benchmark's raw file.
+    """The dbt invocation of one stage, pointed at the benchmark's raw files.
 
-    Artifacts and dbt's own log go under ``workdir`` so a benchmark never
-    touches the project's ``target/``.
+    ``raw_models`` is the catalogue; the demand files (:data:`RAW_VARS`) are
+    read from the same directory. Artifacts and dbt's own log go under
+    ``workdir`` so a benchmark never touches the project's ``target/``.
     """
     dbt = str(Path(sys.executable).parent / "dbt")
-    return [dbt, *args, "--vars", json.dumps({"ai_models_path": str(raw_models)}),
+    raw_vars = {"ai_models_path": str(raw_models),
+                **{var: str(raw_models.parent / name) for var, name in RAW_VARS.items()}}
+    return [dbt, *args, "--vars", json.dumps(raw_vars),
             "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
 
 

@@ -2,7 +2,8 @@
 
 Analysts change behaviour in YAML; this module turns that mapping into a
 validated, immutable :class:`ClusterSettings`.  Values set through dbt vars
-often arrive as strings (``"8"``), so integers are coerced.
+often arrive as strings (``"8"``, ``"0.01"``), so integers and floats are
+coerced (see :mod:`cluster_marts.coerce`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from cluster_marts.coerce import FIX, as_choice, as_features, as_float, as_int, bad_setting, is_unset
 from cluster_marts.errors import SettingsError
 
 __all__ = [
@@ -25,9 +27,11 @@ __all__ = [
 
 SCALINGS = ("minmax", "none", "robust", "standard")
 ALGORITHM_NAMES = ("agglomerative", "gmm", "kmeans")
-SELECTION_RULES = ("calinski_harabasz", "davies_bouldin", "elbow", "fixed", "silhouette")
+SELECTION_RULES = (
+    "calinski_harabasz", "davies_bouldin", "elbow", "fixed", "gap", "silhouette", "vote",
+)
 IGNORED_META_KEYS = ("description", "owner")
-_FIX = "(edit config.meta in the model's YAML)"
+_GAP_RULES = ("gap", "vote")
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,8 @@ class ClusterSettings:
     algorithm : {"kmeans", "gmm", "agglomerative"}, default="kmeans"
     k_min, k_max : int, default=2, 8
         Inclusive k grid; ``k_max`` is capped at ``n_samples - 1`` at run time.
-    selection_rule : {"silhouette", "elbow", "calinski_harabasz", "davies_bouldin", "fixed"}
+    selection_rule : {"silhouette", "elbow", "calinski_harabasz", "davies_bouldin", "gap", "vote", "fixed"}
+        ``gap`` and ``vote`` need ``gap_references >= 1``.
     n_clusters : int or None, default=None
         The k to use; required when ``selection_rule == "fixed"``.
     random_state : int, default=42
@@ -57,7 +62,19 @@ class ClusterSettings:
         data has more rows.
     canonical_order : str or None, default=None
         Feature whose (scaled) centroid orders cluster ids; ``None`` means
-        the first feature.
+        the first feature kept by preprocessing.
+    gap_references : int, default=0
+        Number B of uniform reference sets of the gap statistic; 0 skips the
+        gap (its columns are NaN).
+    min_cluster_share : float in [0, 0.5), default=0.0
+        A k is eligible only when its smallest cluster holds at least this
+        share of the rows; every rule chooses among eligible k.
+    min_variance : float >= 0, default=0.0
+        Features whose raw (unscaled) variance, ``ddof=0``, is below this are
+        dropped before clustering.
+    pca_components : int or None, default=None
+        Cluster on this many principal components of the scaled, kept
+        features; ``None`` clusters on the features themselves.
     """
 
     id_column: str
@@ -72,117 +89,104 @@ class ClusterSettings:
     n_init: int = 10
     silhouette_sample_size: int = 2000
     canonical_order: str | None = None
+    gap_references: int = 0
+    min_cluster_share: float = 0.0
+    min_variance: float = 0.0
+    pca_components: int | None = None
 
     @property
     def order_feature(self) -> str:
-        """Feature that orders cluster ids (``canonical_order`` or the first feature)."""
+        """Feature that orders cluster ids (``canonical_order`` or the first feature).
+
+        Preprocessing may drop the first feature; :mod:`cluster_marts.fitting`
+        then falls back to the first kept one.
+        """
         return self.canonical_order or self.features[0]
 
 
-_INT_MIN = {"k_min": 2, "k_max": 2, "random_state": 0, "n_init": 1, "silhouette_sample_size": 10}
+_INT_MIN = {
+    "k_min": 2, "k_max": 2, "random_state": 0, "n_init": 1, "silhouette_sample_size": 10, "gap_references": 0,
+}
+_OPTIONAL_INT_MIN = {"n_clusters": None, "pca_components": 1}
+# key -> (low, high, high is inclusive)
+_FLOAT_RANGE = {"min_cluster_share": (0.0, 0.5, False), "min_variance": (0.0, float("inf"), True)}
 _CHOICES = {"scaling": SCALINGS, "algorithm": ALGORITHM_NAMES, "selection_rule": SELECTION_RULES}
 
 
-def _bad(model: str, key: str, value: Any, why: str) -> SettingsError:
-    return SettingsError(f"model {model}: setting {key!r}={value!r} {why} {_FIX}")
+def _checked_float(value: Any, key: str, model: str) -> float:
+    number = as_float(value, key, model)
+    low, high, inclusive = _FLOAT_RANGE[key]
+    if number < low or number > high or (number == high and not inclusive):
+        bound = "" if high == float("inf") else f" and {'<=' if inclusive else '<'} {high}"
+        raise bad_setting(model, key, value, f"must be >= {low}{bound};")
+    return number
 
 
-def _as_int(value: Any, key: str, model: str) -> int:
-    """Coerce ``8``, ``"8"``, ``8.0`` to ``8``; reject bools and non-integers."""
-    if isinstance(value, bool):
-        raise _bad(model, key, value, "must be an integer, not a boolean;")
-    if isinstance(value, str):
-        value = value.strip()
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise _bad(model, key, value, "must be an integer;") from None
-    if not number.is_integer():
-        raise _bad(model, key, value, "must be a whole number;")
-    return int(number)
+def _coerce_one(key: str, value: Any, model: str) -> Any:
+    """Coerce one present key to its type and check its own range."""
+    if key == "features":
+        return as_features(value, model)
+    if key in _CHOICES:
+        return as_choice(value, key, _CHOICES[key], model)
+    if key in _INT_MIN:
+        number = as_int(value, key, model)
+        if number < _INT_MIN[key]:
+            raise bad_setting(model, key, value, f"must be >= {_INT_MIN[key]};")
+        return number
+    if key in _OPTIONAL_INT_MIN:
+        if is_unset(value):
+            return None
+        number, low = as_int(value, key, model), _OPTIONAL_INT_MIN[key]
+        if low is not None and number < low:
+            raise bad_setting(model, key, value, f"must be >= {low} (or null to switch it off);")
+        return number
+    if key in _FLOAT_RANGE:
+        return _checked_float(value, key, model)
+    if key == "canonical_order":
+        return None if is_unset(value) else str(value).strip()
+    # id_column
+    if is_unset(value):
+        raise bad_setting(model, key, value, "must name the entity id column;")
+    return str(value).strip()
 
 
-def _as_features(value: Any, model: str) -> tuple[str, ...]:
-    """Accept a YAML list or a comma-separated string (as set through a dbt var)."""
-    if isinstance(value, str):
-        items = [part.strip() for part in value.split(",")]
-    elif isinstance(value, (list, tuple)):
-        items = [str(part).strip() for part in value]
-    else:
-        raise _bad(model, "features", value, "must be a list of column names;")
-    items = [item for item in items if item]
-    if not items:
-        raise _bad(model, "features", value, "must name at least one column;")
-    duplicated = sorted({item for item in items if items.count(item) > 1})
-    if duplicated:
-        raise _bad(model, "features", value, f"lists {', '.join(duplicated)} twice;")
-    return tuple(items)
-
-
-def _as_choice(value: Any, key: str, model: str) -> str:
-    text = str(value).strip().lower()
-    if text not in _CHOICES[key]:
-        raise SettingsError(
-            f"model {model}: setting {key!r}={value!r} is not allowed; "
-            f"use one of: {', '.join(_CHOICES[key])} {_FIX}"
-        )
-    return text
-
-
-def _is_unset(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "null"))
-
-
-def _coerce(raw: Mapping[str, Any], model: str) -> dict[str, Any]:
-    """Coerce each present key to its type; missing keys keep their defaults."""
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key in IGNORED_META_KEYS:
-            continue
-        if key == "features":
-            out[key] = _as_features(value, model)
-        elif key in _CHOICES:
-            out[key] = _as_choice(value, key, model)
-        elif key in _INT_MIN:
-            out[key] = _as_int(value, key, model)
-            if out[key] < _INT_MIN[key]:
-                raise _bad(model, key, value, f"must be >= {_INT_MIN[key]};")
-        elif key == "n_clusters":
-            out[key] = None if _is_unset(value) else _as_int(value, key, model)
-        elif key == "canonical_order":
-            out[key] = None if _is_unset(value) else str(value).strip()
-        else:  # id_column
-            if _is_unset(value):
-                raise _bad(model, key, value, "must name the entity id column;")
-            out[key] = str(value).strip()
-    return out
-
-
-def _check_consistency(s: ClusterSettings, model: str) -> None:
-    """Cross-field checks (k range, fixed rule, canonical feature)."""
-    if s.k_max < s.k_min:
-        raise _bad(model, "k_max", s.k_max, f"must be >= k_min={s.k_min};")
+def _check_fixed(s: ClusterSettings, model: str) -> None:
     if s.selection_rule == "fixed":
         if s.n_clusters is None:
-            raise _bad(model, "n_clusters", None, "is required when selection_rule='fixed';")
+            raise bad_setting(model, "n_clusters", None, "is required when selection_rule='fixed';")
         if not s.k_min <= s.n_clusters <= s.k_max:
-            raise _bad(
-                model, "n_clusters", s.n_clusters,
-                f"must lie in the k grid k_min={s.k_min}..k_max={s.k_max};",
+            raise bad_setting(
+                model, "n_clusters", s.n_clusters, f"must lie in the k grid k_min={s.k_min}..k_max={s.k_max};"
             )
     elif s.n_clusters is not None:
         warnings.warn(
             f"model {model}: setting 'n_clusters' is ignored because "
             f"selection_rule={s.selection_rule!r}; set selection_rule: fixed to use it",
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=4,
+        )
+
+
+def _check_consistency(s: ClusterSettings, model: str) -> None:
+    """Cross-field checks (k range, fixed rule, gap rules, PCA size, canonical feature)."""
+    if s.k_max < s.k_min:
+        raise bad_setting(model, "k_max", s.k_max, f"must be >= k_min={s.k_min};")
+    _check_fixed(s, model)
+    if s.selection_rule in _GAP_RULES and s.gap_references < 1:
+        raise SettingsError(
+            f"model {model}: selection_rule {s.selection_rule!r} needs gap_references >= 1 "
+            f"(got {s.gap_references}); set gap_references: 10 or choose another selection_rule {FIX}"
+        )
+    if s.pca_components is not None and s.pca_components > len(s.features):
+        raise bad_setting(
+            model, "pca_components", s.pca_components,
+            f"exceeds the {len(s.features)} configured feature(s); lower it or set it to null;",
         )
     if s.id_column in s.features:
-        raise _bad(model, "features", list(s.features), f"must not contain the id column {s.id_column!r};")
+        raise bad_setting(model, "features", list(s.features), f"must not contain the id column {s.id_column!r};")
     if s.canonical_order is not None and s.canonical_order not in s.features:
-        raise _bad(
-            model, "canonical_order", s.canonical_order,
-            f"must be one of the features: {', '.join(s.features)};",
+        raise bad_setting(
+            model, "canonical_order", s.canonical_order, f"must be one of the features: {', '.join(s.features)};"
         )
 
 
@@ -212,7 +216,7 @@ def settings_from_meta(
     ------
     SettingsError
         Unknown key, missing ``id_column``/``features``, value of the wrong
-        type, value outside its allowed set or range, inconsistent k range.
+        type, value outside its allowed set or range, inconsistent settings.
 
     Examples
     --------
@@ -226,16 +230,16 @@ def settings_from_meta(
     if unknown:
         raise SettingsError(
             f"model {model}: unknown config.meta key(s) {', '.join(unknown)}; "
-            f"allowed keys are: {', '.join(sorted(allowed))} {_FIX}"
+            f"allowed keys are: {', '.join(sorted(allowed))} {FIX}"
         )
-    for key in extra_keys:
+    for key in [*extra_keys, *IGNORED_META_KEYS]:
         raw.pop(key, None)
     missing = [key for key in ("id_column", "features") if key not in raw]
     if missing:
         raise SettingsError(
             f"model {model}: required setting(s) {', '.join(missing)} missing from config.meta; "
-            f"add e.g. id_column: customer_id and features: [recency, frequency] {_FIX}"
+            f"add e.g. id_column: customer_id and features: [recency, frequency] {FIX}"
         )
-    settings = ClusterSettings(**_coerce(raw, model))
+    settings = ClusterSettings(**{key: _coerce_one(key, value, model) for key, value in raw.items()})
     _check_consistency(settings, model)
     return settings

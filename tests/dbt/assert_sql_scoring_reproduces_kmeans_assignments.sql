@@ -12,11 +12,11 @@ clusters as (
 ),
 
 params as (
-    select * from {{ ref('provider_scaler_params') }}
+    select * from {{ ref('provider_scaler_params') }} where is_used
 ),
 
 centroids as (
-    select * from {{ ref('provider_cluster_centroids') }}
+    select * from {{ ref('provider_cluster_centroids') }} where is_used
 ),
 
 feature_values as (

@@ -1,4 +1,4 @@
-"""A small fake provider warehouse for the report and quality tests.
+"""A small fake warehouse (provider and demand marts) for the report and quality tests.
 
 ``fake_marts()`` returns the four provider marts as pandas frames with the
 column names and types that the dbt contracts fix, filled with plausible,
@@ -7,6 +7,12 @@ internally consistent rows: 12 invented providers in 3 clusters, a k grid
 model-level data for 4 regions. ``write_warehouse()`` writes them into a
 DuckDB file (schema ``main``), so a test can edit a frame first, or leave a
 table out, and then point ``run_report`` / ``run_checks`` at the file.
+
+``fake_demand_marts()`` returns the two demand marts the GX suites read:
+``dim_dfu`` built from the small synthetic demand demo (its raw DFU master plus
+``months_of_history`` and ``quarantine_reason``; the short-history DFUs are
+quarantined) and ``dfu_cluster_assignments`` with one cluster per planted
+archetype (k = 6).
 
 All names and numbers are synthetic: none describe a real company.
 """
@@ -22,6 +28,14 @@ import pandas as pd
 from scipy import stats
 
 RUN_ID = "run-fixture-0001"
+DEMAND_RUN_ID = "run-fixture-dfu-0001"
+DEMAND_MARTS = ("dfu_cluster_assignments", "dim_dfu")
+#: planted archetype -> (cluster_id, cluster_label) of the fake demand clustering
+_DFU_CLUSTERS = {
+    "steady_high": (0, "high_volume_steady"), "seasonal": (1, "seasonal"),
+    "intermittent": (2, "intermittent"), "growing": (3, "growing"),
+    "declining": (4, "declining"), "volatile": (5, "volatile"),
+}
 MARTS = ("provider_clusters", "provider_k_selection", "provider_cluster_summary", "regional_comparison")
 FEATURES = ("avg_intelligence", "avg_price", "avg_speed")
 
@@ -143,6 +157,36 @@ def fake_marts() -> dict[str, pd.DataFrame]:
         "provider_cluster_summary": _cluster_summary(pc),
         "regional_comparison": _regional_comparison(),
     }
+
+
+def fake_demand_marts(seed: int = 42) -> dict[str, pd.DataFrame]:
+    """Return ``{"dfu_cluster_assignments": ..., "dim_dfu": ...}`` from the small demand demo."""
+    from cluster_marts.demo.demand import generate
+
+    tables = generate("small", seed)
+    truth = tables["demo_truth_dfu.parquet"].to_pandas()
+    raw = tables["dim_dfu.parquet"].to_pandas()
+    clustered = truth[~truth["is_short_history"]].reset_index(drop=True)
+    rng = np.random.default_rng(seed)
+    cluster = clustered["archetype"].map(_DFU_CLUSTERS)
+    assignments = pd.DataFrame({
+        "dfu_id": clustered["dfu_id"],
+        "cluster_id": cluster.str[0],
+        "cluster_label": cluster.str[1],
+        "cluster_assignment": cluster.str[1],
+        "silhouette": rng.uniform(0.25, 0.75, len(clustered)).round(4),
+        "distance_to_centroid": rng.gamma(2.0, 0.4, len(clustered)).round(4),
+        "k": len(_DFU_CLUSTERS),
+        "run_id": DEMAND_RUN_ID,
+    }).astype({"cluster_id": "int32", "k": "int32"})
+    history = truth.set_index("dfu_id")
+    dim_dfu = raw.drop(columns="cluster_assignment").assign(
+        cluster_assignment=raw["dfu_id"].map(assignments.set_index("dfu_id")["cluster_assignment"]),
+        months_of_history=raw["dfu_id"].map(history["months_of_history"]).astype("int32"),
+        quarantine_reason=np.where(raw["dfu_id"].map(history["is_short_history"]),
+                                   "fewer_than_min_months", None),
+    )
+    return {"dfu_cluster_assignments": assignments, "dim_dfu": dim_dfu}
 
 
 def write_warehouse(path: str | Path, marts: dict[str, pd.DataFrame] | None = None,

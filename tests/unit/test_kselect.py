@@ -142,3 +142,101 @@ def test_choose_k_all_undefined():
                            "silhouette_method": "undefined", "calinski_harabasz": np.nan, "davies_bouldin": np.nan})
     with pytest.raises(InputDataError, match="model m: silhouette is undefined for every k"):
         choose_k(scores, _settings(), model="m")
+
+
+# --- eligibility (min_cluster_share), gap and vote ---------------------------------------------
+
+def _table(**columns):
+    """Hand-made k-selection scores for k = 2..6 (knee of this inertia curve: k=4)."""
+    base = {"k": [2, 3, 4, 5, 6], "inertia": [100.0, 60.0, 20.0, 18.0, 16.0],
+            "silhouette": [0.40, 0.55, 0.50, 0.60, 0.30], "silhouette_method": "full",
+            "calinski_harabasz": [5.0, 9.0, 8.0, 7.0, 6.0], "davies_bouldin": [0.9, 0.5, 0.6, 0.4, 0.8],
+            "gap": [0.2, 0.5, 0.9, 0.85, 0.8], "gap_sd": [0.05] * 5, "gap_references": 10,
+            "smallest_cluster_share": [0.40, 0.20, 0.10, 0.02, 0.01]}
+    return pd.DataFrame({**base, **columns})
+
+
+def _pick(out):
+    return out.loc[out["is_chosen"], "k"].item()
+
+
+def test_criterion_flags_on_hand_table():
+    out = choose_k(_table(), _settings(selection_rule="gap", gap_references=10))
+    assert out.loc[out["is_knee"], "k"].tolist() == [4]
+    assert out.loc[out["is_silhouette_best"], "k"].tolist() == [5]
+    # gap: k=2: 0.2 >= 0.5-0.05? no; k=3: 0.5 >= 0.85? no; k=4: 0.9 >= 0.85-0.05 -> 4
+    assert out.loc[out["is_gap_best"], "k"].tolist() == [4] and _pick(out) == 4
+    assert out["is_eligible"].all() and (out["selection_rule"] == "gap").all()
+    for col in ["is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_chosen"]:
+        assert out[col].dtype == bool, col
+
+
+@pytest.mark.parametrize(
+    "rule, share, expected",
+    [("silhouette", 0.0, 5), ("silhouette", 0.05, 3), ("calinski_harabasz", 0.15, 3),
+     ("davies_bouldin", 0.05, 3), ("gap", 0.15, 3), ("elbow", 0.05, 4)],
+)
+def test_rules_choose_only_among_eligible_k(rule, share, expected):
+    # share 0.05 makes k=5, 6 ineligible; 0.15 also k=4
+    out = choose_k(_table(), _settings(selection_rule=rule, gap_references=10, min_cluster_share=share))
+    assert _pick(out) == expected
+    assert out["is_eligible"].tolist() == [s >= share for s in [0.40, 0.20, 0.10, 0.02, 0.01]]
+    assert not (out["is_silhouette_best"] & ~out["is_eligible"]).any()
+    assert not (out["is_gap_best"] & ~out["is_eligible"]).any()
+
+
+def test_gap_fallback_and_elbow_with_ineligible_knee():
+    rising = _table(gap=[0.1, 0.2, 0.3, 0.4, 0.5], gap_sd=[0.01] * 5)
+    out = choose_k(rising, _settings(selection_rule="gap", gap_references=10))
+    assert _pick(out) == 6
+    assert out["selection_rule"].iloc[0] == "gap (no k met Gap(k) >= Gap(k+1) - s_k+1; took the maximum gap)"
+    out = choose_k(_table(), _settings(selection_rule="elbow", min_cluster_share=0.15))
+    assert out.loc[out["is_knee"], "k"].tolist() == [4]  # the knee is still flagged ...
+    assert _pick(out) == 3  # ... but the silhouette maximum among eligible k is chosen
+    assert out["selection_rule"].iloc[0] == "elbow (knee k=4 is not eligible; fell back to silhouette)"
+
+
+@pytest.mark.parametrize(
+    "changes, share, text, expected",
+    [
+        ({}, 0.0, "vote: elbow=4, silhouette=5, gap=4 -> 4", 4),  # 2 votes beat 1
+        ({"silhouette": [0.4, 0.5, 0.7, 0.6, 0.3]}, 0.0, "vote: elbow=4, silhouette=4, gap=4 -> 4", 4),
+        ({"gap": [0.2, 0.5, 0.6, 0.9, 0.8]}, 0.0, "vote: elbow=4, silhouette=5, gap=5 -> 5", 5),
+        ({"gap": [0.2, 0.9, 0.5, 0.4, 0.3]}, 0.0, "vote: elbow=4, silhouette=5, gap=3 -> 5", 5),  # tie: silhouette
+        ({}, 0.15, "vote: elbow=abstain, silhouette=3, gap=3 -> 3", 3),  # knee k=4 ineligible: abstains
+        ({"silhouette": [0.4, 0.5, 0.45, 0.6, 0.3]}, 0.05, "vote: elbow=4, silhouette=3, gap=4 -> 4", 4),
+    ],
+)
+def test_vote(changes, share, text, expected):
+    out = choose_k(_table(**changes), _settings(selection_rule="vote", gap_references=10, min_cluster_share=share))
+    assert _pick(out) == expected
+    assert (out["selection_rule"] == text).all()
+
+
+def test_no_eligible_k_and_ineligible_fixed_k():
+    with pytest.raises(InputDataError, match=r"model m: no k in 2\.\.6 is eligible: .*min_cluster_share=0\.45 .*"
+                                             r"largest smallest_cluster_share seen: 0\.4 at k=2\); "
+                                             r"lower min_cluster_share or the k range"):
+        choose_k(_table(), _settings(min_cluster_share=0.45), model="m")
+    with pytest.raises(InputDataError, match=r"model m: n_clusters=5 leaves a cluster with 0\.02 of the rows, below "
+                                             r"min_cluster_share=0\.05"):
+        choose_k(_table(), _settings(selection_rule="fixed", n_clusters=5, min_cluster_share=0.05), model="m")
+    with pytest.raises(InputDataError, match=r"model m: silhouette is undefined for every k in the grid that meets "
+                                             r"min_cluster_share=0\.15"):
+        choose_k(_table(silhouette=[np.nan, np.nan, np.nan, 0.5, 0.5]),
+                 _settings(min_cluster_share=0.15), model="m")
+
+
+def test_gap_rules_without_gap_values():
+    scores = _table(gap=np.nan, gap_sd=np.nan, gap_references=0)
+    out = choose_k(scores, _settings())
+    assert not out["is_gap_best"].any() and _pick(out) == 5
+    with pytest.raises(InputDataError, match=r"model m: the gap statistic was not computed \(gap_references=0\)"):
+        choose_k(scores, _settings(selection_rule="vote", gap_references=10), model="m")
+
+
+def test_evaluate_k_grid_smallest_cluster_share(blob_scores):
+    # 4 blobs of 75 rows: at k=4 the smallest cluster holds a quarter of the rows
+    assert blob_scores.loc[blob_scores["k"] == 4, "smallest_cluster_share"].item() == pytest.approx(0.25)
+    assert blob_scores["smallest_cluster_share"].between(0, 0.5).all()
+    assert blob_scores["gap"].isna().all() and (blob_scores["gap_references"] == 0).all()

@@ -1,5 +1,8 @@
 """Tests for cluster_marts.pipeline: the functions the dbt Python models call."""
 
+import dataclasses
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,8 +10,10 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 from cluster_marts.errors import InputDataError, SettingsError
+from cluster_marts.settings import ClusterSettings
 from cluster_marts.pipeline import (
-    ASSIGNMENT_COLUMNS, K_SELECTION_COLUMNS, assign_clusters, centroids, scaler_params, select_k,
+    ASSIGNMENT_COLUMNS, CENTROID_COLUMNS, K_SELECTION_COLUMNS, SCALER_PARAMS_COLUMNS, assign_clusters, centroids,
+    scaler_params, select_k,
 )
 
 MODEL = "int_provider_clusters"
@@ -38,21 +43,52 @@ def test_select_k_picks_four(rule, k_selection):
     assert out["selection_rule"].unique().tolist() == [rule]
 
 
+# The contracted SQL marts cast every column: a change here must be announced to the SQL side.
+EXPECTED_K_SELECTION_COLUMNS = [
+    "k", "inertia", "silhouette", "silhouette_method", "calinski_harabasz", "davies_bouldin",
+    "gap", "gap_sd", "gap_references", "smallest_cluster_share",
+    "is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_chosen", "selection_rule",
+    "algorithm", "scaling", "random_state", "n_samples", "features", "features_used", "n_components",
+    "run_id", "settings_json",
+]
+
+
 def test_select_k_columns_and_dtypes(k_selection):
     out = k_selection
-    assert list(out.columns) == K_SELECTION_COLUMNS
+    assert list(out.columns) == K_SELECTION_COLUMNS == EXPECTED_K_SELECTION_COLUMNS
     assert out["k"].tolist() == list(range(2, 9))
-    for col in ["k", "random_state", "n_samples"]:
+    for col in ["k", "random_state", "n_samples", "gap_references", "n_components"]:
         assert out[col].dtype == np.int64, col
-    for col in ["inertia", "silhouette", "calinski_harabasz", "davies_bouldin"]:
+    for col in ["inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "gap", "gap_sd",
+                "smallest_cluster_share"]:
         assert out[col].dtype == np.float64, col
-    assert out["is_knee"].dtype == bool and out["is_chosen"].dtype == bool
-    for col in ["silhouette_method", "selection_rule", "algorithm", "scaling", "features", "run_id"]:
+    for col in ["is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_chosen"]:
+        assert out[col].dtype == bool, col
+    for col in ["silhouette_method", "selection_rule", "algorithm", "scaling", "features", "features_used",
+                "run_id", "settings_json"]:
         assert pd.api.types.is_string_dtype(out[col]) and out[col].notna().all(), col
     row = out.iloc[0]
     assert (row["algorithm"], row["scaling"], row["random_state"], row["n_samples"], row["features"]) == (
         "kmeans", "standard", 42, 300, "x0,x1")
     assert len(row["run_id"]) == 16 and out["run_id"].nunique() == 1
+
+
+def test_defaults_keep_the_provider_tables(k_selection):
+    out = k_selection
+    assert out["gap"].isna().all() and out["gap_sd"].isna().all() and (out["gap_references"] == 0).all()
+    assert out["is_eligible"].all() and not out["is_gap_best"].any()
+    assert out.loc[out["is_silhouette_best"], "k"].tolist() == [4]
+    assert (out["features_used"] == "x0,x1").all() and (out["n_components"] == 2).all()
+    # run ids of runs without preprocessing are unchanged from before preprocessing existed
+    assert out["run_id"].iloc[0] == "68b9fa4f76d9f878"
+
+
+def test_settings_json_records_every_setting(k_selection):
+    settings = json.loads(k_selection["settings_json"].iloc[0])
+    assert list(settings) == sorted(f.name for f in dataclasses.fields(ClusterSettings))
+    assert settings["features"] == ["x0", "x1"] and settings["random_state"] == 42  # coerced from "42"
+    assert (settings["gap_references"], settings["min_cluster_share"], settings["pca_components"]) == (0, 0.0, None)
+    assert k_selection["settings_json"].nunique() == 1
 
 
 def test_assign_clusters_recovers_blobs(assignments, k_selection):
@@ -90,12 +126,17 @@ def test_other_algorithms_end_to_end(algorithm):
 
 def test_centroids_and_scaler_params(assignments, k_selection):
     cents = centroids(FEATURES, k_selection, META, model=MODEL)
-    assert list(cents.columns) == ["cluster_id", "feature", "center_scaled", "center_original", "run_id"]
+    assert list(cents.columns) == CENTROID_COLUMNS == [
+        "cluster_id", "feature", "center_scaled", "center_original", "is_used", "run_id"]
     assert cents["cluster_id"].dtype == np.int64 and len(cents) == 8
+    assert cents["is_used"].dtype == bool and cents["is_used"].all()
     means = assignments.groupby("cluster_id")[["x0", "x1"]].mean()
     got = cents.pivot(index="cluster_id", columns="feature", values="center_original")
     np.testing.assert_allclose(got[["x0", "x1"]].to_numpy(), means.to_numpy(), atol=1e-8)
     params = scaler_params(FEATURES, META, model=MODEL)
+    assert list(params.columns) == SCALER_PARAMS_COLUMNS == [
+        "feature", "method", "center", "scale", "is_used", "run_id"]
+    assert params["is_used"].dtype == bool and params["is_used"].all()
     np.testing.assert_allclose(params["center"], X.mean(axis=0))
     np.testing.assert_allclose(params["scale"], X.std(axis=0))
 
@@ -165,3 +206,36 @@ def test_assign_clusters_checks_k_selection(k_selection):
     # selection-only settings do not change run_id, so a differently-ranged k grid is still accepted
     out = assign_clusters(FEATURES, k_selection, {**META, "k_max": 6, "selection_rule": "elbow"}, model=MODEL)
     assert out["k"].iloc[0] == 4 and (out["run_id"] == k_selection["run_id"].iloc[0]).all()
+
+
+# --- DFU-style selection: eligibility and vote (preprocessing end to end: test_preprocess.py) ---
+
+SKEWED_X, SKEWED_Y = make_blobs(n_samples=[100, 100, 100, 6], centers=[[0, 0], [8, 0], [0, 8], [8, 8]],
+                                cluster_std=0.6, random_state=1)
+SKEWED = pd.DataFrame({"entity_id": np.arange(306), "x0": SKEWED_X[:, 0], "x1": SKEWED_X[:, 1]})
+
+
+def test_min_cluster_share_makes_small_segments_ineligible():
+    plain = select_k(SKEWED, {**META, "k_max": 6}, model=MODEL)
+    assert _chosen(plain) == 4
+    assert plain.loc[plain["k"] == 4, "smallest_cluster_share"].item() == pytest.approx(6 / 306)
+    out = select_k(SKEWED, {**META, "k_max": 6, "min_cluster_share": "0.05"}, model=MODEL)
+    assert out["is_eligible"].tolist() == (out["smallest_cluster_share"] >= 0.05).tolist()
+    assert out.loc[out["is_eligible"], "k"].tolist() == [2, 3]
+    assert _chosen(out) == 3 and out.loc[out["is_chosen"], "is_eligible"].item()
+    largest = out.loc[out["k"] >= 3, "smallest_cluster_share"].max()  # each k is fitted on its own
+    with pytest.raises(InputDataError, match=rf"model {MODEL}: no k in 3\.\.6 is eligible: .*min_cluster_share=0\.4 "
+                                             rf".*largest smallest_cluster_share seen: {largest:.4g} at k=3\)"):
+        select_k(SKEWED, {**META, "k_min": 3, "k_max": 6, "min_cluster_share": 0.4}, model=MODEL)
+
+
+def test_vote_end_to_end():
+    meta = {**META, "k_max": 6, "selection_rule": "vote", "gap_references": 5}
+    out = select_k(FEATURES, meta, model=MODEL)
+    # on the 2..6 curve the knee sits at 3: silhouette and gap outvote it
+    assert out.loc[out["is_knee"], "k"].tolist() == [3]
+    assert _chosen(out) == 4 and (out["selection_rule"] == "vote: elbow=3, silhouette=4, gap=4 -> 4").all()
+    assert out.loc[out["is_gap_best"], "k"].tolist() == [4] and (out["gap_references"] == 5).all()
+    assert out["gap"].notna().all() and (out["gap_sd"] > 0).all()
+    with pytest.raises(SettingsError, match=r"selection_rule 'vote' needs gap_references >= 1"):
+        select_k(FEATURES, {**meta, "gap_references": 0}, model=MODEL)

@@ -66,8 +66,9 @@ def test_bad_enum_message():
     assert str(info.value) == expected
     with pytest.raises(SettingsError, match="'algorithm'='dbscan' is not allowed; use one of: agglomerative, gmm"):
         settings_from_meta({**BASE, "algorithm": "dbscan"}, model=MODEL)
-    with pytest.raises(SettingsError, match="'selection_rule'='gap' is not allowed"):
-        settings_from_meta({**BASE, "selection_rule": "gap"}, model=MODEL)
+    with pytest.raises(SettingsError, match="'selection_rule'='bic' is not allowed; use one of: .*gap, silhouette, "
+                                            "vote"):
+        settings_from_meta({**BASE, "selection_rule": "bic"}, model=MODEL)
 
 
 @pytest.mark.parametrize(
@@ -83,6 +84,16 @@ def test_bad_enum_message():
         ({"features": ["a", "a"]}, r"lists a twice"),
         ({"features": ["provider_id", "a"]}, r"must not contain the id column 'provider_id'"),
         ({"canonical_order": "avg_size"}, r"'canonical_order'='avg_size' must be one of the features"),
+        ({"gap_references": -1}, r"'gap_references'=-1 must be >= 0"),
+        ({"min_cluster_share": 0.5}, r"'min_cluster_share'=0.5 must be >= 0.0 and < 0.5"),
+        ({"min_cluster_share": "-0.01"}, r"'min_cluster_share'='-0.01' must be >= 0.0 and < 0.5"),
+        ({"min_cluster_share": "a lot"}, r"'min_cluster_share'='a lot' must be a number"),
+        ({"min_cluster_share": True}, r"'min_cluster_share'=True must be a number, not a boolean"),
+        ({"min_variance": -1}, r"'min_variance'=-1 must be >= 0.0; \(edit"),
+        ({"min_variance": "nan"}, r"'min_variance'='nan' must be a finite number"),
+        ({"pca_components": 0}, r"'pca_components'=0 must be >= 1 \(or null to switch it off\)"),
+        ({"pca_components": 1.5}, r"'pca_components'=1.5 must be a whole number"),
+        ({"pca_components": "3"}, r"'pca_components'=3 exceeds the 2 configured feature\(s\)"),
     ],
 )
 def test_invalid_values(update, match):
@@ -99,3 +110,27 @@ def test_missing_required(meta):
 
 def test_errors_are_value_errors():
     assert issubclass(SettingsError, ClusterMartsError) and issubclass(ClusterMartsError, ValueError)
+
+
+def test_new_settings_defaults_keep_the_provider_behaviour():
+    s = settings_from_meta(BASE, model=MODEL)
+    assert (s.gap_references, s.min_cluster_share, s.min_variance, s.pca_components) == (0, 0.0, 0.0, None)
+
+
+def test_new_settings_are_coerced_from_dbt_var_strings():
+    meta = {**BASE, "gap_references": "10", "min_cluster_share": "0.01", "min_variance": " 0.01 ",
+            "pca_components": "2", "selection_rule": "VOTE"}
+    s = settings_from_meta(meta, model=MODEL)
+    assert (s.gap_references, s.min_cluster_share, s.min_variance, s.pca_components) == (10, 0.01, 0.01, 2)
+    assert isinstance(s.min_cluster_share, float) and isinstance(s.gap_references, int)
+    assert s.selection_rule == "vote"
+    # an integer 0 from YAML is stored as a float; "null" switches PCA off
+    s = settings_from_meta({**BASE, "min_cluster_share": 0, "pca_components": "null"}, model=MODEL)
+    assert s.min_cluster_share == 0.0 and isinstance(s.min_cluster_share, float) and s.pca_components is None
+
+
+@pytest.mark.parametrize("rule", ["vote", "gap"])
+def test_gap_rules_need_references(rule):
+    with pytest.raises(SettingsError, match=rf"model {MODEL}: selection_rule '{rule}' needs gap_references >= 1"):
+        settings_from_meta({**BASE, "selection_rule": rule}, model=MODEL)
+    assert settings_from_meta({**BASE, "selection_rule": rule, "gap_references": 1}, model=MODEL).gap_references == 1

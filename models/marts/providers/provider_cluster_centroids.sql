@@ -14,7 +14,9 @@ typed as (
         cast(feature as varchar) as feature,
         ----- numerics
         cast(center_scaled as double) as center_scaled,
-        cast(center_original as double) as center_original
+        cast(center_original as double) as center_original,
+        ----- booleans
+        cast(is_used as boolean) as is_used
     from centroids
 )
 

@@ -14,7 +14,9 @@ typed as (
         cast(method as varchar) as method,
         ----- numerics
         cast(center as double) as center,
-        cast(scale as double) as scale
+        cast(scale as double) as scale,
+        ----- booleans
+        cast(is_used as boolean) as is_used
     from params
 )
 

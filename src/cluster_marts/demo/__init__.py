@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 #: Registered demo domains: module names inside ``cluster_marts.demo``.
 DOMAINS: tuple[str, ...] = (
     "providers",
+    "demand",
 )
 
 

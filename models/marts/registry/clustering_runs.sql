@@ -1,0 +1,81 @@
+{#
+    Run registry shared by all domains: one row per (domain, run_id,
+    settings_hash), appended the first time a run is built and kept
+    afterwards, so the table is the history of every fit this warehouse has
+    made. run_id hashes the data and the fit settings; settings_hash covers the
+    selection settings too (k range, rule), so rebuilding unchanged data with
+    unchanged settings adds nothing, and any change adds a row.
+    Adding a domain: one more (domain, k-selection mart) pair below.
+#}
+{{ config(
+    materialized='incremental',
+    unique_key=['domain', 'run_id', 'settings_hash'],
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+) }}
+{%- set domains = [
+    ('providers', 'provider_k_selection'),
+    ('demand', 'dfu_k_selection'),
+] -%}
+with
+
+chosen_runs as (
+    {% for domain, k_selection in domains %}
+    select
+        '{{ domain }}' as domain,
+        run_id,
+        algorithm,
+        k,
+        selection_rule,
+        n_samples,
+        features,
+        settings_json,
+        md5(settings_json) as settings_hash,
+        inertia,
+        silhouette,
+        calinski_harabasz,
+        davies_bouldin,
+        gap
+    from {{ ref(k_selection) }}
+    where is_chosen
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+new_runs as (
+    select * from chosen_runs
+    {% if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as registered
+        where registered.domain = chosen_runs.domain
+            and registered.run_id = chosen_runs.run_id
+            and registered.settings_hash = chosen_runs.settings_hash
+    )
+    {% endif %}
+),
+
+registered as (
+    select
+        ----- ids
+        cast(run_id as varchar) as run_id,
+        cast(settings_hash as varchar) as settings_hash,
+        ----- strings
+        cast(domain as varchar) as domain,
+        cast(algorithm as varchar) as method,
+        cast(selection_rule as varchar) as selection_rule,
+        cast(features as varchar) as features,
+        cast(settings_json as varchar) as parameters,
+        ----- numerics
+        cast(k as integer) as n_clusters,
+        cast(n_samples as integer) as n_samples,
+        cast(inertia as double) as inertia,
+        cast(silhouette as double) as silhouette,
+        cast(calinski_harabasz as double) as calinski_harabasz,
+        cast(davies_bouldin as double) as davies_bouldin,
+        cast(gap as double) as gap,
+        ----- timestamps
+        cast(current_timestamp as timestamp) as registered_at
+    from new_runs
+)
+
+select * from registered

@@ -1,0 +1,13 @@
+"""k-selection for DFU clustering: one row per k with every score.
+
+Thin adapter: settings come from config.meta in _demand__models.yml; all
+maths lives in cluster_marts.pipeline.select_k.
+"""
+
+from cluster_marts.pipeline import select_k
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    features = dbt.ref("dfu_features").df()
+    return select_k(features, dbt.config.get("meta"), model="int_dfu_k_selection")

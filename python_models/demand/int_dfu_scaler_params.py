@@ -1,0 +1,13 @@
+"""Fit artifact: the scaler parameters of the DFU clustering, per feature.
+
+With these and int_dfu_centroids, new DFUs can be scored in plain
+SQL with the training statistics. Thin adapter over cluster_marts.pipeline.
+"""
+
+from cluster_marts.pipeline import scaler_params
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    features = dbt.ref("dfu_features").df()
+    return scaler_params(features, dbt.config.get("meta"), model="int_dfu_scaler_params")
