@@ -14,7 +14,7 @@ from typing import Any
 
 from cluster_marts.errors import SettingsError
 
-__all__ = ["FIX", "bad_setting", "as_int", "as_float", "as_features", "as_choice", "is_unset"]
+__all__ = ["FIX", "bad_setting", "as_int", "as_float", "as_float_in", "as_features", "as_choice", "is_unset"]
 
 FIX = "(edit config.meta in the model's YAML)"
 
@@ -63,20 +63,54 @@ def as_float(value: Any, key: str, model: str) -> float:
     return _as_number(value, key, model, "a number")
 
 
-def as_features(value: Any, model: str) -> tuple[str, ...]:
-    """Accept a YAML list or a comma-separated string (as set through a dbt var)."""
+def as_float_in(value: Any, key: str, model: str, low: float, high: float, inclusive: bool) -> float:
+    """:func:`as_float`, then check ``low <= value < high`` (``<= high`` when ``inclusive``).
+
+    Examples
+    --------
+    >>> as_float_in("0.2", "min_cluster_share", "m", 0.0, 0.5, False)
+    0.2
+    """
+    number = as_float(value, key, model)
+    if number < low or number > high or (number == high and not inclusive):
+        bound = "" if high == float("inf") else f" and {'<=' if inclusive else '<'} {high}"
+        raise bad_setting(model, key, value, f"must be >= {low}{bound};")
+    return number
+
+
+def as_features(value: Any, model: str, key: str = "features", allow_empty: bool = False) -> tuple[str, ...]:
+    """Accept a YAML list or a comma-separated string (as set through a dbt var).
+
+    Parameters
+    ----------
+    value : list, tuple or str
+        Column names; blanks are dropped, duplicates rejected.
+    model : str
+        dbt model name, used in error messages.
+    key : str, default="features"
+        Setting name, used in error messages.
+    allow_empty : bool, default=False
+        Accept an empty list (and ``None``/``"null"``) as ``()``.
+
+    Examples
+    --------
+    >>> as_features("region, channel", "m", key="categorical_features")
+    ('region', 'channel')
+    """
+    if allow_empty and is_unset(value):
+        return ()
     if isinstance(value, str):
         items = [part.strip() for part in value.split(",")]
     elif isinstance(value, (list, tuple)):
         items = [str(part).strip() for part in value]
     else:
-        raise bad_setting(model, "features", value, "must be a list of column names;")
+        raise bad_setting(model, key, value, "must be a list of column names;")
     items = [item for item in items if item]
-    if not items:
-        raise bad_setting(model, "features", value, "must name at least one column;")
+    if not items and not allow_empty:
+        raise bad_setting(model, key, value, "must name at least one column;")
     duplicated = sorted({item for item in items if items.count(item) > 1})
     if duplicated:
-        raise bad_setting(model, "features", value, f"lists {', '.join(duplicated)} twice;")
+        raise bad_setting(model, key, value, f"lists {', '.join(duplicated)} twice;")
     return tuple(items)
 
 

@@ -1,10 +1,13 @@
 """Shared plumbing of the pipeline entry points: prepare, identify, fit.
 
-:func:`prepare` validates settings and input, sorts rows by id, scales,
-preprocesses (:mod:`cluster_marts.preprocess`) and computes the ``run_id``;
-every entry point of :mod:`cluster_marts.pipeline` starts with it, so they all
-see the same matrix.  :func:`fit_chosen` refits at the chosen k and makes the
-cluster ids canonical:
+:func:`prepare` validates settings and input, one-hot encodes
+``categorical_features`` (:mod:`cluster_marts.encoding`), sorts rows by id,
+scales, preprocesses (:mod:`cluster_marts.preprocess`) and computes the
+``run_id``; every entry point of :mod:`cluster_marts.pipeline` starts with it,
+so they all see the same matrix and the same effective settings
+(``Prepared.settings``: ``features`` with the one-hot columns appended,
+``categorical_features`` as configured).  :func:`fit_chosen` refits at the
+chosen k and makes the cluster ids canonical:
 
 * PCA off: by the algorithm's centre on the canonical feature
   (``canonical_order``, else the first *kept* feature), ties by the other
@@ -17,6 +20,7 @@ cluster ids canonical:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
@@ -28,28 +32,31 @@ import pandas as pd
 
 from cluster_marts.algorithms import FitResult, get_algorithm, member_means
 from cluster_marts.canonical import canonical_permutation, canonical_relabel
+from cluster_marts.encoding import encode_categoricals
 from cluster_marts.errors import InputDataError
 from cluster_marts.inputs import check_frame, feature_matrix
 from cluster_marts.preprocess import Preprocessing, apply_preprocessing, fit_preprocessing
 from cluster_marts.scaling import ScalerParams, fit_scaler, transform
 from cluster_marts.settings import ClusterSettings, settings_from_meta
 
-__all__ = ["Prepared", "prepare", "run_id", "chosen_k", "fit_chosen", "RUN_ID_SETTINGS"]
+__all__ = ["Prepared", "prepare", "with_categoricals", "run_id", "chosen_k", "fit_chosen", "RUN_ID_SETTINGS"]
 
 RUN_ID_SETTINGS = (
     "id_column", "features", "scaling", "algorithm", "random_state", "n_init",
     "silhouette_sample_size", "canonical_order",
 )
 # Hashed only when set away from their default, so run ids of runs without
-# preprocessing are unchanged from before preprocessing existed.
-_RUN_ID_OPTIONAL = {"min_variance": 0.0, "pca_components": None}
+# preprocessing or categorical features are unchanged from before these existed.
+# ``features`` is hashed as effective (one-hot names appended), so select_k and
+# assign_clusters on the same input and config.meta share a run_id.
+_RUN_ID_OPTIONAL = {"min_variance": 0.0, "pca_components": None, "categorical_features": ()}
 
 
 @dataclass(frozen=True, eq=False)
 class Prepared:
     """Validated input, sorted by id, scaled and preprocessed."""
 
-    settings: ClusterSettings
+    settings: ClusterSettings  # effective: one-hot columns appended to ``features``
     order: np.ndarray  # sorted position -> input row
     X: np.ndarray  # raw features (all configured), sorted by id
     scaler: ScalerParams | None
@@ -82,10 +89,26 @@ def _order_feature(settings: ClusterSettings, pre: Preprocessing, model: str) ->
     return settings.canonical_order or kept[0]
 
 
+def with_categoricals(
+    frame: pd.DataFrame, settings: ClusterSettings, model: str
+) -> tuple[pd.DataFrame, ClusterSettings]:
+    """Append the one-hot columns to ``frame`` and their names to ``settings.features``.
+
+    Returns ``frame`` and ``settings`` themselves when ``categorical_features``
+    is empty.
+    """
+    if not settings.categorical_features:
+        return frame, settings
+    frame, names = encode_categoricals(
+        frame, settings.categorical_features, max_categories=settings.max_categories, model=model
+    )
+    return frame, dataclasses.replace(settings, features=settings.features + names)
+
+
 def prepare(features: pd.DataFrame, meta: Mapping[str, Any] | None, model: str) -> Prepared:
-    """Settings, checked input sorted by id, scaler, preprocessing and run id."""
+    """Effective settings, checked input sorted by id, scaler, preprocessing and run id."""
     settings = settings_from_meta(meta, model=model)
-    frame = check_frame(features, settings, model)
+    frame, settings = with_categoricals(check_frame(features, settings, model), settings, model)
     ids = frame[settings.id_column].reset_index(drop=True)
     order = ids.sort_values(kind="stable").index.to_numpy()
     X = feature_matrix(frame, settings, model)[order]
@@ -117,7 +140,8 @@ def chosen_k(k_selection: pd.DataFrame, prep: Prepared, model: str, upstream: st
         raise InputDataError(
             f"model {model}: {name} was computed from other data or settings (run_id {row['run_id']} != "
             f"{prep.run_id}); give both models the same config.meta (id_column, features, scaling, algorithm, "
-            "random_state, n_init, silhouette_sample_size, canonical_order, min_variance, pca_components) "
+            "random_state, n_init, silhouette_sample_size, canonical_order, min_variance, pca_components, "
+            "categorical_features) "
             "and rebuild them together"
         )
     k = int(row["k"])

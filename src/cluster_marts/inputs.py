@@ -82,7 +82,8 @@ def _column_as_float(column: pd.Series, name: str, model: str) -> np.ndarray:
             return np.array([np.nan if pd.isna(v) else float(v) for v in column], dtype=np.float64)
     raise InputDataError(
         f"model {model}: feature column {name!r} has non-numeric type {dtype}; cast it to a number in the "
-        "upstream SQL or drop it from config.meta.features"
+        "upstream SQL, move it to config.meta.categorical_features to one-hot encode it, "
+        "or drop it from config.meta.features"
     )
 
 

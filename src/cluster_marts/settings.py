@@ -3,7 +3,8 @@
 Analysts change behaviour in YAML; this module turns that mapping into a
 validated, immutable :class:`ClusterSettings`.  Values set through dbt vars
 often arrive as strings (``"8"``, ``"0.01"``), so integers and floats are
-coerced (see :mod:`cluster_marts.coerce`).
+coerced (see :mod:`cluster_marts.coerce`).  Categorical columns are one-hot
+encoded at run time (:mod:`cluster_marts.encoding`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from cluster_marts.coerce import FIX, as_choice, as_features, as_float, as_int, bad_setting, is_unset
+from cluster_marts.coerce import FIX, as_choice, as_features, as_float_in, as_int, bad_setting, is_unset
+from cluster_marts.encoding import check_categorical_settings
 from cluster_marts.errors import SettingsError
 
 __all__ = [
@@ -47,6 +49,8 @@ class ClusterSettings:
         Column holding the entity id (unique, non-null).
     features : tuple of str
         Numeric feature columns, in the order used for scaling and centres.
+        In the effective settings of a run (``Prepared.settings``) the
+        one-hot columns of ``categorical_features`` are appended.
     scaling : {"standard", "minmax", "robust", "none"}, default="standard"
     algorithm : {"kmeans", "gmm", "agglomerative"}, default="kmeans"
     k_min, k_max : int, default=2, 8
@@ -75,6 +79,11 @@ class ClusterSettings:
     pca_components : int or None, default=None
         Cluster on this many principal components of the scaled, kept
         features; ``None`` clusters on the features themselves.
+    categorical_features : tuple of str, default=()
+        Columns one-hot encoded into float 0/1 features ``"<column>=<value>"``
+        (:mod:`cluster_marts.encoding`); empty changes nothing.
+    max_categories : int >= 1, default=50
+        Most distinct values a categorical column may have.
     """
 
     id_column: str
@@ -93,6 +102,8 @@ class ClusterSettings:
     min_cluster_share: float = 0.0
     min_variance: float = 0.0
     pca_components: int | None = None
+    categorical_features: tuple[str, ...] = ()
+    max_categories: int = 50
 
     @property
     def order_feature(self) -> str:
@@ -106,6 +117,7 @@ class ClusterSettings:
 
 _INT_MIN = {
     "k_min": 2, "k_max": 2, "random_state": 0, "n_init": 1, "silhouette_sample_size": 10, "gap_references": 0,
+    "max_categories": 1,
 }
 _OPTIONAL_INT_MIN = {"n_clusters": None, "pca_components": 1}
 # key -> (low, high, high is inclusive)
@@ -113,19 +125,10 @@ _FLOAT_RANGE = {"min_cluster_share": (0.0, 0.5, False), "min_variance": (0.0, fl
 _CHOICES = {"scaling": SCALINGS, "algorithm": ALGORITHM_NAMES, "selection_rule": SELECTION_RULES}
 
 
-def _checked_float(value: Any, key: str, model: str) -> float:
-    number = as_float(value, key, model)
-    low, high, inclusive = _FLOAT_RANGE[key]
-    if number < low or number > high or (number == high and not inclusive):
-        bound = "" if high == float("inf") else f" and {'<=' if inclusive else '<'} {high}"
-        raise bad_setting(model, key, value, f"must be >= {low}{bound};")
-    return number
-
-
 def _coerce_one(key: str, value: Any, model: str) -> Any:
     """Coerce one present key to its type and check its own range."""
-    if key == "features":
-        return as_features(value, model)
+    if key in ("features", "categorical_features"):
+        return as_features(value, model, key=key, allow_empty=key == "categorical_features")
     if key in _CHOICES:
         return as_choice(value, key, _CHOICES[key], model)
     if key in _INT_MIN:
@@ -141,7 +144,7 @@ def _coerce_one(key: str, value: Any, model: str) -> Any:
             raise bad_setting(model, key, value, f"must be >= {low} (or null to switch it off);")
         return number
     if key in _FLOAT_RANGE:
-        return _checked_float(value, key, model)
+        return as_float_in(value, key, model, *_FLOAT_RANGE[key])
     if key == "canonical_order":
         return None if is_unset(value) else str(value).strip()
     # id_column
@@ -161,14 +164,12 @@ def _check_fixed(s: ClusterSettings, model: str) -> None:
     elif s.n_clusters is not None:
         warnings.warn(
             f"model {model}: setting 'n_clusters' is ignored because "
-            f"selection_rule={s.selection_rule!r}; set selection_rule: fixed to use it",
-            RuntimeWarning,
-            stacklevel=4,
+            f"selection_rule={s.selection_rule!r}; set selection_rule: fixed to use it", RuntimeWarning, stacklevel=4,
         )
 
 
 def _check_consistency(s: ClusterSettings, model: str) -> None:
-    """Cross-field checks (k range, fixed rule, gap rules, PCA size, canonical feature)."""
+    """Cross-field checks (k range, fixed rule, gap rules, PCA size, id/categorical/canonical columns)."""
     if s.k_max < s.k_min:
         raise bad_setting(model, "k_max", s.k_max, f"must be >= k_min={s.k_min};")
     _check_fixed(s, model)
@@ -177,13 +178,15 @@ def _check_consistency(s: ClusterSettings, model: str) -> None:
             f"model {model}: selection_rule {s.selection_rule!r} needs gap_references >= 1 "
             f"(got {s.gap_references}); set gap_references: 10 or choose another selection_rule {FIX}"
         )
-    if s.pca_components is not None and s.pca_components > len(s.features):
+    # one-hot columns are only known at run time, where preprocessing checks pca_components again
+    if s.pca_components is not None and not s.categorical_features and s.pca_components > len(s.features):
         raise bad_setting(
             model, "pca_components", s.pca_components,
             f"exceeds the {len(s.features)} configured feature(s); lower it or set it to null;",
         )
     if s.id_column in s.features:
         raise bad_setting(model, "features", list(s.features), f"must not contain the id column {s.id_column!r};")
+    check_categorical_settings(s.features, s.categorical_features, s.id_column, model)
     if s.canonical_order is not None and s.canonical_order not in s.features:
         raise bad_setting(
             model, "canonical_order", s.canonical_order, f"must be one of the features: {', '.join(s.features)};"

@@ -60,7 +60,9 @@ def query(db_path):
 def run_dbt(args: list[str], *, db: Path, project_dir: Path, raw: Path, tmp: Path,
             vars_extra: str = "") -> subprocess.CompletedProcess:
     """Run dbt against a given warehouse copy; never touches target/ of the repo."""
-    dbt_vars = f"{{ai_models_path: '{raw / 'ai_models.parquet'}'{vars_extra}}}"
+    paths = {"ai_models_path": "ai_models.parquet", "sales_monthly_path": "fact_sales_monthly.parquet",
+             "dim_item_path": "dim_item.parquet", "dim_dfu_path": "dim_dfu.parquet"}
+    dbt_vars = "{" + ", ".join(f"{var}: '{raw / name}'" for var, name in paths.items()) + vars_extra + "}"
     env = {**os.environ, "CLUSTER_MARTS_DB": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
            "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     cmd = [str(DBT), *args, "--project-dir", str(project_dir), "--target-path",
@@ -82,7 +84,7 @@ def project_copy(tmp_path) -> Path:
     """A private copy of the dbt project (models, seeds, macros, config)."""
     dest = tmp_path / "project"
     dest.mkdir()
-    for name in ["dbt_project.yml", "profiles.yml"]:
+    for name in ["dbt_project.yml", "profiles.yml", "selectors.yml"]:
         shutil.copy(PROJECT_ROOT / name, dest / name)
     for name in ["models", "python_models", "seeds", "macros", "analyses", "tests"]:
         if (PROJECT_ROOT / name).exists():

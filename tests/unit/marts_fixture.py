@@ -193,10 +193,12 @@ def write_warehouse(path: str | Path, marts: dict[str, pd.DataFrame] | None = No
                     skip: Iterable[str] = (), empty: Iterable[str] = ()) -> Path:
     """Write the marts into a DuckDB file and return its path.
 
-    ``skip`` leaves tables out; ``empty`` writes them with their columns but no rows.
+    Every fake mart of every domain is written; ``marts`` replaces some of
+    them (e.g. an edited provider mart). ``skip`` leaves tables out; ``empty``
+    writes them with their columns but no rows.
     """
     path = Path(path)
-    marts = fake_marts() if marts is None else marts
+    marts = {**fake_marts(), **fake_demand_marts(), **(marts or {})}
     skip, empty = set(skip), set(empty)
     con = duckdb.connect(str(path))
     try:

@@ -94,6 +94,13 @@ def test_bad_enum_message():
         ({"pca_components": 0}, r"'pca_components'=0 must be >= 1 \(or null to switch it off\)"),
         ({"pca_components": 1.5}, r"'pca_components'=1.5 must be a whole number"),
         ({"pca_components": "3"}, r"'pca_components'=3 exceeds the 2 configured feature\(s\)"),
+        ({"categorical_features": ["region", "avg_speed"]},
+         r"'categorical_features'=\['region', 'avg_speed'\] repeats 'avg_speed' from features; list each column once"),
+        ({"categorical_features": "provider_id"}, r"'categorical_features'=.* must not contain the id column"),
+        ({"categorical_features": "region, region"}, r"'categorical_features'='region, region' lists region twice"),
+        ({"categorical_features": 5}, r"'categorical_features'=5 must be a list of column names"),
+        ({"max_categories": 0}, r"'max_categories'=0 must be >= 1"),
+        ({"max_categories": "many"}, r"'max_categories'='many' must be an integer"),
     ],
 )
 def test_invalid_values(update, match):
@@ -134,3 +141,20 @@ def test_gap_rules_need_references(rule):
     with pytest.raises(SettingsError, match=rf"model {MODEL}: selection_rule '{rule}' needs gap_references >= 1"):
         settings_from_meta({**BASE, "selection_rule": rule}, model=MODEL)
     assert settings_from_meta({**BASE, "selection_rule": rule, "gap_references": 1}, model=MODEL).gap_references == 1
+
+
+def test_categorical_features_default_empty_and_coerced():
+    s = settings_from_meta(BASE, model=MODEL)
+    assert (s.categorical_features, s.max_categories) == ((), 50)
+    for empty in ([], "", None, "null", " , "):
+        assert settings_from_meta({**BASE, "categorical_features": empty}, model=MODEL) == s
+    s = settings_from_meta({**BASE, "categorical_features": " region , channel", "max_categories": "20"}, model=MODEL)
+    assert (s.categorical_features, s.max_categories) == (("region", "channel"), 20)
+    assert settings_from_meta({**BASE, "categorical_features": ["region"]}, model=MODEL).categorical_features == (
+        "region",)
+
+
+def test_pca_size_is_checked_at_run_time_when_categoricals_are_set():
+    # the one-hot columns are only known from the data, so 3 components may be valid here
+    s = settings_from_meta({**BASE, "categorical_features": ["region"], "pca_components": 3}, model=MODEL)
+    assert s.pca_components == 3
