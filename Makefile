@@ -39,7 +39,8 @@ data: install
 
 DBT_VARS := --vars '{ai_models_path: $(abspath $(RAW))/ai_models.parquet, \
 	sales_monthly_path: $(abspath $(RAW))/fact_sales_monthly.parquet, \
-	dim_item_path: $(abspath $(RAW))/dim_item.parquet, dim_dfu_path: $(abspath $(RAW))/dim_dfu.parquet}'
+	dim_item_path: $(abspath $(RAW))/dim_item.parquet, dim_dfu_path: $(abspath $(RAW))/dim_dfu.parquet, \
+	customer_orders_path: $(abspath $(RAW))/customer_orders.parquet}'
 
 build: data
 	$(DBT) build $(DBT_VARS)

@@ -3,15 +3,20 @@
 Benchmarks are measured, not asserted: nothing here runs in the test suite.
 The harness
 
-1. writes the synthetic demo data at the requested scale into ``<workdir>/raw``;
+1. writes the synthetic demo data at the requested scale into ``<workdir>/raw``
+   in a child process: Linux charges a child's ``ru_maxrss`` with the RSS of the
+   process it was forked from, so this process must stay small;
 2. runs each stage of :data:`STAGES` as its own ``dbt`` process from the project
    root, on a fresh DuckDB file ``<workdir>/bench.duckdb``, recording wall
    seconds and the child's peak resident memory;
-3. runs the plain pandas + scikit-learn baseline
-   (:mod:`cluster_marts.bench_baseline`) the same way;
-4. prints a table and writes ``<workdir>/bench_results.json``.
+3. runs each domain's plain pandas + scikit-learn baseline (:data:`BASELINES`:
+   :mod:`cluster_marts.bench_baseline`, :mod:`cluster_marts.bench_demand_baseline`)
+   the same way;
+4. prints a table (stages, then per-domain dbt vs baseline totals and ratios)
+   and writes the same information to ``<workdir>/bench_results.json``.
 
-Adding a domain to the benchmark is one more line in :data:`STAGES`.
+Adding a domain to the benchmark is its lines in :data:`STAGES` and its
+baseline in :data:`BASELINES`.
 """
 
 from __future__ import annotations
@@ -23,22 +28,36 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from cluster_marts.demo import run_demo
 
-#: (stage name, dbt arguments), run in order.
-STAGES: list[tuple[str, list[str]]] = [
-    ("seed", ["seed"]),
-    ("staging+features", ["run", "-s", "path:models/staging/providers",
-                          "path:models/features/providers"]),
-    ("k_selection", ["run", "-s", "int_provider_k_selection"]),
-    ("clustering", ["run", "-s", "path:python_models/providers",
-                    "--exclude", "int_provider_k_selection"]),
-    ("marts", ["run", "-s", "path:models/marts/providers"]),
-    ("demand staging+features", ["run", "-s", "path:models/staging/demand", "path:models/features/demand"]),
-    ("demand clustering", ["run", "-s", "path:python_models/demand"]),
-    ("demand marts", ["run", "-s", "path:models/marts/demand"]),
+class Stage(NamedTuple):
+    """One measured dbt process: its domain ("shared" for both), name and dbt arguments."""
+
+    domain: str
+    name: str
+    args: list[str]
+
+
+#: Run in order. "shared" stages count in the overall total only.
+STAGES: list[Stage] = [
+    Stage("shared", "seed", ["seed"]),
+    Stage("provider", "staging+features", ["run", "-s", "path:models/staging/providers",
+                                           "path:models/features/providers"]),
+    Stage("provider", "k_selection", ["run", "-s", "int_provider_k_selection"]),
+    Stage("provider", "clustering", ["run", "-s", "path:python_models/providers",
+                                     "--exclude", "int_provider_k_selection"]),
+    Stage("provider", "marts", ["run", "-s", "path:models/marts/providers"]),
+    Stage("demand", "demand staging+features", ["run", "-s", "path:models/staging/demand",
+                                                "path:models/features/demand"]),
+    Stage("demand", "demand clustering", ["run", "-s", "path:python_models/demand"]),
+    Stage("demand", "demand marts", ["run", "-s", "path:models/marts/demand"]),
 ]
+#: domain -> (baseline module, raw file it reads), run as ``python -m <module> <raw file>``.
+BASELINES: dict[str, tuple[str, str]] = {
+    "provider": ("cluster_marts.bench_baseline", "ai_models.parquet"),
+    "demand": ("cluster_marts.bench_demand_baseline", "fact_sales_monthly.parquet"),
+}
 #: dbt var -> demo file name in the benchmark's raw directory, beside ai_models.parquet.
 RAW_VARS: dict[str, str] = {
     "sales_monthly_path": "fact_sales_monthly.parquet",
@@ -57,33 +76,17 @@ class StageResult:
     stage: str
     seconds: float
     peak_mib: float
+    domain: str = ""
 
 
-def measure(name: str, cmd: list[str], env: dict[str, str], log: Path) -> tuple[StageResult, str]:
+def measure(name: str, cmd: list[str], env: dict[str, str], log: Path,
+            domain: str = "") -> tuple[StageResult, str]:
     """Run ``cmd`` to completion, measuring it; fail loudly when it fails.
 
-    Parameters
-    ----------
-    name : str
-        Stage name, for the result and the error message.
-    cmd : list of str
-        Command line of the child process.
-    env : dict
-        Its environment.
-    log : path
-        File receiving the child's stdout and stderr.
-
-    Returns
-    -------
-    result : StageResult
-        Wall seconds and peak RSS (``ru_maxrss``, KiB on Linux) of the child.
-    stdout : str
-        Everything the child wrote.
-
-    Raises
-    ------
-    RuntimeError
-        When the child exits non-zero; the message ends with its output's tail.
+    The child's stdout and stderr go to ``log``. Returns its
+    :class:`StageResult` (wall seconds; peak RSS from ``ru_maxrss``, KiB on
+    Linux) and everything it wrote. Raises :class:`RuntimeError` when it exits
+    non-zero, the message ending with the tail of its output.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -97,7 +100,12 @@ def measure(name: str, cmd: list[str], env: dict[str, str], log: Path) -> tuple[
         tail = "\n".join(output.splitlines()[-TAIL_LINES:])
         raise RuntimeError(f"bench stage {name!r} failed (exit {proc.returncode}): "
                            f"{' '.join(cmd)}\n--- last lines of {log} ---\n{tail}")
-    return StageResult(name, round(seconds, 3), round(usage.ru_maxrss / 1024, 1)), output
+    return StageResult(name, round(seconds, 3), round(usage.ru_maxrss / 1024, 1), domain), output
+
+
+def name_width(names: list[str], minimum: int = 16) -> int:
+    """Column width holding every name in ``names`` (at least ``minimum``)."""
+    return max([minimum, *map(len, names)])
 
 
 def dbt_command(args: list[str], workdir: Path, raw_models: Path) -> list[str]:
@@ -118,74 +126,123 @@ def run_dbt_stages(workdir: Path, raw_models: Path) -> list[StageResult]:
     """Run every stage of :data:`STAGES` on a fresh database under ``workdir``."""
     database = workdir / "bench.duckdb"
     database.unlink(missing_ok=True)
-    env = {**os.environ, "CLUSTER_MARTS_DB": str(database),
-           "DBT_PROFILES_DIR": str(Path.cwd())}
+    env = {**os.environ, "CLUSTER_MARTS_DB": str(database), "DBT_PROFILES_DIR": str(Path.cwd())}
+    width = name_width([*(s.name for s in STAGES), *(f"{d} baseline" for d in BASELINES)])
     results = []
-    for name, args in STAGES:
-        log = workdir / "logs" / f"{name.replace('+', '_')}.log"
-        results.append(measure(name, dbt_command(args, workdir, raw_models), env, log)[0])
-        print(f"  {name:<18} {results[-1].seconds:8.2f} s")
+    for stage in STAGES:
+        log = workdir / "logs" / f"{stage.name.replace('+', '_').replace(' ', '_')}.log"
+        cmd = dbt_command(stage.args, workdir, raw_models)
+        results.append(measure(stage.name, cmd, env, log, stage.domain)[0])
+        print(f"  {stage.name:<{width}} {results[-1].seconds:8.2f} s")
     return results
 
 
-def run_baseline(workdir: Path, raw_models: Path) -> tuple[StageResult, dict]:
-    """Run :mod:`cluster_marts.bench_baseline` as a child process, measuring it."""
-    cmd = [sys.executable, "-m", "cluster_marts.bench_baseline", str(raw_models)]
-    if REGION_SEED.exists():
+def baseline_command(domain: str, raw_dir: Path) -> list[str]:
+    """Command line of ``domain``'s baseline (:data:`BASELINES`) on the files in ``raw_dir``."""
+    module, raw_file = BASELINES[domain]
+    cmd = [sys.executable, "-m", module, str(raw_dir / raw_file)]
+    if domain == "provider" and REGION_SEED.exists():
         cmd += ["--regions", str(REGION_SEED.resolve())]
-    result, output = measure("baseline", cmd, dict(os.environ), workdir / "logs" / "baseline.log")
-    return result, json.loads(output.strip().splitlines()[-1])
+    return cmd
 
 
-def format_table(stages: list[StageResult], baseline: StageResult, inner: dict) -> str:
-    """Printable table of the dbt stages, the baseline and their ratio."""
-    dbt_total = sum(s.seconds for s in stages)
-    lines = [f"{'stage':<20} {'seconds':>9} {'peak MiB':>9}", "-" * 40]
-    lines += [f"{s.stage:<20} {s.seconds:9.2f} {s.peak_mib:9.1f}" for s in stages]
-    lines += ["-" * 40,
-              f"{'dbt total':<20} {dbt_total:9.2f} {max(s.peak_mib for s in stages):9.1f}",
-              f"{'baseline total':<20} {baseline.seconds:9.2f} {baseline.peak_mib:9.1f}",
-              f"{'  (in-process)':<20} {inner['total_seconds']:9.2f}",
-              f"dbt / baseline: {dbt_total / baseline.seconds:.1f}x"]
+def run_baselines(workdir: Path, raw_dir: Path) -> dict[str, tuple[StageResult, dict]]:
+    """Run every baseline as a child process: domain -> (measure, its own JSON report)."""
+    width = name_width([*(s.name for s in STAGES), *(f"{d} baseline" for d in BASELINES)])
+    results = {}
+    for domain in BASELINES:
+        name, log = f"{domain} baseline", workdir / "logs" / f"{domain}_baseline.log"
+        result, output = measure(name, baseline_command(domain, raw_dir), dict(os.environ),
+                                 log, domain)
+        results[domain] = (result, json.loads(output.strip().splitlines()[-1]))
+        print(f"  {name:<{width}} {result.seconds:8.2f} s")
+    return results
+
+
+def domain_row(dbt: list[StageResult], base: list[tuple[StageResult, dict]]) -> dict[str, Any]:
+    """dbt vs baseline totals of some dbt stages and baselines (none for the shared stages)."""
+    dbt_s = round(sum(s.seconds for s in dbt), 3)
+    row: dict[str, Any] = {
+        "dbt_seconds": dbt_s, "dbt_peak_mib": max((s.peak_mib for s in dbt), default=0.0),
+        "baseline_seconds": None, "baseline_peak_mib": None,
+        "baseline_in_process_seconds": None, "ratio_dbt_to_baseline": None}
+    if base:
+        base_s = round(sum(r.seconds for r, _ in base), 3)
+        row.update(baseline_seconds=base_s, baseline_peak_mib=max(r.peak_mib for r, _ in base),
+                   baseline_in_process_seconds=round(sum(i["total_seconds"] for _, i in base), 4),
+                   ratio_dbt_to_baseline=round(dbt_s / base_s, 3))
+    return row
+
+
+def summarise(stages: list[StageResult],
+              baselines: dict[str, tuple[StageResult, dict]]) -> dict[str, dict[str, Any]]:
+    """:func:`domain_row` per domain of ``stages``, in order, then ``total`` over everything.
+
+    Shared stages (the seeds) have no baseline and count in the total only;
+    each domain's ratio compares its own dbt stages with its own baseline.
+    """
+    summary = {d: domain_row([s for s in stages if s.domain == d],
+                             [baselines[d]] if d in baselines else [])
+               for d in dict.fromkeys(s.domain for s in stages)}
+    summary["total"] = domain_row(stages, list(baselines.values()))
+    return summary
+
+
+def format_table(stages: list[StageResult], summary: dict[str, dict[str, Any]]) -> str:
+    """Printable tables: the dbt stages, then dbt vs baseline per domain and in total."""
+    def num(value: float | None, spec: str) -> str:  # "-" where there is no baseline
+        return "-" if value is None else format(value, spec)
+
+    dw = name_width([*summary, *(s.domain for s in stages)], minimum=8)
+    sw = name_width([s.stage for s in stages], minimum=5)
+    head = f"{'domain':<{dw}} {'stage':<{sw}} {'seconds':>9} {'peak MiB':>9}"
+    lines = [head, "-" * len(head)]
+    lines += [f"{s.domain:<{dw}} {s.stage:<{sw}} {s.seconds:9.2f} {s.peak_mib:9.1f}"
+              for s in stages]
+    cols = ("dbt s", "dbt MiB", "base s", "base MiB", "in-proc s", "dbt/base")
+    head = f"{'domain':<{dw}} " + " ".join(f"{c:>9}" for c in cols)
+    lines += ["", head, "-" * len(head)]
+    for domain, r in summary.items():
+        cells = (num(r["dbt_seconds"], ".2f"), num(r["dbt_peak_mib"], ".1f"),
+                 num(r["baseline_seconds"], ".2f"), num(r["baseline_peak_mib"], ".1f"),
+                 num(r["baseline_in_process_seconds"], ".2f"),
+                 num(r["ratio_dbt_to_baseline"], ".1f") + "x" * (r["baseline_seconds"] is not None))
+        lines.append(f"{domain:<{dw}} " + " ".join(f"{c:>9}" for c in cells))
     return "\n".join(lines)
 
 
 def run_bench(scale: str = "large", workdir: str | Path = "bench_results") -> int:
-    """Benchmark the dbt build against the pandas/scikit-learn baseline.
+    """Benchmark the dbt build against the pandas/scikit-learn baselines, per domain.
 
-    Parameters
-    ----------
-    scale : {"small", "medium", "large"}
-        Size of the synthetic demo data to build.
-    workdir : str or path
-        Directory for the raw data, the DuckDB file, stage logs and
-        ``bench_results.json``.
-
-    Returns
-    -------
-    int
-        Exit code: 0 on success, 1 when a stage failed.
+    ``scale`` ("small", "medium", "large") sizes the synthetic demo data;
+    ``workdir`` receives the raw data, the DuckDB file, the stage logs and
+    ``bench_results.json``. Returns the exit code: 0, or 1 when a stage failed.
     """
     workdir = Path(workdir).resolve()
     raw = workdir / "raw"
-    run_demo(scale=scale, out=raw, seed=SEED)
+    subprocess.run([sys.executable, "-m", "cluster_marts.cli", "demo", "--scale", scale,
+                    "--out", str(raw), "--seed", str(SEED)], check=True)
     raw_models = raw / "ai_models.parquet"
     try:
         print(f"dbt build, stage by stage (scale={scale}):")
         stages = run_dbt_stages(workdir, raw_models)
-        baseline, inner = run_baseline(workdir, raw_models)
+        print("baselines (pandas + scikit-learn):")
+        baselines = run_baselines(workdir, raw)
     except RuntimeError as err:
         print(err, file=sys.stderr)
         return 1
-    print(format_table(stages, baseline, inner))
-    dbt_total = sum(s.seconds for s in stages)
+    summary = summarise(stages, baselines)
+    print(format_table(stages, summary))
+    total = summary["total"]
     report = {
         "scale": scale,
         "dbt_stages": [asdict(s) for s in stages],
-        "dbt_total_seconds": round(dbt_total, 3),
-        "dbt_peak_mib": max(s.peak_mib for s in stages),
-        "baseline": {**asdict(baseline), "in_process": inner},
-        "ratio_dbt_to_baseline": round(dbt_total / baseline.seconds, 3),
+        "dbt_total_seconds": total["dbt_seconds"],
+        "dbt_peak_mib": total["dbt_peak_mib"],
+        "baselines": {d: {**asdict(b), "in_process": inner} for d, (b, inner) in baselines.items()},
+        "baseline_total_seconds": total["baseline_seconds"],
+        "domains": summary,
+        "ratio_dbt_to_baseline": total["ratio_dbt_to_baseline"],
     }
     (workdir / "bench_results.json").write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {workdir / 'bench_results.json'}")

@@ -6,6 +6,7 @@ demo    write deterministic synthetic raw data (Parquet) with planted structure
 report  write figures and a narrative report from the built marts
 check   run the Great Expectations checkpoint on the built marts (read-only)
 bench   time the dbt build stage by stage against a plain pandas/scikit-learn baseline
+export  write the customer segment profiles of one axis as JSON + YAML for LLM analysis
 
 Each command lives in its own module; this file only parses arguments.
 """
@@ -47,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="stage timings vs a pandas/scikit-learn baseline")
     bench.add_argument("--scale", choices=["small", "medium", "large"], default="large")
     bench.add_argument("--workdir", default="bench_results")
+
+    export = sub.add_parser("export", help="customer segment profiles (JSON + YAML) for LLM analysis")
+    export.add_argument("--db", default=_db_default())
+    export.add_argument("--out", default="reports/profiles",
+                        help="output directory (default: reports/profiles)")
+    export.add_argument("--axis", default="engagement",
+                        help="segmentation axis of customer_fit_metrics (default: engagement)")
+    export.add_argument("--min-segment-size", type=int, default=5,
+                        help="withhold min/max of segments smaller than this (default: 5)")
     return parser
 
 
@@ -65,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "bench":
         from cluster_marts.bench import run_bench
         return run_bench(scale=args.scale, workdir=args.workdir)
+    if args.command == "export":
+        from cluster_marts.export import run_export
+        return run_export(db_path=args.db, out_dir=args.out, axis=args.axis,
+                          min_segment_size=args.min_segment_size)
     return 2  # pragma: no cover - argparse enforces the choices
 
 

@@ -61,7 +61,8 @@ def run_dbt(args: list[str], *, db: Path, project_dir: Path, raw: Path, tmp: Pat
             vars_extra: str = "") -> subprocess.CompletedProcess:
     """Run dbt against a given warehouse copy; never touches target/ of the repo."""
     paths = {"ai_models_path": "ai_models.parquet", "sales_monthly_path": "fact_sales_monthly.parquet",
-             "dim_item_path": "dim_item.parquet", "dim_dfu_path": "dim_dfu.parquet"}
+             "dim_item_path": "dim_item.parquet", "dim_dfu_path": "dim_dfu.parquet",
+             "customer_orders_path": "customer_orders.parquet"}
     dbt_vars = "{" + ", ".join(f"{var}: '{raw / name}'" for var, name in paths.items()) + vars_extra + "}"
     env = {**os.environ, "CLUSTER_MARTS_DB": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
            "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}

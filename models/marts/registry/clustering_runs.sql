@@ -5,11 +5,12 @@
     made. run_id hashes the data and the fit settings; settings_hash covers the
     selection settings too (k range, rule), so rebuilding unchanged data with
     unchanged settings adds nothing, and any change adds a row.
-    Adding a domain: one more (domain, k-selection mart) pair below.
+    Adding a domain: one more (domain, k-selection mart) pair below, or a
+    select of the same columns (as for customers, one fit per axis and method).
 #}
 {{ config(
     materialized='incremental',
-    unique_key=['domain', 'run_id', 'settings_hash'],
+    unique_key=['domain', 'scope', 'run_id', 'settings_hash'],
     incremental_strategy='append',
     on_schema_change='append_new_columns',
 ) }}
@@ -23,6 +24,7 @@ chosen_runs as (
     {% for domain, k_selection in domains %}
     select
         '{{ domain }}' as domain,
+        cast(null as varchar) as scope,
         run_id,
         algorithm,
         k,
@@ -38,8 +40,30 @@ chosen_runs as (
         gap
     from {{ ref(k_selection) }}
     where is_chosen
-    {% if not loop.last %}union all{% endif %}
+    union all
     {% endfor %}
+    -- customers: one fit per axis and method
+    select
+        'customers' as domain,
+        metrics.axis as scope,
+        metrics.run_id,
+        metrics.method as algorithm,
+        metrics.k,
+        k_selection.selection_rule,
+        metrics.n_samples,
+        metrics.features,
+        metrics.settings_json,
+        md5(metrics.settings_json) as settings_hash,
+        cast(null as double) as inertia,
+        metrics.silhouette,
+        cast(null as double) as calinski_harabasz,
+        cast(null as double) as davies_bouldin,
+        cast(null as double) as gap
+    from {{ ref('customer_fit_metrics') }} as metrics
+    inner join {{ ref('customer_k_selection') }} as k_selection
+        on metrics.axis = k_selection.axis
+        and metrics.method = k_selection.method
+        and k_selection.is_chosen
 ),
 
 new_runs as (
@@ -48,6 +72,7 @@ new_runs as (
     where not exists (
         select 1 from {{ this }} as registered
         where registered.domain = chosen_runs.domain
+            and registered.scope is not distinct from chosen_runs.scope
             and registered.run_id = chosen_runs.run_id
             and registered.settings_hash = chosen_runs.settings_hash
     )
@@ -61,6 +86,7 @@ registered as (
         cast(settings_hash as varchar) as settings_hash,
         ----- strings
         cast(domain as varchar) as domain,
+        cast(scope as varchar) as scope,
         cast(algorithm as varchar) as method,
         cast(selection_rule as varchar) as selection_rule,
         cast(features as varchar) as features,

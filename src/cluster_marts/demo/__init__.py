@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 DOMAINS: tuple[str, ...] = (
     "providers",
     "demand",
+    "customers",
 )
 
 

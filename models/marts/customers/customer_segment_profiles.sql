@@ -1,0 +1,234 @@
+-- depends_on: {{ ref('customer_features') }}
+{#
+    Segment profiles: one row per axis, method, segment and feature of the axis,
+    for the top-level segments and for every subsegment (leaf of the
+    hierarchical subdivision, depth > 0). Statistics are over the segment's
+    members (customers whose dominant segment it is, or whose path it is):
+    size, share, mean, median, std, min, max, q25, q75, and
+    - center: for top-level segments the membership-weighted mean over all
+      customers (the FCM/GMM view of the centre; the member mean for the hard
+      neural method), for subsegments the member mean;
+    - FCM: statistics of the members' membership in their segment;
+    - GMM: mixture weight (mean posterior over all customers), statistics of
+      the members' probability, probability-weighted feature variance;
+    - neural: mean and std of the distance to the segment centre (embedding).
+#}
+{%- set feature_columns = [] -%}
+{%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(ref('customer_features')) -%}
+        {%- if column.is_number() and column.name != 'customer_id' -%}
+            {%- do feature_columns.append(column.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endif -%}
+with
+
+segments as (
+    select * from {{ ref('customer_segments') }}
+),
+
+memberships as (
+    select * from {{ ref('customer_memberships') }}
+),
+
+fits as (
+    select axis, method, features from {{ ref('customer_fit_metrics') }}
+),
+
+feature_values as (
+    {% for column in feature_columns %}
+    select customer_id, '{{ column }}' as feature, cast({{ column }} as double) as feature_value
+    from {{ ref('customer_features') }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+axis_features as (
+    select distinct fits.axis, fits.method, feature_values.feature
+    from fits
+    cross join (select distinct feature from feature_values) as feature_values
+    where position(',' || feature_values.feature || ',' in ',' || fits.features || ',') > 0
+),
+
+population as (
+    select axis, method, count(*) as n_customers
+    from segments
+    group by axis, method
+),
+
+member_values as (
+    select
+        segments.axis,
+        segments.method,
+        segments.segment_id,
+        segments.segment_path,
+        segments.depth,
+        segments.customer_id,
+        segments.max_membership,
+        segments.distance_to_centroid,
+        feature_values.feature,
+        feature_values.feature_value
+    from segments
+    inner join axis_features
+        on segments.axis = axis_features.axis
+        and segments.method = axis_features.method
+    inner join feature_values
+        on segments.customer_id = feature_values.customer_id
+        and axis_features.feature = feature_values.feature
+),
+
+weighted_centres as (
+    select
+        memberships.axis,
+        memberships.method,
+        memberships.segment_id,
+        feature_values.feature,
+        sum(memberships.membership * feature_values.feature_value)
+            / nullif(sum(memberships.membership), 0) as center,
+        avg(memberships.membership) as mixture_weight
+    from memberships
+    inner join axis_features
+        on memberships.axis = axis_features.axis
+        and memberships.method = axis_features.method
+    inner join feature_values
+        on memberships.customer_id = feature_values.customer_id
+        and axis_features.feature = feature_values.feature
+    group by memberships.axis, memberships.method, memberships.segment_id, feature_values.feature
+),
+
+weighted_variances as (
+    select
+        memberships.axis,
+        memberships.method,
+        memberships.segment_id,
+        feature_values.feature,
+        sum(memberships.membership * power(feature_values.feature_value - weighted_centres.center, 2))
+            / nullif(sum(memberships.membership), 0) as feature_variance
+    from memberships
+    inner join feature_values
+        on memberships.customer_id = feature_values.customer_id
+    inner join weighted_centres
+        on memberships.axis = weighted_centres.axis
+        and memberships.method = weighted_centres.method
+        and memberships.segment_id = weighted_centres.segment_id
+        and feature_values.feature = weighted_centres.feature
+    group by memberships.axis, memberships.method, memberships.segment_id, feature_values.feature
+),
+
+{%- set statistics %}
+        count(distinct member_values.customer_id) as size,
+        avg(member_values.feature_value) as mean,
+        percentile_cont(0.5) within group (order by member_values.feature_value) as median,
+        stddev_samp(member_values.feature_value) as std,
+        min(member_values.feature_value) as min,
+        max(member_values.feature_value) as max,
+        percentile_cont(0.25) within group (order by member_values.feature_value) as q25,
+        percentile_cont(0.75) within group (order by member_values.feature_value) as q75,
+        avg(member_values.max_membership) as membership_mean,
+        stddev_samp(member_values.max_membership) as membership_std,
+        min(member_values.max_membership) as membership_min,
+        max(member_values.max_membership) as membership_max,
+        percentile_cont(0.5) within group (order by member_values.max_membership) as membership_median,
+        avg(member_values.distance_to_centroid) as distance_mean,
+        stddev_samp(member_values.distance_to_centroid) as distance_std
+{%- endset %}
+
+top_level as (
+    select
+        member_values.axis,
+        member_values.method,
+        member_values.segment_id,
+        cast(member_values.segment_id as varchar) as segment_path,
+        true as is_top_level,
+        member_values.feature,
+        {{ statistics }}
+    from member_values
+    group by member_values.axis, member_values.method, member_values.segment_id, member_values.feature
+),
+
+subsegments as (
+    select
+        member_values.axis,
+        member_values.method,
+        member_values.segment_id,
+        member_values.segment_path,
+        false as is_top_level,
+        member_values.feature,
+        {{ statistics }}
+    from member_values
+    where member_values.depth > 0
+    group by
+        member_values.axis, member_values.method, member_values.segment_id,
+        member_values.segment_path, member_values.feature
+),
+
+profiles as (
+    select * from top_level
+    union all
+    select * from subsegments
+),
+
+final as (
+    select
+        ----- ids
+        cast(profiles.axis as varchar) as axis,
+        cast(profiles.method as varchar) as method,
+        cast(profiles.segment_id as integer) as segment_id,
+        cast(profiles.segment_path as varchar) as segment_path,
+        ----- strings
+        cast(profiles.feature as varchar) as feature,
+        ----- numerics
+        cast(profiles.size as integer) as size,
+        cast(100.0 * profiles.size / population.n_customers as double) as percentage,
+        cast(profiles.mean as double) as mean,
+        cast(profiles.median as double) as median,
+        cast(profiles.std as double) as std,
+        cast(profiles.min as double) as min,
+        cast(profiles.max as double) as max,
+        cast(profiles.q25 as double) as q25,
+        cast(profiles.q75 as double) as q75,
+        cast(
+            case
+                when profiles.is_top_level and profiles.method <> 'neural' then weighted_centres.center
+                else profiles.mean
+            end as double
+        ) as center,
+        cast(case when profiles.method = 'fcm' then profiles.membership_mean end as double) as membership_mean,
+        cast(case when profiles.method = 'fcm' then profiles.membership_std end as double) as membership_std,
+        cast(case when profiles.method = 'fcm' then profiles.membership_min end as double) as membership_min,
+        cast(case when profiles.method = 'fcm' then profiles.membership_max end as double) as membership_max,
+        cast(
+            case when profiles.method = 'gmm' and profiles.is_top_level then weighted_centres.mixture_weight end
+            as double
+        ) as mixture_weight,
+        cast(case when profiles.method = 'gmm' then profiles.membership_mean end as double) as probability_mean,
+        cast(case when profiles.method = 'gmm' then profiles.membership_std end as double) as probability_std,
+        cast(case when profiles.method = 'gmm' then profiles.membership_min end as double) as probability_min,
+        cast(case when profiles.method = 'gmm' then profiles.membership_max end as double) as probability_max,
+        cast(case when profiles.method = 'gmm' then profiles.membership_median end as double)
+            as probability_median,
+        cast(
+            case when profiles.method = 'gmm' and profiles.is_top_level then weighted_variances.feature_variance end
+            as double
+        ) as feature_variance,
+        cast(case when profiles.method = 'neural' then profiles.distance_mean end as double) as distance_mean,
+        cast(case when profiles.method = 'neural' then profiles.distance_std end as double) as distance_std,
+        ----- booleans
+        cast(profiles.is_top_level as boolean) as is_top_level
+    from profiles
+    inner join population
+        on profiles.axis = population.axis
+        and profiles.method = population.method
+    left join weighted_centres
+        on profiles.axis = weighted_centres.axis
+        and profiles.method = weighted_centres.method
+        and profiles.segment_id = weighted_centres.segment_id
+        and profiles.feature = weighted_centres.feature
+    left join weighted_variances
+        on profiles.axis = weighted_variances.axis
+        and profiles.method = weighted_variances.method
+        and profiles.segment_id = weighted_variances.segment_id
+        and profiles.feature = weighted_variances.feature
+)
+
+select * from final

@@ -1,0 +1,83 @@
+{#
+    Every raw order row, typed, with the reason it cannot be used (or null).
+    Among usable rows sharing an order_id the first by timestamp is kept; the
+    others are duplicate_row (same values) or conflicting_duplicate_order_id.
+#}
+with
+
+source as (
+    select * from {{ source('raw', 'customer_orders') }}
+),
+
+typed as (
+    select
+        ----- ids
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        ----- strings
+        lower({{ clean_text('product_category') }}) as product_category,
+        cast(amount as varchar) as amount_text,
+        cast(ordered_at as varchar) as ordered_at_text,
+        ----- numerics
+        {{ try_cast('amount', 'double') }} as amount,
+        {{ try_cast('item_count', 'integer') }} as item_count,
+        ----- booleans
+        coalesce({{ try_cast('is_returned', 'boolean') }}, false) as is_returned,
+        ----- timestamps
+        {{ try_cast('ordered_at', 'timestamp') }} as ordered_at
+    from source
+),
+
+value_checked as (
+    select
+        *,
+        case
+            when order_id is null then 'missing_order_id'
+            when customer_id is null then 'missing_customer_id'
+            when ordered_at is null then 'invalid_ordered_at'
+            when amount is null then 'non_numeric_amount'
+            when amount < 0 then 'negative_amount'
+            when item_count is null or item_count < 1 then 'invalid_item_count'
+        end as value_reason,
+        md5(concat_ws('|',
+            order_id, customer_id, coalesce(product_category, '<null>'),
+            cast(amount as varchar), cast(item_count as varchar),
+            cast(is_returned as varchar), cast(ordered_at as varchar)
+        )) as row_fingerprint
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        row_number() over first_placed as order_rank,
+        first_value(row_fingerprint) over first_placed as kept_fingerprint
+    from value_checked
+    window first_placed as (
+        partition by order_id, value_reason is null
+        order by ordered_at, row_fingerprint
+    )
+),
+
+reasons as (
+    select
+        order_id,
+        customer_id,
+        product_category,
+        amount_text,
+        ordered_at_text,
+        amount,
+        item_count,
+        is_returned,
+        ordered_at,
+        coalesce(
+            value_reason,
+            case
+                when order_rank > 1 and row_fingerprint = kept_fingerprint then 'duplicate_row'
+                when order_rank > 1 then 'conflicting_duplicate_order_id'
+            end
+        ) as quarantine_reason
+    from ranked
+)
+
+select * from reasons

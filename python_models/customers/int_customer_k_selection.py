@@ -1,0 +1,13 @@
+"""Customer segmentation: k-selection per axis and method (balance-aware).
+
+Thin adapter: axes, methods and settings come from config.meta in
+_customers__models.yml; all maths lives in cluster_marts.segmentation.
+"""
+
+from cluster_marts.segmentation import segment_k_selection
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    features = dbt.ref("customer_features").df()
+    return segment_k_selection(features, dbt.config.get("meta"), model="int_customer_k_selection")

@@ -1,0 +1,92 @@
+"""Hierarchical subdivision of cluster_marts.segmentation.subdivision."""
+
+import re
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_limits
+
+from cluster_marts.segmentation.params import SubdivisionParams
+from cluster_marts.segmentation.subdivision import intra_variance, needs_split, subdivide
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Native thread pools off: these fits are tiny and OpenMP spin-waits on a busy CI box."""
+    with threadpool_limits(limits=1):
+        yield
+
+KW = {"weights": (0.4, 0.6), "sample_size": 2000, "random_state": 0}
+
+
+def _nested(rng):
+    """Top-level segment 0: two far groups, the second made of two sub-groups; segment 1: one tight group."""
+    a = rng.normal([0, 0], 0.1, size=(120, 2))
+    b1 = rng.normal([10, 0], 0.1, size=(120, 2))
+    b2 = rng.normal([10, 3], 0.1, size=(120, 2))
+    c = rng.normal([-50, 0], 0.1, size=(40, 2))
+    X = np.vstack([a, b1, b2, c])
+    labels = np.r_[np.zeros(360, int), np.ones(40, int)]
+    return X, labels
+
+
+def test_intra_variance_and_rule():
+    assert intra_variance(np.array([[0.0, 0.0], [2.0, 0.0], [1.0, 3.0], [1.0, -3.0]])) == pytest.approx(5.0)
+    p = SubdivisionParams(max_variance=2.0, max_share=0.6, min_size=100, max_depth=3)
+    assert needs_split(150, 0.1, 2.5, 0, p)  # spread
+    assert needs_split(150, 0.7, 0.1, 2, p)  # share
+    assert not needs_split(150, 0.7, 2.5, 3, p)  # max depth
+    assert not needs_split(99, 0.7, 2.5, 0, p)  # too small
+    assert not needs_split(500, 0.6, 2.0, 0, p)  # thresholds are strict
+
+
+def test_paths_nest_and_are_canonical():
+    X, labels = _nested(np.random.default_rng(0))
+    p = SubdivisionParams(max_variance=1.0, max_share=0.99, min_size=100, max_depth=3, k_max=2)
+    sub = subdivide(X, labels, p, **KW)
+    paths = sub.paths
+    assert all(re.fullmatch(r"\d+(\.\d+)*", path) for path in paths)
+    # segment 0 splits into a (x ~ 0) -> 0.0 and b (x ~ 10) -> 0.1; b splits again on y: 0.1.0 (y ~ 0), 0.1.1 (y ~ 3)
+    assert set(paths[:120]) == {"0.0"}
+    assert set(paths[120:240]) == {"0.1.0"}
+    assert set(paths[240:360]) == {"0.1.1"}
+    assert set(paths[360:]) == {"1"}  # variance ~0.02: not split, keeps its path
+    np.testing.assert_array_equal(sub.depths, [p_.count(".") for p_ in paths])
+    assert sub.n_leaves == 4
+    assert sub.max_leaf_share == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("max_depth", [0, 1, 2])
+def test_max_depth_is_respected(max_depth):
+    X, labels = _nested(np.random.default_rng(1))
+    p = SubdivisionParams(max_variance=0.0, max_share=0.99, min_size=2, max_depth=max_depth, k_max=2)
+    sub = subdivide(X, labels, p, **KW)
+    assert sub.depths.max() == max_depth
+    assert max(path.count(".") for path in sub.paths) == max_depth
+
+
+def test_min_size_stops_splitting():
+    X, labels = _nested(np.random.default_rng(2))
+    p = SubdivisionParams(max_variance=0.0, max_share=0.99, min_size=1000, max_depth=3)
+    sub = subdivide(X, labels, p, **KW)
+    assert set(sub.paths) == {"0", "1"}
+    assert (sub.depths == 0).all()
+
+
+def test_share_rule_splits_a_giant_segment():
+    rng = np.random.default_rng(3)
+    X = np.vstack([rng.normal(0, 1, size=(800, 2)), rng.normal(8, 0.2, size=(200, 2))])
+    labels = np.r_[np.zeros(800, int), np.ones(200, int)]
+    p = SubdivisionParams(max_variance=100.0, max_share=0.6, min_size=100, max_depth=3, k_max=4)
+    sub = subdivide(X, labels, p, **KW)
+    assert sub.max_leaf_share <= 0.6
+    assert set(sub.paths[800:]) == {"1"}
+
+
+def test_point_mass_is_not_peeled_into_singletons():
+    # 402 customers with return rate exactly 0 and one outlier: no split leaves children of >= 2 rows
+    X = np.r_[np.zeros(402), 1.0, np.linspace(3, 4, 197)][:, None]
+    labels = np.r_[np.zeros(403, int), np.ones(197, int)]
+    sub = subdivide(X, labels, SubdivisionParams(max_share=0.6, min_size=100), **KW)
+    assert set(sub.paths[:403]) == {"0"}
+    assert sub.max_leaf_share == pytest.approx(403 / 600)
