@@ -1,4 +1,4 @@
-"""Tests of the customer GX suites (``cluster_marts.quality.customers``), not yet required."""
+"""Tests of the customer GX suites (``cluster_marts.quality.customers``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from cluster_marts.quality import REQUIRED_DOMAINS, THRESHOLDS_REL, load_domain,
 from cluster_marts.quality.customers import TABLES, runtime_parameters
 
 REPO = Path(__file__).resolve().parents[2]
-DOMAINS = (*REQUIRED_DOMAINS, "customers")
+DOMAINS = REQUIRED_DOMAINS
 
 
 def fails(out: str) -> list[str]:
@@ -21,8 +21,8 @@ def fails(out: str) -> list[str]:
     return [line for line in out.splitlines() if line.startswith("FAIL ") and " suite " not in line]
 
 
-def test_customers_is_a_domain_but_not_required_yet() -> None:
-    assert "customers" not in REQUIRED_DOMAINS
+def test_customers_is_a_required_domain() -> None:
+    assert "customers" in REQUIRED_DOMAINS
     module = load_domain("customers")
     assert module.TABLES == TABLES == ("customer_memberships", "customer_segment_profiles")
 
@@ -122,4 +122,4 @@ def test_missing_customer_mart_fails(tmp_path: Path, capsys: pytest.CaptureFixtu
     db = write_warehouse(tmp_path / "warehouse.duckdb", skip=["customer_memberships"])
     assert run_checks(db, domains=DOMAINS) == 1
     assert "customer_memberships" in capsys.readouterr().err
-    assert run_checks(db) == 0                       # not required yet: the default check ignores it
+    assert run_checks(db, domains=("providers", "demand")) == 0   # other domains do not depend on it

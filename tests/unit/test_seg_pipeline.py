@@ -140,6 +140,16 @@ def test_deterministic_with_or_without_cache_and_row_order(outputs):
     pd.testing.assert_frame_equal(segment_k_selection(FEATURES, META, model=MODEL), outputs["segment_k_selection"])
 
 
+def test_cache_key_covers_the_data():
+    clear_cache()
+    base = segment_fit_metrics(FEATURES, {**META, "methods": ["gmm"]}, model=MODEL)
+    nudged = FEATURES.assign(r=FEATURES["r"] + np.where(np.arange(240) == 0, 1e-9, 0.0))
+    other = segment_fit_metrics(nudged, {**META, "methods": ["gmm"]}, model=MODEL)
+    assert cache_info()["hits"] == 1  # the shape axis only
+    assert base["run_id"].iloc[0] == other["run_id"].iloc[0]
+    assert base["run_id"].iloc[1] != other["run_id"].iloc[1]
+
+
 def test_run_id_tracks_relevant_settings_only(outputs):
     fm = outputs["segment_fit_metrics"].set_index(["axis", "method"])["run_id"]
     meta = {**META, "axes": {"shape": ["x", "y"]}, "methods": ["fcm", "gmm"], "fcm": {"m": 1.8}}

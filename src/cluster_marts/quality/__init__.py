@@ -40,7 +40,7 @@ from cluster_marts.warehouse import MartError, read_marts
 #: Domains whose suites run, each a module of this package; their marts are required.
 #: The demand suites (module ``demand``) join once the demand dbt models ship:
 #: ``("providers", "demand")``.
-REQUIRED_DOMAINS: tuple[str, ...] = ("providers", "demand")
+REQUIRED_DOMAINS: tuple[str, ...] = ("providers", "demand", "customers")
 THRESHOLDS_ENV = "CLUSTER_MARTS_GX_THRESHOLDS"
 THRESHOLDS_REL = Path("tests") / "great_expectations" / "thresholds.yml"
 

@@ -63,7 +63,11 @@ class SubdivisionParams:
     min_size: int = 100
     max_depth: int = 3
     k_max: int = 4
+    selection_rule: str = "silhouette"
 
+
+#: how a split's k is chosen: natural sub-structure (silhouette) or the balance-aware score
+SPLIT_RULES = ("balanced", "silhouette")
 
 # block -> key -> (kind, low, low is strict, high)
 _RULES: dict[str, dict[str, tuple[str, float, bool, float]]] = {
@@ -142,6 +146,8 @@ def parse_block(block: str, value: Any, model: str) -> Any:
         full = f"{block}.{name}"
         if name == "covariance_type":
             out[name] = as_choice(item, full, COVARIANCE_TYPES, model)
+        elif name == "selection_rule":
+            out[name] = as_choice(item, full, SPLIT_RULES, model)
         else:
             out[name] = _number(item, full, _RULES[block][name], model)
     return cls(**out)

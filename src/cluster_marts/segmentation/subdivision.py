@@ -10,8 +10,11 @@ where the intra-cluster variance is the mean squared euclidean distance of the
 members to their mean in the scaled axis space.  Top-level segments have
 depth 0.  The split always uses k-means (``n_init=10``, seeded) on the scaled
 axis features, whatever the method of the top level; its k in
-``2..subdivision.k_max`` is chosen by the same balance-aware combined score as
-the top level (ties -> smallest k).  A candidate split leaving a child with a
+``2..subdivision.k_max`` is chosen by ``subdivision.selection_rule``:
+``silhouette`` (default: the split follows the segment's own natural
+sub-structure, e.g. one-time buyers vs occasional repeaters inside a
+mega-segment) or ``balanced`` (the top level's balance-aware combined score);
+ties -> smallest k.  A candidate split leaving a child with a
 single row is discarded (one customer is not a segment); a segment with no
 acceptable split, e.g. a point mass of identical rows such as customers with a
 return rate of exactly 0, stays a leaf even when it holds more than
@@ -87,7 +90,7 @@ def needs_split(size: int, share: float, variance: float, depth: int, p: Subdivi
 def split_segment(
     X: np.ndarray, p: SubdivisionParams, *, weights: tuple[float, float], sample_size: int, random_state: int
 ) -> np.ndarray | None:
-    """Split rows ``X`` with k-means at the best combined score; canonical child labels, or None.
+    """Split rows ``X`` with k-means at the best score of ``p.selection_rule``; canonical child labels, or None.
 
     None when no candidate k gives children of at least 2 rows each (e.g.
     fewer than 2 distinct rows).
@@ -104,8 +107,8 @@ def split_segment(
         if np.bincount(labels, minlength=k).min() < 2:
             continue
         candidates.append(labels)
-        scores.append(score_partition(X, labels, k, weights=weights, sample_size=sample_size,
-                                      random_state=random_state).combined)
+        score = score_partition(X, labels, k, weights=weights, sample_size=sample_size, random_state=random_state)
+        scores.append(score.silhouette if p.selection_rule == "silhouette" else score.combined)
     if not candidates:
         return None
     labels = candidates[best_index(scores) or 0]

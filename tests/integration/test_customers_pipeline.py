@@ -1,0 +1,125 @@
+"""The customer domain end to end, on the warehouse built by `make dbt-test`.
+
+Personas planted by the demo (demo_truth_customers, read by no model) must be
+recovered on the main value/frequency axis; the long-tail claim (plain
+silhouette leaves a mega-segment, balance-aware k + subdivision do not) is
+checked on the same data with both numbers printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import jsonschema
+import pandas as pd
+import pytest
+import yaml
+from sklearn.metrics import adjusted_rand_score
+
+from conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+MAIN_AXIS = "engagement"
+
+
+@pytest.fixture(scope="module")
+def truth(raw_dir) -> pd.DataFrame:
+    return pd.read_parquet(raw_dir / "demo_truth_customers.parquet")
+
+
+@pytest.fixture(scope="module")
+def raw_orders(raw_dir) -> pd.DataFrame:
+    return pd.read_parquet(raw_dir / "customer_orders.parquet")
+
+
+@pytest.mark.parametrize("method", ["fcm", "gmm"])
+def test_planted_personas_are_recovered_on_the_main_axis(query, truth, method):
+    segments = query(
+        f"select customer_id, segment_path from customer_segments "
+        f"where axis = '{MAIN_AXIS}' and method = '{method}'"
+    ).merge(truth, on="customer_id", validate="one_to_one")
+    assert len(segments) == len(truth)
+    ari = adjusted_rand_score(segments["persona"], segments["segment_path"])
+    print(f"ARI({method} segment paths on {MAIN_AXIS}, personas) = {ari:.3f}")
+    assert ari >= 0.8
+
+
+def test_silhouette_leaves_a_mega_segment_that_balance_and_subdivision_break(query):
+    k_selection = query(
+        f"select * from customer_k_selection where axis = '{MAIN_AXIS}' and method = 'fcm'")
+    silhouette_pick = k_selection[k_selection["is_silhouette_best"]].iloc[0]
+    leaves = query(
+        f"select segment_path, count(*) as n from customer_segments "
+        f"where axis = '{MAIN_AXIS}' and method = 'fcm' group by 1")
+    largest_leaf = leaves["n"].max() / leaves["n"].sum()
+    print(f"plain silhouette: k={silhouette_pick['k']}, largest segment {silhouette_pick['largest_share']:.1%}; "
+          f"balance-aware + subdivision: largest segment {largest_leaf:.1%} over {len(leaves)} segments")
+    assert silhouette_pick["largest_share"] > 0.6
+    assert largest_leaf <= 0.6
+    metrics = query(f"select * from customer_fit_metrics where axis = '{MAIN_AXIS}' and method = 'fcm'")
+    assert metrics["max_share_after_subdivision"].item() == pytest.approx(largest_leaf)
+
+
+@pytest.mark.parametrize("method", ["fcm", "gmm"])
+def test_memberships_sum_to_one(query, method):
+    sums = query(
+        f"select customer_id, axis, sum(membership) as total from customer_memberships "
+        f"where method = '{method}' group by 1, 2")
+    assert (sums["total"] - 1).abs().max() < 1e-9
+
+
+def test_every_customer_is_segmented_or_quarantined(query, raw_orders):
+    named = set(raw_orders["customer_id"].dropna())
+    segmented = query("select customer_id, axis, method from customer_segments")
+    quarantined = set(query("select customer_id from customer_features_quarantine")["customer_id"])
+    per_fit = segmented.groupby(["axis", "method"])["customer_id"].apply(set)
+    for fit, customers in per_fit.items():
+        assert customers | quarantined == named, fit
+        assert not customers & quarantined, fit
+
+
+def test_order_quarantine_matches_an_independent_reading(query, raw_orders):
+    missing_customer = raw_orders["customer_id"].isna()
+    missing_time = ~missing_customer & raw_orders["ordered_at"].isna()
+    negative = ~missing_customer & ~missing_time & (raw_orders["amount"] < 0)
+    clean = raw_orders[~missing_customer & ~missing_time & ~negative]
+    expected = {"missing_customer_id": int(missing_customer.sum()), "invalid_ordered_at": int(missing_time.sum()),
+                "negative_amount": int(negative.sum()), "duplicate_row": int(clean.duplicated().sum())}
+    got = query("select quarantine_reason, count(*) as n from stg_orders_quarantine group by 1"
+                ).set_index("quarantine_reason")["n"].to_dict()
+    assert {k: v for k, v in expected.items() if v} == got
+    usable = query("select count(*) as n from stg_orders")["n"].item()
+    assert usable + sum(got.values()) == len(raw_orders)
+
+
+def test_profiles_cover_every_member(query):
+    sizes = query(
+        "select axis, method, feature, sum(size) as members from customer_segment_profiles "
+        "where is_top_level group by 1, 2, 3")
+    n = query("select count(*) as n from customer_features")["n"].item()
+    assert (sizes["members"] == n).all()
+    leaf_sizes = query(
+        "select axis, method, segment_path, count(*) as n from customer_segments where depth > 0 group by 1, 2, 3")
+    profiled = query(
+        "select axis, method, segment_path, max(size) as n from customer_segment_profiles "
+        "where not is_top_level group by 1, 2, 3")
+    merged = leaf_sizes.merge(profiled, on=["axis", "method", "segment_path"], suffixes=("", "_profile"))
+    assert len(merged) == len(leaf_sizes) and (merged["n"] == merged["n_profile"]).all()
+
+
+def test_export_writes_six_valid_files_from_the_real_marts(db_path, tmp_path, query):
+    from cluster_marts.export import run_export
+
+    assert run_export(db_path, tmp_path, MAIN_AXIS, 5) == 0
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert len(files) == 6
+    schema = json.loads((PROJECT_ROOT / "schemas" / "cluster_profile.schema.json").read_text())
+    k = query(f"select method, k from customer_fit_metrics where axis = '{MAIN_AXIS}'").set_index("method")["k"]
+    for method in ("fcm", "gmm", "neural"):
+        [json_file] = [p for p in tmp_path.glob(f"{method}_cluster_profile_*.json")]
+        profile = json.loads(json_file.read_text())
+        jsonschema.validate(profile, schema)
+        assert yaml.safe_load(json_file.with_suffix(".yaml").read_text()) == profile
+        assert profile["metadata"]["n_clusters"] == k[method] == len(profile["clusters"])
+    assert os.path.exists(PROJECT_ROOT / "prompts" / "cluster_profile_analysis.md")
