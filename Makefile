@@ -2,6 +2,7 @@
 #   make build   install, generate demo data if absent, dbt build
 #   make test    install, pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
 #   make report  figures + narrative report from the marts (after build)
+#   make export  customer segment profiles as JSON + YAML for people and LLMs (after build)
 #   make bench   stage-by-stage timings vs a plain pandas/scikit-learn baseline
 #   make cluster-features | cluster-train | cluster-label | cluster-update | cluster-all
 #                slices of the DFU pipeline (selectors.yml), on the build warehouse
@@ -23,7 +24,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install build data test unit dbt-test quality integration report bench docs clean \
+.PHONY: install build data test unit dbt-test quality integration report export bench docs clean \
         cluster-features cluster-train cluster-label cluster-update cluster-all
 
 install: $(STAMP)
@@ -64,6 +65,9 @@ test: unit dbt-test quality integration
 
 report: install
 	$(BIN)/cluster-marts report --out reports
+
+export: install
+	$(BIN)/cluster-marts export --out reports/profiles
 
 bench: install
 	$(BIN)/cluster-marts bench --scale $(BENCH_SCALE) --workdir bench_results

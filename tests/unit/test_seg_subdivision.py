@@ -90,3 +90,18 @@ def test_point_mass_is_not_peeled_into_singletons():
     sub = subdivide(X, labels, SubdivisionParams(max_share=0.6, min_size=100), **KW)
     assert set(sub.paths[:403]) == {"0"}
     assert sub.max_leaf_share == pytest.approx(403 / 600)
+
+
+def test_split_rule_silhouette_follows_structure_balanced_follows_sizes():
+    """A 600/200 mega-segment: silhouette splits along the natural gap (2 children of
+    600 and 200); the balance-aware score prefers cutting the big group into more,
+    evenly sized children."""
+    from cluster_marts.segmentation.subdivision import split_segment
+
+    rng = np.random.default_rng(7)
+    X = np.vstack([rng.normal([0, 0], [1.0, 1.0], size=(600, 2)), rng.normal([9, 0], 0.3, size=(200, 2))])
+    by_silhouette = split_segment(X, SubdivisionParams(k_max=4, selection_rule="silhouette"), **KW)
+    by_balance = split_segment(X, SubdivisionParams(k_max=4, selection_rule="balanced"), **KW)
+    assert sorted(np.bincount(by_silhouette).tolist()) == [200, 600]
+    assert by_balance.max() + 1 > 2
+    assert np.bincount(by_balance).max() < 600
