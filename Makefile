@@ -3,6 +3,8 @@
 #   make test    install, pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
 #   make report  figures + narrative report from the marts (after build)
 #   make export  customer segment profiles as JSON + YAML for people and LLMs (after build)
+#   make snapshot SNAPSHOT_DATE=2026-11-30   take (or retake) one membership snapshot
+#   make snapshot-retention                  delete snapshots older than their retention
 #   make bench   stage-by-stage timings vs a plain pandas/scikit-learn baseline
 #   make cluster-features | cluster-train | cluster-label | cluster-update | cluster-all
 #                slices of the DFU pipeline (selectors.yml), on the build warehouse
@@ -18,13 +20,14 @@ RAW    ?= data/raw
 SCALE  ?= small
 BENCH_SCALE ?= large
 TEST_DB := target/test.duckdb
+COMMA := ,
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install build data test unit dbt-test quality integration report export bench docs clean \
+.PHONY: install build data test unit dbt-test quality integration report export snapshot snapshot-retention bench docs clean \
         cluster-features cluster-train cluster-label cluster-update cluster-all
 
 install: $(STAMP)
@@ -65,6 +68,12 @@ test: unit dbt-test quality integration
 
 report: install
 	$(BIN)/cluster-marts report --out reports
+
+snapshot: data
+	$(DBT) build -s +customer_membership_snapshots+ $(subst }',$(COMMA) customer_snapshot_dates: [$(SNAPSHOT_DATE)]}',$(DBT_VARS))
+
+snapshot-retention: install
+	$(DBT) run-operation apply_snapshot_retention
 
 export: install
 	$(BIN)/cluster-marts export --out reports/profiles

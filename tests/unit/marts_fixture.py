@@ -343,6 +343,21 @@ def fake_customer_marts(seed: int = 11) -> dict[str, pd.DataFrame]:
             "customer_memberships": membership_frame}
 
 
+def fake_drift_marts(seed: int = 5) -> dict[str, pd.DataFrame]:
+    """customer_drift for 500 customers x 1 axis x 4 steps: mostly calm, a few movers."""
+    rng = np.random.default_rng(seed)
+    n = 500 * 4
+    score = np.where(rng.random(n) < 0.9, rng.uniform(0, 0.09, n), rng.uniform(0.3, 0.9, n))
+    bands = [(0.1, "STABLE"), (0.3, "MINOR"), (0.5, "MODERATE"), (0.7, "SIGNIFICANT"), (9.0, "MAJOR")]
+    severity = [next(name for upper, name in bands if s < upper) for s in score]
+    drift = pd.DataFrame({
+        "customer_id": np.repeat([f"C-{i:06d}" for i in range(500)], 4), "axis": "activity",
+        "snapshot_type": "monthly", "drift_score": score, "severity": severity,
+        "drift_velocity": score / 30.0, "segment_changed": score > 0.5,
+    })
+    return {"customer_drift": drift}
+
+
 def write_warehouse(path: str | Path, marts: dict[str, pd.DataFrame] | None = None,
                     skip: Iterable[str] = (), empty: Iterable[str] = ()) -> Path:
     """Write the marts into a DuckDB file and return its path.
@@ -352,7 +367,8 @@ def write_warehouse(path: str | Path, marts: dict[str, pd.DataFrame] | None = No
     writes them with their columns but no rows.
     """
     path = Path(path)
-    marts = {**fake_marts(), **fake_demand_marts(), **fake_customer_marts(), **(marts or {})}
+    marts = {**fake_marts(), **fake_demand_marts(), **fake_customer_marts(), **fake_drift_marts(),
+             **(marts or {})}
     skip, empty = set(skip), set(empty)
     con = duckdb.connect(str(path))
     try:

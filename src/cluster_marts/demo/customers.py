@@ -39,8 +39,9 @@ Small scale has 2 000 customers: 1 100 / 440 / 280 / 140 / 40.
   (at least 1, at most :data:`MAX_ORDERS_PER_CUSTOMER` in all); ``occasional``
   customers draw 1..3 uniformly. Either way the months of the later orders are
   drawn from the curve (inverse CDF), then a day in the month after the start
-  day. A later issue plants drift by editing the curves of a known set of
-  customers in the last months; the rest of the generator follows unchanged.
+  day. Drift (:mod:`cluster_marts.demo.drift`): a known set of super-engaged
+  and enterprise customers lapses, their curve drops to 0 from a month in
+  2026-06 .. 2026-09; every other customer's orders are as without drift.
 * Amount: lognormal around the persona median (sigma 0.5), rounded to cents,
   at least 0.50. Item count: ``1 + Poisson(lambda)``.
 * Category (fabric, notions, patterns, tools, kits, books): drawn from the
@@ -73,6 +74,9 @@ Files
     orders, and every customer of the truth table has at least one.
 ``demo_truth_customers.parquet``
     One row per customer: ``customer_id``, planted ``persona``. Only tests read it.
+``demo_truth_drift.parquet``
+    One row per customer: ``customer_id``, ``is_drifter``, ``persona``,
+    ``drift_start``, ``drift_kind`` (:func:`cluster_marts.demo.drift.truth_table`).
 """
 
 from __future__ import annotations
@@ -80,7 +84,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-FILES: tuple[str, ...] = ("customer_orders.parquet", "demo_truth_customers.parquet")
+from cluster_marts.demo.drift import choose_drifters, truth_table
+
+FILES: tuple[str, ...] = ("customer_orders.parquet", "demo_truth_customers.parquet", "demo_truth_drift.parquet")
 
 #: scale -> number of customers
 SCALES: dict[str, int] = {"small": 2_000, "medium": 20_000, "large": 100_000}
@@ -217,8 +223,8 @@ def rate_curves(personas: np.ndarray, start_day: np.ndarray, rng: np.random.Gene
     Zero before the start day; in the start month the share of the month's days
     after the start day; afterwards the persona's monthly rate times a
     per-customer lognormal multiplier (fixed-count personas: 1 per month, only
-    the shape matters). This is the place to plant drift: scale the columns of
-    the last months for a known set of customers.
+    the shape matters). Drift zeroes the last months of a known set of customers
+    (:func:`cluster_marts.demo.drift.drifted_curves`, planted by thinning).
     """
     n = personas.size
     first, last = MONTH_START[:-1], MONTH_START[1:]                      # (24,)
@@ -252,8 +258,11 @@ def draw_later_days(owner: np.ndarray, rates: np.ndarray, start_day: np.ndarray,
     return _draw_days(lo, np.maximum(hi, lo), business, rng)
 
 
-def build_orders(n_customers: int, seed: int) -> tuple[pa.Table, pa.Table]:
-    """Orders (``ORDERS_SCHEMA``, clean rows then the planted bad rows) and the truth table."""
+def build_orders(n_customers: int, seed: int, drift: bool = True) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """Orders (``ORDERS_SCHEMA``, clean rows then the planted bad rows), persona and drift truth.
+
+    ``drift=False`` plants no drifters; with the same seed every other customer's orders are identical.
+    """
     rng = np.random.default_rng(seed)
     names = list(PERSONAS)
     personas = rng.permutation(np.repeat(np.array(names, dtype=object),
@@ -262,6 +271,7 @@ def build_orders(n_customers: int, seed: int) -> tuple[pa.Table, pa.Table]:
 
     first_business = rng.random(n_customers) < business_p
     start_day = draw_start_days(personas, first_business, rng)
+    planted = choose_drifters(personas, start_day, MONTH_START, seed, enabled=drift)   # own generator
     rates = rate_curves(personas, start_day, rng)
     later = draw_later_counts(personas, rates, rng)
 
@@ -285,6 +295,8 @@ def build_orders(n_customers: int, seed: int) -> tuple[pa.Table, pa.Table]:
     returned = rng.random(owner.size) < return_rate[code]
 
     ts = (FIRST_DAY.astype("datetime64[s]") + (day * 86_400 + seconds).astype("timedelta64[s]"))
+    keep = planted.keep(owner, day)                     # drop the drifters' orders from the lapse on
+    owner, ts, amount, items, category, returned = (a[keep] for a in (owner, ts, amount, items, category, returned))
     order = np.lexsort((owner, ts))                                 # time order, ties by customer
     ids = customer_ids(n_customers)
     n_orders = owner.size
@@ -297,19 +309,21 @@ def build_orders(n_customers: int, seed: int) -> tuple[pa.Table, pa.Table]:
         "product_category": np.array(CATEGORIES, dtype=object)[category[order]],
         "is_returned": returned[order],
     }
-    bad = _bad_rows(clean, owner[order], personas, planted_counts(n_customers), rng)
+    until = (FIRST_DAY + planted.start_day).astype("datetime64[us]") - np.timedelta64(1, "s")
+    bad = _bad_rows(clean, owner[order], personas, planted_counts(n_customers), until, rng)
     orders = pa.table({
         name: pa.array(np.concatenate([clean[name], bad[name]]), ORDERS_SCHEMA.field(name).type)
         for name in ORDERS_SCHEMA.names
     }, schema=ORDERS_SCHEMA)
     truth = pa.table({"customer_id": pa.array(ids, pa.string()),
                       "persona": pa.array(personas, pa.string())})
-    return orders, truth
+    return orders, truth, truth_table(ids, personas, planted, FIRST_DAY)
 
 
-def _bad_rows(clean: dict[str, np.ndarray], owner: np.ndarray, personas: np.ndarray,
-              counts: dict[str, int], rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """The planted bad rows, each based on a clean order of its own repeat customer."""
+def _bad_rows(clean: dict[str, np.ndarray], owner: np.ndarray, personas: np.ndarray, counts: dict[str, int],
+              until: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """The planted bad rows, each based on a clean order of its own repeat customer; extra rows are
+    moved at most to ``until[customer]`` (end of the window, or the second before a drifter's lapse)."""
     kinds = ("negative_amount", "duplicates", "null_customer_id", "null_ordered_at")
     n_bad = sum(counts[k] for k in kinds)
     repeaters = np.flatnonzero(personas != "one_time")
@@ -328,8 +342,7 @@ def _bad_rows(clean: dict[str, np.ndarray], owner: np.ndarray, personas: np.ndar
     extra[part["duplicates"]] = False
     bad["order_id"] = np.where(extra, new_ids, bad["order_id"])
     shift = rng.integers(60, 3_600, n_bad).astype("timedelta64[s]")
-    window_end = (FIRST_DAY + N_DAYS).astype("datetime64[us]") - np.timedelta64(1, "s")
-    moved = np.minimum(bad["ordered_at"] + shift, window_end)   # extra rows stay in the window
+    moved = np.minimum(bad["ordered_at"] + shift, until[customers])   # extra rows stay in the window
     bad["ordered_at"] = np.where(extra, moved, bad["ordered_at"])
     neg = part["negative_amount"]
     bad["amount"][neg] = -np.round(rng.uniform(5, 80, counts["negative_amount"]), 2)
@@ -352,5 +365,4 @@ def generate(scale: str, seed: int) -> dict[str, pa.Table]:
     """
     if scale not in SCALES:
         raise ValueError(f"scale={scale!r} is not one of {sorted(SCALES)}")
-    orders, truth = build_orders(SCALES[scale], seed)
-    return dict(zip(FILES, (orders, truth)))
+    return dict(zip(FILES, build_orders(SCALES[scale], seed)))

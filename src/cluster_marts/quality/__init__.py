@@ -38,9 +38,7 @@ import yaml
 from cluster_marts.warehouse import MartError, read_marts
 
 #: Domains whose suites run, each a module of this package; their marts are required.
-#: The demand suites (module ``demand``) join once the demand dbt models ship:
-#: ``("providers", "demand")``.
-REQUIRED_DOMAINS: tuple[str, ...] = ("providers", "demand", "customers")
+REQUIRED_DOMAINS: tuple[str, ...] = ("providers", "demand", "customers", "drift")
 THRESHOLDS_ENV = "CLUSTER_MARTS_GX_THRESHOLDS"
 THRESHOLDS_REL = Path("tests") / "great_expectations" / "thresholds.yml"
 

@@ -1,4 +1,4 @@
-"""Great Expectations suites on the customer segmentation marts (not yet required).
+"""Great Expectations suites on the customer segmentation marts.
 
 ``customer_memberships`` (one row per customer, axis, method and top-level
 segment) and ``customer_segment_profiles`` (one row per axis, method, segment

@@ -18,6 +18,7 @@ from cluster_marts.segmentation.pipeline import (
     ASSIGNMENT_COLUMNS, FIT_METRICS_COLUMNS, K_SELECTION_COLUMNS, MEMBERSHIP_COLUMNS, segment_assignments,
     segment_fit_metrics, segment_k_selection, segment_memberships,
 )
+from cluster_marts.segmentation.reference import reference_model, score_memberships  # noqa: F401
 from cluster_marts.segmentation.settings import SegmentationSettings, segmentation_settings_from_meta
 
 __all__ = [

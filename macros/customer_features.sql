@@ -1,0 +1,100 @@
+{#
+    customer_features_from(scoped_orders, group_columns): the behavioural
+    feature select shared by customer_features (one as-of date) and
+    int_customer_snapshot_features (one row per customer and snapshot date),
+    so a snapshot is computed exactly like the current features.
+
+    scoped_orders: a relation or CTE with customer_id, order_id, ordered_at,
+    amount, item_count, is_returned, product_category, as_of_at, the
+    group_columns, and only orders placed before as_of_at (no leakage is the
+    caller's filter). Categories follow var customer_categories.
+#}
+{% macro customer_features_from(scoped_orders, group_columns=[]) %}
+{%- set categories = var('customer_categories') -%}
+{%- set keys = ['customer_id'] + group_columns + ['as_of_at'] -%}
+with
+
+orders_timed as (
+    select
+        *,
+        extract(hour from ordered_at) as order_hour,
+        extract(isodow from ordered_at) as order_weekday,
+        {{ dbt.datediff('ordered_at', 'as_of_at', 'hour') }} / 24.0 as order_age_days,
+        {{ dbt.datediff(
+            "lag(ordered_at) over (partition by " ~ keys | join(', ') ~ " order by ordered_at, order_id)",
+            'ordered_at', 'hour') }} / 24.0 as gap_days
+    from {{ scoped_orders }}
+),
+
+aggregated as (
+    select
+        {{ keys | join(', ') }},
+        count(*) as frequency,
+        sum(amount) as monetary,
+        avg(amount) as avg_order_value,
+        avg(item_count) as items_per_order,
+        min(ordered_at) as first_ordered_at,
+        max(ordered_at) as last_ordered_at,
+        min(order_age_days) as recency_days,
+        max(order_age_days) as tenure_days,
+        sum(case when order_age_days <= 90 then 1 else 0 end) as orders_last_90_days,
+        sum(case when order_age_days <= 90 then amount else 0 end) as monetary_last_90_days,
+        avg(gap_days) as avg_interpurchase_days,
+        stddev_samp(gap_days) as std_interpurchase_days,
+        avg(case when is_returned then 1.0 else 0.0 end) as return_rate,
+        avg(case when order_weekday in (6, 7) then 1.0 else 0.0 end) as weekend_share,
+        avg(case when order_hour >= 18 then 1.0 else 0.0 end) as evening_share,
+        avg(case when order_weekday between 1 and 5 and order_hour between 9 and 16 then 1.0 else 0.0 end)
+            as business_hours_share,
+        avg(order_hour) as mean_order_hour,
+        {% for category in categories %}
+        avg(case when product_category = '{{ category }}' then 1.0 else 0.0 end) as share_{{ category }},
+        {% endfor %}
+        avg(case when product_category not in ('{{ categories | join("', '") }}')
+                   or product_category is null then 1.0 else 0.0 end) as share_other
+    from orders_timed
+    group by {{ keys | join(', ') }}
+),
+
+features as (
+    select
+        ----- ids
+        customer_id,
+        {% for column in group_columns %}{{ column }},
+        {% endfor %}
+        ----- numerics
+        cast(frequency as integer) as frequency,
+        monetary,
+        avg_order_value,
+        items_per_order,
+        recency_days,
+        tenure_days,
+        frequency / greatest(tenure_days / 30.44, 1.0) as orders_per_month,
+        cast(orders_last_90_days as integer) as orders_last_90_days,
+        monetary_last_90_days,
+        avg_interpurchase_days,
+        std_interpurchase_days,
+        coalesce(avg_interpurchase_days, tenure_days) as interpurchase_days_filled,
+        ln(frequency) as log_frequency,
+        ln(1 + monetary) as log_monetary,
+        ln(1 + avg_order_value) as log_avg_order_value,
+        ln(1 + orders_last_90_days) as log_orders_last_90_days,
+        ln(1 + recency_days) as log_recency_days,
+        return_rate,
+        weekend_share,
+        evening_share,
+        business_hours_share,
+        mean_order_hour,
+        {% for category in categories %}
+        share_{{ category }},
+        {% endfor %}
+        share_other,
+        ----- timestamps
+        first_ordered_at,
+        last_ordered_at,
+        as_of_at
+    from aggregated
+)
+
+select * from features
+{% endmacro %}

@@ -1,0 +1,41 @@
+{#
+    Customer features as of the reference date (var customer_reference_date;
+    null = the earliest date of the default snapshot schedule), the data the
+    reference segment space of the snapshots is fitted on. Pin
+    customer_reference_date in dbt_project.yml once history matters: a new
+    reference date refits the segment space (new reference_run_id), and drift is
+    only measured between snapshots of the same reference. One row per customer.
+#}
+{%- set reference_date = var('customer_reference_date') -%}
+with
+
+orders as (
+    select * from {{ ref('stg_orders') }}
+),
+
+reference as (
+    select
+        {% if reference_date %}
+        cast('{{ reference_date }}' as date) as reference_date
+        {% else %}
+        min(snapshot_date) as reference_date
+        {% endif %}
+    from {{ ref('int_customer_snapshot_dates') }}
+    where is_default
+),
+
+scoped_orders as (
+    select
+        orders.*,
+        reference.reference_date,
+        cast({{ dbt.dateadd('day', 1, 'reference.reference_date') }} as timestamp) as as_of_at
+    from orders
+    cross join reference
+    where orders.ordered_at < {{ dbt.dateadd('day', 1, 'reference.reference_date') }}
+),
+
+features as (
+    {{ customer_features_from('scoped_orders', ['reference_date']) }}
+)
+
+select * from features

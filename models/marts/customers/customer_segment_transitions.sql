@@ -1,0 +1,35 @@
+{#
+    Segment transitions between consecutive snapshots: one row per axis,
+    snapshot type, period (the later snapshot date), from segment and to
+    segment, with the number of customers (staying in a segment counts as a
+    transition to itself, so each period's counts add up to the customers
+    compared).
+#}
+with
+
+drift as (
+    select * from {{ ref('customer_drift') }}
+),
+
+transitions as (
+    select
+        ----- ids
+        axis,
+        old_dominant_segment_id as from_segment_id,
+        new_dominant_segment_id as to_segment_id,
+        ----- strings
+        snapshot_type,
+        ----- numerics
+        cast(count(*) as integer) as customer_count,
+        cast(avg(drift_score) as double) as avg_drift_score,
+        ----- booleans
+        old_dominant_segment_id <> new_dominant_segment_id as is_change,
+        ----- dates
+        previous_snapshot_date as period_start,
+        snapshot_date as period_end
+    from drift
+    group by axis, old_dominant_segment_id, new_dominant_segment_id, snapshot_type,
+             previous_snapshot_date, snapshot_date
+)
+
+select * from transitions

@@ -1,0 +1,98 @@
+"""Snapshots and drift on the warehouse built by `make dbt-test`.
+
+The demo plants lapsing customers (demo_truth_drift, read by no model): super
+engaged and enterprise buyers who stop ordering in the last months. Detection
+is judged on the `activity` axis among the personas the plant is drawn from
+(super_engaged, enterprise): a customer is flagged when any consecutive drift
+from the earliest planted lapse on is MODERATE or worse.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.integration
+AXIS = "activity"
+POOL = ("super_engaged", "enterprise")
+MODERATE_RANK = 2
+
+
+@pytest.fixture(scope="module")
+def drift_truth(raw_dir) -> pd.DataFrame:
+    return pd.read_parquet(raw_dir / "demo_truth_drift.parquet")
+
+
+def _flags(query, truth: pd.DataFrame) -> pd.DataFrame:
+    since = pd.Timestamp(truth["drift_start"].min()).date()
+    worst = query(
+        f"select customer_id, max(severity_rank) as worst_rank from customer_drift "
+        f"where axis = '{AXIS}' and snapshot_date >= date '{since}' group by 1")
+    pool = truth[truth["persona"].isin(POOL)]
+    flagged = pool.merge(worst, on="customer_id", how="left").fillna({"worst_rank": -1})
+    flagged["is_flagged"] = flagged["worst_rank"] >= MODERATE_RANK
+    return flagged
+
+
+def test_planted_drifters_are_flagged_with_precision_and_recall(query, drift_truth):
+    flags = _flags(query, drift_truth)
+    true_positive = int((flags["is_flagged"] & flags["is_drifter"]).sum())
+    precision = true_positive / max(int(flags["is_flagged"].sum()), 1)
+    recall = true_positive / int(flags["is_drifter"].sum())
+    print(f"drift on {AXIS}: precision {precision:.3f}, recall {recall:.3f} "
+          f"({true_positive} of {int(flags['is_drifter'].sum())} drifters, pool {len(flags)})")
+    assert precision >= 0.8 and recall >= 0.8
+
+
+def test_stable_customers_are_mostly_stable(query, drift_truth):
+    stable = set(drift_truth.loc[~drift_truth["is_drifter"], "customer_id"])
+    drift = query(f"select customer_id, severity from customer_drift where axis = '{AXIS}'")
+    share = (drift[drift["customer_id"].isin(stable)]["severity"] == "STABLE").mean()
+    print(f"share of STABLE month-over-month changes among non-drifters on {AXIS}: {share:.3f}")
+    assert share >= 0.75
+
+
+def test_no_snapshot_counts_an_order_from_its_future(query, raw_dir):
+    orders = pd.read_parquet(raw_dir / "customer_orders.parquet", columns=["order_id", "customer_id", "ordered_at"])
+    usable = query("select order_id, customer_id, ordered_at from stg_orders")
+    snapshots = query(
+        "select distinct customer_id, snapshot_date, snapshot_at, orders_at_snapshot, last_ordered_at "
+        f"from customer_membership_snapshots where axis = '{AXIS}'")
+    assert (snapshots["last_ordered_at"] < snapshots["snapshot_at"]).all()
+    expected = []
+    for snapshot_at, group in snapshots.groupby("snapshot_at"):
+        counts = usable[usable["ordered_at"] < snapshot_at].groupby("customer_id").size()
+        expected.append(group["customer_id"].map(counts))
+    assert (pd.concat(expected).reindex(snapshots.index) == snapshots["orders_at_snapshot"]).all()
+    assert len(orders) >= len(usable)
+
+
+def test_health_summary_matches_the_history(query):
+    health = query("select * from snapshot_health")
+    counts = query(
+        "select snapshot_type, count(*) as n, min(snapshot_date) as oldest, max(snapshot_date) as newest "
+        "from customer_snapshots group by 1")
+    merged = health.merge(counts, on="snapshot_type")
+    assert (merged["total_snapshots"] == merged["n"]).all()
+    assert (merged["oldest_snapshot"] == merged["oldest"]).all() and merged["snapshots_enabled"].all()
+
+
+def test_sql_scoring_matches_the_engine_formula(query):
+    from cluster_marts.segmentation.reference import score_memberships
+
+    reference = query(f"select * from customer_reference_model where axis = '{AXIS}' order by segment_id, feature")
+    features = sorted(reference["feature"].unique())
+    latest = query(f"select max(snapshot_date) as d from customer_membership_snapshots")["d"].item()
+    snap = query(
+        f"select customer_id, {', '.join(features)} from int_customer_snapshot_features "
+        f"where snapshot_date = date '{latest}' order by customer_id limit 200")
+    wide = reference.pivot(index="segment_id", columns="feature", values="center_scaled")[features]
+    scaler = reference.drop_duplicates("feature").set_index("feature").loc[features]
+    expected = score_memberships(snap[features].to_numpy(), wide.to_numpy(), scaler["scaler_center"].to_numpy(),
+                                 scaler["scaler_scale"].to_numpy(), float(reference["fuzziness"].iloc[0]))
+    got = query(
+        f"select customer_id, segment_id, membership from customer_membership_snapshots "
+        f"where axis = '{AXIS}' and snapshot_date = date '{latest}'"
+    ).pivot(index="customer_id", columns="segment_id", values="membership").loc[snap["customer_id"]]
+    assert abs(got.to_numpy() - expected).max() < 1e-9

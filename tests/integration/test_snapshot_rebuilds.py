@@ -1,0 +1,74 @@
+"""Snapshot history across runs, on private copies of the warehouse:
+idempotent reruns, new dates added without touching older ones, retention."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from conftest import PROJECT_ROOT, run_dbt
+
+pytestmark = pytest.mark.integration
+SNAPSHOT_MODELS = ["int_customer_snapshot_dates", "int_customer_snapshot_features",
+                   "int_customer_snapshot_memberships", "customer_membership_snapshots"]
+
+
+def _snapshots(db) -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.sql("select * from customer_membership_snapshots").df()
+
+
+def _key(frame: pd.DataFrame) -> pd.DataFrame:
+    keys = ["customer_id", "axis", "snapshot_type", "snapshot_date", "segment_id"]
+    return frame.sort_values(keys).reset_index(drop=True)
+
+
+def test_rerunning_a_snapshot_date_replaces_it(warehouse_copy, raw_dir, tmp_path):
+    before = _snapshots(warehouse_copy)
+    date = pd.Timestamp(before["snapshot_date"].max()).strftime("%Y-%m-%d")
+    result = run_dbt(["run", "-s", *SNAPSHOT_MODELS], db=warehouse_copy, project_dir=PROJECT_ROOT,
+                     raw=raw_dir, tmp=tmp_path, vars_extra=f", customer_snapshot_dates: ['{date}']")
+    assert result.returncode == 0, result.stdout[-3000:]
+    after = _snapshots(warehouse_copy)
+    assert len(after) == len(before)
+    before, after = _key(before), _key(after)
+    columns = [c for c in before.columns if c != "taken_at"]
+    pd.testing.assert_frame_equal(before[columns], after[columns])
+    untouched = pd.to_datetime(after["snapshot_date"]).dt.strftime("%Y-%m-%d") != date
+    assert untouched.any() and (after.loc[untouched, "taken_at"] == before.loc[untouched, "taken_at"]).all()
+    assert (after.loc[~untouched, "taken_at"] > before.loc[~untouched, "taken_at"]).all()
+
+
+def test_a_new_date_adds_rows_and_leaves_older_ones_alone(warehouse_copy, raw_dir, tmp_path):
+    before = _snapshots(warehouse_copy)
+    new_date = "2025-06-30"
+    assert new_date not in set(pd.to_datetime(before["snapshot_date"]).dt.strftime("%Y-%m-%d"))
+    result = run_dbt(["run", "-s", *SNAPSHOT_MODELS], db=warehouse_copy, project_dir=PROJECT_ROOT,
+                     raw=raw_dir, tmp=tmp_path, vars_extra=f", customer_snapshot_dates: ['{new_date}']")
+    assert result.returncode == 0, result.stdout[-3000:]
+    after = _snapshots(warehouse_copy)
+    is_new = pd.to_datetime(after["snapshot_date"]).dt.strftime("%Y-%m-%d") == new_date
+    added = after[is_new]
+    assert len(added) > 0 and len(after) == len(before) + len(added)
+    old = after[~is_new]
+    pd.testing.assert_frame_equal(_key(before), _key(old))
+
+    # the monthly retention (365 days before the newest date) removes exactly that old date
+    retention = run_dbt(["run-operation", "apply_snapshot_retention"], db=warehouse_copy,
+                        project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp_path)
+    assert retention.returncode == 0, retention.stdout[-3000:]
+    assert f"{len(added)} snapshot rows deleted" in retention.stdout
+    pd.testing.assert_frame_equal(_key(before), _key(_snapshots(warehouse_copy)))
+
+
+def test_full_refresh_does_not_drop_history_unless_allowed(warehouse_copy, raw_dir, tmp_path):
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute("insert into customer_membership_snapshots select * replace "
+                    "(cast('2024-12-31' as date) as snapshot_date) from customer_membership_snapshots "
+                    "where snapshot_date = (select max(snapshot_date) from customer_membership_snapshots)")
+    before = _snapshots(warehouse_copy)
+    result = run_dbt(["run", "-s", "customer_membership_snapshots", "--full-refresh"], db=warehouse_copy,
+                     project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert len(_snapshots(warehouse_copy)) == len(before)
