@@ -1,23 +1,8 @@
-{# Contracted scaler parameters: scaled = (value - center) / scale. One row per feature. #}
+{# Contracted, typed scaler parameters: scaled = (value - center) / scale. One row per feature. (casts: macros/engine_outputs.sql) #}
 with
 
-params as (
-    select * from {{ ref('int_provider_scaler_params') }}
-),
-
 typed as (
-    select
-        ----- ids
-        cast(run_id as varchar) as run_id,
-        ----- strings
-        cast(feature as varchar) as feature,
-        cast(method as varchar) as method,
-        ----- numerics
-        cast(center as double) as center,
-        cast(scale as double) as scale,
-        ----- booleans
-        cast(is_used as boolean) as is_used
-    from params
+    {{ cast_scaler_params(ref('int_provider_scaler_params')) }}
 )
 
 select * from typed

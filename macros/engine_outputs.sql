@@ -1,0 +1,70 @@
+{#
+    Typed selects over the engine's standard outputs, shared by every domain's
+    contracted marts (provider_k_selection, dfu_k_selection, ...), so the
+    casts that carry the contracts are written once:
+
+        select * from ({{ cast_k_selection(ref('int_dfu_k_selection')) }}) as typed
+#}
+{% macro cast_k_selection(relation) %}
+    select
+        ----- ids
+        cast(run_id as varchar) as run_id,
+        cast(k as integer) as k,
+        ----- strings
+        cast(silhouette_method as varchar) as silhouette_method,
+        cast(selection_rule as varchar) as selection_rule,
+        cast(algorithm as varchar) as algorithm,
+        cast(scaling as varchar) as scaling,
+        cast(features as varchar) as features,
+        cast(features_used as varchar) as features_used,
+        cast(settings_json as varchar) as settings_json,
+        ----- numerics
+        cast(inertia as double) as inertia,
+        cast(silhouette as double) as silhouette,
+        cast(calinski_harabasz as double) as calinski_harabasz,
+        cast(davies_bouldin as double) as davies_bouldin,
+        cast(gap as double) as gap,
+        cast(gap_sd as double) as gap_sd,
+        cast(gap_references as integer) as gap_references,
+        cast(smallest_cluster_share as double) as smallest_cluster_share,
+        cast(n_components as integer) as n_components,
+        cast(random_state as integer) as random_state,
+        cast(n_samples as integer) as n_samples,
+        ----- booleans
+        cast(is_eligible as boolean) as is_eligible,
+        cast(is_knee as boolean) as is_knee,
+        cast(is_silhouette_best as boolean) as is_silhouette_best,
+        cast(is_gap_best as boolean) as is_gap_best,
+        cast(is_chosen as boolean) as is_chosen
+    from {{ relation }}
+{% endmacro %}
+
+{% macro cast_centroids(relation) %}
+    select
+        ----- ids
+        cast(run_id as varchar) as run_id,
+        cast(cluster_id as integer) as cluster_id,
+        ----- strings
+        cast(feature as varchar) as feature,
+        ----- numerics
+        cast(center_scaled as double) as center_scaled,
+        cast(center_original as double) as center_original,
+        ----- booleans
+        cast(is_used as boolean) as is_used
+    from {{ relation }}
+{% endmacro %}
+
+{% macro cast_scaler_params(relation) %}
+    select
+        ----- ids
+        cast(run_id as varchar) as run_id,
+        ----- strings
+        cast(feature as varchar) as feature,
+        cast(method as varchar) as method,
+        ----- numerics
+        cast(center as double) as center,
+        cast(scale as double) as scale,
+        ----- booleans
+        cast(is_used as boolean) as is_used
+    from {{ relation }}
+{% endmacro %}
