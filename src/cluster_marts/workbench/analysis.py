@@ -85,8 +85,9 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     X, seed, algo = prep.X, spec.random_state, spec.algorithm
     density = algo.name in DENSITY_ALGORITHMS
     k_range = spec.k_range or DEFAULT_K_RANGE
-    k_algo = "kmeans" if density else algo.name
-    k_params = {} if density else algo.params
+    searched = not density and spec.n_clusters is None  # k must be chosen with the spec's own algorithm
+    k_algo = algo.name if searched else "kmeans"  # else a cheap k-means scan only suggests k
+    k_params = algo.params if searched else {"n_init": 3}
     best_k, best_sil = silhouette_k(X, k_algo, k_range, k_params, seed)
     k = None if density else (spec.n_clusters or best_k)
     fit = run_algorithm(algo.name, X, k, algo.params, seed)
