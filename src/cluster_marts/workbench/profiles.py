@@ -15,6 +15,8 @@ algorithm saw; noise rows never belong to a cluster):
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy.spatial.distance import pdist
@@ -106,7 +108,8 @@ def importance_table(prep: Prepared, fit: Clustering) -> pd.DataFrame:
     keep = fit.labels >= 0
     f_stat = np.zeros(prep.scaled.shape[1])
     if n_labels_ok(fit.labels[keep]):
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # constant features: F = 0 below
             f_stat = np.nan_to_num(f_classif(prep.scaled[keep], fit.labels[keep])[0], nan=0.0, posinf=0.0)
     total = f_stat.sum()
     importance = f_stat / total if total > 0 else np.zeros_like(f_stat)
