@@ -1,0 +1,120 @@
+"""Workbench engine: every algorithm through run_spec, wine ARI/NMI, recommendations, determinism."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_blobs
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from cluster_marts.workbench.analysis import TABLES, run_spec
+from cluster_marts.workbench.datasets import read_source, wine_frame, write_wine
+from cluster_marts.workbench.spec import load_spec, parse_spec
+from cluster_marts.workbench.spec_params import ALGORITHMS, DENSITY_ALGORITHMS
+
+ROOT = Path(__file__).resolve().parents[2]
+COLUMNS = {
+    "assignments": ["id", "cluster_id", "confidence", "is_noise", "is_outlier", "outlier_score"],
+    "clusters": ["cluster_id", "size", "share", "density", "compactness", "separation"],
+    "centres": ["cluster_id", "feature", "value_scaled", "value_original"],
+    "metrics": ["metric", "value"],
+    "feature_importance": ["feature", "f_statistic", "importance"],
+    "representatives": ["cluster_id", "rank", "id", "distance"],
+    "comparison": ["algorithm", "n_clusters", "silhouette", "noise_share", "is_recommended", "reason"],
+    "suggestions": ["name", "value", "note"],
+}
+
+
+@pytest.fixture(scope="module")
+def blobs() -> pd.DataFrame:
+    X, y = make_blobs(150, centers=[[0, 0], [6, 0], [3, 6]], cluster_std=0.7, random_state=3)
+    X = np.r_[X[:-3], [[20.0, 20.0], [-15.0, 18.0], [25.0, -12.0]]]  # three far-away points
+    return pd.DataFrame({"row_id": np.arange(150), "x": X[:, 0], "y": X[:, 1], "truth": y})
+
+
+def blob_spec(algorithm: str, **extra) -> dict:
+    raw = {"name": "blobs", "source": {"ref": "blobs"}, "id_column": "row_id", "features": ["x", "y"],
+           "target": "truth", "algorithm": {"name": algorithm},
+           "compare": ["kmeans", "dbscan"]}
+    if algorithm not in DENSITY_ALGORITHMS:
+        raw["n_clusters"] = 3
+    return raw | extra
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_every_algorithm_runs_through_run_spec(blobs, algorithm):
+    out = run_spec(parse_spec(blob_spec(algorithm)), blobs)
+    assert set(out) == set(TABLES)
+    for name, columns in COLUMNS.items():
+        assert list(out[name].columns) == columns, name
+    a = out["assignments"]
+    assert len(a) == 150 and a["id"].is_unique
+    assert a["confidence"].between(0, 1).all()
+    assert (a["is_noise"] == (a["cluster_id"] == -1)).all()
+    n_clusters = int(a.loc[~a["is_noise"], "cluster_id"].nunique())
+    assert len(out["clusters"]) == n_clusters and out["clusters"]["size"].sum() == (~a["is_noise"]).sum()
+    assert len(out["centres"]) == 2 * n_clusters
+    if algorithm in DENSITY_ALGORITHMS:
+        assert a["is_noise"].any(), "the far-away points should be noise"
+        assert (a.loc[a["is_noise"], "confidence"] == 0).all()
+        assert np.isnan(out["metrics"].set_index("metric").loc["inertia", "value"])
+    else:
+        assert n_clusters == 3 and not a["is_noise"].any()
+        assert adjusted_rand_score(blobs["truth"][:-3], a["cluster_id"][:-3]) > 0.9
+
+
+def test_wine_kmeans_ari_nmi_match_sklearn():
+    frame = wine_frame()
+    out = run_spec(load_spec(ROOT / "specs" / "wine.yml"), frame)
+    a = out["assignments"]
+    truth = frame.set_index(frame["wine_id"].astype(str))["cultivar"].loc[a["id"]].to_numpy()
+    metrics = out["metrics"].set_index("metric")["value"]
+    assert metrics["ari"] == adjusted_rand_score(truth, a["cluster_id"])
+    assert metrics["nmi"] == normalized_mutual_info_score(truth, a["cluster_id"])
+    assert metrics["ari"] > 0.8
+    assert set(out["feature_importance"]["feature"]) == set(load_spec(ROOT / "specs" / "wine.yml").features)
+    assert np.isclose(out["feature_importance"]["importance"].sum(), 1.0)
+    assert (out["representatives"].groupby("cluster_id").size() == 3).all()
+
+
+def test_write_wine_roundtrip(tmp_path):
+    write_wine(tmp_path / "data" / "workbench" / "wine.parquet")
+    spec = load_spec(ROOT / "specs" / "wine.yml")
+    pd.testing.assert_frame_equal(read_source(spec, root=tmp_path), wine_frame())
+
+
+def test_recommendations_on_blobs(blobs):
+    clean = blobs.iloc[:-3]  # without the far-away points, which k-means would make singletons of
+    raw = blob_spec("kmeans", n_clusters=None, k_range=[2, 6], compare=["kmeans", "gmm", "agglomerative", "dbscan"])
+    out = run_spec(parse_spec(raw), clean)
+    comparison = out["comparison"]
+    assert comparison["is_recommended"].sum() == 1
+    best = comparison.loc[comparison["is_recommended"]].iloc[0]
+    assert best["algorithm"] in {"kmeans", "gmm", "agglomerative"} and best["n_clusters"] == 3
+    assert "silhouette" in best["reason"]
+    suggestions = out["suggestions"].set_index("name")
+    assert suggestions.loc["k", "value"] == 3
+    eps = suggestions.loc["dbscan_eps", "value"]
+    assert np.isfinite(eps) and eps > 0
+    assert suggestions.loc["recommended_algorithm", "note"].startswith(best["algorithm"])
+    assert any(name.startswith("interpretation_") for name in suggestions.index)
+
+
+def test_preprocessing_options_run(blobs):
+    raw = blob_spec("gmm", preprocessing={"scaling": "robust", "reduction": {"method": "pca", "n_components": 2},
+                                          "outliers": {"method": "zscore", "z": 2.5}})
+    out = run_spec(parse_spec(raw), blobs)
+    a = out["assignments"]
+    assert a["is_outlier"].sum() >= 3 and a["outlier_score"].notna().all()
+    assert set(a.loc[a["is_outlier"], "id"]) >= {"147", "148", "149"}
+
+
+def test_determinism(blobs):
+    raw = blob_spec("kmeans", preprocessing={"outliers": {"method": "isolation_forest"}})
+    first = run_spec(parse_spec(raw), blobs)
+    second = run_spec(parse_spec(raw), blobs.sample(frac=1.0, random_state=1))
+    for name in TABLES:
+        pd.testing.assert_frame_equal(first[name], second[name], check_exact=True)
