@@ -10,13 +10,14 @@ The harness
    root, on a fresh DuckDB file ``<workdir>/bench.duckdb``, recording wall
    seconds and the child's peak resident memory;
 3. runs each domain's plain pandas + scikit-learn baseline (:data:`BASELINES`:
-   :mod:`cluster_marts.bench_baseline`, :mod:`cluster_marts.bench_demand_baseline`)
-   the same way;
+   :mod:`cluster_marts.bench_baseline`, :mod:`cluster_marts.bench_demand_baseline`,
+   :mod:`cluster_marts.bench_customers_baseline`) the same way;
 4. prints a table (stages, then per-domain dbt vs baseline totals and ratios)
-   and writes the same information to ``<workdir>/bench_results.json``.
+   (:mod:`cluster_marts.bench_report`) and writes the same information to
+   ``<workdir>/bench_results.json``.
 
-Adding a domain to the benchmark is its lines in :data:`STAGES` and its
-baseline in :data:`BASELINES`.
+Adding a domain to the benchmark is its lines in :data:`STAGES`, its
+baseline in :data:`BASELINES` and its raw file's dbt var in :data:`RAW_VARS`.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+from cluster_marts.bench_report import StageResult, format_table, name_width, summarise
 
 
 class Stage(NamedTuple):
@@ -52,31 +55,27 @@ STAGES: list[Stage] = [
                                                 "path:models/features/demand"]),
     Stage("demand", "demand clustering", ["run", "-s", "path:python_models/demand"]),
     Stage("demand", "demand marts", ["run", "-s", "path:models/marts/demand"]),
+    Stage("customers", "customers staging+features", ["run", "-s", "path:models/staging/customers",
+                                                      "path:models/features/customers"]),
+    Stage("customers", "customers segmentation", ["run", "-s", "path:python_models/customers"]),
+    Stage("customers", "customers marts", ["run", "-s", "path:models/marts/customers"]),
 ]
 #: domain -> (baseline module, raw file it reads), run as ``python -m <module> <raw file>``.
 BASELINES: dict[str, tuple[str, str]] = {
     "provider": ("cluster_marts.bench_baseline", "ai_models.parquet"),
     "demand": ("cluster_marts.bench_demand_baseline", "fact_sales_monthly.parquet"),
+    "customers": ("cluster_marts.bench_customers_baseline", "customer_orders.parquet"),
 }
 #: dbt var -> demo file name in the benchmark's raw directory, beside ai_models.parquet.
 RAW_VARS: dict[str, str] = {
     "sales_monthly_path": "fact_sales_monthly.parquet",
     "dim_item_path": "dim_item.parquet",
     "dim_dfu_path": "dim_dfu.parquet",
+    "customer_orders_path": "customer_orders.parquet",
 }
 SEED = 42
 REGION_SEED = Path("seeds/provider_regions.csv")
 TAIL_LINES = 40
-
-
-@dataclass(frozen=True)
-class StageResult:
-    """Wall seconds and peak resident memory (MiB) of one measured process."""
-
-    stage: str
-    seconds: float
-    peak_mib: float
-    domain: str = ""
 
 
 def measure(name: str, cmd: list[str], env: dict[str, str], log: Path,
@@ -103,15 +102,10 @@ def measure(name: str, cmd: list[str], env: dict[str, str], log: Path,
     return StageResult(name, round(seconds, 3), round(usage.ru_maxrss / 1024, 1), domain), output
 
 
-def name_width(names: list[str], minimum: int = 16) -> int:
-    """Column width holding every name in ``names`` (at least ``minimum``)."""
-    return max([minimum, *map(len, names)])
-
-
 def dbt_command(args: list[str], workdir: Path, raw_models: Path) -> list[str]:
     """The dbt invocation of one stage, pointed at the benchmark's raw files.
 
-    ``raw_models`` is the catalogue; the demand files (:data:`RAW_VARS`) are
+    ``raw_models`` is the catalogue; the other files (:data:`RAW_VARS`) are
     read from the same directory. Artifacts and dbt's own log go under
     ``workdir`` so a benchmark never touches the project's ``target/``.
     """
@@ -157,58 +151,6 @@ def run_baselines(workdir: Path, raw_dir: Path) -> dict[str, tuple[StageResult, 
         results[domain] = (result, json.loads(output.strip().splitlines()[-1]))
         print(f"  {name:<{width}} {result.seconds:8.2f} s")
     return results
-
-
-def domain_row(dbt: list[StageResult], base: list[tuple[StageResult, dict]]) -> dict[str, Any]:
-    """dbt vs baseline totals of some dbt stages and baselines (none for the shared stages)."""
-    dbt_s = round(sum(s.seconds for s in dbt), 3)
-    row: dict[str, Any] = {
-        "dbt_seconds": dbt_s, "dbt_peak_mib": max((s.peak_mib for s in dbt), default=0.0),
-        "baseline_seconds": None, "baseline_peak_mib": None,
-        "baseline_in_process_seconds": None, "ratio_dbt_to_baseline": None}
-    if base:
-        base_s = round(sum(r.seconds for r, _ in base), 3)
-        row.update(baseline_seconds=base_s, baseline_peak_mib=max(r.peak_mib for r, _ in base),
-                   baseline_in_process_seconds=round(sum(i["total_seconds"] for _, i in base), 4),
-                   ratio_dbt_to_baseline=round(dbt_s / base_s, 3))
-    return row
-
-
-def summarise(stages: list[StageResult],
-              baselines: dict[str, tuple[StageResult, dict]]) -> dict[str, dict[str, Any]]:
-    """:func:`domain_row` per domain of ``stages``, in order, then ``total`` over everything.
-
-    Shared stages (the seeds) have no baseline and count in the total only;
-    each domain's ratio compares its own dbt stages with its own baseline.
-    """
-    summary = {d: domain_row([s for s in stages if s.domain == d],
-                             [baselines[d]] if d in baselines else [])
-               for d in dict.fromkeys(s.domain for s in stages)}
-    summary["total"] = domain_row(stages, list(baselines.values()))
-    return summary
-
-
-def format_table(stages: list[StageResult], summary: dict[str, dict[str, Any]]) -> str:
-    """Printable tables: the dbt stages, then dbt vs baseline per domain and in total."""
-    def num(value: float | None, spec: str) -> str:  # "-" where there is no baseline
-        return "-" if value is None else format(value, spec)
-
-    dw = name_width([*summary, *(s.domain for s in stages)], minimum=8)
-    sw = name_width([s.stage for s in stages], minimum=5)
-    head = f"{'domain':<{dw}} {'stage':<{sw}} {'seconds':>9} {'peak MiB':>9}"
-    lines = [head, "-" * len(head)]
-    lines += [f"{s.domain:<{dw}} {s.stage:<{sw}} {s.seconds:9.2f} {s.peak_mib:9.1f}"
-              for s in stages]
-    cols = ("dbt s", "dbt MiB", "base s", "base MiB", "in-proc s", "dbt/base")
-    head = f"{'domain':<{dw}} " + " ".join(f"{c:>9}" for c in cols)
-    lines += ["", head, "-" * len(head)]
-    for domain, r in summary.items():
-        cells = (num(r["dbt_seconds"], ".2f"), num(r["dbt_peak_mib"], ".1f"),
-                 num(r["baseline_seconds"], ".2f"), num(r["baseline_peak_mib"], ".1f"),
-                 num(r["baseline_in_process_seconds"], ".2f"),
-                 num(r["ratio_dbt_to_baseline"], ".1f") + "x" * (r["baseline_seconds"] is not None))
-        lines.append(f"{domain:<{dw}} " + " ".join(f"{c:>9}" for c in cells))
-    return "\n".join(lines)
 
 
 def run_bench(scale: str = "large", workdir: str | Path = "bench_results") -> int:

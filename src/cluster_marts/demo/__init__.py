@@ -29,6 +29,7 @@ DOMAINS: tuple[str, ...] = (
     "providers",
     "demand",
     "customers",
+    "workbench",
 )
 
 

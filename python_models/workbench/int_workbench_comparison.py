@@ -1,0 +1,12 @@
+"""Workbench: the `comparison` table of every shipped spec (specs/*.yml).
+
+Thin adapter: the specs folder comes from config.meta in _workbench__models.yml;
+the analysis lives in cluster_marts.workbench (one run per spec per build, cached).
+"""
+
+from cluster_marts.workbench.warehouse import workbench_table
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    return workbench_table("comparison", dbt.config.get("meta"), model="int_workbench_comparison")
