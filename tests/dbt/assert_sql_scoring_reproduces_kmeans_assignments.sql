@@ -1,10 +1,13 @@
 {#
     The fit artifacts are enough to score providers in plain SQL: scale each
-    feature with provider_scaler_params, take the nearest centre in
+    used feature with provider_scaler_params, take the nearest centre in
     provider_cluster_centroids. For k-means that must reproduce every
     assignment in provider_clusters (a converged k-means labels each point with
-    its nearest centre). Returns the providers where it does not.
+    its nearest centre). Returns the providers where it does not, or that could
+    not be scored; and fails when there is nothing to compare (so the test
+    cannot pass vacuously).
 #}
+{%- set feature_columns = ['avg_intelligence', 'avg_price', 'avg_speed'] -%}
 with
 
 clusters as (
@@ -20,11 +23,10 @@ centroids as (
 ),
 
 feature_values as (
-    select provider_id, 'avg_intelligence' as feature, avg_intelligence as feature_value from clusters
-    union all
-    select provider_id, 'avg_price' as feature, avg_price as feature_value from clusters
-    union all
-    select provider_id, 'avg_speed' as feature, avg_speed as feature_value from clusters
+    {% for column in feature_columns %}
+    select provider_id, '{{ column }}' as feature, {{ column }} as feature_value from clusters
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 scaled as (
@@ -54,11 +56,24 @@ nearest as (
         cluster_id,
         row_number() over (partition by provider_id order by squared_distance, cluster_id) as distance_rank
     from distances
+),
+
+mismatches as (
+    select clusters.provider_id, clusters.cluster_id, nearest.cluster_id as nearest_cluster_id
+    from clusters
+    left join nearest
+        on clusters.provider_id = nearest.provider_id
+        and nearest.distance_rank = 1
+    where nearest.cluster_id is null or clusters.cluster_id <> nearest.cluster_id
+),
+
+coverage as (
+    -- every used feature must be one the test scales, and there must be rows to compare
+    select cast(null as varchar) as provider_id, -1 as cluster_id, -1 as nearest_cluster_id
+    where (select count(*) from clusters) = 0
+        or (select count(*) from params where feature not in ('{{ feature_columns | join("', '") }}')) > 0
 )
 
-select clusters.provider_id, clusters.cluster_id, nearest.cluster_id as nearest_cluster_id
-from clusters
-inner join nearest
-    on clusters.provider_id = nearest.provider_id
-    and nearest.distance_rank = 1
-where clusters.cluster_id <> nearest.cluster_id
+select * from mismatches
+union all
+select * from coverage

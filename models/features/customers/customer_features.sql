@@ -14,13 +14,12 @@ orders as (
 ),
 
 as_of as (
-    select
-        {% if as_of_date %}
-        cast('{{ as_of_date }}' as timestamp) as as_of_at
-        {% else %}
-        cast({{ dbt.dateadd('day', 1, 'cast(max(ordered_at) as date)') }} as timestamp) as as_of_at
-        {% endif %}
+    {% if as_of_date %}
+    select cast('{{ as_of_date }}' as timestamp) as as_of_at
+    {% else %}
+    select cast({{ dbt.dateadd('day', 1, 'cast(max(ordered_at) as date)') }} as timestamp) as as_of_at
     from orders
+    {% endif %}
 ),
 
 scoped_orders as (

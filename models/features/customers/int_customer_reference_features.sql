@@ -14,14 +14,13 @@ orders as (
 ),
 
 reference as (
-    select
-        {% if reference_date %}
-        cast('{{ reference_date }}' as date) as reference_date
-        {% else %}
-        min(snapshot_date) as reference_date
-        {% endif %}
+    {% if reference_date %}
+    select cast('{{ reference_date }}' as date) as reference_date
+    {% else %}
+    select min(snapshot_date) as reference_date
     from {{ ref('int_customer_snapshot_dates') }}
     where is_default
+    {% endif %}
 ),
 
 scoped_orders as (

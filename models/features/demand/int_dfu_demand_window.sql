@@ -14,13 +14,12 @@ sales as (
 ),
 
 bounds as (
-    select
-        {% if as_of_month %}
-        cast('{{ as_of_month }}' as date) as as_of_month
-        {% else %}
-        max(sales_month) as as_of_month
-        {% endif %}
+    {% if as_of_month %}
+    select cast({{ dbt.date_trunc('month', "cast('" ~ as_of_month ~ "' as date)") }} as date) as as_of_month
+    {% else %}
+    select max(sales_month) as as_of_month
     from sales
+    {% endif %}
 ),
 
 month_spine as (
@@ -52,6 +51,7 @@ filled as (
         dfu_months.dfu_id,
         ----- numerics
         coalesce(sales.demand, 0) as demand,
+        sales.dfu_id is not null as has_sales_row,
         cast(row_number() over (
             partition by dfu_months.dfu_id order by dfu_months.sales_month
         ) - 1 as integer) as month_index,

@@ -123,11 +123,14 @@ aggregated as (
         avg(case when is_first_quarter then demand end) as first_quarter_mean,
         avg(case when is_recent then demand end) as recent_mean,
         -- an exactly linear series leaves only rounding noise as residual: no seasonality
+        -- a correlation needs a full year of lag-12 pairs (with 2 pairs it is always +-1)
         case
-            when stddev_pop(residual) > 1e-9 * (abs(avg(demand)) + 1)
+            when stddev_pop(residual) > 1e-9 * (abs(avg(demand)) + 1) and count(residual_lag_12) >= 12
                 then {{ nan_to_null('corr(residual, residual_lag_12)') }}
         end as detrended_yoy_correlation,
-        {{ nan_to_null('corr(demand, demand_lag_12)') }} as year_over_year_correlation,
+        case
+            when count(demand_lag_12) >= 12 then {{ nan_to_null('corr(demand, demand_lag_12)') }}
+        end as year_over_year_correlation,
         avg(case when demand = 0 then 1.0 else 0.0 end) as zero_demand_pct,
         sum(case when is_outlier then 1 else 0 end) as outlier_count
     from series_lagged

@@ -15,7 +15,10 @@ sales_dfus as (
 ),
 
 window_months as (
-    select dfu_id, count(*) as months_of_history
+    select
+        dfu_id,
+        count(*) as months_of_history,
+        sum(case when has_sales_row then 1 else 0 end) as months_with_sales
     from {{ ref('int_dfu_demand_window') }}
     group by dfu_id
 ),
@@ -33,7 +36,7 @@ checked as (
         ----- strings
         case
             when dfus.dfu_id is null then 'not_in_dim_dfu'
-            when window_months.dfu_id is null then 'no_sales_in_window'
+            when window_months.dfu_id is null or window_months.months_with_sales = 0 then 'no_sales_in_window'
             when window_months.months_of_history < {{ var('dfu_min_months') | int }}
                 then 'fewer_than_min_months'
         end as quarantine_reason,

@@ -1,5 +1,7 @@
 {#
-    Per-customer timeline: every snapshot of a customer on an axis, in order,
+    Per-customer timeline within one reference segment space (reference_run_id;
+    a new reference starts a new timeline at FIRST_SNAPSHOT): every snapshot of
+    a customer on an axis, in order,
     with its dominant segment, the drift since the previous snapshot, the
     severity, whether the segment changed, the running count of segment
     changes and the cumulative drift. One row per customer, axis, type and
@@ -8,7 +10,8 @@
 with
 
 snapshots as (
-    select distinct customer_id, axis, snapshot_type, snapshot_date, dominant_segment_id, max_membership
+    select distinct
+        customer_id, axis, snapshot_type, snapshot_date, dominant_segment_id, max_membership, reference_run_id
     from {{ ref('customer_membership_snapshots') }}
 ),
 
@@ -22,6 +25,7 @@ timeline as (
         snapshots.customer_id,
         snapshots.axis,
         snapshots.dominant_segment_id,
+        snapshots.reference_run_id,
         ----- strings
         snapshots.snapshot_type,
         coalesce(drift.severity, 'FIRST_SNAPSHOT') as severity,
@@ -44,7 +48,7 @@ timeline as (
         and snapshots.snapshot_type = drift.snapshot_type
         and snapshots.snapshot_date = drift.snapshot_date
     window customer_sequence as (
-        partition by snapshots.customer_id, snapshots.axis, snapshots.snapshot_type
+        partition by snapshots.customer_id, snapshots.axis, snapshots.snapshot_type, snapshots.reference_run_id
         order by snapshots.snapshot_date
         rows between unbounded preceding and current row
     )

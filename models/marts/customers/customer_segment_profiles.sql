@@ -6,8 +6,8 @@
     members (customers whose dominant segment it is, or whose path it is):
     size, share, mean, median, std, min, max, q25, q75, and
     - center: for top-level segments the membership-weighted mean over all
-      customers (the FCM/GMM view of the centre; the member mean for the hard
-      neural method), for subsegments the member mean;
+      customers (weights u^m for FCM as in the fit, posteriors for GMM; the
+      member mean for the hard neural method), for subsegments the member mean;
     - FCM: statistics of the members' membership in their segment;
     - GMM: mixture weight (mean posterior over all customers), statistics of
       the members' probability, probability-weighted feature variance;
@@ -32,7 +32,20 @@ memberships as (
 ),
 
 fits as (
-    select axis, method, features from {{ ref('customer_fit_metrics') }}
+    select axis, method, features, fuzziness from {{ ref('customer_fit_metrics') }}
+),
+
+memberships_weighted as (
+    select
+        memberships.*,
+        case
+            when memberships.method = 'fcm' then power(memberships.membership, fits.fuzziness)
+            else memberships.membership
+        end as centre_weight
+    from memberships
+    inner join fits
+        on memberships.axis = fits.axis
+        and memberships.method = fits.method
 ),
 
 feature_values as (
@@ -83,10 +96,11 @@ weighted_centres as (
         memberships.method,
         memberships.segment_id,
         feature_values.feature,
-        sum(memberships.membership * feature_values.feature_value)
-            / nullif(sum(memberships.membership), 0) as center,
+        -- FCM centres weight members by u^m (as the fit does), GMM by the posterior
+        sum(memberships.centre_weight * feature_values.feature_value)
+            / nullif(sum(memberships.centre_weight), 0) as center,
         avg(memberships.membership) as mixture_weight
-    from memberships
+    from memberships_weighted as memberships
     inner join axis_features
         on memberships.axis = axis_features.axis
         and memberships.method = axis_features.method

@@ -10,9 +10,9 @@
 #}
 {{ config(
     materialized='incremental',
-    unique_key=['domain', 'scope', 'run_id', 'settings_hash'],
     incremental_strategy='append',
     on_schema_change='append_new_columns',
+    full_refresh=(none if var('clustering_runs_allow_full_refresh', false) else false),
 ) }}
 {%- set domains = [
     ('providers', 'provider_k_selection'),
