@@ -17,7 +17,8 @@ from cluster_marts.workbench.spec_params import ALGORITHMS, DENSITY_ALGORITHMS
 
 ROOT = Path(__file__).resolve().parents[2]
 COLUMNS = {
-    "assignments": ["id", "cluster_id", "confidence", "is_noise", "is_outlier", "outlier_score"],
+    "assignments": ["id", "cluster_id", "confidence", "is_noise", "is_outlier", "outlier_score", "x_2d", "y_2d",
+                    "silhouette"],
     "clusters": ["cluster_id", "size", "share", "density", "compactness", "separation"],
     "centres": ["cluster_id", "feature", "value_scaled", "value_original"],
     "metrics": ["metric", "value"],
@@ -57,6 +58,10 @@ def test_every_algorithm_runs_through_run_spec(blobs, algorithm):
     n_clusters = int(a.loc[~a["is_noise"], "cluster_id"].nunique())
     assert len(out["clusters"]) == n_clusters and out["clusters"]["size"].sum() == (~a["is_noise"]).sum()
     assert len(out["centres"]) == 2 * n_clusters
+    assert a[["x_2d", "y_2d"]].notna().all().all()
+    assert (a["silhouette"].isna() == a["is_noise"]).all()  # silhouette on non-noise rows only
+    mean_sil = out["metrics"].set_index("metric").loc["silhouette", "value"]
+    assert np.isclose(a["silhouette"].mean(), mean_sil)
     if algorithm in DENSITY_ALGORITHMS:
         assert a["is_noise"].any(), "the far-away points should be noise"
         assert (a.loc[a["is_noise"], "confidence"] == 0).all()

@@ -13,10 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cluster_marts.stats import pca_2d
+from cluster_marts.validation import per_sample_silhouette
 from cluster_marts.workbench.algorithms import run_algorithm
-from cluster_marts.workbench.prepare import prepare
+from cluster_marts.workbench.prepare import Prepared, prepare
 from cluster_marts.workbench.profiles import (
-    centres_table, clusters_table, importance_table, metrics_table, quality, representatives_table,
+    SILHOUETTE_SAMPLE, centres_table, clusters_table, importance_table, metrics_table, quality,
+    representatives_table,
 )
 from cluster_marts.workbench.recommend import compare, interpretation, silhouette_k, suggest_eps
 from cluster_marts.workbench.spec import DEFAULT_K_RANGE, Spec
@@ -36,15 +39,35 @@ def _suggestions(rows: list[tuple[str, float, str]]) -> pd.DataFrame:
     })
 
 
-def _assignments(ids: np.ndarray, labels: np.ndarray, confidence: np.ndarray, flags: np.ndarray,
-                 scores: np.ndarray) -> pd.DataFrame:
+def _coords_2d(spec: Spec, X: np.ndarray) -> np.ndarray:
+    """Plot coordinates: the spec's own 2-D reduction, else the engine's PCA of ``X``."""
+    if spec.preprocessing.reduction.method != "none" and X.shape[1] == 2:
+        return np.asarray(X, dtype=np.float64)
+    return pca_2d(X, random_state=spec.random_state)[0]
+
+
+def _row_silhouette(X: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray:
+    """Per-row silhouette on the non-noise rows; NaN for noise (and everywhere when undefined)."""
+    out = np.full(labels.size, np.nan)
+    keep = labels >= 0
+    if keep.sum() >= 3 and np.unique(labels[keep]).size >= 2:
+        out[keep] = per_sample_silhouette(X[keep], labels[keep], sample_size=SILHOUETTE_SAMPLE,
+                                          random_state=seed)
+    return out
+
+
+def _assignments(spec: Spec, prep: Prepared, labels: np.ndarray, confidence: np.ndarray) -> pd.DataFrame:
+    coords = _coords_2d(spec, prep.X)
     return pd.DataFrame({
-        "id": pd.Series(ids, dtype="str"),
+        "id": pd.Series(prep.ids, dtype="str"),
         "cluster_id": pd.Series(labels, dtype="int64"),
         "confidence": pd.Series(confidence, dtype="float64"),
         "is_noise": pd.Series(labels < 0, dtype="bool"),
-        "is_outlier": pd.Series(flags, dtype="bool"),
-        "outlier_score": pd.Series(scores, dtype="float64"),
+        "is_outlier": pd.Series(prep.outlier_flags, dtype="bool"),
+        "outlier_score": pd.Series(prep.outlier_scores, dtype="float64"),
+        "x_2d": pd.Series(coords[:, 0], dtype="float64"),
+        "y_2d": pd.Series(coords[:, 1], dtype="float64"),
+        "silhouette": pd.Series(_row_silhouette(prep.X, labels, spec.random_state), dtype="float64"),
     })
 
 
@@ -64,7 +87,9 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         Keys :data:`TABLES`:
 
         * ``assignments``: id, cluster_id (-1 = noise), confidence,
-          is_noise, is_outlier, outlier_score;
+          is_noise, is_outlier, outlier_score, x_2d, y_2d (the spec's 2-D
+          reduction, else the engine's PCA of the prepared matrix),
+          silhouette (per row, non-noise rows only; NaN for noise);
         * ``clusters``: cluster_id, size, share, density, compactness, separation;
         * ``centres``: cluster_id, feature, value_scaled, value_original;
         * ``metrics``: metric, value (the spec's ``metrics``);
@@ -115,7 +140,7 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     ]
     rows += [(f"interpretation_{i}", np.nan, note) for i, note in enumerate(notes, start=1)]
     return {
-        "assignments": _assignments(prep.ids, fit.labels, fit.confidence, prep.outlier_flags, prep.outlier_scores),
+        "assignments": _assignments(spec, prep, np.asarray(fit.labels), fit.confidence),
         "clusters": clusters,
         "centres": centres_table(prep, fit),
         "metrics": metrics,

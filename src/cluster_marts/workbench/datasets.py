@@ -19,7 +19,7 @@ from cluster_marts.workbench.spec import Spec
 
 __all__ = ["wine_frame", "write_wine", "read_source", "WINE_PATH"]
 
-WINE_PATH = Path("data/workbench/wine.parquet")
+WINE_PATH = Path("data/raw/wine.parquet")
 
 
 def _snake(name: str) -> str:
