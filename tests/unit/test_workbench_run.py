@@ -86,7 +86,7 @@ def test_wine_kmeans_ari_nmi_match_sklearn():
 
 
 def test_write_wine_roundtrip(tmp_path):
-    write_wine(tmp_path / "data" / "workbench" / "wine.parquet")
+    write_wine(tmp_path / "data" / "raw" / "wine.parquet")
     spec = load_spec(ROOT / "specs" / "wine.yml")
     pd.testing.assert_frame_equal(read_source(spec, root=tmp_path), wine_frame())
 
