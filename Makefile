@@ -1,5 +1,5 @@
 # cluster_marts — every target installs what it needs into .venv first.
-#   make build   install, generate demo data if absent, dbt build
+#   make build   install, generate demo data if absent, dbt build, workbench HTML reports
 #   make test    install, pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
 #   make report  figures + narrative report from the marts (after build)
 #   make export  customer segment profiles as JSON + YAML for people and LLMs (after build)
@@ -48,6 +48,7 @@ DBT_VARS := --vars '{ai_models_path: $(abspath $(RAW))/ai_models.parquet, \
 
 build: data
 	$(DBT) build $(DBT_VARS)
+	$(BIN)/cluster-marts workbench-report --out reports/workbench
 
 cluster-features cluster-train cluster-label cluster-update cluster-all: data
 	$(DBT) build --selector $(subst cluster-,dfu_,$@) $(DBT_VARS)
@@ -62,6 +63,7 @@ quality: install
 	$(BIN)/cluster-marts check --db $(TEST_DB)
 
 integration: install
+	bash scripts/ensure_chromium.sh
 	CLUSTER_MARTS_DB=$(TEST_DB) CLUSTER_MARTS_RAW=$(RAW) $(BIN)/pytest tests/integration -q
 
 test: unit dbt-test quality integration

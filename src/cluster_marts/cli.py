@@ -5,6 +5,7 @@ Commands
 demo    write deterministic synthetic raw data (Parquet) with planted structure
 report  write figures and a narrative report from the built marts
 check   run the Great Expectations checkpoint on the built marts (read-only)
+workbench-report  one HTML report with figures per workbench spec, from the marts
 bench   time the dbt build stage by stage against a plain pandas/scikit-learn baseline
 export  write the customer segment profiles of one axis as JSON + YAML for LLM analysis
 
@@ -45,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="Great Expectations checkpoint on the marts")
     check.add_argument("--db", default=_db_default())
 
+    workbench = sub.add_parser("workbench-report", help="HTML report + figures per workbench spec")
+    workbench.add_argument("--db", default=_db_default())
+    workbench.add_argument("--out", default="reports/workbench")
+    workbench.add_argument("--specs", default="specs", help="folder of the spec YAML files")
+
     bench = sub.add_parser("bench", help="stage timings vs a pandas/scikit-learn baseline")
     bench.add_argument("--scale", choices=["small", "medium", "large"], default="large")
     bench.add_argument("--workdir", default="bench_results")
@@ -72,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check":
         from cluster_marts.quality import run_checks
         return run_checks(db_path=args.db)
+    if args.command == "workbench-report":
+        from cluster_marts.workbench.report import run_workbench_report
+        return run_workbench_report(db_path=args.db, out_dir=args.out, specs_dir=args.specs)
     if args.command == "bench":
         from cluster_marts.bench import run_bench
         return run_bench(scale=args.scale, workdir=args.workdir)
