@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -123,3 +124,14 @@ def test_determinism(blobs):
     second = run_spec(parse_spec(raw), blobs.sample(frac=1.0, random_state=1))
     for name in TABLES:
         pd.testing.assert_frame_equal(first[name], second[name], check_exact=True)
+
+
+def test_interpretation_names_only_the_agreement_metrics_asked_for():
+    from cluster_marts.workbench.datasets import wine_frame
+
+    raw = yaml.safe_load((ROOT / "specs" / "wine.yml").read_text())
+    raw["metrics"] = ["silhouette", "ari"]
+    raw["compare"] = ["kmeans"]
+    notes = run_spec(parse_spec(raw), wine_frame())["suggestions"]["note"].tolist()
+    agreement = [n for n in notes if "agreement with the target" in n]
+    assert len(agreement) == 1 and "ARI" in agreement[0] and "NMI" not in agreement[0]

@@ -140,8 +140,10 @@ def interpretation(metrics: dict[str, float], clusters: pd.DataFrame, importance
                      + ", ".join(f"{r.feature} ({r.importance:.0%})" for r in top.itertuples()) + ".")
     if fit.algorithm in DENSITY_ALGORITHMS:
         notes.append(f"{fit.noise_share:.0%} of rows are noise (cluster_id -1).")
-    if np.isfinite(metrics.get("ari", np.nan)):
-        notes.append(f"agreement with the target: ARI {metrics['ari']:.3f}, NMI {metrics.get('nmi', np.nan):.3f}.")
+    agreement = [f"{name.upper()} {metrics[name]:.3f}" for name in ("ari", "nmi")
+                 if np.isfinite(metrics.get(name, np.nan))]
+    if agreement:
+        notes.append(f"agreement with the target: {', '.join(agreement)}.")
     if n_outliers:
         notes.append(f"{n_outliers} rows are flagged as outliers (kept in the fit).")
     return notes
