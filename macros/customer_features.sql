@@ -5,7 +5,7 @@
     so a snapshot is computed exactly like the current features.
 
     scoped_orders: a relation or CTE with customer_id, order_id, ordered_at,
-    amount, item_count, is_returned, product_category, as_of_at, the
+    amount, item_count, is_returned, returned_at, product_category, as_of_at, the
     group_columns, and only orders placed before as_of_at (no leakage is the
     caller's filter). Categories follow var customer_categories.
 #}
@@ -41,7 +41,9 @@ aggregated as (
         sum(case when order_age_days <= 90 then amount else 0 end) as monetary_last_90_days,
         avg(gap_days) as avg_interpurchase_days,
         stddev_samp(gap_days) as std_interpurchase_days,
-        avg(case when is_returned then 1.0 else 0.0 end) as return_rate,
+        -- a return counts from the moment it came back (no leakage into older snapshots)
+        avg(case when is_returned and (returned_at is null or returned_at < as_of_at) then 1.0 else 0.0 end)
+            as return_rate,
         avg(case when order_weekday in (6, 7) then 1.0 else 0.0 end) as weekend_share,
         avg(case when order_hour >= 18 then 1.0 else 0.0 end) as evening_share,
         avg(case when order_weekday between 1 and 5 and order_hour between 9 and 16 then 1.0 else 0.0 end)

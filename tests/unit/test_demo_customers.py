@@ -59,11 +59,14 @@ def test_registry_lists_the_customers_files() -> None:
 def test_schemas(small: Demo) -> None:
     orders, truth = small["customer_orders"], small["demo_truth_customers"]
     assert list(orders.columns) == ["order_id", "customer_id", "ordered_at", "amount", "item_count",
-                                    "product_category", "is_returned"]
+                                    "product_category", "is_returned", "returned_at"]
     assert str(orders["ordered_at"].dtype).startswith("datetime64")
     assert orders["amount"].dtype == "float64"
     assert orders["item_count"].dtype == "int32" and (orders["item_count"] >= 1).all()
     assert orders["is_returned"].dtype == "bool"
+    returned = orders[orders["is_returned"] & orders["ordered_at"].notna()]
+    delay = (returned["returned_at"] - returned["ordered_at"]).dt.total_seconds() / 86_400
+    assert delay.between(3, 30).all() and orders.loc[~orders["is_returned"], "returned_at"].isna().all()
     assert set(orders["product_category"]) == set(CATEGORIES)
     assert list(truth.columns) == ["customer_id", "persona"]
     assert truth["customer_id"].iloc[0] == "C-000001" and truth["customer_id"].is_unique

@@ -18,7 +18,8 @@ usable as (
         ----- booleans
         is_returned,
         ----- timestamps
-        ordered_at
+        ordered_at,
+        returned_at
     from validated
     where quarantine_reason is null
 )

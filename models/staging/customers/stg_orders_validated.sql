@@ -24,7 +24,8 @@ typed as (
         ----- booleans
         coalesce({{ try_cast('is_returned', 'boolean') }}, false) as is_returned,
         ----- timestamps
-        {{ try_cast('ordered_at', 'timestamp') }} as ordered_at
+        {{ try_cast('ordered_at', 'timestamp') }} as ordered_at,
+        {{ try_cast('returned_at', 'timestamp') }} as returned_at
     from source
 ),
 
@@ -70,6 +71,7 @@ reasons as (
         item_count,
         is_returned,
         ordered_at,
+        returned_at,
         coalesce(
             value_reason,
             case

@@ -14,7 +14,7 @@ import pyarrow as pa
 from cluster_marts.demo.customers_params import (
     _BUSINESS_HOURS, _LEISURE_HOURS, _WEEKDAY0, BUSINESS_SHARE, CATEGORIES, CATEGORY_MIX, FIRST_DAY,
     LEISURE_WEEKEND_WEIGHT, MAX_ORDERS_PER_CUSTOMER, MIN_AMOUNT, MONTH_START, N_DAYS, N_MONTHS,
-    OCCASIONAL_EXTRA, ORDERS_SCHEMA, PERSONAS, RATE_SIGMA, REPEAT_START_DAYS, AMOUNT_SIGMA,
+    OCCASIONAL_EXTRA, ORDERS_SCHEMA, PERSONAS, RATE_SIGMA, REPEAT_START_DAYS, RETURN_DELAY_DAYS, AMOUNT_SIGMA,
     customer_ids, persona_counts, planted_counts,
 )
 from cluster_marts.demo.drift import choose_drifters, truth_table
@@ -137,8 +137,10 @@ def build_orders(n_customers: int, seed: int, drift: bool = True) -> tuple[pa.Ta
     returned = rng.random(owner.size) < return_rate[code]
 
     ts = (FIRST_DAY.astype("datetime64[s]") + (day * 86_400 + seconds).astype("timedelta64[s]"))
+    back = _returned_at(ts, returned, seed)             # drawn per order before the drift filter
     keep = planted.keep(owner, day)                     # drop the drifters' orders from the lapse on
-    owner, ts, amount, items, category, returned = (a[keep] for a in (owner, ts, amount, items, category, returned))
+    owner, ts, amount, items, category, returned, back = (
+        a[keep] for a in (owner, ts, amount, items, category, returned, back))
     order = np.lexsort((owner, ts))                                 # time order, ties by customer
     ids = customer_ids(n_customers)
     n_orders = owner.size
@@ -150,6 +152,7 @@ def build_orders(n_customers: int, seed: int, drift: bool = True) -> tuple[pa.Ta
         "item_count": items[order].astype(np.int32),
         "product_category": np.array(CATEGORIES, dtype=object)[category[order]],
         "is_returned": returned[order],
+        "returned_at": back[order],
     }
     until = (FIRST_DAY + planted.start_day).astype("datetime64[us]") - np.timedelta64(1, "s")
     bad = _bad_rows(clean, owner[order], personas, planted_counts(n_customers), until, rng)
@@ -160,6 +163,17 @@ def build_orders(n_customers: int, seed: int, drift: bool = True) -> tuple[pa.Ta
     truth = pa.table({"customer_id": pa.array(ids, pa.string()),
                       "persona": pa.array(personas, pa.string())})
     return orders, truth, truth_table(ids, personas, planted, FIRST_DAY)
+
+
+def _returned_at(ordered_at: np.ndarray, returned: np.ndarray, seed: int) -> np.ndarray:
+    """When each returned order came back (NaT for kept orders), 3-30 days after it was placed.
+
+    Drawn from its own generator so every other column is unchanged by it.
+    """
+    rng = np.random.default_rng([seed, 7])
+    delay = rng.uniform(*RETURN_DELAY_DAYS, ordered_at.size) * 86_400
+    at = ordered_at.astype("datetime64[us]") + (delay * 1e6).astype("timedelta64[us]")
+    return np.where(returned, at, np.datetime64("NaT", "us"))
 
 
 def _bad_rows(clean: dict[str, np.ndarray], owner: np.ndarray, personas: np.ndarray, counts: dict[str, int],

@@ -67,7 +67,10 @@ ORDERS_SCHEMA = pa.schema([
     ("item_count", pa.int32()),
     ("product_category", pa.string()),
     ("is_returned", pa.bool_()),
+    ("returned_at", pa.timestamp("us")),
 ])
+#: a returned order comes back this many days (uniform) after it was placed
+RETURN_DELAY_DAYS = (3, 30)
 
 
 def planted_counts(n_customers: int) -> dict[str, int]:
