@@ -76,7 +76,7 @@ scored as (
         axis,
         snapshot_type,
         snapshot_date,
-        least(sqrt(sum(power(membership_change, 2))) / sqrt(2.0), 1.0) as drift_score
+        {{ membership_drift_score('membership_change') }} as drift_score
     from membership_changes
     group by customer_id, axis, snapshot_type, snapshot_date
 ),
@@ -110,8 +110,7 @@ drift as (
         and pairs.snapshot_type = scored.snapshot_type
         and pairs.snapshot_date = scored.snapshot_date
     left join bands
-        on scored.drift_score >= bands.lower_bound
-        and (scored.drift_score < bands.upper_bound or bands.upper_bound is null)
+        on {{ in_severity_band('scored.drift_score', 'bands') }}
 )
 
 select * from drift

@@ -67,7 +67,7 @@ per_segment as (
 
 scored as (
     select customer_id, axis, snapshot_type, window_start, window_end,
-           least(sqrt(sum(power(membership_change, 2))) / sqrt(2.0), 1.0) as drift_score,
+           {{ membership_drift_score('membership_change') }} as drift_score,
            max(new_dominant) as new_dominant_segment_id, max(old_dominant) as old_dominant_segment_id
     from per_segment
     group by customer_id, axis, snapshot_type, window_start, window_end
@@ -95,8 +95,7 @@ final as (
         cast(scored.window_end as date) as window_end
     from scored
     left join bands
-        on scored.drift_score >= bands.lower_bound
-        and (scored.drift_score < bands.upper_bound or bands.upper_bound is null)
+        on {{ in_severity_band('scored.drift_score', 'bands') }}
 )
 
 select * from final

@@ -67,7 +67,7 @@ def elbow_plot(ks: pd.DataFrame, path: Path) -> Path:
     ax.set_title(_subtitle(ks), fontsize=8, color="dimgray")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def silhouette_plot(ks: pd.DataFrame, path: Path) -> Path:
@@ -87,7 +87,7 @@ def silhouette_plot(ks: pd.DataFrame, path: Path) -> Path:
     ax.set_title(f"{note}\n{_subtitle(ks)}", fontsize=8, color="dimgray")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def provider_pca(pc: pd.DataFrame, params: pd.DataFrame,
@@ -143,10 +143,11 @@ def provider_scatter(pc: pd.DataFrame, summary: pd.DataFrame, params: pd.DataFra
     ax.axhline(0, color="lightgray", lw=0.6, zorder=0)
     ax.axvline(0, color="lightgray", lw=0.6, zorder=0)
     ax.legend(title="cluster: segment", fontsize=8, title_fontsize=8, loc="best")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
-def _save(fig, path: Path) -> Path:
+def save_figure(fig, path: Path) -> Path:
+    """Lay out, write as PNG at :data:`DPI` (parents created), close; return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
     fig.savefig(path, dpi=DPI)

@@ -14,15 +14,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy.cluster.hierarchy import dendrogram, linkage  # noqa: E402
 
+from cluster_marts.report.figures import DPI, save_figure  # noqa: E402  (one PNG writer for every report)
+
 __all__ = ["scatter_plot", "silhouette_plot", "heatmap_plot", "dendrogram_plot", "DPI", "DENDROGRAM_LEAVES",
            "DENDROGRAM_MAX_ROWS"]
 
-DPI = 150
 DENDROGRAM_LEAVES = 30
 DENDROGRAM_MAX_ROWS = 3000  # linkage is O(n^2) in memory: larger data is drawn from a seeded sample
 NOISE_COLOR = "#b0b0b0"
@@ -33,13 +33,6 @@ def _colors(n: int) -> list[tuple[float, float, float, float]]:
     cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
     return [cmap(i % cmap.N) for i in range(n)]
 
-
-def _save(fig: Figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(path, dpi=DPI)
-    plt.close(fig)
-    return path
 
 
 def scatter_plot(assign: pd.DataFrame, spec_name: str, projection: str, path: Path) -> Path:
@@ -78,7 +71,7 @@ def scatter_plot(assign: pd.DataFrame, spec_name: str, projection: str, path: Pa
                  fontsize=8, color="dimgray")
     ax.legend(fontsize=8, loc="best", framealpha=0.85)
     ax.grid(alpha=0.25)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def silhouette_plot(assign: pd.DataFrame, spec_name: str, path: Path) -> Path:
@@ -118,7 +111,7 @@ def silhouette_plot(assign: pd.DataFrame, spec_name: str, path: Path) -> Path:
     note = f"; {n_noise} noise rows left out" if n_noise else ""
     ax.set_title(f"{len(rows)} rows in {len(ids)} clusters{note}", fontsize=8, color="dimgray")
     ax.grid(axis="x", alpha=0.25)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def heatmap_plot(centres: pd.DataFrame, spec_name: str, path: Path) -> Path:
@@ -150,7 +143,7 @@ def heatmap_plot(centres: pd.DataFrame, spec_name: str, path: Path) -> Path:
     fig.suptitle(f"{spec_name}: cluster profiles", fontweight="bold")
     ax.set_title("member mean of every feature after scaling (0 = overall mean); red high, blue low",
                  fontsize=8, color="dimgray")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def dendrogram_plot(X: np.ndarray, ids: np.ndarray, method: str, n_clusters: int, spec_name: str, path: Path,
@@ -194,4 +187,4 @@ def dendrogram_plot(X: np.ndarray, ids: np.ndarray, method: str, n_clusters: int
     where = f"seeded sample of {DENDROGRAM_MAX_ROWS} rows" if sampled else f"{X.shape[0]} rows"
     ax.set_title(f"{where}; truncated to the last {DENDROGRAM_LEAVES} merges", fontsize=8, color="dimgray")
     ax.grid(axis="y", alpha=0.25)
-    return _save(fig, path)
+    return save_figure(fig, path)
