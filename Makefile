@@ -81,7 +81,7 @@ export: install
 	$(BIN)/cluster-marts export --out reports/profiles
 
 bench: install
-	$(BIN)/cluster-marts bench --scale $(BENCH_SCALE) --workdir bench_results
+	$(BIN)/python -m benchmarks --scale $(BENCH_SCALE) --workdir bench_results
 
 docs: install
 	$(DBT) docs generate

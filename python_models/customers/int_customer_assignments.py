@@ -1,10 +1,10 @@
 """Customer segmentation: dominant segment, runner-up and subdivision path per customer, axis and method.
 
 Thin adapter: axes, methods and settings come from config.meta in
-_customers__models.yml; all maths lives in cluster_marts.segmentation.
+_customers__models.yml; all maths lives in cluster_marts.adapters.customers.
 """
 
-from cluster_marts.segmentation import segment_assignments
+from cluster_marts.adapters.customers import segment_assignments
 
 
 def model(dbt, session):

@@ -1,10 +1,10 @@
 """Customer segmentation: k-selection per axis and method (balance-aware).
 
 Thin adapter: axes, methods and settings come from config.meta in
-_customers__models.yml; all maths lives in cluster_marts.segmentation.
+_customers__models.yml; all maths lives in cluster_marts.adapters.customers.
 """
 
-from cluster_marts.segmentation import segment_k_selection
+from cluster_marts.adapters.customers import segment_k_selection
 
 
 def model(dbt, session):

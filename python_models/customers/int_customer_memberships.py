@@ -1,10 +1,10 @@
 """Customer segmentation: soft memberships per customer, axis, method and segment.
 
 Thin adapter: axes, methods and settings come from config.meta in
-_customers__models.yml; all maths lives in cluster_marts.segmentation.
+_customers__models.yml; all maths lives in cluster_marts.adapters.customers.
 """
 
-from cluster_marts.segmentation import segment_memberships
+from cluster_marts.adapters.customers import segment_memberships
 
 
 def model(dbt, session):

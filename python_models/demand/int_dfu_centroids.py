@@ -1,10 +1,10 @@
 """Fit artifact: DFU cluster centres, scaled and in original units.
 
 Same fit as int_dfu_clusters (same settings, same canonical ids); thin
-adapter over cluster_marts.pipeline.centroids.
+adapter over cluster_marts.adapters.partition.centroids.
 """
 
-from cluster_marts.pipeline import centroids
+from cluster_marts.adapters.partition import centroids
 
 
 def model(dbt, session):

@@ -1,10 +1,10 @@
 """DFU cluster assignments at the k chosen by int_dfu_k_selection.
 
 Thin adapter: settings come from config.meta in _demand__models.yml (shared
-with int_dfu_k_selection); all maths lives in cluster_marts.pipeline.
+with int_dfu_k_selection); all maths lives in cluster_marts.adapters.partition.
 """
 
-from cluster_marts.pipeline import assign_clusters
+from cluster_marts.adapters.partition import assign_clusters
 
 
 def model(dbt, session):

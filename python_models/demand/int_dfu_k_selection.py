@@ -1,10 +1,10 @@
 """k-selection for DFU clustering: one row per k with every score.
 
 Thin adapter: settings come from config.meta in _demand__models.yml; all
-maths lives in cluster_marts.pipeline.select_k.
+maths lives in cluster_marts.adapters.partition.select_k.
 """
 
-from cluster_marts.pipeline import select_k
+from cluster_marts.adapters.partition import select_k
 
 
 def model(dbt, session):

@@ -1,10 +1,10 @@
 """Fit artifact: the scaler parameters of the DFU clustering, per feature.
 
 With these and int_dfu_centroids, new DFUs can be scored in plain
-SQL with the training statistics. Thin adapter over cluster_marts.pipeline.
+SQL with the training statistics. Thin adapter over cluster_marts.adapters.partition.
 """
 
-from cluster_marts.pipeline import scaler_params
+from cluster_marts.adapters.partition import scaler_params
 
 
 def model(dbt, session):

@@ -1,10 +1,10 @@
 """Kruskal-Wallis test across regions for each provider metric (model level).
 
 Thin adapter: the group column and metrics come from config.meta in
-_providers__models.yml; the statistics live in cluster_marts.regional.
+_providers__models.yml; the statistics live in cluster_marts.profiling.regional.
 """
 
-from cluster_marts.regional import compare_groups
+from cluster_marts.profiling.regional import compare_groups
 
 
 def model(dbt, session):

@@ -1,10 +1,10 @@
 """Workbench: the `suggestions` table of every shipped spec (specs/*.yml).
 
 Thin adapter: the specs folder comes from config.meta in _workbench__models.yml;
-the analysis lives in cluster_marts.workbench (one run per spec per build, cached).
+the analysis lives in cluster_marts.adapters.workbench (one run per spec per build, cached).
 """
 
-from cluster_marts.workbench.warehouse import workbench_table
+from cluster_marts.adapters.workbench.warehouse import workbench_table
 
 
 def model(dbt, session):

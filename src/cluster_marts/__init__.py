@@ -2,7 +2,7 @@
 
 Pure Python (numpy, pandas, scikit-learn, scipy). Nothing here imports dbt: the
 dbt Python models under ``python_models/`` are thin adapters that read their
-refs, pass their YAML settings to :mod:`cluster_marts.pipeline` and return a
+refs, pass their YAML settings to :mod:`cluster_marts.adapters.partition` and return a
 typed DataFrame.
 """
 

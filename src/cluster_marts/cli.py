@@ -6,7 +6,6 @@ demo    write deterministic synthetic raw data (Parquet) with planted structure
 report  write figures and a narrative report from the built marts
 check   run the Great Expectations checkpoint on the built marts (read-only)
 workbench-report  one HTML report with figures per workbench spec, from the marts
-bench   time the dbt build stage by stage against a plain pandas/scikit-learn baseline
 export  write the customer segment profiles of one axis as JSON + YAML for LLM analysis
 
 Each command lives in its own module; this file only parses arguments.
@@ -51,9 +50,6 @@ def build_parser() -> argparse.ArgumentParser:
     workbench.add_argument("--out", default="reports/workbench")
     workbench.add_argument("--specs", default="specs", help="folder of the spec YAML files")
 
-    bench = sub.add_parser("bench", help="stage timings vs a pandas/scikit-learn baseline")
-    bench.add_argument("--scale", choices=["small", "medium", "large"], default="large")
-    bench.add_argument("--workdir", default="bench_results")
 
     export = sub.add_parser("export", help="customer segment profiles (JSON + YAML) for LLM analysis")
     export.add_argument("--db", default=_db_default())
@@ -73,19 +69,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cluster_marts.demo import run_demo
         return run_demo(scale=args.scale, out=args.out, seed=args.seed, if_absent=args.if_absent)
     if args.command == "report":
-        from cluster_marts.report import run_report
+        from cluster_marts.reporting.providers import run_report
         return run_report(db_path=args.db, out_dir=args.out)
     if args.command == "check":
         from cluster_marts.quality import run_checks
         return run_checks(db_path=args.db)
     if args.command == "workbench-report":
-        from cluster_marts.workbench.report import run_workbench_report
+        from cluster_marts.reporting.workbench import run_workbench_report
         return run_workbench_report(db_path=args.db, out_dir=args.out, specs_dir=args.specs)
-    if args.command == "bench":
-        from cluster_marts.bench import run_bench
-        return run_bench(scale=args.scale, workdir=args.workdir)
     if args.command == "export":
-        from cluster_marts.export import run_export
+        from cluster_marts.reporting.export import run_export
         return run_export(db_path=args.db, out_dir=args.out, axis=args.axis,
                           min_segment_size=args.min_segment_size)
     return 2  # pragma: no cover - argparse enforces the choices

@@ -109,7 +109,7 @@ def test_profiles_cover_every_member(query):
 
 
 def test_export_writes_six_valid_files_from_the_real_marts(db_path, tmp_path, query):
-    from cluster_marts.export import run_export
+    from cluster_marts.reporting.export import run_export
 
     assert run_export(db_path, tmp_path, MAIN_AXIS, 5) == 0
     files = sorted(p.name for p in tmp_path.iterdir())

@@ -79,7 +79,7 @@ def test_health_summary_matches_the_history(query):
 
 
 def test_sql_scoring_matches_the_engine_formula(query):
-    from cluster_marts.segmentation.reference import score_memberships
+    from cluster_marts.profiling.reference import score_memberships
 
     reference = query(f"select * from customer_reference_model where axis = '{AXIS}' order by segment_id, feature")
     features = sorted(reference["feature"].unique())

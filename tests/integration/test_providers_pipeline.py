@@ -122,7 +122,7 @@ def test_regional_comparison_counts_match_models(query):
 
 
 def test_report_is_built_from_the_real_marts(db_path, query, tmp_path):
-    from cluster_marts.report import run_report
+    from cluster_marts.reporting.providers import run_report
 
     assert run_report(db_path, tmp_path) == 0
     for name in ["elbow_plot.png", "silhouette_scores.png", "provider_cluster_analysis.png"]:

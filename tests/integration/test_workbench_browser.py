@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 
 from conftest import PROJECT_ROOT
-from cluster_marts.workbench.report import FIGURE_FILES, load_specs, run_workbench_report
+from cluster_marts.reporting.workbench import FIGURE_FILES, load_specs, run_workbench_report
 
 pytestmark = pytest.mark.integration
 WINDOW = "1280,2400"

@@ -1,14 +1,14 @@
-"""Tests for cluster_marts.algorithms, cluster_marts.canonical and distances_to_centers."""
+"""Tests for cluster_marts.algorithms.registry, cluster_marts.identity.canonical and distances_to_centers."""
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
-from cluster_marts.algorithms import ALGORITHMS, FitResult, get_algorithm
-from cluster_marts.canonical import canonical_relabel, match_to_previous
+from cluster_marts.algorithms.registry import ALGORITHMS, FitResult, get_algorithm
+from cluster_marts.identity.canonical import canonical_relabel, match_to_previous
 from cluster_marts.errors import InputDataError, SettingsError
-from cluster_marts.validation import distances_to_centers
+from cluster_marts.selection.metrics import distances_to_centers
 
 X, Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
 

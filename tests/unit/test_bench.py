@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from cluster_marts import bench_customers_baseline
-from cluster_marts.bench import (
+from benchmarks import customers_baseline as bench_customers_baseline
+from benchmarks.harness import (
     BASELINES,
     RAW_VARS,
     STAGES,
@@ -58,11 +58,11 @@ def test_dbt_command_points_at_the_bench_files(tmp_path: Path) -> None:
 
 def test_baseline_commands_read_their_own_raw_file(tmp_path: Path) -> None:
     demand = baseline_command("demand", tmp_path)
-    assert demand[1:3] == ["-m", "cluster_marts.bench_demand_baseline"]
+    assert demand[1:3] == ["-m", "benchmarks.demand_baseline"]
     assert demand[3] == str(tmp_path / "fact_sales_monthly.parquet")
     assert baseline_command("provider", tmp_path)[3] == str(tmp_path / "ai_models.parquet")
     customers = baseline_command("customers", tmp_path)
-    assert customers[1:] == ["-m", "cluster_marts.bench_customers_baseline",
+    assert customers[1:] == ["-m", "benchmarks.customers_baseline",
                              str(tmp_path / "customer_orders.parquet")]
 
 

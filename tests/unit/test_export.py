@@ -1,4 +1,4 @@
-"""Tests of the cluster profile export (``cluster-marts export``, ``cluster_marts.export``)."""
+"""Tests of the cluster profile export (``cluster-marts export``, ``cluster_marts.reporting.export``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import yaml
 from marts_fixture import CUSTOMER_AXIS, CUSTOMER_FEATURES, fake_customer_marts, write_warehouse
 
 from cluster_marts.cli import main
-from cluster_marts.export import render_prompt, run_export
+from cluster_marts.reporting.export import render_prompt, run_export
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((REPO / "schemas" / "cluster_profile.schema.json").read_text())

@@ -1,4 +1,4 @@
-"""Tests for cluster_marts.gap (Tibshirani, Walther and Hastie 2001) and its use in evaluate_k_grid."""
+"""Tests for cluster_marts.selection.gap (Tibshirani, Walther and Hastie 2001) and its use in evaluate_k_grid."""
 
 import itertools
 
@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-import cluster_marts.kselect as kselect
-from cluster_marts.algorithms import ALGORITHMS, fit_kmeans, within_ss
-from cluster_marts.gap import gap_choice, gap_from_logs, gap_statistic, log_w, reference_sets
-from cluster_marts.kselect import choose_k, evaluate_k_grid
-from cluster_marts.scaling import fit_scaler, transform
-from cluster_marts.settings import ClusterSettings
+import cluster_marts.selection.grid as kselect
+from cluster_marts.algorithms.registry import ALGORITHMS, fit_kmeans, within_ss
+from cluster_marts.selection.gap import gap_choice, gap_from_logs, gap_statistic, log_w, reference_sets
+from cluster_marts.selection.grid import choose_k, evaluate_k_grid
+from cluster_marts.preprocessing.scaling import fit_scaler, transform
+from cluster_marts.config.cluster import ClusterSettings
 
 BLOBS_X, _ = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
 XS = transform(BLOBS_X, fit_scaler(BLOBS_X, "standard", ["x0", "x1"]))

@@ -1,4 +1,4 @@
-"""Tests for cluster_marts.kselect and the silhouette helpers of cluster_marts.validation."""
+"""Tests for cluster_marts.selection.grid and the silhouette helpers of cluster_marts.selection.metrics."""
 
 import numpy as np
 import pandas as pd
@@ -7,10 +7,10 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import silhouette_samples, silhouette_score
 
 from cluster_marts.errors import InputDataError, SettingsError
-from cluster_marts.kselect import SCORE_COLUMNS, choose_k, evaluate_k_grid, knee_point
-from cluster_marts.scaling import fit_scaler, transform
-from cluster_marts.settings import ClusterSettings
-from cluster_marts.validation import per_sample_silhouette, silhouette
+from cluster_marts.selection.grid import SCORE_COLUMNS, choose_k, evaluate_k_grid, knee_point
+from cluster_marts.preprocessing.scaling import fit_scaler, transform
+from cluster_marts.config.cluster import ClusterSettings
+from cluster_marts.selection.metrics import per_sample_silhouette, silhouette
 
 
 BLOBS_X, BLOBS_Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)

@@ -1,4 +1,4 @@
-"""Tests for cluster_marts.pipeline: the functions the dbt Python models call."""
+"""Tests for cluster_marts.adapters.partition: the functions the dbt Python models call."""
 
 import dataclasses
 import json
@@ -10,8 +10,8 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 from cluster_marts.errors import InputDataError, SettingsError
-from cluster_marts.settings import ClusterSettings
-from cluster_marts.pipeline import (
+from cluster_marts.config.cluster import ClusterSettings
+from cluster_marts.adapters.partition import (
     ASSIGNMENT_COLUMNS, CENTROID_COLUMNS, K_SELECTION_COLUMNS, SCALER_PARAMS_COLUMNS, assign_clusters, centroids,
     scaler_params, select_k,
 )

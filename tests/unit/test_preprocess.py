@@ -1,4 +1,4 @@
-"""Tests for cluster_marts.preprocess: variance filter and PCA between scaling and clustering,
+"""Tests for cluster_marts.preprocessing.reduction: variance filter and PCA between scaling and clustering,
 alone and end to end through the pipeline (select_k, assign_clusters, centroids, scaler_params)."""
 
 import numpy as np
@@ -9,10 +9,10 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 
 from cluster_marts.errors import InputDataError
-from cluster_marts.pipeline import CENTROID_COLUMNS, assign_clusters, centroids, scaler_params, select_k
-from cluster_marts.preprocess import apply_preprocessing, fit_preprocessing
-from cluster_marts.scaling import fit_scaler, transform
-from cluster_marts.settings import ClusterSettings
+from cluster_marts.adapters.partition import CENTROID_COLUMNS, assign_clusters, centroids, scaler_params, select_k
+from cluster_marts.preprocessing.reduction import apply_preprocessing, fit_preprocessing
+from cluster_marts.preprocessing.scaling import fit_scaler, transform
+from cluster_marts.config.cluster import ClusterSettings
 
 FEATURES = ("a", "b", "c")
 # raw variances (ddof=0), exact in binary floating point:
@@ -98,7 +98,7 @@ def test_no_rows_gives_the_identity():
     assert pre.is_identity and pre.kept_features == FEATURES
 
 
-# --- end to end through cluster_marts.pipeline ---------------------------------------------
+# --- end to end through cluster_marts.adapters.partition ---------------------------------------------
 
 MODEL = "int_dfu_clusters"
 BX, BY = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)

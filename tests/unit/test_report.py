@@ -1,4 +1,4 @@
-"""Tests for ``cluster_marts.report.run_report`` on a small fake warehouse."""
+"""Tests for ``cluster_marts.reporting.providers.run_report`` on a small fake warehouse."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from marts_fixture import MARTS, RUN_ID, fake_marts, write_warehouse
 
-from cluster_marts.report import run_report
-from cluster_marts.report.figures import LABEL_ALL_MAX, LABELS_PER_CLUSTER, _labelled
+from cluster_marts.reporting.providers import run_report
+from cluster_marts.reporting.providers.figures import LABEL_ALL_MAX, LABELS_PER_CLUSTER, _labelled
 
 PNGS = ("elbow_plot.png", "silhouette_scores.png", "provider_cluster_analysis.png")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

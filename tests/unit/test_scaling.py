@@ -1,11 +1,11 @@
-"""Tests for cluster_marts.scaling: parameters, round trip, constant columns."""
+"""Tests for cluster_marts.preprocessing.scaling: parameters, round trip, constant columns."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from cluster_marts.errors import SettingsError
-from cluster_marts.scaling import fit_scaler, inverse_transform, scaler_params_frame, transform
+from cluster_marts.preprocessing.scaling import fit_scaler, inverse_transform, scaler_params_frame, transform
 
 # hand-computable toy set: column a = 1..4, column b constant
 X_TOY = np.array([[1.0, 3.0], [2.0, 3.0], [3.0, 3.0], [4.0, 3.0]])

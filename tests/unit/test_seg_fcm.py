@@ -1,11 +1,11 @@
-"""Fuzzy c-means of cluster_marts.segmentation.fcm, cross-checked against scikit-fuzzy."""
+"""Fuzzy c-means of cluster_marts.algorithms.fcm, cross-checked against scikit-fuzzy."""
 
 import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 from sklearn.datasets import make_blobs
 
-from cluster_marts.segmentation.fcm import (
+from cluster_marts.algorithms.fcm import (
     _one_run, fcm_centers, fcm_memberships, fit_fcm, partition_coefficient, partition_entropy,
 )
 

@@ -1,4 +1,4 @@
-"""Autoencoder + k-means method of cluster_marts.segmentation.neural."""
+"""Autoencoder + k-means method of cluster_marts.algorithms.autoencoder."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from cluster_marts.segmentation.neural import encode, fit_embedding_kmeans, train_autoencoder
+from cluster_marts.algorithms.autoencoder import encode, fit_embedding_kmeans, train_autoencoder
 
 
 @pytest.fixture(autouse=True)

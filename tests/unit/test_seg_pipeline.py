@@ -1,4 +1,4 @@
-"""Entry points of cluster_marts.segmentation (what the customer dbt Python models call)."""
+"""Entry points of cluster_marts.adapters.customers (what the customer dbt Python models call)."""
 
 import json
 
@@ -8,7 +8,7 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from cluster_marts.errors import InputDataError
-from cluster_marts.segmentation import (
+from cluster_marts.adapters.customers import (
     ASSIGNMENT_COLUMNS, FIT_METRICS_COLUMNS, K_SELECTION_COLUMNS, MEMBERSHIP_COLUMNS, cache_info, clear_cache,
     segment_assignments, segment_fit_metrics, segment_k_selection, segment_memberships,
 )

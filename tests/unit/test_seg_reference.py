@@ -1,4 +1,4 @@
-"""FCM reference model of the membership snapshots (``cluster_marts.segmentation.reference``)."""
+"""FCM reference model of the membership snapshots (``cluster_marts.profiling.reference``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from cluster_marts.errors import SettingsError
-from cluster_marts.segmentation import (
+from cluster_marts.adapters.customers import (
     clear_cache, reference_model, score_memberships, segment_assignments, segment_fit_metrics, segment_memberships,
 )
-from cluster_marts.segmentation.reference import REFERENCE_COLUMNS
+from cluster_marts.profiling.reference import REFERENCE_COLUMNS
 
 MODEL = "int_customer_reference_model"
 _X, _ = make_blobs(n_samples=240, centers=[[0, 0], [6, 0], [0, 6]], cluster_std=0.7, random_state=0)

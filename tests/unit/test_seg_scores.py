@@ -1,12 +1,12 @@
-"""Balance-aware scores and GMM uncertainty of cluster_marts.segmentation."""
+"""Balance-aware scores and GMM uncertainty of cluster_marts.adapters.customers."""
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 from threadpoolctl import threadpool_limits
 
-from cluster_marts.segmentation.balance import balance_score, best_index, combined_score, score_partition
-from cluster_marts.segmentation.gmm import fit_gmm, row_entropy, uncertainty
+from cluster_marts.selection.balance import balance_score, best_index, combined_score, score_partition
+from cluster_marts.algorithms.gmm import fit_gmm, row_entropy, uncertainty
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,11 @@
-"""Settings of the customer segmentation (cluster_marts.segmentation.settings)."""
+"""Settings of the customer segmentation (cluster_marts.config.segmentation)."""
 
 import json
 
 import pytest
 
 from cluster_marts.errors import SettingsError
-from cluster_marts.segmentation.settings import segmentation_settings_from_meta, settings_json
+from cluster_marts.config.segmentation import segmentation_settings_from_meta, settings_json
 
 MODEL = "int_customer_k_selection"
 BASE = {"id_column": "customer_id", "axes": {"engagement": ["f", "m"], "returns": ["r"]}}

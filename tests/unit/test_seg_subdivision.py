@@ -1,4 +1,4 @@
-"""Hierarchical subdivision of cluster_marts.segmentation.subdivision."""
+"""Hierarchical subdivision of cluster_marts.selection.subdivision."""
 
 import re
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from cluster_marts.segmentation.params import SubdivisionParams
-from cluster_marts.segmentation.subdivision import intra_variance, needs_split, subdivide
+from cluster_marts.config.segmentation_params import SubdivisionParams
+from cluster_marts.selection.subdivision import intra_variance, needs_split, subdivide
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +96,7 @@ def test_split_rule_silhouette_follows_structure_balanced_follows_sizes():
     """A 600/200 mega-segment: silhouette splits along the natural gap (2 children of
     600 and 200); the balance-aware score prefers cutting the big group into more,
     evenly sized children."""
-    from cluster_marts.segmentation.subdivision import split_segment
+    from cluster_marts.selection.subdivision import split_segment
 
     rng = np.random.default_rng(7)
     X = np.vstack([rng.normal([0, 0], [1.0, 1.0], size=(600, 2)), rng.normal([9, 0], 0.3, size=(200, 2))])

@@ -1,11 +1,11 @@
-"""Tests for cluster_marts.settings: meta -> validated ClusterSettings."""
+"""Tests for cluster_marts.config.cluster: meta -> validated ClusterSettings."""
 
 import dataclasses
 
 import pytest
 
 from cluster_marts.errors import ClusterMartsError, SettingsError
-from cluster_marts.settings import ClusterSettings, settings_from_meta
+from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
 
 MODEL = "int_provider_clusters"
 BASE = {"id_column": "provider_id", "features": ["avg_price", "avg_speed"]}

@@ -1,11 +1,11 @@
-"""Tests for cluster_marts.stats: Kruskal-Wallis by group and 2-D PCA."""
+"""Tests for cluster_marts.profiling.stats: Kruskal-Wallis by group and 2-D PCA."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from cluster_marts.stats import KRUSKAL_COLUMNS, epsilon_squared, kruskal_by_group, pca_2d
+from cluster_marts.profiling.stats import KRUSKAL_COLUMNS, epsilon_squared, kruskal_by_group, pca_2d
 
 FRAME = pd.DataFrame(
     {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cluster_marts.errors import SettingsError
-from cluster_marts.workbench.spec import DEFAULT_COMPARE, load_spec, parse_spec
+from cluster_marts.config.spec import DEFAULT_COMPARE, load_spec, parse_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = {

@@ -5,7 +5,7 @@
     reference centre is summed over the axis's features, and the FCM
     membership is u_j = d2_j^(-1/(m-1)) / sum_l d2_l^(-1/(m-1)); a snapshot
     sitting exactly on a centre gets a one-hot row. The same formula is
-    cluster_marts.segmentation.reference.score_memberships (tested against it).
+    cluster_marts.profiling.reference.score_memberships (tested against it).
     One row per customer, axis, snapshot date and type, and segment.
 #}
 {%- set feature_columns = [] -%}

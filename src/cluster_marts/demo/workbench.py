@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from cluster_marts.workbench.datasets import wine_frame
+from cluster_marts.adapters.workbench.datasets import wine_frame
 
 FILES: tuple[str, ...] = ("wine.parquet",)
 

@@ -1,0 +1,213 @@
+"""Entry points of the customer segmentation, called by thin dbt Python models.
+
+Each takes the features frame (one row per customer), the model's
+``config.meta`` (:mod:`cluster_marts.config.segmentation`) and the model
+name, segments every axis with every method, and returns one typed DataFrame:
+
+* :func:`segment_k_selection`: one row per axis, method and k;
+* :func:`segment_memberships`: one row per id, axis, method and top-level segment;
+* :func:`segment_assignments`: one row per id, axis and method;
+* :func:`segment_fit_metrics`: one row per axis and method.
+
+Rows are sorted by axis (configuration order), method (configuration order)
+and id.  Fits are memoised in-process (:mod:`cluster_marts.adapters.customers.cache`),
+so the four models of one dbt build fit each (axis, method) once.  ``run_id``
+is a hash of the ids, the raw axis features and the settings relevant to that
+axis and method, so it is equal in the four outputs of one build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cluster_marts.adapters.customers.cache import cached
+from cluster_marts.adapters.customers.core import AxisResult, fit_key, segment_axis
+from cluster_marts.preprocessing.axis_inputs import SortedInput, axis_matrix, sorted_input
+from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta, settings_json
+
+__all__ = [
+    "segment_k_selection", "segment_memberships", "segment_assignments", "segment_fit_metrics", "segment_all",
+    "K_SELECTION_COLUMNS", "MEMBERSHIP_COLUMNS", "ASSIGNMENT_COLUMNS", "FIT_METRICS_COLUMNS",
+]
+
+K_SELECTION_COLUMNS = [
+    "axis", "method", "k", "silhouette", "silhouette_method", "balance", "combined_score", "largest_share",
+    "partition_coefficient", "partition_entropy", "bic", "aic", "reconstruction_error",
+    "is_silhouette_best", "is_combined_best", "is_chosen", "selection_rule", "n_samples", "features", "run_id",
+]
+# MEMBERSHIP_COLUMNS and ASSIGNMENT_COLUMNS follow the id column (named as config.meta.id_column).
+MEMBERSHIP_COLUMNS = ["axis", "method", "segment_id", "membership", "run_id"]
+ASSIGNMENT_COLUMNS = [
+    "axis", "method", "segment_id", "max_membership", "second_segment_id", "second_membership",
+    "segment_path", "depth", "distance_to_centroid", "run_id",
+]
+_METRICS_FLOAT = [
+    "silhouette", "partition_coefficient", "partition_entropy", "bic", "aic", "log_likelihood",
+]
+FIT_METRICS_COLUMNS = [
+    "axis", "method", "k", "n_samples", "features", "run_id", *_METRICS_FLOAT, "converged", "n_iter",
+    "reconstruction_error", "avg_max_probability", "high_confidence_count", "low_confidence_count", "avg_entropy",
+    "max_share_before_subdivision", "max_share_after_subdivision", "n_leaf_segments", "settings_json",
+    "fuzziness", "max_iter", "tolerance", "covariance_type", "encoding_dim", "epochs", "batch_size",
+]
+
+
+def segment_all(
+    features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str
+) -> tuple[SegmentationSettings, SortedInput, list[AxisResult]]:
+    """Validate, check the input and segment every (axis, method), memoised.
+
+    Returns
+    -------
+    settings : SegmentationSettings
+    data : SortedInput
+        Input rows sorted by id.
+    results : list of AxisResult
+        In axis, then method, configuration order.
+    """
+    s = segmentation_settings_from_meta(meta, model=model)
+    data = sorted_input(features, s, model)
+    results = []
+    for axis, columns in s.axes:
+        X = axis_matrix(data, axis, columns, s.id_column, model)
+        for method in s.methods:
+            key, rid = fit_key(s, axis, method, data.ids, X)
+            results.append(cached(key, lambda: segment_axis(X, s, axis, method, rid, model)))  # noqa: B023
+    return s, data, results
+
+
+def _const(value: Any, n: int, dtype: str) -> pd.Series:
+    return pd.Series([value] * n, dtype=dtype)
+
+
+def segment_k_selection(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+    """One row per axis, method and k of the grid; exactly one ``is_chosen`` per axis and method.
+
+    Columns :data:`K_SELECTION_COLUMNS`.  Method metrics are NaN where they do
+    not apply (PC/PE: fcm; bic/aic: gmm; reconstruction_error: neural).
+    ``silhouette_method`` is ``full``, ``sampled_<n>`` or ``undefined``.
+    """
+    s, _, results = segment_all(features, meta, model=model)
+    frames = []
+    for r in results:
+        g = r.k_grid.copy()
+        n = len(g)
+        g.insert(0, "method", _const(r.method, n, "str"))
+        g.insert(0, "axis", _const(r.axis, n, "str"))
+        g["selection_rule"] = _const(s.selection_rule, n, "str")
+        g["n_samples"] = _const(r.n_samples, n, "int64")
+        g["features"] = _const(",".join(s.features_of(r.axis)), n, "str")
+        g["run_id"] = _const(r.run_id, n, "str")
+        frames.append(g)
+    out = pd.concat(frames, ignore_index=True)[K_SELECTION_COLUMNS]
+    flags = {c: "bool" for c in K_SELECTION_COLUMNS if c.startswith("is_")}
+    return out.astype({"k": "int64", "silhouette_method": "str", **flags})
+
+
+def segment_memberships(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+    """Long soft memberships: one row per id, axis, method and top-level segment.
+
+    Columns: the id column (input dtype), ``axis``, ``method`` (str),
+    ``segment_id`` (int64, canonical), ``membership`` (float64; FCM
+    memberships, GMM posteriors, 1/0 for neural), ``run_id`` (str).  Each
+    (id, axis, method) sums to 1.
+    """
+    s, data, results = segment_all(features, meta, model=model)
+    frames = []
+    for r in results:
+        n, k = r.memberships.shape
+        frames.append(pd.DataFrame({
+            s.id_column: data.ids.iloc[np.repeat(np.arange(n), k)].reset_index(drop=True),
+            "axis": _const(r.axis, n * k, "str"),
+            "method": _const(r.method, n * k, "str"),
+            "segment_id": pd.Series(np.tile(np.arange(k, dtype=np.int64), n), dtype="int64"),
+            "membership": pd.Series(r.memberships.ravel(), dtype="float64"),
+            "run_id": _const(r.run_id, n * k, "str"),
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def segment_assignments(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+    """Dominant segment per id, axis and method, with runner-up and subdivision path.
+
+    Columns: the id column, ``axis``, ``method``, ``segment_id`` (int64),
+    ``max_membership`` (float64), ``second_segment_id`` (Int64; second
+    largest membership, for neural the second-nearest centre; null when
+    k == 1), ``second_membership`` (float64, 0 for neural), ``segment_path``
+    (str, e.g. ``"0.1.2"``), ``depth`` (int64, 0 for an unsplit top-level
+    segment), ``distance_to_centroid`` (float64, to the own top-level centre
+    in the clustering space: scaled axis features, or the embedding for
+    neural), ``run_id`` (str).
+    """
+    s, data, results = segment_all(features, meta, model=model)
+    frames = []
+    for r in results:
+        n = r.n_samples
+        second = pd.Series(r.second_ids, dtype="Int64")
+        frames.append(pd.DataFrame({
+            s.id_column: data.ids,
+            "axis": _const(r.axis, n, "str"),
+            "method": _const(r.method, n, "str"),
+            "segment_id": pd.Series(r.labels, dtype="int64"),
+            "max_membership": pd.Series(r.max_membership, dtype="float64"),
+            "second_segment_id": second.mask(second < 0),
+            "second_membership": pd.Series(r.second_membership, dtype="float64"),
+            "segment_path": pd.Series(r.subdivision.paths, dtype="str"),
+            "depth": pd.Series(r.subdivision.depths, dtype="int64"),
+            "distance_to_centroid": pd.Series(r.distances, dtype="float64"),
+            "run_id": _const(r.run_id, n, "str"),
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _params(s: SegmentationSettings, r: AxisResult) -> dict[str, Any]:
+    none = {"fuzziness": np.nan, "max_iter": pd.NA, "tolerance": np.nan, "covariance_type": None,
+            "encoding_dim": pd.NA, "epochs": pd.NA, "batch_size": pd.NA}
+    if r.method == "fcm":
+        return {**none, "fuzziness": s.fcm.m, "max_iter": s.fcm.max_iter, "tolerance": s.fcm.tol}
+    if r.method == "gmm":
+        return {**none, "max_iter": s.gmm.max_iter, "covariance_type": s.gmm.covariance_type}
+    if r.method == "neural":
+        return {**none, "encoding_dim": r.metrics["encoding_dim"], "epochs": s.neural.epochs,
+                "batch_size": s.neural.batch_size}
+    return none
+
+
+def segment_fit_metrics(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+    """One row per axis and method: chosen k, metrics at that k, subdivision summary, parameters.
+
+    Columns :data:`FIT_METRICS_COLUMNS`.  GMM uncertainty columns
+    (``avg_max_probability`` ... ``avg_entropy``) are filled for gmm only;
+    ``encoding_dim`` is the effective bottleneck (capped at the axis's
+    feature count); parameters that do not apply to a method are null.
+    """
+    s, _, results = segment_all(features, meta, model=model)
+    blob = settings_json(s)
+    rows = []
+    for r in results:
+        m = r.metrics
+        rows.append({
+            "axis": r.axis, "method": r.method, "k": r.k, "n_samples": r.n_samples,
+            "features": ",".join(s.features_of(r.axis)), "run_id": r.run_id,
+            **{c: m.get(c, np.nan) for c in _METRICS_FLOAT},
+            "converged": bool(m["converged"]), "n_iter": int(m["n_iter"]),
+            "reconstruction_error": m.get("reconstruction_error", np.nan),
+            "avg_max_probability": m.get("avg_max_probability", np.nan),
+            "high_confidence_count": m.get("high_confidence_count", pd.NA),
+            "low_confidence_count": m.get("low_confidence_count", pd.NA),
+            "avg_entropy": m.get("avg_entropy", np.nan),
+            "max_share_before_subdivision": m["max_share_before_subdivision"],
+            "max_share_after_subdivision": m["max_share_after_subdivision"],
+            "n_leaf_segments": m["n_leaf_segments"], "settings_json": blob, **_params(s, r),
+        })
+    dtypes = {c: "float64" for c in FIT_METRICS_COLUMNS}
+    dtypes.update({c: "str" for c in ("axis", "method", "features", "run_id", "settings_json", "covariance_type")})
+    dtypes.update({c: "int64" for c in ("k", "n_samples", "n_iter", "n_leaf_segments")})
+    dtypes.update({c: "Int64" for c in ("high_confidence_count", "low_confidence_count", "max_iter", "encoding_dim",
+                                        "epochs", "batch_size")})
+    dtypes["converged"] = "bool"
+    return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=dtypes[c]) for c in FIT_METRICS_COLUMNS})

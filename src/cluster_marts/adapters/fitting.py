@@ -1,0 +1,184 @@
+"""Shared plumbing of the pipeline entry points: prepare, identify, fit.
+
+:func:`prepare` validates settings and input, one-hot encodes
+``categorical_features`` (:mod:`cluster_marts.preprocessing.encoding`), sorts rows by id,
+scales, preprocesses (:mod:`cluster_marts.preprocessing.reduction`) and computes the
+``run_id``; every entry point of :mod:`cluster_marts.adapters.partition` starts with it,
+so they all see the same matrix and the same effective settings
+(``Prepared.settings``: ``features`` with the one-hot columns appended,
+``categorical_features`` as configured).  :func:`fit_chosen` refits at the
+chosen k and makes the cluster ids canonical:
+
+* PCA off: by the algorithm's centre on the canonical feature
+  (``canonical_order``, else the first *kept* feature), ties by the other
+  kept coordinates, then size (:mod:`cluster_marts.identity.canonical`);
+  ``canonical_order`` must be a kept feature;
+* PCA on: by the members' mean of the canonical feature in scaled space (any
+  configured feature), ties by the members' means of the other configured
+  features, then size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cluster_marts.algorithms.registry import FitResult, get_algorithm, member_means
+from cluster_marts.identity.canonical import canonical_permutation, canonical_relabel
+from cluster_marts.preprocessing.encoding import encode_categoricals
+from cluster_marts.errors import InputDataError
+from cluster_marts.preprocessing.inputs import check_frame, feature_matrix
+from cluster_marts.preprocessing.reduction import Preprocessing, apply_preprocessing, fit_preprocessing
+from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
+from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
+
+__all__ = ["Prepared", "prepare", "with_categoricals", "run_id", "chosen_k", "fit_chosen", "RUN_ID_SETTINGS"]
+
+RUN_ID_SETTINGS = (
+    "id_column", "features", "scaling", "algorithm", "random_state", "n_init",
+    "silhouette_sample_size", "canonical_order",
+)
+# Hashed only when set away from their default, so run ids of runs without
+# preprocessing or categorical features are unchanged from before these existed.
+# ``features`` is hashed as effective (one-hot names appended), so select_k and
+# assign_clusters on the same input and config.meta share a run_id.
+_RUN_ID_OPTIONAL = {"min_variance": 0.0, "pca_components": None, "categorical_features": ()}
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """Validated input, sorted by id, scaled and preprocessed."""
+
+    settings: ClusterSettings  # effective: one-hot columns appended to ``features``
+    order: np.ndarray  # sorted position -> input row
+    X: np.ndarray  # raw features (all configured), sorted by id
+    scaler: ScalerParams | None
+    Xs: np.ndarray  # scaled features (all configured), sorted by id
+    pre: Preprocessing
+    Z: np.ndarray  # what the algorithm sees: kept scaled features, or PCA scores
+    order_feature: str
+    run_id: str
+
+
+def run_id(settings: ClusterSettings, ids: pd.Series, X: np.ndarray) -> str:
+    """16-hex id hashing the fit-relevant settings, the sorted ids and the raw matrix."""
+    config = {name: getattr(settings, name) for name in RUN_ID_SETTINGS}
+    config.update({k: getattr(settings, k) for k, v in _RUN_ID_OPTIONAL.items() if getattr(settings, k) != v})
+    digest = hashlib.sha1(json.dumps(config, sort_keys=True, default=list).encode())
+    digest.update(pd.util.hash_pandas_object(ids, index=False).to_numpy().tobytes())
+    digest.update(np.ascontiguousarray(X, dtype=np.float64).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _order_feature(settings: ClusterSettings, pre: Preprocessing, model: str) -> str:
+    kept = pre.kept_features
+    if pre.pca is None and settings.canonical_order is not None and settings.canonical_order not in kept:
+        raise InputDataError(
+            f"model {model}: canonical_order {settings.canonical_order!r} was dropped by "
+            f"min_variance={settings.min_variance} (raw variance "
+            f"{pre.variances[settings.features.index(settings.canonical_order)]:.6g}); choose a kept feature "
+            f"({', '.join(kept)}) or lower min_variance in config.meta"
+        )
+    return settings.canonical_order or kept[0]
+
+
+def with_categoricals(
+    frame: pd.DataFrame, settings: ClusterSettings, model: str
+) -> tuple[pd.DataFrame, ClusterSettings]:
+    """Append the one-hot columns to ``frame`` and their names to ``settings.features``.
+
+    Returns ``frame`` and ``settings`` themselves when ``categorical_features``
+    is empty.
+    """
+    if not settings.categorical_features:
+        return frame, settings
+    frame, names = encode_categoricals(
+        frame, settings.categorical_features, max_categories=settings.max_categories, model=model
+    )
+    return frame, dataclasses.replace(settings, features=settings.features + names)
+
+
+def prepare(features: pd.DataFrame, meta: Mapping[str, Any] | None, model: str) -> Prepared:
+    """Effective settings, checked input sorted by id, scaler, preprocessing and run id."""
+    settings = settings_from_meta(meta, model=model)
+    frame, settings = with_categoricals(check_frame(features, settings, model), settings, model)
+    ids = frame[settings.id_column].reset_index(drop=True)
+    order = ids.sort_values(kind="stable").index.to_numpy()
+    X = feature_matrix(frame, settings, model)[order]
+    scaler = fit_scaler(X, settings.scaling, settings.features) if len(X) else None
+    Xs = transform(X, scaler) if scaler is not None else X
+    pre = fit_preprocessing(X, Xs, settings, model=model)
+    Z = apply_preprocessing(Xs, pre)
+    rid = run_id(settings, ids.iloc[order].reset_index(drop=True), X)
+    return Prepared(settings, order, X, scaler, Xs, pre, Z, _order_feature(settings, pre, model), rid)
+
+
+def chosen_k(k_selection: pd.DataFrame, prep: Prepared, model: str, upstream: str | None) -> int:
+    """The single ``is_chosen`` k of a k-selection table from the same run."""
+    name = upstream or "the k-selection input"
+    missing = [c for c in ("k", "is_chosen") if c not in k_selection.columns]
+    if missing:
+        raise InputDataError(
+            f"model {model}: {name} lacks column(s) {', '.join(missing)}; "
+            f"pass the output of cluster_marts.adapters.partition.select_k (available: {', '.join(map(str, k_selection.columns))})"
+        )
+    chosen = k_selection["is_chosen"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if chosen.sum() != 1:
+        raise InputDataError(
+            f"model {model}: {name} has {int(chosen.sum())} rows with is_chosen = true; expected exactly one; "
+            f"rebuild {name} (dbt build --select <k-selection model>)"
+        )
+    row = k_selection.loc[chosen].iloc[0]
+    if "run_id" in k_selection.columns and str(row["run_id"]) != prep.run_id:
+        raise InputDataError(
+            f"model {model}: {name} was computed from other data or settings (run_id {row['run_id']} != "
+            f"{prep.run_id}); give both models the same config.meta (id_column, features, scaling, algorithm, "
+            "random_state, n_init, silhouette_sample_size, canonical_order, min_variance, pca_components, "
+            "categorical_features) "
+            "and rebuild them together"
+        )
+    k = int(row["k"])
+    if not 1 <= k <= prep.X.shape[0]:
+        raise InputDataError(f"model {model}: chosen k={k} from {name} needs 1 <= k <= n_samples={prep.X.shape[0]}")
+    return k
+
+
+def _canonical(prep: Prepared, result: FitResult, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Canonical labels and algorithm centres (clustering space); see the module docstring."""
+    s = prep.settings
+    if prep.pre.pca is None:
+        return canonical_relabel(result.labels, result.centers, prep.pre.kept_features.index(prep.order_feature))
+    keys = member_means(prep.Xs, result.labels, k)
+    sizes = np.bincount(result.labels, minlength=k)
+    order = canonical_permutation(keys, sizes, s.features.index(prep.order_feature))
+    new_id_of_old = np.empty_like(order)
+    new_id_of_old[order] = np.arange(order.size)
+    return new_id_of_old[result.labels].astype(np.int64), np.asarray(result.centers, dtype=np.float64)[order]
+
+
+def fit_chosen(
+    features: pd.DataFrame, k_selection: pd.DataFrame, meta: Mapping[str, Any] | None, model: str, upstream: str | None
+) -> tuple[Prepared, int, np.ndarray, np.ndarray]:
+    """Fit at the chosen k with canonical ids; labels are in sorted-by-id order.
+
+    Returns
+    -------
+    prep : Prepared
+    k : int
+    labels : ndarray of shape (n_samples,)
+    centers : ndarray of shape (k, prep.pre.n_components)
+        Algorithm centres in the clustering space, row ``i`` for cluster ``i``.
+    """
+    prep = prepare(features, meta, model)
+    k = chosen_k(k_selection, prep, model, upstream)
+    s = prep.settings
+    result = get_algorithm(s.algorithm)(prep.Z, k, s.random_state, s.n_init)
+    labels, centers = _canonical(prep, result, k)
+    return prep, k, labels, centers

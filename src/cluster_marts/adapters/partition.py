@@ -1,0 +1,227 @@
+"""Entry points called by the dbt Python models (thin adapters).
+
+Each function takes the upstream DataFrame(s), the model's ``config.meta`` and
+the model name, and returns a typed DataFrame:
+
+* :func:`select_k`: one row per k with every criterion and the chosen k;
+* :func:`assign_clusters`: the input rows plus cluster id, silhouette and
+  distance to the centroid;
+* :func:`centroids` and :func:`scaler_params`: fit artifacts as tables.
+
+Rows are sorted by id before fitting, so the result does not depend on the
+order in which the warehouse returns them.  Every entry point scales and
+preprocesses (``min_variance``, ``pca_components``) the same way
+(:func:`cluster_marts.adapters.fitting.prepare`).  ``run_id`` hashes the ids, the
+feature matrix and every setting that changes a fit (not the k grid, the
+selection rule, ``gap_references`` or ``min_cluster_share``, which are
+visible in the k-selection table), so the k-selection and assignment tables
+of one build share a ``run_id``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cluster_marts.algorithms.registry import member_means
+from cluster_marts.errors import InputDataError
+from cluster_marts.adapters.fitting import fit_chosen, prepare
+from cluster_marts.selection.grid import choose_k, evaluate_k_grid
+from cluster_marts.preprocessing.scaling import inverse_transform, scaler_params_frame
+from cluster_marts.config.cluster import ClusterSettings
+from cluster_marts.selection.metrics import distances_to_centers, per_sample_silhouette
+
+__all__ = [
+    "select_k", "assign_clusters", "centroids", "scaler_params", "settings_json",
+    "K_SELECTION_COLUMNS", "ASSIGNMENT_COLUMNS", "CENTROID_COLUMNS", "SCALER_PARAMS_COLUMNS",
+]
+
+K_SELECTION_COLUMNS = [
+    "k", "inertia", "silhouette", "silhouette_method", "calinski_harabasz", "davies_bouldin",
+    "gap", "gap_sd", "gap_references", "smallest_cluster_share",
+    "is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_chosen", "selection_rule",
+    "algorithm", "scaling", "random_state", "n_samples", "features", "features_used", "n_components",
+    "run_id", "settings_json",
+]
+ASSIGNMENT_COLUMNS = ["cluster_id", "silhouette", "distance_to_centroid", "k", "algorithm", "run_id"]
+CENTROID_COLUMNS = ["cluster_id", "feature", "center_scaled", "center_original", "is_used", "run_id"]
+SCALER_PARAMS_COLUMNS = ["feature", "method", "center", "scale", "is_used", "run_id"]
+
+
+def settings_json(settings: ClusterSettings) -> str:
+    """Every :class:`~cluster_marts.config.cluster.ClusterSettings` field as JSON (``sort_keys=True``).
+
+    Examples
+    --------
+    >>> settings_json(ClusterSettings(id_column="id", features=("x",)))[:40]
+    '{"algorithm": "kmeans", "canonical_order'
+    """
+    return json.dumps(dataclasses.asdict(settings), sort_keys=True)
+
+
+def _constant(value: Any, n: int, dtype: str) -> pd.Series:
+    return pd.Series([value] * n, dtype=dtype)
+
+
+def select_k(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+    """Score every k of the grid and mark the chosen one.
+
+    Parameters
+    ----------
+    features : DataFrame
+        One row per entity: the id column and the numeric feature columns.
+    meta : mapping or None
+        The model's ``config.meta`` (see :func:`~cluster_marts.config.cluster.settings_from_meta`).
+    model : str
+        dbt model name, used in error messages.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`K_SELECTION_COLUMNS`; exactly one row has ``is_chosen``.
+        ``features`` lists the configured features, ``features_used`` those
+        kept by ``min_variance`` (comma-joined), ``n_components`` the
+        dimension clustered (PCA components, else the kept features),
+        ``settings_json`` every setting (for a run registry).
+
+    Raises
+    ------
+    SettingsError, InputDataError
+    """
+    prep = prepare(features, meta, model)
+    s = prep.settings
+    out = choose_k(evaluate_k_grid(prep.Z, s, model=model), s, model=model)
+    n = len(out)
+    out["algorithm"] = _constant(s.algorithm, n, "str")
+    out["scaling"] = _constant(s.scaling, n, "str")
+    out["random_state"] = _constant(s.random_state, n, "int64")
+    out["n_samples"] = _constant(prep.X.shape[0], n, "int64")
+    out["features"] = _constant(",".join(s.features), n, "str")
+    out["features_used"] = _constant(",".join(prep.pre.kept_features), n, "str")
+    out["n_components"] = _constant(prep.pre.n_components, n, "int64")
+    out["run_id"] = _constant(prep.run_id, n, "str")
+    out["settings_json"] = _constant(settings_json(s), n, "str")
+    return out[K_SELECTION_COLUMNS]
+
+
+def assign_clusters(
+    features: pd.DataFrame,
+    k_selection: pd.DataFrame,
+    meta: Mapping[str, Any] | None,
+    *,
+    model: str,
+    upstream: str | None = None,
+) -> pd.DataFrame:
+    """Cluster every row at the chosen k with canonical ids.
+
+    Parameters
+    ----------
+    features : DataFrame
+        Same input as given to :func:`select_k`.
+    k_selection : DataFrame
+        Output of :func:`select_k` (exactly one ``is_chosen`` row; when it has
+        ``run_id``, it must match this run's).
+    meta : mapping or None
+        The model's ``config.meta``.
+    model : str
+        dbt model name, used in error messages.
+    upstream : str or None, default=None
+        Name of the k-selection model, used in error messages.
+
+    Returns
+    -------
+    DataFrame
+        The input columns unchanged (same rows, same order), then
+        ``cluster_id`` (int64), ``silhouette`` (float64; per-row silhouette,
+        exact up to ``silhouette_sample_size`` rows, else against a seeded
+        per-cluster reference sample), ``distance_to_centroid`` (float64, in
+        the clustering space: scaled kept features, or PCA scores), ``k``
+        (int64), ``algorithm`` (str), ``run_id`` (str).
+    """
+    clash = [c for c in ASSIGNMENT_COLUMNS if c in features.columns]
+    if clash:
+        raise InputDataError(
+            f"model {model}: input already has column(s) {', '.join(clash)} that the assignments add; "
+            "rename or drop them in the upstream model"
+        )
+    prep, k, labels, centers = fit_chosen(features, k_selection, meta, model, upstream)
+    s = prep.settings
+    sil = per_sample_silhouette(prep.Z, labels, sample_size=s.silhouette_sample_size, random_state=s.random_state)
+    dist = distances_to_centers(prep.Z, labels, centers)
+    back = np.empty_like(prep.order)
+    back[prep.order] = np.arange(prep.order.size)  # input row -> sorted position
+    out = features.reset_index(drop=True).copy()
+    n = len(out)
+    out["cluster_id"] = pd.Series(labels[back], dtype="int64")
+    out["silhouette"] = pd.Series(sil[back], dtype="float64")
+    out["distance_to_centroid"] = pd.Series(dist[back], dtype="float64")
+    out["k"] = _constant(k, n, "int64")
+    out["algorithm"] = _constant(s.algorithm, n, "str")
+    out["run_id"] = _constant(prep.run_id, n, "str")
+    return out
+
+
+def centroids(
+    features: pd.DataFrame,
+    k_selection: pd.DataFrame,
+    meta: Mapping[str, Any] | None,
+    *,
+    model: str,
+    upstream: str | None = None,
+) -> pd.DataFrame:
+    """Centre of every cluster, one row per cluster and configured feature.
+
+    Same fit as :func:`assign_clusters` (same ids).  Without preprocessing
+    the centres are the algorithm's (k-means centroids, GMM means), scaled
+    and inverse-transformed to original units, so new rows can be scored in
+    SQL.  When ``min_variance`` dropped a feature or PCA is on, they are the
+    members' means of every configured feature: ``center_scaled`` of the
+    scaled values, ``center_original`` of the raw values.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`CENTROID_COLUMNS`: ``cluster_id`` (int64), ``feature``
+        (str), ``center_scaled``, ``center_original`` (float64), ``is_used``
+        (bool: the feature entered the clustering), ``run_id`` (str).
+    """
+    prep, k, labels, centers = fit_chosen(features, k_selection, meta, model, upstream)
+    if prep.pre.is_identity:
+        scaled, original = centers, inverse_transform(centers, prep.scaler)
+    else:
+        scaled, original = member_means(prep.Xs, labels, k), member_means(prep.X, labels, k)
+    d = len(prep.settings.features)
+    return pd.DataFrame(
+        {
+            "cluster_id": pd.Series(np.repeat(np.arange(k), d), dtype="int64"),
+            "feature": pd.Series(list(prep.settings.features) * k, dtype="str"),
+            "center_scaled": pd.Series(np.asarray(scaled).ravel(), dtype="float64"),
+            "center_original": pd.Series(np.asarray(original).ravel(), dtype="float64"),
+            "is_used": pd.Series(np.tile(prep.pre.used, k), dtype="bool"),
+            "run_id": _constant(prep.run_id, k * d, "str"),
+        }
+    )
+
+
+def scaler_params(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+    """Fitted scaler parameters, one row per configured feature, to score new rows later.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SCALER_PARAMS_COLUMNS`: ``feature``, ``method`` (str),
+        ``center``, ``scale`` (float64), ``is_used`` (bool: kept by
+        ``min_variance``), ``run_id`` (str).
+    """
+    prep = prepare(features, meta, model)
+    if prep.scaler is None:
+        raise InputDataError(f"model {model}: the features input has no rows; add data upstream")
+    out = scaler_params_frame(prep.scaler)
+    out["is_used"] = pd.Series(prep.pre.used, dtype="bool")
+    out["run_id"] = _constant(prep.run_id, len(out), "str")
+    return out[SCALER_PARAMS_COLUMNS]

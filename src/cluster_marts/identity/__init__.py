@@ -1,0 +1,1 @@
+"""Stable identities: canonical cluster ids, matching to a previous run, run ids."""

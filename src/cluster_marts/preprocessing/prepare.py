@@ -1,0 +1,139 @@
+"""Preprocessing of a workbench run: check, scale, filter, reduce, flag outliers.
+
+Order (as in the engine, see ``docs/conventions.md``): rows sorted by id →
+scale every feature (:mod:`cluster_marts.preprocessing.scaling`) → drop features whose raw
+variance is below ``min_variance`` → optional PCA / t-SNE → fit.  Outliers are
+flagged on the scaled, filtered features and never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.decomposition import PCA
+from sklearn.ensemble import IsolationForest
+from sklearn.manifold import TSNE
+
+from cluster_marts.errors import InputDataError, preview
+from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
+from cluster_marts.config.spec import Spec
+
+__all__ = ["Prepared", "prepare"]
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """Data of one run, every array in id order.
+
+    Attributes
+    ----------
+    ids : ndarray of str
+    raw : ndarray of shape (n_samples, n_features)
+        Spec features, unscaled.
+    scaled : ndarray of shape (n_samples, n_features)
+        Every spec feature, scaled.
+    used : tuple of str
+        Features kept by the variance filter.
+    X : ndarray of shape (n_samples, n_dims)
+        The matrix the algorithms see (scaled used features, maybe reduced).
+    target : ndarray or None
+    scaler : ScalerParams
+    outlier_flags : ndarray of bool
+    outlier_scores : ndarray of float64
+        Higher = more anomalous; NaN when outlier detection is off.
+    """
+
+    ids: np.ndarray
+    raw: np.ndarray
+    scaled: np.ndarray
+    used: tuple[str, ...]
+    X: np.ndarray
+    target: np.ndarray | None
+    scaler: ScalerParams
+    outlier_flags: np.ndarray
+    outlier_scores: np.ndarray
+
+
+def _check(spec: Spec, frame: pd.DataFrame) -> pd.DataFrame:
+    where = f"spec {spec.file}"
+    needed = [spec.id_column, *spec.features] + ([spec.target] if spec.target else [])
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise InputDataError(f"{where}: columns {preview(missing)} are missing from the source; "
+                             f"it has {preview(frame.columns, 20)}")
+    ids = frame[spec.id_column]
+    if ids.isna().any() or ids.duplicated().any():
+        raise InputDataError(f"{where}: id_column {spec.id_column!r} must be unique and non-null")
+    for column in spec.features:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if values.isna().any() or not np.isfinite(values.to_numpy(dtype=np.float64)).all():
+            raise InputDataError(f"{where}: feature {column!r} has missing or non-numeric values; "
+                                 "clean the source or drop the feature")
+    if len(frame) < 10:
+        raise InputDataError(f"{where}: only {len(frame)} rows; the workbench needs at least 10")
+    return frame.sort_values(spec.id_column, kind="stable").reset_index(drop=True)
+
+
+def _reduce(X: np.ndarray, spec: Spec) -> np.ndarray:
+    red = spec.preprocessing.reduction
+    if red.method == "none":
+        return X
+    n_comp = min(red.n_components, X.shape[1], X.shape[0] - 1)
+    if red.method == "pca":
+        return PCA(n_comp, random_state=spec.random_state).fit_transform(X)
+    perplexity = float(min(30.0, max(2.0, (X.shape[0] - 1) / 3.0)))
+    tsne = TSNE(red.n_components, perplexity=perplexity, init="pca", random_state=spec.random_state)
+    return tsne.fit_transform(X)
+
+
+def _outliers(X: np.ndarray, spec: Spec) -> tuple[np.ndarray, np.ndarray]:
+    cfg = spec.preprocessing.outliers
+    n = X.shape[0]
+    if cfg.method == "none":
+        return np.zeros(n, dtype=bool), np.full(n, np.nan)
+    if cfg.method == "isolation_forest":
+        forest = IsolationForest(contamination=cfg.contamination, random_state=spec.random_state).fit(X)
+        return forest.predict(X) == -1, -forest.score_samples(X)
+    sd = X.std(axis=0)
+    z = np.abs(X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+    score = z.max(axis=1) if z.shape[1] else np.zeros(n)
+    return score > cfg.z, score
+
+
+def prepare(spec: Spec, frame: pd.DataFrame) -> Prepared:
+    """Check and preprocess the source rows of a spec.
+
+    Parameters
+    ----------
+    spec : Spec
+    frame : DataFrame
+        Must hold ``id_column``, the features and the target (if any).
+
+    Returns
+    -------
+    Prepared
+
+    Raises
+    ------
+    InputDataError
+        Missing columns, duplicate/null ids, non-numeric features, fewer than
+        10 rows, or every feature removed by the variance filter.
+    """
+    frame = _check(spec, frame)
+    raw = frame[list(spec.features)].apply(pd.to_numeric).to_numpy(dtype=np.float64)
+    scaler = fit_scaler(raw, spec.preprocessing.scaling, spec.features)
+    scaled = transform(raw, scaler)
+    keep = raw.var(axis=0) >= spec.preprocessing.min_variance
+    if not keep.any():
+        raise InputDataError(f"spec {spec.file}: preprocessing.feature_selection.min_variance="
+                             f"{spec.preprocessing.min_variance} removes every feature; lower it")
+    used = tuple(f for f, k in zip(spec.features, keep) if k)
+    flags, scores = _outliers(scaled[:, keep], spec)
+    target = frame[spec.target].to_numpy() if spec.target else None
+    return Prepared(
+        ids=frame[spec.id_column].astype(str).to_numpy(), raw=raw, scaled=scaled, used=used,
+        X=_reduce(scaled[:, keep], spec), target=target, scaler=scaler,
+        outlier_flags=flags, outlier_scores=np.asarray(scores, dtype=np.float64),
+    )

@@ -1,0 +1,1 @@
+"""Describing and scoring clusters: profiles, regional tests, scoring new rows."""

@@ -1,0 +1,1 @@
+"""What people read: figures, markdown and HTML reports, JSON / YAML profile export."""

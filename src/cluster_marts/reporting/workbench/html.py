@@ -1,0 +1,199 @@
+"""The HTML page of one workbench spec: self-contained, no JavaScript, every text escaped.
+
+:func:`build_page` turns the spec and its rows of the eight workbench marts
+into one HTML document; figures are linked with relative ``<img>`` paths
+(written next to the page by :mod:`~cluster_marts.reporting.workbench.figures`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cluster_marts.config.spec import Spec
+
+__all__ = ["build_page", "build_index", "CAPTIONS", "METRIC_NOTES"]
+
+METRIC_NOTES = {
+    "silhouette": "-1 to 1; higher = tighter, better separated clusters (noise rows left out)",
+    "calinski_harabasz": "between / within dispersion; higher = better",
+    "davies_bouldin": "average similarity of each cluster to its closest one; lower = better",
+    "inertia": "within-cluster sum of squares (centroid methods only)",
+    "ari": "adjusted Rand index against the target; 1 = identical, 0 = chance",
+    "nmi": "normalised mutual information with the target; 0 to 1, higher = better",
+}
+CAPTIONS = {
+    "scatter": "Every row in two dimensions, coloured by cluster. Grey points are noise (cluster -1); "
+               "black rings mark flagged outliers (they stay in the fit).",
+    "silhouette": "Silhouette of every non-noise row, sorted within each cluster. Bars reaching right are well "
+                  "placed; bars left of 0 sit closer to another cluster. The dashed line is the mean.",
+    "heatmap": "Cluster profiles: the member mean of every feature after scaling. Red = above the overall mean, "
+               "blue = below; the strongest colours show what sets a cluster apart.",
+    "dendrogram": "How agglomerative clustering merged the rows, truncated to the last merges; the dashed line "
+                  "cuts the tree into the run's clusters.",
+}
+_WIDE_HEATMAP = 8  # features
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1100px;color:#222;
+line-height:1.45;padding:0 1rem}h1{margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;
+margin-top:2rem}table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{border:1px solid #ccc;
+padding:.25rem .6rem;text-align:left}th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.recommended td{background:#e6f4ea;font-weight:600}.callout{background:#e6f4ea;border-left:4px solid #2e7d32;
+padding:.6rem 1rem;margin:.8rem 0}.muted{color:#666;font-size:.9rem}
+.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1rem}figure{margin:0}
+figure.wide{grid-column:1/-1}
+figure img{width:100%;height:auto;border:1px solid #ddd}figcaption{color:#444;font-size:.9rem;margin-top:.3rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
+"""
+
+
+def _fmt(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
+    return str(value)
+
+
+def _table(frame: pd.DataFrame, columns: Sequence[str], highlight: pd.Series | None = None,
+           percent: Sequence[str] = ()) -> str:
+    if frame.empty:
+        return '<p class="muted">no rows</p>'
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    rows = []
+    for i, (_, row) in enumerate(frame.iterrows()):
+        cls = ' class="recommended"' if highlight is not None and bool(highlight.iloc[i]) else ""
+        cells = []
+        for c in columns:
+            v = row[c].item() if isinstance(row[c], np.generic) else row[c]
+            num = isinstance(v, (int, float)) and not isinstance(v, bool)
+            text = f"{v:.1%}" if c in percent and num and not math.isnan(v) else _fmt(v)
+            attr = ' class="num"' if num else ""
+            cells.append(f"<td{attr}>{escape(text)}</td>")
+        rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _summary(spec: Spec) -> str:
+    src = spec.source
+    source = f"dbt ref {src.ref}" if src.ref else f"{src.path} ({src.format})"
+    pre = spec.preprocessing
+    red = pre.reduction
+    out = pre.outliers
+    params = ", ".join(f"{k}={v}" for k, v in spec.algorithm.params.items()) or "defaults"
+    k = "found by the algorithm"
+    if spec.n_clusters:
+        k = f"n_clusters = {spec.n_clusters}"
+    elif spec.k_range:
+        k = f"chosen by silhouette over k = {spec.k_range[0]}..{spec.k_range[1]}"
+    outliers = {"none": "off", "isolation_forest": f"isolation_forest, contamination {out.contamination}",
+                "zscore": f"zscore, flagged when |z| > {out.z}"}[out.method]
+    items = [
+        ("source", source), ("id column", spec.id_column), ("features", ", ".join(spec.features)),
+        ("target", spec.target or "none"), ("algorithm", f"{spec.algorithm.name} ({params})"), ("k", k),
+        ("scaling", pre.scaling), ("variance filter", f"min_variance = {pre.min_variance}"),
+        ("reduction", "none" if red.method == "none" else f"{red.method}, {red.n_components} components"),
+        ("outliers", outliers), ("random_state", str(spec.random_state)), ("spec file", Path(spec.file).name),
+    ]
+    return "<dl>" + "".join(f"<dt>{escape(a)}</dt><dd>{escape(b)}</dd>" for a, b in items) + "</dl>"
+
+
+def _comparison(comp: pd.DataFrame) -> str:
+    comp = comp.reset_index(drop=True)
+    flag = comp["is_recommended"].fillna(False).astype(bool)
+    winner = comp[flag]
+    if len(winner):
+        row = winner.iloc[0]
+        call = (f'<div class="callout"><strong>Recommended: {escape(str(row["algorithm"]))}</strong> '
+                f'({escape(_fmt(row["n_clusters"]))} clusters) &mdash; {escape(str(row["reason"]))}</div>')
+    else:
+        call = '<div class="callout">No compared algorithm found two or more clusters.</div>'
+    cols = ["algorithm", "n_clusters", "silhouette", "noise_share", "is_recommended", "reason"]
+    return call + _table(comp, cols, highlight=flag, percent=("noise_share",))
+
+
+def _outliers(assign: pd.DataFrame) -> str:
+    if assign["outlier_score"].isna().all():
+        return '<p class="muted">Outlier detection is off for this spec (preprocessing.outliers.method: none).</p>'
+    flagged = int(assign["is_outlier"].astype(bool).sum())
+    top = assign.sort_values(["outlier_score", "id"], ascending=[False, True], kind="stable").head(10)
+    return (f"<p>{flagged} of {len(assign)} rows are flagged as outliers; the 10 highest scores "
+            "(higher = more anomalous):</p>"
+            + _table(top, ["id", "cluster_id", "outlier_score", "is_outlier", "is_noise"]))
+
+
+def _figures(figures: Sequence[tuple[str, str]], notes: Mapping[str, str], n_features: int) -> str:
+    parts = []
+    for key, file in figures:  # two per row; the dendrogram and a heatmap of many features span the row
+        wide = ' class="wide"' if key == "dendrogram" or (key == "heatmap" and n_features > _WIDE_HEATMAP) else ""
+        parts.append(f'<figure{wide}><img src="{escape(file)}" alt="{escape(key)} of the clustering">'
+                     f"<figcaption><strong>{escape(key.capitalize())}.</strong> {escape(CAPTIONS[key])}"
+                     "</figcaption></figure>")
+    grid = f'<div class="figures">{"".join(parts)}</div>' if parts else ""
+    grid += "".join(f'<p class="muted">{escape(key)}: {escape(note)}</p>' for key, note in notes.items())
+    return grid or '<p class="muted">The spec asks for no figures.</p>'
+
+
+def build_page(spec: Spec, marts: Mapping[str, pd.DataFrame], figures: Sequence[tuple[str, str]],
+               figure_notes: Mapping[str, str] | None = None) -> str:
+    """One spec's report as an HTML document.
+
+    Parameters
+    ----------
+    spec : Spec
+        The spec the marts were built from.
+    marts : mapping of str to DataFrame
+        Short table name (``assignments``, ``clusters``, ...) -> the spec's rows.
+    figures : sequence of (key, relative file)
+        Figures drawn, in display order.
+    figure_notes : mapping of str to str, optional
+        Figures the spec asks for but that could not be drawn -> why.
+
+    Returns
+    -------
+    str
+    """
+    metrics = marts["metrics"].copy()
+    metrics["meaning"] = metrics["metric"].map(METRIC_NOTES).fillna("")
+    sugg = marts["suggestions"]
+    interp = sugg["name"].str.startswith("interpretation_")
+    notes = "".join(f"<li>{escape(str(n))}</li>" for n in sugg.loc[interp, "note"])
+    importance = marts["feature_importance"].sort_values("importance", ascending=False, kind="stable")
+    sections = [
+        ("Interpretation", f"<ul>{notes}</ul>" if notes else '<p class="muted">no notes</p>'),
+        ("Spec", _summary(spec)),
+        ("Metrics", _table(metrics, ["metric", "value", "meaning"])),
+        ("Figures", _figures(figures, figure_notes or {}, marts["centres"]["feature"].nunique())),
+        ("Algorithm comparison", _comparison(marts["comparison"])),
+        ("Clusters", _table(marts["clusters"].sort_values("cluster_id"),
+                            ["cluster_id", "size", "share", "density", "compactness", "separation"],
+                            percent=("share",))),
+        ("Feature importance", '<p class="muted">ANOVA F across clusters; importance = share of the total F.</p>'
+         + _table(importance, ["feature", "f_statistic", "importance"], percent=("importance",))),
+        ("Representatives", '<p class="muted">Rows closest to each cluster centre.</p>'
+         + _table(marts["representatives"].sort_values(["cluster_id", "rank"]),
+                  ["cluster_id", "rank", "id", "distance"])),
+        ("Outliers", _outliers(marts["assignments"])),
+        ("Suggestions", _table(sugg[~interp], ["name", "value", "note"])),
+    ]
+    body = "".join(f"<section><h2>{escape(t)}</h2>{html}</section>" for t, html in sections)
+    n_rows = len(marts["assignments"])
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Workbench: {escape(spec.name)}'
+            f"</title><style>{_STYLE}</style></head><body><h1>Clustering workbench: {escape(spec.name)}</h1>"
+            f'<p class="muted">{n_rows} rows clustered with {escape(spec.algorithm.name)}; '
+            f"built from the workbench marts.</p>{body}</body></html>\n")
+
+
+def build_index(names: Sequence[str]) -> str:
+    """A page linking every spec's report (``<name>/index.html``)."""
+    items = "".join(f'<li><a href="{escape(n)}/index.html">{escape(n)}</a></li>' for n in names)
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Clustering workbench</title>'
+            f"<style>{_STYLE}</style></head><body><h1>Clustering workbench</h1><ul>{items}</ul></body></html>\n")

@@ -1,0 +1,149 @@
+"""Recommendations: k by silhouette, an algorithm comparison, DBSCAN eps, interpretation notes.
+
+* :func:`silhouette_k`: fit at every k of a range, keep the best silhouette
+  (ties to the smallest k);
+* :func:`suggest_eps`: the knee of the sorted k-distance curve
+  (``k = min_samples``, the point itself counted as DBSCAN does), found with
+  :func:`cluster_marts.selection.grid.knee_point`; the 90th percentile when there is
+  no knee;
+* :func:`compare`: every algorithm on the same prepared matrix, scored by
+  ``silhouette * (1 - noise_share)`` (runs with fewer than 2 clusters cannot
+  win); the best is recommended with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.neighbors import NearestNeighbors
+
+from cluster_marts.selection.grid import knee_point
+from cluster_marts.algorithms.menu import Clustering, run_algorithm
+from cluster_marts.profiling.cluster_stats import quality
+from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
+
+__all__ = ["silhouette_k", "suggest_eps", "compare", "interpretation"]
+
+
+def silhouette_k(
+    X: np.ndarray, name: str, k_range: tuple[int, int], params: Mapping[str, Any], random_state: int
+) -> tuple[int, float]:
+    """Best k over ``k_range`` (capped at ``n_samples - 1``) by silhouette on non-noise rows.
+
+    Returns
+    -------
+    k : int
+    silhouette : float
+        NaN when no k gave a defined silhouette (then ``k`` is the range minimum).
+    """
+    low, high = k_range[0], min(k_range[1], X.shape[0] - 1)
+    best_k, best = low, -np.inf
+    for k in range(low, high + 1):
+        score = quality(X, run_algorithm(name, X, k, params, random_state).labels, random_state)["silhouette"]
+        if np.isfinite(score) and score > best:
+            best_k, best = k, score
+    return best_k, float(best) if np.isfinite(best) else float("nan")
+
+
+def suggest_eps(X: np.ndarray, min_samples: int) -> float:
+    """DBSCAN ``eps`` at the knee of the ``min_samples``-distance curve (always > 0 and finite).
+
+    Examples
+    --------
+    >>> X = np.r_[np.zeros((20, 1)), np.arange(1, 21)[:, None] * 10.0] + np.linspace(0, 1, 40)[:, None]
+    >>> 0 < suggest_eps(X, 3) < 100
+    True
+    """
+    k = int(min(max(min_samples, 2), X.shape[0]))
+    dist = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(X)[0][:, -1]
+    curve = np.sort(dist)[::-1]
+    knee = knee_point(list(range(curve.size)), curve.tolist())
+    eps = float(curve[knee]) if knee is not None else float(np.percentile(dist, 90))
+    positive = dist[dist > 0]
+    if not eps > 0:
+        eps = float(positive.min()) if positive.size else 1.0
+    return eps
+
+
+def _score(fit: Clustering, X: np.ndarray, random_state: int) -> tuple[float, float]:
+    sil = quality(X, fit.labels, random_state)["silhouette"]
+    combined = sil * (1.0 - fit.noise_share) if np.isfinite(sil) else -np.inf
+    return float(sil), float(combined)
+
+
+def compare(
+    X: np.ndarray, algorithms: tuple[str, ...], k: int, eps: float, spec_algorithm: str,
+    spec_params: Mapping[str, Any], random_state: int,
+) -> pd.DataFrame:
+    """Run and score ``algorithms`` on ``X``; one row each, the best marked.
+
+    k methods use ``k``; the spec's own algorithm keeps its parameters, the
+    others take defaults, except DBSCAN, which takes the suggested ``eps``.
+
+    Returns
+    -------
+    DataFrame
+        ``algorithm`` (str), ``n_clusters`` (int64), ``silhouette``
+        (float64), ``noise_share`` (float64), ``is_recommended`` (bool),
+        ``reason`` (str: why for the recommended row, the score otherwise).
+    """
+    rows = []
+    for name in algorithms:
+        params = dict(spec_params) if name == spec_algorithm else ({"eps": eps} if name == "dbscan" else {})
+        fit = run_algorithm(name, X, None if name in DENSITY_ALGORITHMS else k, params, random_state)
+        sil, combined = _score(fit, X, random_state)
+        rows.append({"algorithm": name, "n_clusters": fit.n_clusters, "silhouette": sil,
+                     "noise_share": fit.noise_share, "combined": combined})
+    frame = pd.DataFrame(rows)
+    order = sorted(range(len(rows)), key=lambda i: (-rows[i]["combined"], i))
+    best = order[0]
+    frame["is_recommended"] = [i == best and np.isfinite(rows[i]["combined"]) for i in range(len(rows))]
+    reasons = [f"silhouette x (1 - noise share) = {r['combined']:.3f}" if np.isfinite(r["combined"])
+               else f"not scored: {r['n_clusters']} cluster(s) outside noise, silhouette undefined" for r in rows]
+    if frame["is_recommended"].any():
+        b = rows[best]
+        runner = f"; next best {rows[order[1]]['algorithm']} ({rows[order[1]]['combined']:.3f})" if len(order) > 1 else ""
+        reasons[best] = (f"highest silhouette x (1 - noise share) = {b['combined']:.3f} "
+                         f"(silhouette {b['silhouette']:.3f}, noise {b['noise_share']:.0%}, "
+                         f"{b['n_clusters']} clusters){runner}")
+    frame["reason"] = reasons
+    types = {"algorithm": "str", "n_clusters": "int64", "silhouette": "float64", "noise_share": "float64",
+             "is_recommended": "bool", "reason": "str"}
+    return frame[list(types)].astype(types)
+
+
+def _band(sil: float) -> str:
+    if not np.isfinite(sil):
+        return "undefined (fewer than two clusters)"
+    if sil >= 0.5:
+        return "strong, well-separated structure"
+    if sil >= 0.25:
+        return "reasonable structure with some overlap"
+    return "weak structure: clusters overlap heavily"
+
+
+def interpretation(metrics: dict[str, float], clusters: pd.DataFrame, importance: pd.DataFrame,
+                   fit: Clustering, n_outliers: int) -> list[str]:
+    """Short notes generated from the numbers of a run."""
+    sil = metrics.get("silhouette", np.nan)
+    notes = [f"{fit.algorithm} found {fit.n_clusters} clusters; silhouette {sil:.3f}: {_band(sil)}."]
+    if len(clusters):
+        big, small = clusters.loc[clusters["share"].idxmax()], clusters.loc[clusters["share"].idxmin()]
+        notes.append(f"largest cluster {int(big['cluster_id'])} holds {big['share']:.0%} of rows, "
+                     f"smallest {int(small['cluster_id'])} holds {small['share']:.0%}.")
+    if len(importance) and importance["importance"].iloc[0] > 0:
+        top = importance.iloc[: min(3, len(importance))]
+        notes.append("features separating the clusters most: "
+                     + ", ".join(f"{r.feature} ({r.importance:.0%})" for r in top.itertuples()) + ".")
+    if fit.algorithm in DENSITY_ALGORITHMS:
+        notes.append(f"{fit.noise_share:.0%} of rows are noise (cluster_id -1).")
+    agreement = [f"{name.upper()} {metrics[name]:.3f}" for name in ("ari", "nmi")
+                 if np.isfinite(metrics.get(name, np.nan))]
+    if agreement:
+        notes.append(f"agreement with the target: {', '.join(agreement)}.")
+    if n_outliers:
+        notes.append(f"{n_outliers} rows are flagged as outliers (kept in the fit).")
+    return notes

@@ -1,0 +1,167 @@
+"""Hierarchical subdivision of over-large or over-spread segments.
+
+After the final fit at the chosen k, each top-level segment (dominant labels)
+is split again when
+
+    (share of the whole population > max_share  OR  intra-cluster variance > max_variance)
+    AND size >= min_size  AND  depth < max_depth
+
+where the intra-cluster variance is the mean squared euclidean distance of the
+members to their mean in the scaled axis space.  Top-level segments have
+depth 0.  The split always uses k-means (``n_init=10``, seeded) on the scaled
+axis features, whatever the method of the top level; its k in
+``2..subdivision.k_max`` is chosen by ``subdivision.selection_rule``:
+``silhouette`` (default: the split follows the segment's own natural
+sub-structure, e.g. one-time buyers vs occasional repeaters inside a
+mega-segment) or ``balanced`` (the top level's balance-aware combined score);
+ties -> smallest k.  A candidate split leaving a child with a
+single row is discarded (one customer is not a segment); a segment with no
+acceptable split, e.g. a point mass of identical rows such as customers with a
+return rate of exactly 0, stays a leaf even when it holds more than
+``max_share`` of the population.  Children are ordered canonically (ascending
+member mean on the axis's first feature, ties by the other features, then
+size) and checked again, recursively.
+
+Paths: top-level ``"2"``, children ``"2.0"``, ``"2.1"``, grandchildren
+``"2.1.0"``; a segment that is not split keeps its path, so the leaves'
+paths are what rows carry.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
+
+from cluster_marts.algorithms.registry import member_means
+from cluster_marts.identity.canonical import canonical_permutation
+from cluster_marts.selection.balance import best_index, score_partition
+from cluster_marts.config.segmentation_params import SubdivisionParams
+
+__all__ = ["Subdivision", "intra_variance", "needs_split", "split_segment", "subdivide"]
+
+
+@dataclass(eq=False)
+class Subdivision:
+    """Leaf path and depth of every row, and the largest leaf share."""
+
+    paths: np.ndarray  # str, shape (n_samples,)
+    depths: np.ndarray  # int64, shape (n_samples,)
+
+    @property
+    def n_leaves(self) -> int:
+        """Number of distinct leaf segments."""
+        return int(np.unique(self.paths).size)
+
+    @property
+    def max_leaf_share(self) -> float:
+        """Largest leaf segment's share of the rows."""
+        return float(np.unique(self.paths, return_counts=True)[1].max() / self.paths.size) if self.paths.size else 0.0
+
+
+def intra_variance(X: np.ndarray) -> float:
+    """Mean squared euclidean distance of rows to their mean.
+
+    Examples
+    --------
+    >>> intra_variance(np.array([[0.0, 0.0], [2.0, 0.0]]))
+    1.0
+    """
+    X = np.asarray(X, dtype=np.float64)
+    return float(((X - X.mean(axis=0)) ** 2).sum(axis=1).mean()) if X.shape[0] else 0.0
+
+
+def needs_split(size: int, share: float, variance: float, depth: int, p: SubdivisionParams) -> bool:
+    """The subdivision rule of the module docstring.
+
+    Examples
+    --------
+    >>> needs_split(700, 0.7, 0.5, 0, SubdivisionParams())
+    True
+    >>> needs_split(700, 0.7, 0.5, 3, SubdivisionParams())   # max_depth reached
+    False
+    """
+    return (share > p.max_share or variance > p.max_variance) and size >= p.min_size and depth < p.max_depth
+
+
+def split_segment(
+    X: np.ndarray, p: SubdivisionParams, *, weights: tuple[float, float], sample_size: int, random_state: int
+) -> np.ndarray | None:
+    """Split rows ``X`` with k-means at the best score of ``p.selection_rule``; canonical child labels, or None.
+
+    None when no candidate k gives children of at least 2 rows each (e.g.
+    fewer than 2 distinct rows).
+    """
+    n_distinct = np.unique(X, axis=0).shape[0]
+    k_top = min(p.k_max, X.shape[0] - 1, n_distinct)
+    if k_top < 2:
+        return None
+    candidates, scores = [], []
+    for k in range(2, k_top + 1):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(X).astype(np.int64)
+        if np.bincount(labels, minlength=k).min() < 2:
+            continue
+        candidates.append(labels)
+        score = score_partition(X, labels, k, weights=weights, sample_size=sample_size, random_state=random_state)
+        scores.append(score.silhouette if p.selection_rule == "silhouette" else score.combined)
+    if not candidates:
+        return None
+    labels = candidates[best_index(scores) or 0]
+    k = int(labels.max()) + 1
+    order = canonical_permutation(member_means(X, labels, k), np.bincount(labels, minlength=k), 0)
+    new_id_of_old = np.empty_like(order)
+    new_id_of_old[order] = np.arange(order.size)
+    return new_id_of_old[labels]
+
+
+def subdivide(
+    X: np.ndarray,
+    labels: np.ndarray,
+    p: SubdivisionParams,
+    *,
+    weights: tuple[float, float],
+    sample_size: int,
+    random_state: int,
+) -> Subdivision:
+    """Recursively split top-level segments; see the module docstring.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Scaled axis features.
+    labels : ndarray of shape (n_samples,)
+        Canonical top-level segment ids (dominant memberships).
+    p : SubdivisionParams
+    weights : tuple of float
+        ``(w_silhouette, w_balance)`` of the combined score.
+    sample_size, random_state : int
+        Silhouette sampling and k-means seed.
+
+    Returns
+    -------
+    Subdivision
+    """
+    X = np.asarray(X, dtype=np.float64)
+    labels = np.asarray(labels, dtype=np.int64)
+    n = labels.size
+    paths = labels.astype(str).astype(object)
+    depths = np.zeros(n, dtype=np.int64)
+    stack = [(np.flatnonzero(labels == seg), str(seg), 0) for seg in np.unique(labels)[::-1]]
+    while stack:
+        rows, path, depth = stack.pop()
+        if not needs_split(rows.size, rows.size / n, intra_variance(X[rows]), depth, p):
+            continue
+        child = split_segment(X[rows], p, weights=weights, sample_size=sample_size, random_state=random_state)
+        if child is None:
+            continue
+        for c in range(int(child.max()), -1, -1):
+            members = rows[child == c]
+            paths[members] = f"{path}.{c}"
+            depths[members] = depth + 1
+            stack.append((members, f"{path}.{c}", depth + 1))
+    return Subdivision(paths.astype(str), depths)
