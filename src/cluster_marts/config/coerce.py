@@ -137,8 +137,11 @@ def to_list(value: Any, rule: Rule) -> Any:
     if rule.values is not None:
         out = tuple(_item(item, rule.values) for item in items)
     else:
-        names = [str(item).strip() for item in items]
-        out = tuple(_item(name, rule.replace(kind=CHOICE)) if rule.allowed else name for name in names if name)
+        names = [name for name in (str(item).strip() for item in items) if name]
+        if rule.allowed:
+            choice = Rule(rule.name, CHOICE, allowed=rule.allowed)
+            names = [_item(name, choice) for name in names]
+        out = tuple(names)
         twice = sorted({name for name in out if out.count(name) > 1})
         if twice:
             raise Invalid(f"lists {', '.join(twice)} twice")
