@@ -13,7 +13,6 @@ from cluster_marts.selection.grid import GRID_COLUMNS, GridFit, evaluate_k_grid,
 from cluster_marts.selection.metrics import per_sample_silhouette, silhouette
 from cluster_marts.selection.rules import RULES, choose_k, knee_point
 
-
 BLOBS_X, BLOBS_Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
 XS = transform(BLOBS_X, fit_scaler(BLOBS_X, "standard", ["x0", "x1"]))
 

@@ -6,12 +6,11 @@ import pytest
 from sklearn.datasets import make_blobs
 from threadpoolctl import threadpool_limits
 
+from cluster_marts.algorithms.gmm import fit_gmm, row_entropy, uncertainty
 from cluster_marts.errors import InputDataError
-
 from cluster_marts.selection.balance import balance_score, combined_score
 from cluster_marts.selection.grid import GridFit, evaluate_k_grid
 from cluster_marts.selection.rules import choose_k
-from cluster_marts.algorithms.gmm import fit_gmm, row_entropy, uncertainty
 
 
 @pytest.fixture(autouse=True)

@@ -162,6 +162,7 @@ def test_k_search_when_the_spec_fixes_k_outside_the_scan(blobs):
     assert ks["selection_rule"].iloc[0] == "silhouette (suggestion only: the spec's n_clusters=12 is outside k=2..8)"
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # identical rows, on purpose
 def test_k_search_without_any_defined_silhouette():
     from cluster_marts.selection.recommend import search_k, silhouette_best
 

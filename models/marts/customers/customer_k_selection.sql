@@ -1,4 +1,4 @@
-{# Contracted k-selection table of the customer segmentation. One row per axis, method and k. (casts: macros/engine_outputs.sql) #}
+{# Contracted k-selection table of the customer segmentation. One row per axis, method and k. #}
 with
 
 typed as (

@@ -1,4 +1,4 @@
-{# Contracted workbench `k_selection` table for every shipped spec. One row per spec and k. (casts: macros/engine_outputs.sql) #}
+{# Contracted workbench `k_selection` table, one row per spec and k. (casts: macros/engine_outputs.sql) #}
 with
 
 typed as (

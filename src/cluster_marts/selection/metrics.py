@@ -29,7 +29,7 @@ def fit_labels(fit: object) -> np.ndarray:
     """The ``labels`` (or, for an estimator, ``labels_``) of a fit, as int64."""
     labels = getattr(fit, "labels", None)
     if labels is None:
-        labels = getattr(fit, "labels_")
+        labels = fit.labels_  # an estimator's fitted labels
     return np.asarray(labels, dtype=np.int64)
 
 
