@@ -111,9 +111,9 @@ def _choose_k(Xs: np.ndarray, s: SegmentationSettings, method: str, model: str) 
     """The k grid of one method on one axis, chosen by ``s.selection_rule``; the fit at the chosen k.
 
     Criteria are computed on the scaled axis features with the dominant
-    labels; ``inertia`` is the squared distance of every row to its dominant
-    centre in the method's space.  The fits of the grid are kept until the
-    choice, so the chosen one is not refitted.
+    labels; ``inertia`` is the sum of squared distances of the rows to their
+    dominant centre in the method's space.  The fits of the grid are kept
+    until the choice, so the chosen one is not refitted.
     """
     space = METHODS[method].prepare(Xs, s)
     fits: dict[int, SoftFit] = {}
