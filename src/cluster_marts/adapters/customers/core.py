@@ -1,5 +1,10 @@
 """Segment one axis with one method: k grid, choice, canonical ids, subdivision.
 
+k is chosen by the engine's one grid and rules
+(:func:`~cluster_marts.selection.grid.evaluate_k_grid`,
+:func:`~cluster_marts.selection.rules.choose_k`, rule ``balanced`` or
+``silhouette``).
+
 :func:`segment_axis` is the whole computation behind the four entry points
 of :mod:`cluster_marts.adapters.customers.pipeline`; its result is memoised by
 :func:`fit_key` (:mod:`cluster_marts.adapters.customers.cache`).
@@ -31,17 +36,16 @@ from threadpoolctl import threadpool_limits
 
 from cluster_marts.algorithms.registry import member_means
 from cluster_marts.identity.canonical import canonical_permutation
-from cluster_marts.errors import InputDataError
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
-from cluster_marts.selection.balance import best_index, score_partition
+from cluster_marts.selection.grid import GridFit, evaluate_k_grid, k_values
+from cluster_marts.selection.rules import choose_k
 from cluster_marts.algorithms.methods import METHODS, SoftFit
 from cluster_marts.config.segmentation import SegmentationSettings
 from cluster_marts.selection.subdivision import Subdivision, subdivide
 
-__all__ = ["AxisResult", "fit_key", "segment_axis", "canonical_order", "K_METRICS"]
+__all__ = ["AxisResult", "fit_key", "segment_axis", "canonical_order"]
 
 SINGLE_THREAD_BELOW = 50_000
-K_METRICS = ("partition_coefficient", "partition_entropy", "bic", "aic", "reconstruction_error")
 
 
 @dataclass(eq=False)
@@ -52,8 +56,9 @@ class AxisResult:
     method: str
     run_id: str
     n_samples: int
-    k_grid: pd.DataFrame  # one row per k; copy before changing
+    k_grid: pd.DataFrame  # choose_k output, one row per k; copy before changing
     k: int
+    n_components: int  # dimension of the method's clustering space
     memberships: np.ndarray  # (n, k), canonical columns
     labels: np.ndarray  # (n,), dominant canonical segment
     max_membership: np.ndarray
@@ -102,35 +107,31 @@ def canonical_order(Xs: np.ndarray, memberships: np.ndarray, labels: np.ndarray)
     return canonical_permutation(means, np.bincount(labels, minlength=k), 0)
 
 
-def _grid(Xs: np.ndarray, s: SegmentationSettings, method: str, model: str) -> tuple[pd.DataFrame, SoftFit, float]:
-    n = Xs.shape[0]
-    ks = list(range(s.k_min, min(s.k_max, n - 1) + 1))
-    if not ks:
-        raise InputDataError(
-            f"model {model}: {n} rows leave no k in k_min={s.k_min}..min(k_max, n_samples - 1); "
-            "lower k_min in config.meta or add data upstream"
-        )
+def _choose_k(Xs: np.ndarray, s: SegmentationSettings, method: str, model: str) -> tuple[pd.DataFrame, SoftFit, int]:
+    """The k grid of one method on one axis, chosen by ``s.selection_rule``; the fit at the chosen k.
+
+    Criteria are computed on the scaled axis features with the dominant
+    labels; ``inertia`` is the sum of squared distances of the rows to their
+    dominant centre in the method's space.  The fits of the grid are kept
+    until the choice, so the chosen one is not refitted.
+    """
     space = METHODS[method].prepare(Xs, s)
-    rows, chosen, chosen_value, chosen_sil = [], None, -np.inf, np.nan
-    key = "silhouette" if s.selection_rule == "silhouette" else "combined_score"
-    for k in ks:
-        fit = METHODS[method].fit(space, k, s)
-        score = score_partition(Xs, fit.memberships.argmax(axis=1), k, weights=s.balance_weights,
-                                sample_size=s.silhouette_sample_size, random_state=s.random_state)
-        row = {"k": k, "silhouette": score.silhouette, "silhouette_method": score.silhouette_method,
-               "balance": score.balance, "combined_score": score.combined, "largest_share": score.largest_share}
-        row.update({name: float(fit.metrics.get(name, np.nan)) for name in K_METRICS})
-        rows.append(row)
-        if chosen is None or (np.isfinite(row[key]) and row[key] > chosen_value):
-            chosen, chosen_value, chosen_sil = fit, row[key] if np.isfinite(row[key]) else -np.inf, score.silhouette
-    grid = pd.DataFrame(rows)
-    sil_best, comb_best = best_index(grid["silhouette"]), best_index(grid["combined_score"])
-    chosen_index = (sil_best if key == "silhouette" else comb_best) or 0
-    grid["is_silhouette_best"] = grid.index == sil_best
-    grid["is_combined_best"] = grid.index == comb_best
-    grid["is_chosen"] = grid.index == chosen_index
-    assert chosen is not None and int(grid.loc[chosen_index, "k"]) == chosen.memberships.shape[1]
-    return grid, chosen, chosen_sil
+    fits: dict[int, SoftFit] = {}
+
+    def fit_at(k: int) -> GridFit:
+        fits[k] = fit = METHODS[method].fit(space, k, s)
+        labels = fit.memberships.argmax(axis=1)
+        inertia = float((fit.distances[np.arange(labels.size), labels] ** 2).sum())
+        return GridFit(labels, inertia=inertia, metrics=fit.metrics)
+
+    grid = evaluate_k_grid(
+        Xs, k_values(s.k_min, s.k_max, Xs.shape[0], model=model), fit_at,
+        silhouette_sample_size=s.silhouette_sample_size, random_state=s.random_state,
+        balance_weights=s.balance_weights,
+    )
+    chosen = choose_k(grid, s.selection_rule, model=model)
+    k = int(chosen.loc[chosen["is_chosen"], "k"].item())
+    return chosen, fits[k], int(space.Z.shape[1])
 
 
 def _runner_up(fit: SoftFit, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -184,7 +185,8 @@ def _segment_axis(
     X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str
 ) -> AxisResult:
     Xs = transform(X, fit_scaler(X, s.scaling, s.features_of(axis)))
-    grid, fit, sil = _grid(Xs, s, method, model)
+    grid, fit, n_components = _choose_k(Xs, s, method, model)
+    sil = float(grid.loc[grid["is_chosen"], "silhouette"].item())
     raw_labels = fit.memberships.argmax(axis=1)
     order = canonical_order(Xs, fit.memberships, raw_labels)
     new_id_of_old = np.empty_like(order)
@@ -202,6 +204,7 @@ def _segment_axis(
                "max_share_after_subdivision": sub.max_leaf_share, "n_leaf_segments": sub.n_leaves}
     return AxisResult(
         axis=axis, method=method, run_id=run_id, n_samples=int(labels.size), k_grid=grid, k=k,
+        n_components=n_components,
         memberships=_frozen(fit.memberships), labels=_frozen(labels),
         max_membership=_frozen(fit.memberships[rows, labels]), second_ids=_frozen(second_ids),
         second_membership=_frozen(second_membership), distances=_frozen(fit.distances[rows, labels]),
