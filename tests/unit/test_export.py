@@ -156,7 +156,14 @@ def test_min_segment_size_is_a_parameter(tmp_path: Path) -> None:
     assert "privacy" not in profile["clusters"]["cluster_0"]                                  # 40 customers
     assert "privacy" in profile["clusters"]["cluster_0"]["subsegments"]["0.1"]                # 15 customers
     code, out = export(tmp_path / "one", min_segment_size=1)
-    assert not any("privacy" in json.dumps(p) for p in load(out).values())
+    assert code == 0
+    profiles = load(out)
+    assert sorted(profiles) == ["fcm", "gmm", "neural"]
+    for profile in profiles.values():
+        assert "privacy" not in json.dumps(profile)
+        tiny = profile["clusters"]["cluster_2"]                                               # 3 customers
+        assert tiny["size"] == 3
+        assert all({"min", "max"} <= set(s) for s in tiny["feature_statistics"].values())
 
 
 def test_values_come_from_the_marts(tmp_path: Path) -> None:
