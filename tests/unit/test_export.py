@@ -271,10 +271,11 @@ def test_cli_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_prompt_template_renders(exported: tuple[Path, Profiles]) -> None:
     _, profiles = exported
     template = (REPO / "prompts" / "cluster_profile_analysis.md").read_text()
-    for placeholder in ("{axis}", "{method}", "{json_content}"):
-        assert placeholder in template
+    placeholders = ("{axis}", "{method}", "{silhouette_scale}", "{json_content}")
+    assert all(p in template for p in placeholders)
     prompt = render_prompt(profiles["gmm"])
-    assert "{axis}" not in prompt and "{method}" not in prompt and "{json_content}" not in prompt
+    assert not any(p in prompt for p in placeholders)
+    assert "above 0.70 strong structure, above 0.50 reasonable structure, above 0.25 weak structure" in prompt
     assert "Gaussian Mixture Model (GMM)" in prompt and "engagement" in prompt
     assert '"uncertainty_metrics"' in prompt
     assert "intentional" in prompt and "min_max_withheld" in prompt
