@@ -12,48 +12,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import planted
 import pytest
 import yaml
 
 pytestmark = pytest.mark.integration
-AXIS = "activity"
-POOL = ("super_engaged", "enterprise")
-MODERATE_RANK = 2
+AXIS = planted.DRIFT_AXIS
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def drift_truth(raw_dir) -> pd.DataFrame:
-    return pd.read_parquet(raw_dir / "demo_truth_drift.parquet")
+def test_planted_drifters_are_flagged_with_precision_and_recall(query, raw_dir):
+    found = planted.drift_precision_recall(query, raw_dir, AXIS)
+    print(f"drift on {AXIS}: precision {found['precision']:.3f}, recall {found['recall']:.3f} "
+          f"({found['true_positive']} of {found['drifters']} drifters, pool {found['pool']})")
+    assert found["precision"] >= planted.MIN_DRIFT_PRECISION and found["recall"] >= planted.MIN_DRIFT_RECALL
 
 
-def _flags(query, truth: pd.DataFrame) -> pd.DataFrame:
-    since = pd.Timestamp(truth["drift_start"].min()).date()
-    worst = query(
-        f"select customer_id, max(severity_rank) as worst_rank from customer_drift "
-        f"where axis = '{AXIS}' and snapshot_date >= date '{since}' group by 1")
-    pool = truth[truth["persona"].isin(POOL)]
-    flagged = pool.merge(worst, on="customer_id", how="left").fillna({"worst_rank": -1})
-    flagged["is_flagged"] = flagged["worst_rank"] >= MODERATE_RANK
-    return flagged
-
-
-def test_planted_drifters_are_flagged_with_precision_and_recall(query, drift_truth):
-    flags = _flags(query, drift_truth)
-    true_positive = int((flags["is_flagged"] & flags["is_drifter"]).sum())
-    precision = true_positive / max(int(flags["is_flagged"].sum()), 1)
-    recall = true_positive / int(flags["is_drifter"].sum())
-    print(f"drift on {AXIS}: precision {precision:.3f}, recall {recall:.3f} "
-          f"({true_positive} of {int(flags['is_drifter'].sum())} drifters, pool {len(flags)})")
-    assert precision >= 0.8 and recall >= 0.8
-
-
-def test_stable_customers_are_mostly_stable(query, drift_truth):
-    stable = set(drift_truth.loc[~drift_truth["is_drifter"], "customer_id"])
-    drift = query(f"select customer_id, severity from customer_drift where axis = '{AXIS}'")
-    share = (drift[drift["customer_id"].isin(stable)]["severity"] == "STABLE").mean()
+def test_stable_customers_are_mostly_stable(query, raw_dir):
+    share = planted.stable_share(query, raw_dir, AXIS)
     print(f"share of STABLE month-over-month changes among non-drifters on {AXIS}: {share:.3f}")
-    assert share >= 0.75
+    assert share >= planted.MIN_STABLE_SHARE
 
 
 def _usable_orders(raw_dir) -> pd.DataFrame:
