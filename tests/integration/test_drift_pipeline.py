@@ -83,7 +83,7 @@ def test_sql_scoring_matches_the_engine_formula(query):
 
     reference = query(f"select * from customer_reference_model where axis = '{AXIS}' order by segment_id, feature")
     features = sorted(reference["feature"].unique())
-    latest = query(f"select max(snapshot_date) as d from customer_membership_snapshots")["d"].item()
+    latest = query("select max(snapshot_date) as d from customer_membership_snapshots")["d"].item()
     snap = query(
         f"select customer_id, {', '.join(features)} from int_customer_snapshot_features "
         f"where snapshot_date = date '{latest}' order by customer_id limit 200")

@@ -14,10 +14,9 @@ from pathlib import Path
 import duckdb
 import planted
 import pytest
+from conftest import PROJECT_ROOT, run_dbt
 
 from cluster_marts.cli import main as cluster_marts
-
-from conftest import PROJECT_ROOT, run_dbt
 
 pytestmark = pytest.mark.integration
 SEED = 7

@@ -11,11 +11,11 @@ import yaml
 from benchmarks import customers_baseline as bench_customers_baseline
 from benchmarks.harness import (
     BASELINES,
+    DEMO_STAGE,
     RAW_VARS,
+    SEED,
     STAGES,
     StageResult,
-    DEMO_STAGE,
-    SEED,
     baseline_command,
     dbt_command,
     demo_command,

@@ -26,8 +26,14 @@ from __future__ import annotations
 import math
 
 __all__ = [
-    "SILHOUETTE_BANDS", "NO_STRUCTURE", "UNDEFINED_SILHOUETTE", "EFFECT_BANDS", "NEGLIGIBLE_EFFECT",
-    "silhouette_band", "silhouette_scale", "effect_band",
+    "EFFECT_BANDS",
+    "NEGLIGIBLE_EFFECT",
+    "NO_STRUCTURE",
+    "SILHOUETTE_BANDS",
+    "UNDEFINED_SILHOUETTE",
+    "effect_band",
+    "silhouette_band",
+    "silhouette_scale",
 ]
 
 #: (exclusive lower bound, words), strongest first; below the last bound: :data:`NO_STRUCTURE`.

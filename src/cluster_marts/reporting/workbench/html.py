@@ -19,7 +19,7 @@ import pandas as pd
 from cluster_marts.config.spec import Spec
 from cluster_marts.reporting.vocabulary import silhouette_band, silhouette_scale
 
-__all__ = ["build_page", "build_index", "metric_meaning", "CAPTIONS", "METRIC_NOTES"]
+__all__ = ["CAPTIONS", "METRIC_NOTES", "build_index", "build_page", "metric_meaning"]
 
 METRIC_NOTES = {
     "silhouette": "-1 to 1; higher = tighter, better separated clusters (noise rows left out); "
