@@ -1,7 +1,9 @@
 {#
     Nothing lost: every customer named by an order is, on every axis and
     method, in customer_segments, or is in customer_features_quarantine with a
-    reason. Returns the customers (per axis and method) that are neither.
+    reason. Returns the customers (per axis and method) that are neither, and
+    one row when customer_fit_metrics holds no fit at all (then nobody was
+    segmented, and the per-fit check above would have nothing to compare).
 #}
 with
 
@@ -17,14 +19,38 @@ expected as (
     select customers.customer_id, fits.axis, fits.method
     from customers
     cross join fits
+),
+
+lost as (
+    select
+        expected.customer_id,
+        expected.axis,
+        expected.method,
+        'neither segmented nor quarantined' as failure
+    from expected
+    left join {{ ref('customer_segments') }} as segments
+        on expected.customer_id = segments.customer_id
+        and expected.axis = segments.axis
+        and expected.method = segments.method
+    left join {{ ref('customer_features_quarantine') }} as quarantine
+        on expected.customer_id = quarantine.customer_id
+    where segments.customer_id is null and quarantine.customer_id is null
+),
+
+fit_count as (
+    select count(*) as n_fits from fits
+),
+
+no_fit as (
+    select
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as axis,
+        cast(null as {{ dbt.type_string() }}) as method,
+        'customer_fit_metrics is empty' as failure
+    from fit_count
+    where n_fits = 0
 )
 
-select expected.*
-from expected
-left join {{ ref('customer_segments') }} as segments
-    on expected.customer_id = segments.customer_id
-    and expected.axis = segments.axis
-    and expected.method = segments.method
-left join {{ ref('customer_features_quarantine') }} as quarantine
-    on expected.customer_id = quarantine.customer_id
-where segments.customer_id is null and quarantine.customer_id is null
+select * from lost
+union all
+select * from no_fit

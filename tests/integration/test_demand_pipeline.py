@@ -7,6 +7,7 @@ model); counts are compared with an independent pandas reading of the raw file.
 from __future__ import annotations
 
 import pandas as pd
+import planted
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -22,17 +23,10 @@ def raw_sales(raw_dir) -> pd.DataFrame:
     return pd.read_parquet(raw_dir / "fact_sales_monthly.parquet")
 
 
-def test_labels_agree_with_planted_archetypes(query, truth):
-    labelled = query(
-        "select a.dfu_id, l.pattern, l.volume_tier from dfu_cluster_assignments a "
-        "join dfu_cluster_labels l using (cluster_id)"
-    ).merge(truth, on="dfu_id", validate="one_to_one")
-    pattern_ok = labelled["pattern"] == labelled["expected_pattern"]
-    tier_ok = labelled["expected_volume_tier"].isna() | (
-        labelled["volume_tier"] == labelled["expected_volume_tier"])
-    accuracy = float((pattern_ok & tier_ok).mean())
-    print(f"label accuracy vs planted archetypes: {accuracy:.3f} on {len(labelled)} DFUs")
-    assert accuracy >= 0.9
+def test_labels_agree_with_planted_archetypes(query, raw_dir):
+    accuracy, n = planted.dfu_label_accuracy(query, raw_dir)
+    print(f"label accuracy vs planted archetypes: {accuracy:.3f} on {n} DFUs")
+    assert accuracy >= planted.MIN_DFU_LABEL_ACCURACY
 
 
 def test_every_dfu_with_history_is_assigned_and_the_rest_quarantined(query, truth):

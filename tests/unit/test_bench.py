@@ -11,11 +11,14 @@ import yaml
 from benchmarks import customers_baseline as bench_customers_baseline
 from benchmarks.harness import (
     BASELINES,
+    DEMO_STAGE,
     RAW_VARS,
+    SEED,
     STAGES,
     StageResult,
     baseline_command,
     dbt_command,
+    demo_command,
     format_table,
     summarise,
 )
@@ -54,6 +57,14 @@ def test_dbt_command_points_at_the_bench_files(tmp_path: Path) -> None:
     assert raw_vars["ai_models_path"] == str(tmp_path / "raw" / "ai_models.parquet")
     assert raw_vars["customer_orders_path"] == str(tmp_path / "raw" / "customer_orders.parquet")
     assert cmd[cmd.index("--target-path") + 1] == str(tmp_path / "target")
+
+
+def test_demo_generation_is_a_measured_stage_of_its_own(tmp_path: Path) -> None:
+    cmd = demo_command("small", tmp_path / "raw")
+    assert cmd[1:4] == ["-m", "cluster_marts.cli", "demo"]
+    assert cmd[cmd.index("--scale") + 1] == "small" and cmd[cmd.index("--out") + 1] == str(tmp_path / "raw")
+    assert cmd[cmd.index("--seed") + 1] == str(SEED)
+    assert DEMO_STAGE not in {stage.name for stage in STAGES}  # timed apart: not part of the dbt totals
 
 
 def test_baseline_commands_read_their_own_raw_file(tmp_path: Path) -> None:

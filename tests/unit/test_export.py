@@ -156,7 +156,14 @@ def test_min_segment_size_is_a_parameter(tmp_path: Path) -> None:
     assert "privacy" not in profile["clusters"]["cluster_0"]                                  # 40 customers
     assert "privacy" in profile["clusters"]["cluster_0"]["subsegments"]["0.1"]                # 15 customers
     code, out = export(tmp_path / "one", min_segment_size=1)
-    assert not any("privacy" in json.dumps(p) for p in load(out).values())
+    assert code == 0
+    profiles = load(out)
+    assert sorted(profiles) == ["fcm", "gmm", "neural"]
+    for profile in profiles.values():
+        assert "privacy" not in json.dumps(profile)
+        tiny = profile["clusters"]["cluster_2"]                                               # 3 customers
+        assert tiny["size"] == 3
+        assert all({"min", "max"} <= set(s) for s in tiny["feature_statistics"].values())
 
 
 def test_values_come_from_the_marts(tmp_path: Path) -> None:
@@ -264,10 +271,11 @@ def test_cli_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_prompt_template_renders(exported: tuple[Path, Profiles]) -> None:
     _, profiles = exported
     template = (REPO / "prompts" / "cluster_profile_analysis.md").read_text()
-    for placeholder in ("{axis}", "{method}", "{json_content}"):
-        assert placeholder in template
+    placeholders = ("{axis}", "{method}", "{silhouette_scale}", "{json_content}")
+    assert all(p in template for p in placeholders)
     prompt = render_prompt(profiles["gmm"])
-    assert "{axis}" not in prompt and "{method}" not in prompt and "{json_content}" not in prompt
+    assert not any(p in prompt for p in placeholders)
+    assert "above 0.70 strong structure, above 0.50 reasonable structure, above 0.25 weak structure" in prompt
     assert "Gaussian Mixture Model (GMM)" in prompt and "engagement" in prompt
     assert '"uncertainty_metrics"' in prompt
     assert "intentional" in prompt and "min_max_withheld" in prompt

@@ -2,7 +2,9 @@
 
 :func:`score_memberships` is the numpy reference of the SQL scoring of the
 membership snapshots (the reference model itself is fitted and published by
-:mod:`cluster_marts.adapters.customers.reference`).
+:mod:`cluster_marts.adapters.customers.reference`).  The membership formula is
+:func:`cluster_marts.algorithms.fcm.fcm_memberships`, the one Python copy; its one
+SQL copy is the macro ``fcm_memberships`` (``macros/fcm_memberships.sql``).
 
 Tolerance: scoring the reference rows reproduces the fit's memberships up to
 one FCM iteration, not to 1e-6 in general.  The fit stops when
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cluster_marts.algorithms.fcm import fcm_memberships
+
 __all__ = ["score_memberships"]
 
 
@@ -26,18 +30,17 @@ def score_memberships(X: np.ndarray, centers_scaled: np.ndarray, scaler_center: 
                       scaler_scale: np.ndarray | float, m: float) -> np.ndarray:
     """FCM memberships of raw rows in a stored reference model: the reference of the SQL scoring.
 
-    ``xs = (x - scaler_center) / scaler_scale``; ``d2_j = sum_f (xs_f - center_jf)**2``;
-    ``u_j = d2_j**(-1/(m-1)) / sum_l d2_l**(-1/(m-1))``.  A row with ``d2_j == 0`` for some centre is
-    one-hot on it (split evenly between centres it sits on exactly, as the SQL does; distinct centres
-    make that one-hot).  The powers are taken of ``d2_j / min_l d2_l`` (the same ratio, no overflow
-    when a row is very close to a centre).
+    ``xs = (x - scaler_center) / scaler_scale``, ``d_j = ||xs - center_j||``, then the one membership
+    formula :func:`~cluster_marts.algorithms.fcm.fcm_memberships` (``u_j = 1 / sum_l (d_j / d_l)**(2/(m-1))``;
+    a row sitting exactly on a centre is one-hot on the first such centre).  The SQL twin is the macro
+    ``fcm_memberships`` (``macros/fcm_memberships.sql``) that ``int_customer_snapshot_memberships`` calls.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
         Raw (unscaled) feature values, columns in the axis's feature order.
     centers_scaled : ndarray of shape (k, n_features)
-        Centres in scaled space (``center_scaled`` of :func:`reference_model`, by segment id).
+        Centres in scaled space (``center_scaled`` of the reference model, by segment id).
     scaler_center, scaler_scale : ndarray of shape (n_features,) or float
     m : float
         Fuzzifier (``fuzziness``), > 1.
@@ -62,13 +65,4 @@ def score_memberships(X: np.ndarray, centers_scaled: np.ndarray, scaler_center: 
         raise ValueError(f"X has shape {X.shape}; expected (n_samples, {centers.shape[1]}) like the centres")
     Xs = (X - np.asarray(scaler_center, dtype=np.float64)) / np.asarray(scaler_scale, dtype=np.float64)
     d2 = ((Xs[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
-    hit = d2 <= 0.0
-    on_centre = hit.any(axis=1)
-    u = np.where(hit, 1.0, 0.0) / np.maximum(hit.sum(axis=1, keepdims=True), 1)
-    rest = ~on_centre
-    if rest.any():
-        with np.errstate(over="ignore"):                      # an infinite ratio weighs 0, its limit
-            ratio = d2[rest] / d2[rest].min(axis=1, keepdims=True)
-            w = ratio ** (-1.0 / (m - 1.0))
-        u[rest] = w / w.sum(axis=1, keepdims=True)
-    return u
+    return fcm_memberships(np.sqrt(d2), m)

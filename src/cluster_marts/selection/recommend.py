@@ -25,6 +25,7 @@ from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
 from cluster_marts.profiling.cluster_stats import SILHOUETTE_SAMPLE, quality
 from cluster_marts.selection.grid import evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k, knee_point
+from cluster_marts.reporting.vocabulary import silhouette_band
 
 __all__ = ["search_k", "silhouette_best", "suggest_eps", "compare", "interpretation"]
 
@@ -157,21 +158,11 @@ def compare(
     return frame[list(types)].astype(types)
 
 
-def _band(sil: float) -> str:
-    if not np.isfinite(sil):
-        return "undefined (fewer than two clusters)"
-    if sil >= 0.5:
-        return "strong, well-separated structure"
-    if sil >= 0.25:
-        return "reasonable structure with some overlap"
-    return "weak structure: clusters overlap heavily"
-
-
 def interpretation(metrics: dict[str, float], clusters: pd.DataFrame, importance: pd.DataFrame,
                    fit: Clustering, n_outliers: int) -> list[str]:
     """Short notes generated from the numbers of a run."""
     sil = metrics.get("silhouette", np.nan)
-    notes = [f"{fit.algorithm} found {fit.n_clusters} clusters; silhouette {sil:.3f}: {_band(sil)}."]
+    notes = [f"{fit.algorithm} found {fit.n_clusters} clusters; silhouette {sil:.3f}: {silhouette_band(sil)}."]
     if len(clusters):
         big, small = clusters.loc[clusters["share"].idxmax()], clusters.loc[clusters["share"].idxmin()]
         notes.append(f"largest cluster {int(big['cluster_id'])} holds {big['share']:.0%} of rows, "

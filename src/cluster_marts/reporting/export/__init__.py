@@ -56,6 +56,7 @@ import yaml
 from cluster_marts.reporting.export.profile import (
     FIT_COLUMNS, FIT_TABLE, METHODS, PROFILE_COLUMNS, PROFILE_TABLE, ExportError, build_profile,
 )
+from cluster_marts.reporting.vocabulary import silhouette_scale
 from cluster_marts.warehouse import MartError, read_marts
 
 __all__ = ["METHODS", "ExportError", "build_profiles", "render_prompt", "run_export", "write_profile"]
@@ -138,13 +139,15 @@ def run_export(db_path: str | Path, out_dir: str | Path, axis: str,
 
 def render_prompt(profile: dict[str, Any], template: str | Path | None = None) -> str:
     """The LLM prompt for ``profile``: the template's prompt part (below its first ``---``
-    line) with ``{axis}``, ``{method}`` and ``{json_content}`` replaced."""
+    line) with ``{axis}``, ``{method}``, ``{silhouette_scale}`` (the report vocabulary's
+    silhouette bands) and ``{json_content}`` replaced."""
     path = Path(template) if template else _find_prompt()
     text = path.read_text(encoding="utf-8")
     head, sep, body = text.partition("\n---\n")
     text = body.lstrip("\n") if sep else head
     return (text.replace("{axis}", str(profile["metadata"]["axis"]))
             .replace("{method}", str(profile["metadata"]["method"]))
+            .replace("{silhouette_scale}", silhouette_scale())
             .replace("{json_content}", json.dumps(profile, indent=2, ensure_ascii=False)))
 
 

@@ -1,9 +1,10 @@
 """Markdown narrative for the provider clustering report.
 
 Every number and name comes from the mart frames passed in; the only fixed
-text is wording and the conventional cut-offs named where they are used
-(silhouette bands of Kaufman & Rousseeuw, epsilon-squared bands of Tomczak &
-Tomczak); the significance level is the mart's own ``alpha`` column.
+text is wording and the conventional cut-offs of the report vocabulary
+(:mod:`cluster_marts.reporting.vocabulary`: silhouette bands of Kaufman &
+Rousseeuw, epsilon-squared bands of Tomczak & Tomczak); the significance level
+is the mart's own ``alpha`` column.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+
+from cluster_marts.reporting.vocabulary import effect_band, silhouette_band
 
 # metric -> (summary column, z column, label, unit, value format)
 METRICS = {
@@ -29,25 +32,6 @@ def fmt(metric: str, value: float) -> str:
 def describe(metric: str, value: float) -> str:
     """Value with its unit, e.g. '$8.38 per 1M tokens', '60.1 index points'."""
     return fmt(metric, value) + (" per 1M tokens" if metric == "price" else f" {METRICS[metric][3]}")
-
-
-def silhouette_band(s: float) -> str:
-    """Kaufman & Rousseeuw's reading of a mean silhouette."""
-    if s > 0.70:
-        return "strong structure"
-    if s > 0.50:
-        return "reasonable structure"
-    if s > 0.25:
-        return "weak structure"
-    return "no substantial structure"
-
-
-def effect_band(eps2: float) -> str:
-    """Magnitude of epsilon-squared (Tomczak & Tomczak 2014)."""
-    for cut, word in ((0.26, "large"), (0.08, "medium"), (0.01, "small")):
-        if eps2 >= cut:
-            return word
-    return "negligible"
 
 
 def z_phrase(metric: str, z: float, value: str = "") -> str:

@@ -17,11 +17,13 @@ import numpy as np
 import pandas as pd
 
 from cluster_marts.config.spec import Spec
+from cluster_marts.reporting.vocabulary import silhouette_band, silhouette_scale
 
-__all__ = ["build_page", "build_index", "CAPTIONS", "METRIC_NOTES"]
+__all__ = ["CAPTIONS", "METRIC_NOTES", "build_index", "build_page", "metric_meaning"]
 
 METRIC_NOTES = {
-    "silhouette": "-1 to 1; higher = tighter, better separated clusters (noise rows left out)",
+    "silhouette": "-1 to 1; higher = tighter, better separated clusters (noise rows left out); "
+                  + silhouette_scale(),
     "calinski_harabasz": "between / within dispersion; higher = better",
     "davies_bouldin": "average similarity of each cluster to its closest one; lower = better",
     "inertia": "within-cluster sum of squares (centroid methods only)",
@@ -142,6 +144,16 @@ def _figures(figures: Sequence[tuple[str, str]], notes: Mapping[str, str], n_fea
     return grid or '<p class="muted">The spec asks for no figures.</p>'
 
 
+def metric_meaning(metric: str, value: float) -> str:
+    """How to read a metric (:data:`METRIC_NOTES`); a silhouette leads with its band, e.g.
+
+    >>> metric_meaning("silhouette", 0.6).split(":")[0]
+    'reasonable structure'
+    """
+    note = METRIC_NOTES.get(metric, "")
+    return f"{silhouette_band(value)}: {note}" if metric == "silhouette" else note
+
+
 def build_page(spec: Spec, marts: Mapping[str, pd.DataFrame], figures: Sequence[tuple[str, str]],
                figure_notes: Mapping[str, str] | None = None) -> str:
     """One spec's report as an HTML document.
@@ -162,7 +174,7 @@ def build_page(spec: Spec, marts: Mapping[str, pd.DataFrame], figures: Sequence[
     str
     """
     metrics = marts["metrics"].copy()
-    metrics["meaning"] = metrics["metric"].map(METRIC_NOTES).fillna("")
+    metrics["meaning"] = [metric_meaning(m, v) for m, v in zip(metrics["metric"], metrics["value"])]
     sugg = marts["suggestions"]
     interp = sugg["name"].str.startswith("interpretation_")
     notes = "".join(f"<li>{escape(str(n))}</li>" for n in sugg.loc[interp, "note"])

@@ -1,0 +1,150 @@
+"""Recovery of the demo's planted structure, measured on any built warehouse.
+
+The demo (``cluster-marts demo``) plants provider tiers, demand archetypes,
+customer personas and lapsing customers, and writes the answers in
+``demo_truth_*`` files that no dbt model reads. Each function here measures
+how well one warehouse recovers one of them; the thresholds are the suite's
+claims. The default-seed tests (``test_*_pipeline.py``) and the second-seed
+test (``test_second_seed.py``) call the same functions with the same
+thresholds, so a claim is never checked only on the seed the code was tuned on.
+
+``query`` is a function SQL -> DataFrame on the warehouse; ``raw_dir`` the
+directory of the demo files it was built from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score
+
+Query = Callable[[str], pd.DataFrame]
+
+MIN_PROVIDER_TIER_ARI = 0.9
+MIN_DFU_LABEL_ACCURACY = 0.9
+MIN_PERSONA_ARI = 0.8
+#: the long-tail claim: plain silhouette leaves a segment above this share, balance + subdivision do not
+MEGA_SEGMENT_SHARE = 0.6
+MIN_DRIFT_PRECISION = MIN_DRIFT_RECALL = 0.8
+MIN_STABLE_SHARE = 0.75
+
+#: planted provider tier -> the segment name meant for it
+TIER_SEGMENT_NAMES = {"frontier": "frontier premium", "budget": "budget",
+                      "speed_focused": "performance-focused", "long_tail": "long tail"}
+CUSTOMER_MAIN_AXIS = "engagement"
+DRIFT_AXIS = "activity"
+#: personas the planted lapse is drawn from; a customer is flagged at MODERATE (rank 2) or worse
+DRIFT_POOL = ("super_engaged", "enterprise")
+MODERATE_RANK = 2
+
+
+def truth(raw_dir: Path, domain: str) -> pd.DataFrame:
+    """The planted answer of ``domain`` (providers, dfu, customers, drift)."""
+    return pd.read_parquet(Path(raw_dir) / f"demo_truth_{domain}.parquet")
+
+
+# ----------------------------------------------------------------------------------------- providers
+
+def provider_tier_ari(query: Query, raw_dir: Path) -> float:
+    """ARI of ``provider_clusters`` against the planted tiers (every clustered provider has a tier)."""
+    clusters = query("select provider_id, cluster_id from provider_clusters")
+    joined = clusters.merge(truth(raw_dir, "providers"), on="provider_id", how="inner", validate="one_to_one")
+    assert len(joined) == len(clusters) > 0, "every clustered provider has a planted tier"
+    return float(adjusted_rand_score(joined["tier"], joined["cluster_id"]))
+
+
+def provider_chosen_and_planted_k(query: Query, raw_dir: Path) -> tuple[list[int], int]:
+    """The chosen k(s) of ``provider_k_selection`` and the number of planted tiers."""
+    chosen = query("select k from provider_k_selection where is_chosen")["k"].astype(int).tolist()
+    return chosen, int(truth(raw_dir, "providers")["tier"].nunique())
+
+
+def provider_segment_names(query: Query, raw_dir: Path) -> dict[str, str]:
+    """Planted tier -> the segment name of its members' majority cluster."""
+    rows = query(
+        "select c.provider_id, s.segment_name from provider_clusters c "
+        "join provider_cluster_summary s using (cluster_id)"
+    ).merge(truth(raw_dir, "providers"), on="provider_id")
+    return rows.groupby("tier")["segment_name"].agg(lambda s: s.mode().iloc[0]).to_dict()
+
+
+# ------------------------------------------------------------------------------------------- demand
+
+def dfu_label_accuracy(query: Query, raw_dir: Path) -> tuple[float, int]:
+    """Share of DFUs whose pattern (and volume tier, where planted) matches the planted archetype; and n."""
+    labelled = query(
+        "select a.dfu_id, l.pattern, l.volume_tier from dfu_cluster_assignments a "
+        "join dfu_cluster_labels l using (cluster_id)"
+    ).merge(truth(raw_dir, "dfu"), on="dfu_id", validate="one_to_one")
+    assert len(labelled) > 0
+    pattern_ok = labelled["pattern"] == labelled["expected_pattern"]
+    tier_ok = labelled["expected_volume_tier"].isna() | (labelled["volume_tier"] == labelled["expected_volume_tier"])
+    return float((pattern_ok & tier_ok).mean()), len(labelled)
+
+
+# ---------------------------------------------------------------------------------------- customers
+
+def persona_ari(query: Query, raw_dir: Path, method: str, axis: str = CUSTOMER_MAIN_AXIS) -> float:
+    """ARI of the segment paths of ``method`` on ``axis`` against the planted personas (every customer)."""
+    personas = truth(raw_dir, "customers")
+    segments = query(
+        f"select customer_id, segment_path from customer_segments where axis = '{axis}' and method = '{method}'"
+    ).merge(personas, on="customer_id", validate="one_to_one")
+    assert len(segments) == len(personas) > 0
+    return float(adjusted_rand_score(segments["persona"], segments["segment_path"]))
+
+
+def long_tail_shares(query: Query, axis: str = CUSTOMER_MAIN_AXIS, method: str = "fcm") -> dict[str, float]:
+    """Largest segment share of the plain-silhouette k, and of the leaves after balance + subdivision.
+
+    Also returns ``reported_after_subdivision`` (``customer_fit_metrics``) to compare with the leaves.
+    """
+    k_selection = query(f"select * from customer_k_selection where axis = '{axis}' and method = '{method}'")
+    silhouette_pick = k_selection[k_selection["is_silhouette_best"].astype(bool)]
+    assert len(silhouette_pick) == 1
+    leaves = query(f"select segment_path, count(*) as n from customer_segments "
+                   f"where axis = '{axis}' and method = '{method}' group by 1")
+    metrics = query(f"select * from customer_fit_metrics where axis = '{axis}' and method = '{method}'")
+    return {"silhouette_k": int(silhouette_pick["k"].item()),
+            "silhouette_largest": float(silhouette_pick["largest_share"].item()),
+            "leaves": len(leaves), "leaf_largest": float(leaves["n"].max() / leaves["n"].sum()),
+            "reported_after_subdivision": float(metrics["max_share_after_subdivision"].item())}
+
+
+# -------------------------------------------------------------------------------------------- drift
+
+def drift_flags(query: Query, raw_dir: Path, axis: str = DRIFT_AXIS) -> pd.DataFrame:
+    """The drift pool (planted personas) with ``is_flagged``: any drift from the earliest planted lapse on
+    at MODERATE or worse."""
+    planted = truth(raw_dir, "drift")
+    since = pd.Timestamp(planted["drift_start"].min()).date()
+    worst = query(
+        f"select customer_id, max(severity_rank) as worst_rank from customer_drift "
+        f"where axis = '{axis}' and snapshot_date >= date '{since}' group by 1")
+    pool = planted[planted["persona"].isin(DRIFT_POOL)]
+    flagged = pool.merge(worst, on="customer_id", how="left").fillna({"worst_rank": -1})
+    flagged["is_flagged"] = flagged["worst_rank"] >= MODERATE_RANK
+    return flagged
+
+
+def drift_precision_recall(query: Query, raw_dir: Path, axis: str = DRIFT_AXIS) -> dict[str, float]:
+    """Precision and recall of the drift flags against the planted drifters of the pool."""
+    flags = drift_flags(query, raw_dir, axis)
+    drifters = int(flags["is_drifter"].sum())
+    assert drifters > 0, "the demo plants drifters"
+    true_positive = int((flags["is_flagged"] & flags["is_drifter"]).sum())
+    return {"precision": true_positive / max(int(flags["is_flagged"].sum()), 1),
+            "recall": true_positive / drifters, "true_positive": true_positive, "drifters": drifters,
+            "pool": len(flags)}
+
+
+def stable_share(query: Query, raw_dir: Path, axis: str = DRIFT_AXIS) -> float:
+    """Share of STABLE month-over-month changes among the customers not planted as drifters."""
+    planted = truth(raw_dir, "drift")
+    stable = set(planted.loc[~planted["is_drifter"], "customer_id"])
+    drift = query(f"select customer_id, severity from customer_drift where axis = '{axis}'")
+    changes = drift[drift["customer_id"].isin(stable)]
+    assert len(changes) > 0
+    return float((changes["severity"] == "STABLE").mean())
