@@ -83,6 +83,8 @@
         ----- numerics
         cast(center as double) as center,
         cast(scale as double) as scale,
+        cast(clip_lower as double) as clip_lower,
+        cast(clip_upper as double) as clip_upper,
         ----- booleans
         cast(is_used as boolean) as is_used
     from {{ relation }}

@@ -1,6 +1,6 @@
 {#
-    The fit artifacts are enough to score providers in plain SQL: scale each
-    used feature with provider_scaler_params, take the nearest centre in
+    The fit artifacts are enough to score providers in plain SQL: clip and
+    scale each used feature with provider_scaler_params, take the nearest centre in
     provider_cluster_centroids. For k-means that must reproduce every
     assignment in provider_clusters (a converged k-means labels each point with
     its nearest centre). Returns the providers where it does not, or that could
@@ -33,7 +33,11 @@ scaled as (
     select
         feature_values.provider_id,
         feature_values.feature,
-        (feature_values.feature_value - params.center) / params.scale as scaled_value
+        -- clip to the stored bounds (null: not clipped), then scale
+        (least(
+            greatest(feature_values.feature_value, coalesce(params.clip_lower, feature_values.feature_value)),
+            coalesce(params.clip_upper, feature_values.feature_value)
+        ) - params.center) / params.scale as scaled_value
     from feature_values
     inner join params
         on feature_values.feature = params.feature

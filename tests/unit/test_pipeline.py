@@ -133,8 +133,9 @@ def test_centroids_and_scaler_params(assignments, k_selection):
     np.testing.assert_allclose(got[["x0", "x1"]].to_numpy(), means.to_numpy(), atol=1e-8)
     params = scaler_params(FEATURES, META, model=MODEL)
     assert list(params.columns) == SCALER_PARAMS_COLUMNS == [
-        "feature", "method", "center", "scale", "is_used", "run_id"]
+        "feature", "method", "center", "scale", "clip_lower", "clip_upper", "is_used", "run_id"]
     assert params["is_used"].dtype == bool and params["is_used"].all()
+    assert params[["clip_lower", "clip_upper"]].isna().all().all()  # clip_quantile 0: no clipping
     np.testing.assert_allclose(params["center"], X.mean(axis=0))
     np.testing.assert_allclose(params["scale"], X.std(axis=0))
 

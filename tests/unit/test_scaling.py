@@ -54,7 +54,8 @@ def test_standard_matches_sklearn():
 
 def test_params_frame():
     frame = scaler_params_frame(fit_scaler(X_TOY, "minmax", FEATURES))
-    assert list(frame.columns) == ["feature", "method", "center", "scale"]
+    assert list(frame.columns) == ["feature", "method", "center", "scale", "clip_lower", "clip_upper"]
+    assert frame[["clip_lower", "clip_upper"]].isna().all().all()  # not clipped
     assert frame["feature"].tolist() == ["a", "b"] and frame["method"].tolist() == ["minmax"] * 2
     assert frame["center"].tolist() == [1.0, 3.0] and frame["scale"].tolist() == [3.0, 1.0]
     assert frame["center"].dtype == np.float64 and pd.api.types.is_string_dtype(frame["feature"])

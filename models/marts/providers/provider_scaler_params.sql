@@ -1,4 +1,5 @@
-{# Contracted, typed scaler parameters: scaled = (value - center) / scale. One row per feature. (casts: macros/engine_outputs.sql) #}
+{# Contracted, typed scaler parameters: scaled = (least(greatest(value, clip_lower), clip_upper) - center) / scale
+    (null clip bounds: not clipped). One row per feature. (casts: macros/engine_outputs.sql) #}
 with
 
 typed as (

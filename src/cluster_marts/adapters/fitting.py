@@ -2,8 +2,9 @@
 
 :func:`prepare` validates settings and input, one-hot encodes
 ``categorical_features`` (:mod:`cluster_marts.preprocessing.encoding`), sorts rows by id,
-scales, preprocesses (:mod:`cluster_marts.preprocessing.reduction`) and computes the
-``run_id``; every entry point of :mod:`cluster_marts.adapters.partition` starts with it,
+clips (``clip_quantile``) and scales (:mod:`cluster_marts.preprocessing.scaling`),
+preprocesses (:mod:`cluster_marts.preprocessing.reduction`) and computes the
+``run_id`` (of the unclipped values); every entry point of :mod:`cluster_marts.adapters.partition` starts with it,
 so they all see the same matrix and the same effective settings
 (``Prepared.settings``: ``features`` with the one-hot columns appended,
 ``categorical_features`` as configured).  :func:`fit_chosen` refits at the
@@ -36,7 +37,7 @@ from cluster_marts.preprocessing.encoding import encode_categoricals
 from cluster_marts.errors import InputDataError
 from cluster_marts.preprocessing.inputs import check_frame, feature_matrix
 from cluster_marts.preprocessing.reduction import Preprocessing, apply_preprocessing, fit_preprocessing
-from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
+from cluster_marts.preprocessing.scaling import ScalerParams, clip, fit_scaler, transform
 from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
 
 __all__ = ["Prepared", "prepare", "with_categoricals", "run_id", "chosen_k", "fit_chosen", "RUN_ID_SETTINGS"]
@@ -49,7 +50,7 @@ RUN_ID_SETTINGS = (
 # preprocessing or categorical features are unchanged from before these existed.
 # ``features`` is hashed as effective (one-hot names appended), so select_k and
 # assign_clusters on the same input and config.meta share a run_id.
-_RUN_ID_OPTIONAL = {"min_variance": 0.0, "pca_components": None, "categorical_features": ()}
+_RUN_ID_OPTIONAL = {"min_variance": 0.0, "pca_components": None, "categorical_features": (), "clip_quantile": 0.0}
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,9 +59,9 @@ class Prepared:
 
     settings: ClusterSettings  # effective: one-hot columns appended to ``features``
     order: np.ndarray  # sorted position -> input row
-    X: np.ndarray  # raw features (all configured), sorted by id
+    X: np.ndarray  # features (all configured) in original units, clipped by clip_quantile, sorted by id
     scaler: ScalerParams | None
-    Xs: np.ndarray  # scaled features (all configured), sorted by id
+    Xs: np.ndarray  # X scaled (all configured), sorted by id
     pre: Preprocessing
     Z: np.ndarray  # what the algorithm sees: kept scaled features, or PCA scores
     order_feature: str
@@ -111,12 +112,14 @@ def prepare(features: pd.DataFrame, meta: Mapping[str, Any] | None, model: str) 
     frame, settings = with_categoricals(check_frame(features, settings, model), settings, model)
     ids = frame[settings.id_column].reset_index(drop=True)
     order = ids.sort_values(kind="stable").index.to_numpy()
-    X = feature_matrix(frame, settings, model)[order]
-    scaler = fit_scaler(X, settings.scaling, settings.features) if len(X) else None
+    raw = feature_matrix(frame, settings, model)[order]
+    rid = run_id(settings, ids.iloc[order].reset_index(drop=True), raw)
+    scaler = fit_scaler(raw, settings.scaling, settings.features, clip_quantile=settings.clip_quantile) if len(raw) \
+        else None
+    X = clip(raw, scaler) if scaler is not None else raw
     Xs = transform(X, scaler) if scaler is not None else X
     pre = fit_preprocessing(X, Xs, settings, model=model)
     Z = apply_preprocessing(Xs, pre)
-    rid = run_id(settings, ids.iloc[order].reset_index(drop=True), X)
     return Prepared(settings, order, X, scaler, Xs, pre, Z, _order_feature(settings, pre, model), rid)
 
 
@@ -127,7 +130,8 @@ def chosen_k(k_selection: pd.DataFrame, prep: Prepared, model: str, upstream: st
     if missing:
         raise InputDataError(
             f"model {model}: {name} lacks column(s) {', '.join(missing)}; "
-            f"pass the output of cluster_marts.adapters.partition.select_k (available: {', '.join(map(str, k_selection.columns))})"
+            "pass the output of cluster_marts.adapters.partition.select_k "
+            f"(available: {', '.join(map(str, k_selection.columns))})"
         )
     chosen = k_selection["is_chosen"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     if chosen.sum() != 1:
@@ -139,10 +143,9 @@ def chosen_k(k_selection: pd.DataFrame, prep: Prepared, model: str, upstream: st
     if "run_id" in k_selection.columns and str(row["run_id"]) != prep.run_id:
         raise InputDataError(
             f"model {model}: {name} was computed from other data or settings (run_id {row['run_id']} != "
-            f"{prep.run_id}); give both models the same config.meta (id_column, features, scaling, algorithm, "
-            "random_state, n_init, silhouette_sample_size, canonical_order, min_variance, pca_components, "
-            "categorical_features) "
-            "and rebuild them together"
+            f"{prep.run_id}); give both models the same config.meta (id_column, features, scaling, clip_quantile, "
+            "algorithm, random_state, n_init, silhouette_sample_size, canonical_order, min_variance, "
+            "pca_components, categorical_features) and rebuild them together"
         )
     k = int(row["k"])
     if not 1 <= k <= prep.X.shape[0]:

@@ -9,12 +9,12 @@ the model name, and returns a typed DataFrame:
 * :func:`centroids` and :func:`scaler_params`: fit artifacts as tables.
 
 Rows are sorted by id before fitting, so the result does not depend on the
-order in which the warehouse returns them.  Every entry point scales and
-preprocesses (``min_variance``, ``pca_components``) the same way
-(:func:`cluster_marts.adapters.fitting.prepare`).  ``run_id`` hashes the ids, the
-feature matrix and every setting that changes a fit (not the k grid, the
-selection rule, ``gap_references`` or ``min_cluster_share``, which are
-visible in the k-selection table), so the k-selection and assignment tables
+order in which the warehouse returns them.  Every entry point clips
+(``clip_quantile``), scales and preprocesses (``min_variance``,
+``pca_components``) the same way (:func:`cluster_marts.adapters.fitting.prepare`).
+``run_id`` hashes the ids, the unclipped feature matrix and every setting
+that changes a fit (not the k grid, the selection rule, ``gap_references``
+or ``min_cluster_share``, which are visible in the k-selection table), so the k-selection and assignment tables
 of one build share a ``run_id``.
 """
 
@@ -46,7 +46,7 @@ __all__ = [
 
 ASSIGNMENT_COLUMNS = ["cluster_id", "silhouette", "distance_to_centroid", "k", "algorithm", "run_id"]
 CENTROID_COLUMNS = ["cluster_id", "feature", "center_scaled", "center_original", "is_used", "run_id"]
-SCALER_PARAMS_COLUMNS = ["feature", "method", "center", "scale", "is_used", "run_id"]
+SCALER_PARAMS_COLUMNS = ["feature", "method", "center", "scale", "clip_lower", "clip_upper", "is_used", "run_id"]
 
 
 def settings_json(settings: ClusterSettings) -> str:
@@ -182,7 +182,9 @@ def centroids(
     and inverse-transformed to original units, so new rows can be scored in
     SQL.  When ``min_variance`` dropped a feature or PCA is on, they are the
     members' means of every configured feature: ``center_scaled`` of the
-    scaled values, ``center_original`` of the raw values.
+    scaled values, ``center_original`` of the raw values.  With
+    ``clip_quantile`` on, original units are those of the clipped values
+    (what the clustering saw).
 
     Returns
     -------
@@ -216,8 +218,10 @@ def scaler_params(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, mod
     -------
     DataFrame
         Columns :data:`SCALER_PARAMS_COLUMNS`: ``feature``, ``method`` (str),
-        ``center``, ``scale`` (float64), ``is_used`` (bool: kept by
-        ``min_variance``), ``run_id`` (str).
+        ``center``, ``scale``, ``clip_lower``, ``clip_upper`` (float64; the
+        clip bounds NaN when ``clip_quantile`` is 0), ``is_used`` (bool: kept
+        by ``min_variance``), ``run_id`` (str).  A new row is scored as
+        ``(min(max(value, clip_lower), clip_upper) - center) / scale``.
     """
     prep = prepare(features, meta, model)
     if prep.scaler is None:

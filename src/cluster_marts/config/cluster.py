@@ -56,6 +56,14 @@ class ClusterSettings:
         In the effective settings of a run (``Prepared.settings``) the
         one-hot columns of ``categorical_features`` are appended.
     scaling : {"standard", "minmax", "robust", "none"}, default="standard"
+    clip_quantile : float in [0, 0.5), default=0.0
+        Before scaling, clip (winsorise) every feature to its
+        ``[clip_quantile, 1 - clip_quantile]`` quantiles, so a few extreme
+        rows can neither stretch a feature's scale nor form a cluster of
+        their own; 0 does not clip.  The bounds are fit artifacts (scaler
+        parameters).  Choose it at most ``min_cluster_share``: rows in a
+        feature's tail smaller than that share are pulled in rather than
+        split off into a cluster that share would rule out.
     algorithm : {"kmeans", "gmm", "agglomerative"}, default="kmeans"
     k_min, k_max : int, default=2, 8
         Inclusive k grid; ``k_max`` is capped at ``n_samples - 1`` at run time.
@@ -93,6 +101,7 @@ class ClusterSettings:
     id_column: str
     features: tuple[str, ...]
     scaling: str = "standard"
+    clip_quantile: float = 0.0
     algorithm: str = "kmeans"
     k_min: int = 2
     k_max: int = 8
@@ -121,7 +130,8 @@ class ClusterSettings:
 
 RULES = bind(
     ClusterSettings,
-    ID_COLUMN, FEATURES, SCALING, Rule("algorithm", CHOICE, allowed=ALGORITHM_NAMES), K_MIN, K_MAX,
+    ID_COLUMN, FEATURES, SCALING, Rule("clip_quantile", FLOAT, low=0.0, high=0.5, open_high=True),
+    Rule("algorithm", CHOICE, allowed=ALGORITHM_NAMES), K_MIN, K_MAX,
     Rule("selection_rule", CHOICE, allowed=SELECTION_RULES), Rule("n_clusters", INT, nullable=True),
     RANDOM_STATE, PARAMETERS["n_init"], SILHOUETTE_SAMPLE_SIZE, Rule("canonical_order", STR, nullable=True),
     Rule("gap_references", INT, low=0), Rule("min_cluster_share", FLOAT, low=0.0, high=0.5, open_high=True),

@@ -4,7 +4,9 @@ Applied identically by every pipeline entry point, after scaling:
 
 1. ``min_variance``: drop features whose *raw* (unscaled) variance, ``ddof=0``,
    is below the threshold (a near-constant column only adds noise once
-   standard scaling blows it up).  ``0.0`` keeps every feature.
+   standard scaling blows it up).  ``0.0`` keeps every feature.  With
+   ``clip_quantile`` on, "raw" means clipped but unscaled: the values the
+   scaler was fitted on.
 2. ``pca_components``: project the scaled, kept features onto that many
    principal components (:class:`sklearn.decomposition.PCA`,
    ``svd_solver="full"``, signs fixed by sklearn's ``svd_flip``, so the
@@ -105,7 +107,7 @@ def fit_preprocessing(
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
-        Raw features (variances are taken here).
+        Raw features, clipped when ``clip_quantile`` is on (variances are taken here).
     Xs : ndarray of shape (n_samples, n_features)
         The same rows scaled (PCA is fitted here).
     settings : ClusterSettings
