@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.algorithms.registry import member_means
+from cluster_marts.algorithms.scores import member_means
 from cluster_marts.errors import InputDataError
 from cluster_marts.adapters.fitting import fit_chosen, prepare
 from cluster_marts.selection.grid import choose_k, evaluate_k_grid

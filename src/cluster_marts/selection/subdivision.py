@@ -33,11 +33,10 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 
-from cluster_marts.algorithms.registry import member_means
-from cluster_marts.identity.canonical import canonical_permutation
+from cluster_marts.algorithms.registry import make_estimator
+from cluster_marts.identity.canonical import canonical_labels
 from cluster_marts.selection.balance import best_index, score_partition
 from cluster_marts.config.segmentation_params import SubdivisionParams
 
@@ -103,7 +102,7 @@ def split_segment(
     for k in range(2, k_top + 1):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(X).astype(np.int64)
+            labels = make_estimator("kmeans", k, random_state=random_state, n_init=10).fit(X).labels_
         if np.bincount(labels, minlength=k).min() < 2:
             continue
         candidates.append(labels)
@@ -111,12 +110,7 @@ def split_segment(
         scores.append(score.silhouette if p.selection_rule == "silhouette" else score.combined)
     if not candidates:
         return None
-    labels = candidates[best_index(scores) or 0]
-    k = int(labels.max()) + 1
-    order = canonical_permutation(member_means(X, labels, k), np.bincount(labels, minlength=k), 0)
-    new_id_of_old = np.empty_like(order)
-    new_id_of_old[order] = np.arange(order.size)
-    return new_id_of_old[labels]
+    return canonical_labels(X, candidates[best_index(scores) or 0])[0]
 
 
 def subdivide(
