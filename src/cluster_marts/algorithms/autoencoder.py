@@ -166,7 +166,8 @@ class AutoencoderKMeansClusterer(ClusterEstimator):
     autoencoder : AutoencoderEmbedding or None, default=None
         A fitted autoencoder to use as is (not retrained; the network
         parameters above are then unused), so a k grid trains it once.
-        None trains one in ``fit``.
+        None trains one in ``fit``.  ``sklearn.base.clone`` copies it unfitted:
+        pass the fitted one to each new estimator instead.
 
     Attributes
     ----------

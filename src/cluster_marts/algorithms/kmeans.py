@@ -35,7 +35,8 @@ class KMeansClusterer(ClusterEstimator):
     ----------
     See :mod:`cluster_marts.algorithms.base`; ``cluster_centers_`` are the
     centroids, ``predict`` is the nearest centroid (equal to ``labels_`` on
-    the training rows).
+    the training rows, barring a row equidistant from two centroids to the
+    last bit).
 
     Examples
     --------
