@@ -1,14 +1,23 @@
 {#
     Typed selects over the engine's standard outputs, shared by every domain's
-    contracted marts (provider_k_selection, dfu_k_selection, ...), so the
-    casts that carry the contracts are written once:
+    contracted marts, so the casts that carry the contracts are written once:
 
         select * from ({{ cast_k_selection(ref('int_dfu_k_selection')) }}) as typed
+
+    cast_k_selection is the one k-selection table of every domain
+    (cluster_marts.selection.table.K_SELECTION_COLUMNS): provider_k_selection,
+    dfu_k_selection, customer_k_selection and workbench_k_selection. `keys`
+    names extra leading varchar columns (the workbench's spec_name).
 #}
-{% macro cast_k_selection(relation) %}
+{% macro cast_k_selection(relation, keys=[]) %}
     select
         ----- ids
+        {%- for key in keys %}
+        cast({{ key }} as varchar) as {{ key }},
+        {%- endfor %}
         cast(run_id as varchar) as run_id,
+        cast(axis as varchar) as axis,
+        cast(method as varchar) as method,
         cast(k as integer) as k,
         ----- strings
         cast(silhouette_method as varchar) as silhouette_method,
@@ -26,7 +35,16 @@
         cast(gap as double) as gap,
         cast(gap_sd as double) as gap_sd,
         cast(gap_references as integer) as gap_references,
+        cast(balance as double) as balance,
+        cast(combined_score as double) as combined_score,
         cast(smallest_cluster_share as double) as smallest_cluster_share,
+        cast(largest_share as double) as largest_share,
+        cast(n_clusters_found as integer) as n_clusters_found,
+        cast(bic as double) as bic,
+        cast(aic as double) as aic,
+        cast(partition_coefficient as double) as partition_coefficient,
+        cast(partition_entropy as double) as partition_entropy,
+        cast(reconstruction_error as double) as reconstruction_error,
         cast(n_components as integer) as n_components,
         cast(random_state as integer) as random_state,
         cast(n_samples as integer) as n_samples,
@@ -35,6 +53,7 @@
         cast(is_knee as boolean) as is_knee,
         cast(is_silhouette_best as boolean) as is_silhouette_best,
         cast(is_gap_best as boolean) as is_gap_best,
+        cast(is_combined_best as boolean) as is_combined_best,
         cast(is_chosen as boolean) as is_chosen
     from {{ relation }}
 {% endmacro %}

@@ -13,7 +13,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 pytestmark = pytest.mark.integration
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TABLES = ["assignments", "clusters", "centres", "metrics", "feature_importance", "representatives",
-          "comparison", "suggestions"]
+          "comparison", "suggestions", "k_selection"]
 
 
 def test_every_shipped_spec_has_every_mart(query):

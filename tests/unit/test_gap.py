@@ -6,22 +6,23 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-import cluster_marts.selection.grid as kselect
 from cluster_marts.algorithms.registry import get_algorithm, within_ss
-from cluster_marts.selection.gap import gap_choice, gap_from_logs, gap_statistic, log_w, reference_sets
-from cluster_marts.selection.grid import choose_k, evaluate_k_grid
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
-from cluster_marts.config.cluster import ClusterSettings
+from cluster_marts.selection.gap import gap_choice, gap_from_logs, gap_statistic, log_w, reference_fit, reference_sets
+from cluster_marts.selection.grid import evaluate_k_grid
+from cluster_marts.selection.rules import choose_k
 
 BLOBS_X, _ = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
 XS = transform(BLOBS_X, fit_scaler(BLOBS_X, "standard", ["x0", "x1"]))
 TOY = np.array([[0.0], [1.0], [10.0], [11.0]])
-
 FIT_KMEANS = get_algorithm("kmeans")
 
 
-def _settings(**kw):
-    return ClusterSettings(id_column="id", features=("x0", "x1"), **kw)
+def _grid(X, ks, *, references, seed=42, n_init=10, fit=FIT_KMEANS):
+    """The providers' grid: ``fit`` at every k, the gap statistic with ``references`` reference sets."""
+    return evaluate_k_grid(X, ks, lambda k: fit(X, k, seed, n_init), silhouette_sample_size=2000,
+                           random_state=seed, gap_references=references,
+                           reference_fit=reference_fit(fit, seed, n_init))
 
 
 def _best_1d_split_w(z):
@@ -46,7 +47,8 @@ def test_gap_from_logs_by_hand():
 
 def test_gap_statistic_on_a_tiny_case_by_hand():
     # k=1: W is the total sum of squares; k=2 on 1-D data: the best contiguous split.
-    gap, s = gap_statistic(TOY, [1, 2], log_w([101.0, 1.0]), FIT_KMEANS, n_references=4, random_state=0, n_init=10)
+    gap, s = gap_statistic(TOY, [1, 2], log_w([101.0, 1.0]), reference_fit(FIT_KMEANS, 0, 10), n_references=4,
+                           random_state=0)
     refs = list(reference_sets(TOY, 4, 0))
     log_ref = np.array([[np.log(((z - z.mean()) ** 2).sum()), np.log(_best_1d_split_w(z))] for z in refs])
     np.testing.assert_allclose(gap, log_ref.mean(axis=0) - np.log([101.0, 1.0]))
@@ -106,25 +108,24 @@ def test_gap_choice(gap, s, eligible, expected):
 
 
 def test_gap_rule_picks_four_blobs_and_is_deterministic():
-    settings = _settings(gap_references=10, selection_rule="gap", k_max=7)
-    scores = evaluate_k_grid(XS, settings)
-    out = choose_k(scores, settings)
+    scores = _grid(XS, range(2, 8), references=10)
+    out = choose_k(scores, "gap")
     assert out.loc[out["is_chosen"], "k"].item() == 4
     assert out.loc[out["is_gap_best"], "k"].tolist() == [4]
     assert (out["selection_rule"] == "gap").all() and (out["gap_references"] == 10).all()
     assert out["gap"].idxmax() == out.index[out["k"] == 4][0] and (out["gap_sd"] > 0).all()
-    again = evaluate_k_grid(XS, settings)
+    again = _grid(XS, range(2, 8), references=10)
     np.testing.assert_array_equal(again[["gap", "gap_sd"]].to_numpy(), scores[["gap", "gap_sd"]].to_numpy())
-    other_seed = evaluate_k_grid(XS, _settings(gap_references=10, k_max=7, random_state=1))
+    other_seed = _grid(XS, range(2, 8), references=10, seed=1)
     assert not np.allclose(other_seed["gap"], scores["gap"])
 
 
 def test_evaluate_k_grid_uses_within_cluster_sum_of_squares_of_the_data():
     X6 = np.array([[0.0], [1.0], [10.0], [11.0], [20.0], [21.0]])
-    settings = ClusterSettings(id_column="id", features=("x",), k_min=2, k_max=3, gap_references=3)
-    scores = evaluate_k_grid(X6, settings)
+    scores = _grid(X6, [2, 3], references=3)
     # W_2 = 0.5 + (5.5**2 + 4.5**2) * 2 = 101.5 (either pair split off); W_3 = 3 * 0.5 = 1.5
-    gap, s = gap_statistic(X6, [2, 3], log_w([101.5, 1.5]), FIT_KMEANS, n_references=3, random_state=42, n_init=10)
+    gap, s = gap_statistic(X6, [2, 3], log_w([101.5, 1.5]), reference_fit(FIT_KMEANS, 42, 10), n_references=3,
+                           random_state=42)
     np.testing.assert_allclose(scores["gap"], gap)
     np.testing.assert_allclose(scores["gap_sd"], s)
 
@@ -139,10 +140,9 @@ class _CountingFit:
 
 
 @pytest.mark.parametrize("n_references", [0, 2])
-def test_fit_count_and_reference_n_init(monkeypatch, n_references):
+def test_fit_count_and_reference_n_init(n_references):
     counter = _CountingFit("kmeans")
-    monkeypatch.setattr(kselect, "get_algorithm", lambda name: counter)
-    scores = evaluate_k_grid(XS, _settings(k_max=4, n_init=5, gap_references=n_references, random_state=3))
+    scores = _grid(XS, [2, 3, 4], references=n_references, seed=3, n_init=5, fit=counter)
     ks = [2, 3, 4]
     data_calls = [(300, k, 3, 5) for k in ks]
     reference_calls = [(300, k, 3, 3) for _, k in itertools.product(range(n_references), ks)]  # min(5, 3)

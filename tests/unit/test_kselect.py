@@ -1,24 +1,28 @@
-"""Tests for cluster_marts.selection.grid and the silhouette helpers of cluster_marts.selection.metrics."""
+"""Tests for cluster_marts.selection.grid / rules (the one k grid and chooser) and the silhouette helpers."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
-from sklearn.metrics import silhouette_samples, silhouette_score
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_samples, silhouette_score
 
+from cluster_marts.algorithms.registry import get_algorithm
 from cluster_marts.errors import InputDataError, SettingsError
-from cluster_marts.selection.grid import SCORE_COLUMNS, choose_k, evaluate_k_grid, knee_point
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
-from cluster_marts.config.cluster import ClusterSettings
+from cluster_marts.selection.grid import GRID_COLUMNS, GridFit, evaluate_k_grid, k_values
 from cluster_marts.selection.metrics import per_sample_silhouette, silhouette
-
+from cluster_marts.selection.rules import RULES, choose_k, knee_point
 
 BLOBS_X, BLOBS_Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
 XS = transform(BLOBS_X, fit_scaler(BLOBS_X, "standard", ["x0", "x1"]))
 
+fit_kmeans = get_algorithm("kmeans")
 
-def _settings(**kw):
-    return ClusterSettings(id_column="id", features=("x0", "x1"), **kw)
+
+def _grid(X, ks=range(2, 9), *, sample_size=2000, weights=(0.4, 0.6)):
+    """The providers' grid: k-means (seed 42, 10 restarts) at every k."""
+    return evaluate_k_grid(X, ks, lambda k: fit_kmeans(X, k, 42, 10), silhouette_sample_size=sample_size,
+                           random_state=42, balance_weights=weights)
 
 
 # --- knee -------------------------------------------------------------------------------
@@ -86,62 +90,117 @@ def test_per_sample_silhouette_by_hand_with_singleton():
 
 @pytest.fixture(scope="module")
 def blob_scores():
-    return evaluate_k_grid(XS, _settings())
+    return _grid(XS)
 
 
 def test_evaluate_k_grid_columns_and_types(blob_scores):
-    assert list(blob_scores.columns) == SCORE_COLUMNS
+    assert list(blob_scores.columns) == GRID_COLUMNS
     assert blob_scores["k"].tolist() == [2, 3, 4, 5, 6, 7, 8]
-    assert blob_scores["k"].dtype == np.int64
+    assert blob_scores["k"].dtype == np.int64 and blob_scores["n_clusters_found"].dtype == np.int64
     assert (blob_scores["silhouette_method"] == "full").all()
     assert blob_scores["inertia"].is_monotonic_decreasing
     assert blob_scores.loc[blob_scores["silhouette"].idxmax(), "k"] == 4
+    # k-means reports no method metric: NaN, typed float
+    for col in ["bic", "aic", "partition_coefficient", "partition_entropy", "reconstruction_error"]:
+        assert blob_scores[col].isna().all() and blob_scores[col].dtype == np.float64, col
 
 
-def test_evaluate_k_grid_caps_k_max_and_needs_rows():
-    scores = evaluate_k_grid(XS[:5], _settings(k_max=8))
-    assert scores["k"].tolist() == [2, 3, 4]
+def test_evaluate_k_grid_scores_against_sklearn(blob_scores):
+    for k in (2, 4, 7):
+        labels = fit_kmeans(XS, k, 42, 10).labels
+        row = blob_scores.set_index("k").loc[k]
+        assert row["silhouette"] == pytest.approx(silhouette_score(XS, labels))
+        assert row["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(XS, labels))
+        assert row["davies_bouldin"] == pytest.approx(davies_bouldin_score(XS, labels))
+        sizes = np.bincount(labels, minlength=k)
+        assert row["largest_share"] == sizes.max() / 300 and row["smallest_cluster_share"] == sizes.min() / 300
+        balance = 1 - min(1.0, sizes.std() / sizes.mean())
+        assert row["balance"] == pytest.approx(balance)
+        assert row["combined_score"] == pytest.approx(0.4 * row["silhouette"] + 0.6 * balance)
+
+
+def test_k_values_caps_k_max_and_needs_rows():
+    assert k_values(2, 8, 5) == [2, 3, 4]
+    assert _grid(XS[:5], k_values(2, 8, 5))["k"].tolist() == [2, 3, 4]
     with pytest.raises(InputDataError, match=r"model m: only 2 rows .*need at least 3 for k_min=2; lower k_min"):
-        evaluate_k_grid(XS[:2], _settings(), model="m")
+        k_values(2, 8, 2, model="m")
 
 
 def test_evaluate_k_grid_sampled_silhouette_recorded():
-    scores = evaluate_k_grid(XS, _settings(k_max=4, silhouette_sample_size=120))
+    scores = _grid(XS, range(2, 5), sample_size=120)
     assert (scores["silhouette_method"] == "sampled_120").all()
 
 
-@pytest.mark.parametrize("rule", ["silhouette", "calinski_harabasz", "davies_bouldin", "elbow"])
+def test_evaluate_k_grid_reads_what_the_fit_exposes():
+    class Estimator:  # scikit-learn style: fitted state ends in "_"; bic is a method, not a value
+        def __init__(self, labels):
+            self.labels_, self.inertia_ = labels, 12.5
+
+        def bic(self, X):
+            return 0.0
+
+    labels = np.array([0, 0, 1, 1])
+    X = np.array([[0.0], [0.1], [5.0], [5.1]])
+    out = evaluate_k_grid(X, [2, 3], lambda k: Estimator(labels) if k == 2 else GridFit(labels, metrics={"aic": 7.0}),
+                          silhouette_sample_size=100, random_state=0).set_index("k")
+    assert out.loc[2, "inertia"] == 12.5 and np.isnan(out.loc[2, "bic"]) and np.isnan(out.loc[3, "inertia"])
+    assert out.loc[3, "aic"] == 7.0 and np.isnan(out.loc[2, "aic"])
+    # k=3 with labels 0/1 only: an empty cluster counts as size 0 (sizes 2, 2, 0)
+    assert (out.loc[3, "n_clusters_found"], out.loc[3, "smallest_cluster_share"], out.loc[3, "largest_share"]) == (
+        2, 0.0, 0.5)
+    assert out.loc[3, "balance"] == pytest.approx(1 - 1 / np.sqrt(2))  # std sqrt(8/9) / mean 4/3
+    assert out.loc[2, "balance"] == 1.0
+    with pytest.raises(ValueError, match="gap_references > 0 needs reference_fit"):
+        evaluate_k_grid(X, [2], lambda k: GridFit(labels), silhouette_sample_size=100, random_state=0,
+                        gap_references=2)
+
+
+@pytest.mark.parametrize("rule", ["silhouette", "calinski_harabasz", "davies_bouldin", "elbow", "balanced"])
 def test_choose_k_rules_pick_four(blob_scores, rule):
-    out = choose_k(blob_scores, _settings(selection_rule=rule))
+    out = choose_k(blob_scores, rule)
     assert out["is_chosen"].sum() == 1 and out.loc[out["is_chosen"], "k"].item() == 4
     assert out.loc[out["is_knee"], "k"].tolist() == [4]
+    assert out.loc[out["is_combined_best"], "k"].tolist() == [4]
     assert (out["selection_rule"] == rule).all()
     assert out["is_chosen"].dtype == bool and out["is_knee"].dtype == bool
 
 
 def test_choose_k_fixed(blob_scores):
-    out = choose_k(blob_scores, _settings(selection_rule="fixed", n_clusters=6))
+    out = choose_k(blob_scores, "fixed", n_clusters=6)
     assert out.loc[out["is_chosen"], "k"].item() == 6
     with pytest.raises(SettingsError, match=r"model m: setting 'n_clusters'=8 is outside the evaluated k grid 2\.\.7"):
-        choose_k(blob_scores.iloc[:-1], _settings(selection_rule="fixed", n_clusters=8), model="m")
+        choose_k(blob_scores.iloc[:-1], "fixed", n_clusters=8, model="m")
+    with pytest.raises(SettingsError, match=r"model m: setting 'n_clusters'=None is outside"):
+        choose_k(blob_scores, "fixed", model="m")
+
+
+def test_unknown_rule():
+    assert RULES == ("silhouette", "elbow", "calinski_harabasz", "davies_bouldin", "gap", "vote", "balanced", "fixed")
+    with pytest.raises(SettingsError, match=r"model m: selection_rule 'median' is not one of silhouette, elbow"):
+        choose_k(_table(), "median", model="m")
 
 
 def test_choose_k_ties_and_elbow_fallback():
     scores = pd.DataFrame({"k": [4, 2, 3], "inertia": [1.0, 3.0, 2.0], "silhouette": [0.5, 0.5, 0.5],
                            "silhouette_method": "full", "calinski_harabasz": [9.0, 9.0, 1.0],
                            "davies_bouldin": [0.2, 0.3, 0.2]})
-    assert choose_k(scores, _settings()).loc[lambda d: d["is_chosen"], "k"].item() == 2
-    assert choose_k(scores, _settings(selection_rule="davies_bouldin")).query("is_chosen")["k"].item() == 3
-    out = choose_k(scores, _settings(selection_rule="elbow"))  # straight inertia line: no knee
+    assert choose_k(scores, "silhouette").loc[lambda d: d["is_chosen"], "k"].item() == 2
+    assert choose_k(scores, "davies_bouldin").query("is_chosen")["k"].item() == 3
+    out = choose_k(scores, "elbow")  # straight inertia line: no knee
     assert not out["is_knee"].any() and out.query("is_chosen")["k"].item() == 2
     assert out["selection_rule"].iloc[0] == "elbow (no knee found; fell back to silhouette)"
+    # NaN is skipped, a tie goes to the smallest k
+    nan_first = scores.assign(silhouette=[0.7, np.nan, 0.7])
+    assert choose_k(nan_first, "silhouette").query("is_chosen")["k"].item() == 3
 
 
 def test_choose_k_all_undefined():
     scores = pd.DataFrame({"k": [2, 3], "inertia": [0.0, 0.0], "silhouette": [np.nan, np.nan],
                            "silhouette_method": "undefined", "calinski_harabasz": np.nan, "davies_bouldin": np.nan})
     with pytest.raises(InputDataError, match="model m: silhouette is undefined for every k"):
-        choose_k(scores, _settings(), model="m")
+        choose_k(scores, "silhouette", model="m")
+    with pytest.raises(InputDataError, match="model m: combined_score is undefined for every k"):
+        choose_k(scores.assign(combined_score=np.nan), "balanced", model="m")
 
 
 # --- eligibility (min_cluster_share), gap and vote ---------------------------------------------
@@ -161,13 +220,13 @@ def _pick(out):
 
 
 def test_criterion_flags_on_hand_table():
-    out = choose_k(_table(), _settings(selection_rule="gap", gap_references=10))
+    out = choose_k(_table(), "gap")
     assert out.loc[out["is_knee"], "k"].tolist() == [4]
     assert out.loc[out["is_silhouette_best"], "k"].tolist() == [5]
     # gap: k=2: 0.2 >= 0.5-0.05? no; k=3: 0.5 >= 0.85? no; k=4: 0.9 >= 0.85-0.05 -> 4
     assert out.loc[out["is_gap_best"], "k"].tolist() == [4] and _pick(out) == 4
     assert out["is_eligible"].all() and (out["selection_rule"] == "gap").all()
-    for col in ["is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_chosen"]:
+    for col in ["is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_combined_best", "is_chosen"]:
         assert out[col].dtype == bool, col
 
 
@@ -178,7 +237,7 @@ def test_criterion_flags_on_hand_table():
 )
 def test_rules_choose_only_among_eligible_k(rule, share, expected):
     # share 0.05 makes k=5, 6 ineligible; 0.15 also k=4
-    out = choose_k(_table(), _settings(selection_rule=rule, gap_references=10, min_cluster_share=share))
+    out = choose_k(_table(), rule, min_cluster_share=share)
     assert _pick(out) == expected
     assert out["is_eligible"].tolist() == [s >= share for s in [0.40, 0.20, 0.10, 0.02, 0.01]]
     assert not (out["is_silhouette_best"] & ~out["is_eligible"]).any()
@@ -187,10 +246,10 @@ def test_rules_choose_only_among_eligible_k(rule, share, expected):
 
 def test_gap_fallback_and_elbow_with_ineligible_knee():
     rising = _table(gap=[0.1, 0.2, 0.3, 0.4, 0.5], gap_sd=[0.01] * 5)
-    out = choose_k(rising, _settings(selection_rule="gap", gap_references=10))
+    out = choose_k(rising, "gap")
     assert _pick(out) == 6
     assert out["selection_rule"].iloc[0] == "gap (no k met Gap(k) >= Gap(k+1) - s_k+1; took the maximum gap)"
-    out = choose_k(_table(), _settings(selection_rule="elbow", min_cluster_share=0.15))
+    out = choose_k(_table(), "elbow", min_cluster_share=0.15)
     assert out.loc[out["is_knee"], "k"].tolist() == [4]  # the knee is still flagged ...
     assert _pick(out) == 3  # ... but the silhouette maximum among eligible k is chosen
     assert out["selection_rule"].iloc[0] == "elbow (knee k=4 is not eligible; fell back to silhouette)"
@@ -208,7 +267,7 @@ def test_gap_fallback_and_elbow_with_ineligible_knee():
     ],
 )
 def test_vote(changes, share, text, expected):
-    out = choose_k(_table(**changes), _settings(selection_rule="vote", gap_references=10, min_cluster_share=share))
+    out = choose_k(_table(**changes), "vote", min_cluster_share=share)
     assert _pick(out) == expected
     assert (out["selection_rule"] == text).all()
 
@@ -217,22 +276,22 @@ def test_no_eligible_k_and_ineligible_fixed_k():
     with pytest.raises(InputDataError, match=r"model m: no k in 2\.\.6 is eligible: .*min_cluster_share=0\.45 .*"
                                              r"largest smallest_cluster_share seen: 0\.4 at k=2\); "
                                              r"lower min_cluster_share or the k range"):
-        choose_k(_table(), _settings(min_cluster_share=0.45), model="m")
+        choose_k(_table(), "silhouette", min_cluster_share=0.45, model="m")
     with pytest.raises(InputDataError, match=r"model m: n_clusters=5 leaves a cluster with 0\.02 of the rows, below "
                                              r"min_cluster_share=0\.05"):
-        choose_k(_table(), _settings(selection_rule="fixed", n_clusters=5, min_cluster_share=0.05), model="m")
+        choose_k(_table(), "fixed", n_clusters=5, min_cluster_share=0.05, model="m")
     with pytest.raises(InputDataError, match=r"model m: silhouette is undefined for every k in the grid that meets "
                                              r"min_cluster_share=0\.15"):
-        choose_k(_table(silhouette=[np.nan, np.nan, np.nan, 0.5, 0.5]),
-                 _settings(min_cluster_share=0.15), model="m")
+        choose_k(_table(silhouette=[np.nan, np.nan, np.nan, 0.5, 0.5]), "silhouette", min_cluster_share=0.15,
+                 model="m")
 
 
 def test_gap_rules_without_gap_values():
     scores = _table(gap=np.nan, gap_sd=np.nan, gap_references=0)
-    out = choose_k(scores, _settings())
+    out = choose_k(scores, "silhouette")
     assert not out["is_gap_best"].any() and _pick(out) == 5
     with pytest.raises(InputDataError, match=r"model m: the gap statistic was not computed \(gap_references=0\)"):
-        choose_k(scores, _settings(selection_rule="vote", gap_references=10), model="m")
+        choose_k(scores, "vote", model="m")
 
 
 def test_evaluate_k_grid_smallest_cluster_share(blob_scores):
@@ -240,3 +299,34 @@ def test_evaluate_k_grid_smallest_cluster_share(blob_scores):
     assert blob_scores.loc[blob_scores["k"] == 4, "smallest_cluster_share"].item() == pytest.approx(0.25)
     assert blob_scores["smallest_cluster_share"].between(0, 0.5).all()
     assert blob_scores["gap"].isna().all() and (blob_scores["gap_references"] == 0).all()
+
+
+# --- balanced: the combined score of silhouette and balance ---------------------------------------------------
+
+@pytest.mark.parametrize("share, expected", [(0.0, 5), (0.05, 2)])
+def test_balanced_rule_on_hand_table(share, expected):
+    # combined 0.9 at k=5 and k=6: the tie goes to k=5; min_cluster_share 0.05 leaves k=2..4, best 0.75 at k=2
+    out = choose_k(_table(combined_score=[0.75, 0.7, 0.6, 0.9, 0.9]), "balanced", min_cluster_share=share)
+    assert _pick(out) == expected and out.loc[out["is_combined_best"], "k"].tolist() == [expected]
+    assert (out["selection_rule"] == "balanced").all()
+
+
+# X: six close rows and a far pair. k=2 splits off the pair (silhouette 0.980, sizes 6/2, balance 0.5);
+# k=4 makes four pairs (silhouette 0.564, balance 1); k=3 lies between (0.633, 0.823).
+HAND_X = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 100.0, 101.0])[:, None]
+HAND_LABELS = {2: [0, 0, 0, 0, 0, 0, 1, 1], 3: [0, 0, 0, 1, 1, 1, 2, 2], 4: [0, 0, 1, 1, 2, 2, 3, 3]}
+
+
+@pytest.mark.parametrize(
+    "weights, expected, combined_at_2",
+    [((1.0, 0.0), 2, 0.979585), ((0.8, 0.2), 2, 0.883668), ((4.0, 6.0), 4, 0.691834), ((0.0, 1.0), 4, 0.5)],
+)
+def test_balanced_rule_follows_the_weights(weights, expected, combined_at_2):
+    grid = evaluate_k_grid(HAND_X, [2, 3, 4], lambda k: GridFit(np.array(HAND_LABELS[k])),
+                           silhouette_sample_size=100, random_state=0, balance_weights=weights)
+    # sizes 6/2: std 2 / mean 4; sizes 3/3/2: std sqrt(2/9) / mean 8/3; four pairs: std 0
+    np.testing.assert_allclose(grid["balance"], [0.5, 1 - np.sqrt(2 / 9) / (8 / 3), 1.0])
+    assert grid.loc[0, "combined_score"] == pytest.approx(combined_at_2, abs=1e-6)  # weights are normalised
+    out = choose_k(grid, "balanced")
+    assert _pick(out) == expected
+    assert out.loc[out["is_silhouette_best"], "k"].tolist() == [2]  # silhouette alone always takes the pair

@@ -43,27 +43,25 @@ def test_select_k_picks_four(rule, k_selection):
     assert out["selection_rule"].unique().tolist() == [rule]
 
 
-# The contracted SQL marts cast every column: a change here must be announced to the SQL side.
-EXPECTED_K_SELECTION_COLUMNS = [
-    "k", "inertia", "silhouette", "silhouette_method", "calinski_harabasz", "davies_bouldin",
-    "gap", "gap_sd", "gap_references", "smallest_cluster_share",
-    "is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_chosen", "selection_rule",
-    "algorithm", "scaling", "random_state", "n_samples", "features", "features_used", "n_components",
-    "run_id", "settings_json",
-]
-
-
 def test_select_k_columns_and_dtypes(k_selection):
     out = k_selection
-    assert list(out.columns) == K_SELECTION_COLUMNS == EXPECTED_K_SELECTION_COLUMNS
+    # the one schema of every domain (tests/unit/test_selection_table.py spells it out and checks the SQL side)
+    assert list(out.columns) == K_SELECTION_COLUMNS
     assert out["k"].tolist() == list(range(2, 9))
-    for col in ["k", "random_state", "n_samples", "gap_references", "n_components"]:
+    for col in ["k", "random_state", "n_samples", "gap_references", "n_components", "n_clusters_found"]:
         assert out[col].dtype == np.int64, col
     for col in ["inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "gap", "gap_sd",
-                "smallest_cluster_share"]:
+                "smallest_cluster_share", "largest_share", "balance", "combined_score", "bic", "aic",
+                "partition_coefficient", "partition_entropy", "reconstruction_error"]:
         assert out[col].dtype == np.float64, col
-    for col in ["is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_chosen"]:
+    for col in ["is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_combined_best", "is_chosen"]:
         assert out[col].dtype == bool, col
+    assert out["axis"].isna().all() and out["method"].isna().all()  # providers and demand have neither
+    assert out[["bic", "aic", "partition_coefficient", "partition_entropy", "reconstruction_error"]].isna().all().all()
+    # 4 blobs of 75 rows: k-means finds them at k=4, so the smallest and the largest share are both 1/4
+    at4 = out.loc[out["k"] == 4].iloc[0]
+    assert (at4["smallest_cluster_share"], at4["largest_share"], at4["balance"]) == (0.25, 0.25, 1.0)
+    assert (out["n_clusters_found"] == out["k"]).all()
     for col in ["silhouette_method", "selection_rule", "algorithm", "scaling", "features", "features_used",
                 "run_id", "settings_json"]:
         assert pd.api.types.is_string_dtype(out[col]) and out[col].notna().all(), col

@@ -36,11 +36,8 @@ def outputs():
 
 
 def test_columns_in_order(outputs):
-    assert list(outputs["segment_k_selection"].columns) == K_SELECTION_COLUMNS == [
-        "axis", "method", "k", "silhouette", "silhouette_method", "balance", "combined_score", "largest_share",
-        "partition_coefficient", "partition_entropy", "bic", "aic", "reconstruction_error",
-        "is_silhouette_best", "is_combined_best", "is_chosen", "selection_rule", "n_samples", "features", "run_id",
-    ]
+    # the one schema of every domain (tests/unit/test_selection_table.py spells it out)
+    assert list(outputs["segment_k_selection"].columns) == K_SELECTION_COLUMNS
     assert list(outputs["segment_memberships"].columns) == ["customer_id", *MEMBERSHIP_COLUMNS]
     assert list(outputs["segment_assignments"].columns) == ["customer_id", *ASSIGNMENT_COLUMNS]
     assert list(outputs["segment_fit_metrics"].columns) == FIT_METRICS_COLUMNS
@@ -68,6 +65,23 @@ def test_exactly_one_chosen_k_per_axis_and_method(outputs):
     assert ks.loc[ks["method"] == "neural", "reconstruction_error"].map(np.isfinite).all()
     chosen = ks.loc[ks["is_chosen"] & (ks["axis"] == "shape")]
     assert chosen["k"].tolist() == [3, 3, 3]  # planted blobs
+    # the columns customers had before the one schema keep their meaning; the new ones are filled as documented
+    assert (ks["algorithm"] == ks["method"]).all() and (ks["selection_rule"] == "balanced").all()
+    assert ks["gap"].isna().all() and (ks["gap_references"] == 0).all() and ks["is_eligible"].all()
+    assert ks.loc[ks["is_knee"] & (ks["axis"] == "shape"), "k"].tolist() == [3, 3, 3]  # knee at the planted k
+    # inertia = squared distances to the dominant centre; the GMM means at k=3 are the blob means
+    Xs = (_X - _X.mean(axis=0)) / _X.std(axis=0)
+    planted_w = sum(((Xs[_Y == c] - Xs[_Y == c].mean(axis=0)) ** 2).sum() for c in range(3))
+    at3 = ks.loc[(ks["axis"] == "shape") & (ks["k"] == 3)].set_index("method")
+    assert at3.loc["gmm", "inertia"] == pytest.approx(planted_w, rel=1e-6)
+    assert at3.loc["fcm", "inertia"] == pytest.approx(planted_w, rel=1e-3)  # FCM centres: close to the means
+    assert ks.loc[ks["axis"] == "shape", "features_used"].eq("x,y").all()
+    assert ks.loc[ks["method"] == "neural", ["axis", "n_components"]].values.tolist() == [
+        ["shape", 2]] * 4 + [["returns", 1]] * 4  # the embedding is capped at the axis size
+    assert ks.loc[ks["method"] != "neural", "n_components"].tolist() == [2] * 8 + [1] * 8
+    shape_gmm = ks.loc[(ks["axis"] == "shape") & (ks["method"] == "gmm")].set_index("k")
+    assert shape_gmm.loc[3, "n_clusters_found"] == 3 and shape_gmm.loc[3, "largest_share"] == pytest.approx(1 / 3)
+    assert shape_gmm.loc[3, "smallest_cluster_share"] == pytest.approx(1 / 3)  # 3 blobs of 80
 
 
 def test_memberships_sum_to_one(outputs):

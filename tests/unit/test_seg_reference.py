@@ -11,7 +11,7 @@ from cluster_marts.errors import SettingsError
 from cluster_marts.adapters.customers import (
     clear_cache, reference_model, score_memberships, segment_assignments, segment_fit_metrics, segment_memberships,
 )
-from cluster_marts.profiling.reference import REFERENCE_COLUMNS
+from cluster_marts.adapters.customers.reference import REFERENCE_COLUMNS
 
 MODEL = "int_customer_reference_model"
 _X, _ = make_blobs(n_samples=240, centers=[[0, 0], [6, 0], [0, 6]], cluster_std=0.7, random_state=0)

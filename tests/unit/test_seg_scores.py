@@ -1,12 +1,16 @@
 """Balance-aware scores and GMM uncertainty of cluster_marts.adapters.customers."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 from threadpoolctl import threadpool_limits
 
-from cluster_marts.selection.balance import balance_score, best_index, combined_score, score_partition
 from cluster_marts.algorithms.gmm import GaussianMixtureClusterer, row_entropy, uncertainty
+from cluster_marts.errors import InputDataError
+from cluster_marts.selection.balance import balance_score, combined_score
+from cluster_marts.selection.grid import GridFit, evaluate_k_grid
+from cluster_marts.selection.rules import choose_k
 
 
 @pytest.fixture(autouse=True)
@@ -31,19 +35,26 @@ def test_combined_score_uses_normalised_weights():
     assert combined_score(float("nan"), 0.7, (0.0, 1.0)) == pytest.approx(0.7)  # zero weight ignores NaN
 
 
-def test_score_partition_counts_empty_segments():
+def test_grid_counts_empty_segments():
+    # dominant labels that leave segment 2 of k=3 empty: sizes 2, 2, 0
     X = np.array([[0.0], [0.1], [5.0], [5.1]])
-    score = score_partition(X, np.array([0, 0, 1, 1]), 3, weights=(0.4, 0.6), sample_size=100, random_state=0)
-    assert score.largest_share == 0.5
-    assert score.balance == pytest.approx(balance_score([2, 2, 0]))
-    assert score.silhouette_method == "full"
-    assert score.combined == pytest.approx(0.4 * score.silhouette + 0.6 * score.balance)
+    row = evaluate_k_grid(X, [3], lambda k: GridFit(np.array([0, 0, 1, 1])), silhouette_sample_size=100,
+                          random_state=0, balance_weights=(0.4, 0.6)).iloc[0]
+    assert row["largest_share"] == 0.5 and row["smallest_cluster_share"] == 0.0
+    assert row["balance"] == pytest.approx(1 - np.sqrt(8 / 9) / (4 / 3))  # std of (2, 2, 0) over its mean
+    assert row["silhouette_method"] == "full"
+    assert row["combined_score"] == pytest.approx(0.4 * row["silhouette"] + 0.6 * row["balance"])
 
 
-def test_best_index_prefers_smallest_k_on_ties_and_skips_nan():
-    assert best_index([0.3, 0.7, 0.7]) == 1
-    assert best_index([float("nan"), 0.1]) == 1
-    assert best_index([float("nan")]) is None
+def test_balanced_choice_prefers_smallest_k_on_ties_and_skips_nan():
+    def pick(combined):
+        grid = pd.DataFrame({"k": range(2, 2 + len(combined)), "inertia": 1.0, "combined_score": combined})
+        return choose_k(grid, "balanced").query("is_chosen")["k"].item()
+
+    assert pick([0.3, 0.7, 0.7]) == 3
+    assert pick([float("nan"), 0.1]) == 3
+    with pytest.raises(InputDataError, match="combined_score is undefined for every k"):
+        pick([float("nan")])
 
 
 def test_gmm_uncertainty_by_hand():

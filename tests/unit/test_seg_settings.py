@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from cluster_marts.errors import SettingsError
 from cluster_marts.config.segmentation import segmentation_settings_from_meta, settings_json
+from cluster_marts.errors import SettingsError
 
 MODEL = "int_customer_k_selection"
 BASE = {"id_column": "customer_id", "axes": {"engagement": ["f", "m"], "returns": ["r"]}}
@@ -48,25 +48,35 @@ def test_settings_json_is_sorted_and_complete():
 @pytest.mark.parametrize(
     ("extra", "match"),
     [
-        ({"clusters": 3}, r"int_customer_k_selection: unknown config.meta key\(s\) clusters; allowed keys are: .*axes"),
-        ({"fcm": {"m": 1.0}}, r"'fcm.m'=1.0 must be > 1"),
-        ({"fcm": {"m": "0.5"}}, r"'fcm.m'='0.5' must be > 1"),
-        ({"fcm": {"tol": 0}}, r"'fcm.tol'=0 must be > 0"),
-        ({"fcm": {"fuzziness": 2}}, r"unknown key\(s\) fuzziness in setting 'fcm'; allowed keys are: m, max_iter"),
-        ({"gmm": {"covariance_type": "banded"}}, r"'gmm.covariance_type'='banded' is not allowed; use one of: diag"),
-        ({"balance_weights": {"silhouette": -1, "balance": 1}}, r"balance_weights.silhouette'=-1 must be >= 0"),
-        ({"balance_weights": {"silhouette": 0, "balance": 0}}, r"must have a positive weight"),
-        ({"balance_weights": {"size": 1}}, r"unknown key\(s\) size in setting 'balance_weights'"),
-        ({"axes": {"engagement": []}}, r"'axes.engagement'=\[\] has no features"),
-        ({"axes": {"engagement": None}}, r"'axes.engagement'=None has no features"),
-        ({"axes": {}}, r"'axes'={} must map at least one axis name"),
+        ({"clusters": 3}, (r"int_customer_k_selection: setting 'clusters'=3 is not a known key; "
+                           r"allowed values: id_column, axes, .*, low_confidence, description, owner")),
+        ({"fcm": {"m": 1.0}}, r"'fcm.m'=1.0 is out of range; allowed values: a number > 1 and <= 1000000 \("),
+        ({"fcm": {"m": "0.5"}}, r"'fcm.m'='0.5' is out of range; allowed values: a number > 1 and"),
+        ({"fcm": {"tol": 0}}, r"'fcm.tol'=0 is out of range; allowed values: a number > 0 and <= 1 \("),
+        ({"fcm": {"fuzziness": 2}},
+         r"'fcm.fuzziness'=2 is not a known key; allowed values: m, max_iter, tol, n_init \("),
+        ({"gmm": {"covariance_type": "banded"}},
+         r"'gmm.covariance_type'='banded' is not allowed; allowed values: full, tied, diag, spherical \("),
+        ({"balance_weights": {"silhouette": -1, "balance": 1}},
+         r"'balance_weights.silhouette'=-1 is out of range; allowed values: a number >= 0 \("),
+        ({"balance_weights": {"silhouette": 0, "balance": 0}},
+         r"'balance_weights'=\{'silhouette': 0, 'balance': 0\} must have a positive weight"),
+        ({"balance_weights": {"size": 1}},
+         r"'balance_weights.size'=1 is not a known key; allowed values: silhouette, balance \("),
+        ({"axes": {"engagement": []}},
+         r"'axes.engagement'=\[\] is empty; allowed values: a non-empty list of numeric column names"),
+        ({"axes": {"engagement": None}}, r"'axes.engagement'=None is empty; allowed values: a non-empty list"),
+        ({"axes": {}}, r"'axes'={} is empty; allowed values: a non-empty mapping of axis name -> feature columns"),
         ({"axes": {"a": ["customer_id"]}}, r"must not contain the id column 'customer_id'"),
-        ({"methods": ["fcm", "dbscan"]}, r"'methods'='dbscan' is not allowed; use one of: fcm, gmm, neural"),
-        ({"selection_rule": "elbow"}, r"'selection_rule'='elbow' is not allowed; use one of: balanced, silhouette"),
+        ({"methods": ["fcm", "dbscan"]}, r"'methods'='dbscan' is not allowed; allowed values: fcm, gmm, neural \("),
+        ({"selection_rule": "elbow"},
+         r"'selection_rule'='elbow' is not allowed; allowed values: balanced, silhouette \("),
         ({"k_min": 5, "k_max": 3}, r"'k_max'=3 must be >= k_min=5"),
-        ({"k_min": 1}, r"'k_min'=1 must be >= 2"),
-        ({"subdivision": {"max_share": 1.5}}, r"'subdivision.max_share'=1.5 must be > 0 and <= 1"),
-        ({"subdivision": {"max_depth": -1}}, r"'subdivision.max_depth'=-1 must be >= 0"),
+        ({"k_min": 1}, r"'k_min'=1 is out of range; allowed values: an integer >= 2 \("),
+        ({"subdivision": {"max_share": 1.5}},
+         r"'subdivision.max_share'=1.5 is out of range; allowed values: a number > 0 and <= 1 \("),
+        ({"subdivision": {"max_depth": -1}},
+         r"'subdivision.max_depth'=-1 is out of range; allowed values: an integer >= 0 and <= 100"),
         ({"low_confidence": 0.95}, r"'low_confidence'=0.95 must be <= high_confidence=0.9"),
         ({"neural": {"epochs": "many"}}, r"'neural.epochs'='many' must be an integer"),
         ({"neural": "not json"}, r"'neural'='not json' must be a mapping"),
@@ -80,5 +90,8 @@ def test_bad_settings_name_model_setting_and_fix(extra, match):
 
 
 def test_missing_id_column():
-    with pytest.raises(SettingsError, match=r"required setting\(s\) id_column missing"):
+    with pytest.raises(SettingsError, match=r"^model int_customer_k_selection: setting 'id_column'=None is required; "
+                                            r"allowed values: the entity id column"):
         segmentation_settings_from_meta({"axes": {"a": ["x"]}}, model=MODEL)
+    with pytest.raises(SettingsError, match=r"setting 'id_column'='null' is required \(also missing: axes\)"):
+        segmentation_settings_from_meta({"id_column": "null"}, model=MODEL)

@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
-from cluster_marts.errors import ClusterMartsError, SettingsError
 from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
+from cluster_marts.errors import ClusterMartsError, SettingsError
 
 MODEL = "int_provider_clusters"
 BASE = {"id_column": "provider_id", "features": ["avg_price", "avg_speed"]}
@@ -53,21 +53,25 @@ def test_ignored_and_extra_keys():
 
 
 def test_unknown_key_lists_allowed_keys():
-    with pytest.raises(SettingsError, match=r"model int_provider_clusters: unknown config.meta key\(s\) kmax;"
-                                            r" allowed keys are: .*k_max"):
+    with pytest.raises(SettingsError, match=r"model int_provider_clusters: setting 'kmax'=5 is not a known key; "
+                                            r"allowed values: id_column, features, .*k_max.*, description, owner "
+                                            r"\(edit config.meta"):
         settings_from_meta({**BASE, "kmax": 5}, model=MODEL)
+    with pytest.raises(SettingsError, match=r"setting 'kmax'=5 is not a known key \(also unknown: kmin\)"):
+        settings_from_meta({**BASE, "kmax": 5, "kmin": 1}, model=MODEL)
 
 
 def test_bad_enum_message():
     expected = ("model int_provider_clusters: setting 'scaling'='zscore' is not allowed; "
-                "use one of: minmax, none, robust, standard (edit config.meta in the model's YAML)")
+                "allowed values: minmax, none, robust, standard (edit config.meta in the model's YAML)")
     with pytest.raises(SettingsError) as info:
         settings_from_meta({**BASE, "scaling": "zscore"}, model=MODEL)
     assert str(info.value) == expected
-    with pytest.raises(SettingsError, match="'algorithm'='dbscan' is not allowed; use one of: agglomerative, gmm"):
+    with pytest.raises(SettingsError,
+                       match="'algorithm'='dbscan' is not allowed; allowed values: agglomerative, gmm, kmeans "):
         settings_from_meta({**BASE, "algorithm": "dbscan"}, model=MODEL)
-    with pytest.raises(SettingsError, match="'selection_rule'='bic' is not allowed; use one of: .*gap, silhouette, "
-                                            "vote"):
+    with pytest.raises(SettingsError, match="'selection_rule'='bic' is not allowed; allowed values: .*gap, "
+                                            "silhouette, vote "):
         settings_from_meta({**BASE, "selection_rule": "bic"}, model=MODEL)
 
 
@@ -75,31 +79,34 @@ def test_bad_enum_message():
     "update, match",
     [
         ({"k_min": 5, "k_max": "3"}, r"'k_max'=3 must be >= k_min=5"),
-        ({"k_min": 1}, r"'k_min'=1 must be >= 2"),
+        ({"k_min": 1}, r"'k_min'=1 is out of range; allowed values: an integer >= 2 \("),
         ({"k_max": "eight"}, r"'k_max'='eight' must be an integer"),
         ({"random_state": 1.5}, r"'random_state'=1.5 must be a whole number"),
         ({"random_state": True}, r"'random_state'=True must be an integer, not a boolean"),
-        ({"n_init": 0}, r"'n_init'=0 must be >= 1"),
-        ({"features": []}, r"'features'=\[\] must name at least one column"),
+        ({"n_init": 0}, r"'n_init'=0 is out of range; allowed values: an integer >= 1 and <= 10000 \("),
+        ({"features": []}, r"'features'=\[\] is empty; allowed values: a non-empty list of numeric column names"),
         ({"features": ["a", "a"]}, r"lists a twice"),
         ({"features": ["provider_id", "a"]}, r"must not contain the id column 'provider_id'"),
         ({"canonical_order": "avg_size"}, r"'canonical_order'='avg_size' must be one of the features"),
-        ({"gap_references": -1}, r"'gap_references'=-1 must be >= 0"),
-        ({"min_cluster_share": 0.5}, r"'min_cluster_share'=0.5 must be >= 0.0 and < 0.5"),
-        ({"min_cluster_share": "-0.01"}, r"'min_cluster_share'='-0.01' must be >= 0.0 and < 0.5"),
+        ({"gap_references": -1}, r"'gap_references'=-1 is out of range; allowed values: an integer >= 0 \("),
+        ({"min_cluster_share": 0.5},
+         r"'min_cluster_share'=0.5 is out of range; allowed values: a number >= 0 and < 0.5 \("),
+        ({"min_cluster_share": "-0.01"},
+         r"'min_cluster_share'='-0.01' is out of range; allowed values: a number >= 0 and < 0.5"),
         ({"min_cluster_share": "a lot"}, r"'min_cluster_share'='a lot' must be a number"),
         ({"min_cluster_share": True}, r"'min_cluster_share'=True must be a number, not a boolean"),
-        ({"min_variance": -1}, r"'min_variance'=-1 must be >= 0.0; \(edit"),
+        ({"min_variance": -1}, r"'min_variance'=-1 is out of range; allowed values: a number >= 0 \(edit"),
         ({"min_variance": "nan"}, r"'min_variance'='nan' must be a finite number"),
-        ({"pca_components": 0}, r"'pca_components'=0 must be >= 1 \(or null to switch it off\)"),
+        ({"pca_components": 0}, r"'pca_components'=0 is out of range; allowed values: an integer >= 1, or null \("),
         ({"pca_components": 1.5}, r"'pca_components'=1.5 must be a whole number"),
         ({"pca_components": "3"}, r"'pca_components'=3 exceeds the 2 configured feature\(s\)"),
         ({"categorical_features": ["region", "avg_speed"]},
          r"'categorical_features'=\['region', 'avg_speed'\] repeats 'avg_speed' from features; list each column once"),
         ({"categorical_features": "provider_id"}, r"'categorical_features'=.* must not contain the id column"),
         ({"categorical_features": "region, region"}, r"'categorical_features'='region, region' lists region twice"),
-        ({"categorical_features": 5}, r"'categorical_features'=5 must be a list of column names"),
-        ({"max_categories": 0}, r"'max_categories'=0 must be >= 1"),
+        ({"categorical_features": 5},
+         r"'categorical_features'=5 must be a list; allowed values: a list of column names"),
+        ({"max_categories": 0}, r"'max_categories'=0 is out of range; allowed values: an integer >= 1 \("),
         ({"max_categories": "many"}, r"'max_categories'='many' must be an integer"),
     ],
 )
@@ -109,9 +116,14 @@ def test_invalid_values(update, match):
     assert MODEL in str(info.value) and "config.meta" in str(info.value)
 
 
-@pytest.mark.parametrize("meta", [None, {}, {"features": ["a"]}])
-def test_missing_required(meta):
-    with pytest.raises(SettingsError, match=r"int_provider_clusters: required setting\(s\) .*missing"):
+@pytest.mark.parametrize(
+    "meta, also",
+    [(None, r" \(also missing: features\)"), ({}, r" \(also missing: features\)"), ({"features": ["a"]}, "")],
+)
+def test_missing_required(meta, also):
+    expected = (rf"^model int_provider_clusters: setting 'id_column'=None is required{also}; "
+                r"allowed values: the entity id column, e.g. customer_id \(edit config.meta")
+    with pytest.raises(SettingsError, match=expected):
         settings_from_meta(meta, model=MODEL)
 
 
@@ -138,7 +150,9 @@ def test_new_settings_are_coerced_from_dbt_var_strings():
 
 @pytest.mark.parametrize("rule", ["vote", "gap"])
 def test_gap_rules_need_references(rule):
-    with pytest.raises(SettingsError, match=rf"model {MODEL}: selection_rule '{rule}' needs gap_references >= 1"):
+    expected = (rf"model {MODEL}: setting 'gap_references'=0 is too low: selection_rule '{rule}' needs "
+                r"gap_references >= 1; set gap_references: 10")
+    with pytest.raises(SettingsError, match=expected):
         settings_from_meta({**BASE, "selection_rule": rule}, model=MODEL)
     assert settings_from_meta({**BASE, "selection_rule": rule, "gap_references": 1}, model=MODEL).gap_references == 1
 

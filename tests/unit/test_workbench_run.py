@@ -15,6 +15,7 @@ from cluster_marts.adapters.workbench.analysis import TABLES, run_spec
 from cluster_marts.adapters.workbench.datasets import read_source, wine_frame, write_wine
 from cluster_marts.config.spec import load_spec, parse_spec
 from cluster_marts.config.spec_params import ALGORITHMS, DENSITY_ALGORITHMS
+from cluster_marts.selection.table import K_SELECTION_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 COLUMNS = {
@@ -27,6 +28,7 @@ COLUMNS = {
     "representatives": ["cluster_id", "rank", "id", "distance"],
     "comparison": ["algorithm", "n_clusters", "silhouette", "noise_share", "is_recommended", "reason"],
     "suggestions": ["name", "value", "note"],
+    "k_selection": K_SELECTION_COLUMNS,
 }
 
 
@@ -63,6 +65,15 @@ def test_every_algorithm_runs_through_run_spec(blobs, algorithm):
     assert (a["silhouette"].isna() == a["is_noise"]).all()  # silhouette on non-noise rows only
     mean_sil = out["metrics"].set_index("metric").loc["silhouette", "value"]
     assert np.isclose(a["silhouette"].mean(), mean_sil)
+    ks = out["k_selection"]
+    assert ks["k"].tolist() == list(range(2, 9)) and ks["is_chosen"].sum() == 1
+    assert ks["axis"].isna().all() and (ks["method"] == algorithm).all() and ks["run_id"].nunique() == 1
+    if algorithm in DENSITY_ALGORITHMS:  # a k-means scan only suggests k
+        assert (ks["algorithm"] == "kmeans").all()
+        assert ks["selection_rule"].iloc[0] == f"silhouette (suggestion only: {algorithm} finds its clusters itself)"
+    else:  # the spec fixes n_clusters=3: rule fixed, scanned with k-means
+        assert ks.loc[ks["is_chosen"], "k"].item() == 3 and (ks["selection_rule"] == "fixed").all()
+        assert (ks["algorithm"] == "kmeans").all()
     if algorithm in DENSITY_ALGORITHMS:
         assert a["is_noise"].any(), "the far-away points should be noise"
         assert (a.loc[a["is_noise"], "confidence"] == 0).all()
@@ -103,6 +114,12 @@ def test_recommendations_on_blobs(blobs):
     assert "silhouette" in best["reason"]
     suggestions = out["suggestions"].set_index("name")
     assert suggestions.loc["k", "value"] == 3
+    ks = out["k_selection"]  # searched with the spec's own algorithm over k_range
+    assert ks["k"].tolist() == [2, 3, 4, 5, 6] and (ks["algorithm"] == "kmeans").all()
+    assert ks.loc[ks["is_chosen"], "k"].item() == 3 and (ks["selection_rule"] == "silhouette").all()
+    assert ks.loc[ks["is_chosen"], "silhouette"].item() == pytest.approx(
+        out["metrics"].set_index("metric").loc["silhouette", "value"])  # the same fit as the final one
+    assert ks.loc[ks["k"] == 3, "n_clusters_found"].item() == 3
     eps = suggestions.loc["dbscan_eps", "value"]
     assert np.isfinite(eps) and eps > 0
     assert suggestions.loc["recommended_algorithm", "note"].startswith(best["algorithm"])
@@ -135,3 +152,24 @@ def test_interpretation_names_only_the_agreement_metrics_asked_for():
     notes = run_spec(parse_spec(raw), wine_frame())["suggestions"]["note"].tolist()
     agreement = [n for n in notes if "agreement with the target" in n]
     assert len(agreement) == 1 and "ARI" in agreement[0] and "NMI" not in agreement[0]
+
+
+def test_k_search_when_the_spec_fixes_k_outside_the_scan(blobs):
+    out = run_spec(parse_spec(blob_spec("gmm", n_clusters=12)), blobs.iloc[:-3])  # without the far-away points
+    ks = out["k_selection"]  # a k-means scan over the default k=2..8 only suggests k
+    assert ks["k"].tolist() == list(range(2, 9)) and (ks["algorithm"] == "kmeans").all()
+    assert ks.loc[ks["is_chosen"], "k"].item() == 3 == out["suggestions"].set_index("name").loc["k", "value"]
+    assert ks["selection_rule"].iloc[0] == "silhouette (suggestion only: the spec's n_clusters=12 is outside k=2..8)"
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # identical rows, on purpose
+def test_k_search_without_any_defined_silhouette():
+    from cluster_marts.selection.recommend import search_k, silhouette_best
+
+    X = np.zeros((20, 2))  # identical rows: every fit has a single distinct cluster
+    ks = search_k(X, "kmeans", (2, 4), {"n_init": 1}, 0)
+    assert ks["silhouette"].isna().all() and (ks["silhouette_method"] == "undefined").all()
+    assert ks.loc[ks["is_chosen"], "k"].item() == 2 and (ks["n_clusters_found"] == 1).all()
+    assert ks["selection_rule"].iloc[0] == "silhouette (undefined at every k; took the smallest k)"
+    k, sil = silhouette_best(ks, 2)
+    assert k == 2 and np.isnan(sil)

@@ -5,8 +5,9 @@
     made. run_id hashes the data and the fit settings; settings_hash covers the
     selection settings too (k range, rule), so rebuilding unchanged data with
     unchanged settings adds nothing, and any change adds a row.
-    Adding a domain: one more (domain, k-selection mart) pair below, or a
-    select of the same columns (as for customers, one fit per axis and method).
+    Every domain's k-selection mart has the same schema (macro cast_k_selection),
+    so adding a domain is one more (domain, k-selection mart) pair below; scope
+    is the axis (customers: one fit per axis and method), null elsewhere.
 #}
 {{ config(
     materialized='incremental',
@@ -17,6 +18,7 @@
 {%- set domains = [
     ('providers', 'provider_k_selection'),
     ('demand', 'dfu_k_selection'),
+    ('customers', 'customer_k_selection'),
 ] -%}
 with
 
@@ -24,7 +26,7 @@ chosen_runs as (
     {% for domain, k_selection in domains %}
     select
         '{{ domain }}' as domain,
-        cast(null as varchar) as scope,
+        axis as scope,
         run_id,
         algorithm,
         k,
@@ -40,30 +42,8 @@ chosen_runs as (
         gap
     from {{ ref(k_selection) }}
     where is_chosen
-    union all
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
-    -- customers: one fit per axis and method
-    select
-        'customers' as domain,
-        metrics.axis as scope,
-        metrics.run_id,
-        metrics.method as algorithm,
-        metrics.k,
-        k_selection.selection_rule,
-        metrics.n_samples,
-        metrics.features,
-        metrics.settings_json,
-        md5(metrics.settings_json) as settings_hash,
-        cast(null as double) as inertia,
-        metrics.silhouette,
-        cast(null as double) as calinski_harabasz,
-        cast(null as double) as davies_bouldin,
-        cast(null as double) as gap
-    from {{ ref('customer_fit_metrics') }} as metrics
-    inner join {{ ref('customer_k_selection') }} as k_selection
-        on metrics.axis = k_selection.axis
-        and metrics.method = k_selection.method
-        and k_selection.is_chosen
 ),
 
 new_runs as (

@@ -28,10 +28,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cluster_marts.algorithms.registry import get_algorithm
 from cluster_marts.algorithms.scores import member_means
 from cluster_marts.errors import InputDataError
 from cluster_marts.adapters.fitting import fit_chosen, prepare
-from cluster_marts.selection.grid import choose_k, evaluate_k_grid
+from cluster_marts.selection.gap import reference_fit
+from cluster_marts.selection.grid import evaluate_k_grid, k_values
+from cluster_marts.selection.rules import choose_k
+from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
 from cluster_marts.preprocessing.scaling import inverse_transform, scaler_params_frame
 from cluster_marts.config.cluster import ClusterSettings
 from cluster_marts.selection.metrics import distances_to_centers, per_sample_silhouette
@@ -41,13 +45,6 @@ __all__ = [
     "K_SELECTION_COLUMNS", "ASSIGNMENT_COLUMNS", "CENTROID_COLUMNS", "SCALER_PARAMS_COLUMNS",
 ]
 
-K_SELECTION_COLUMNS = [
-    "k", "inertia", "silhouette", "silhouette_method", "calinski_harabasz", "davies_bouldin",
-    "gap", "gap_sd", "gap_references", "smallest_cluster_share",
-    "is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_chosen", "selection_rule",
-    "algorithm", "scaling", "random_state", "n_samples", "features", "features_used", "n_components",
-    "run_id", "settings_json",
-]
 ASSIGNMENT_COLUMNS = ["cluster_id", "silhouette", "distance_to_centroid", "k", "algorithm", "run_id"]
 CENTROID_COLUMNS = ["cluster_id", "feature", "center_scaled", "center_original", "is_used", "run_id"]
 SCALER_PARAMS_COLUMNS = ["feature", "method", "center", "scale", "is_used", "run_id"]
@@ -83,7 +80,9 @@ def select_k(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: s
     Returns
     -------
     DataFrame
-        Columns :data:`K_SELECTION_COLUMNS`; exactly one row has ``is_chosen``.
+        Columns :data:`~cluster_marts.selection.table.K_SELECTION_COLUMNS`
+        (``axis`` and ``method`` null); exactly one row has ``is_chosen``.
+        ``balance`` / ``combined_score`` use the default weights 0.4 / 0.6;
         ``features`` lists the configured features, ``features_used`` those
         kept by ``min_variance`` (comma-joined), ``n_components`` the
         dimension clustered (PCA components, else the kept features),
@@ -95,18 +94,21 @@ def select_k(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: s
     """
     prep = prepare(features, meta, model)
     s = prep.settings
-    out = choose_k(evaluate_k_grid(prep.Z, s, model=model), s, model=model)
-    n = len(out)
-    out["algorithm"] = _constant(s.algorithm, n, "str")
-    out["scaling"] = _constant(s.scaling, n, "str")
-    out["random_state"] = _constant(s.random_state, n, "int64")
-    out["n_samples"] = _constant(prep.X.shape[0], n, "int64")
-    out["features"] = _constant(",".join(s.features), n, "str")
-    out["features_used"] = _constant(",".join(prep.pre.kept_features), n, "str")
-    out["n_components"] = _constant(prep.pre.n_components, n, "int64")
-    out["run_id"] = _constant(prep.run_id, n, "str")
-    out["settings_json"] = _constant(settings_json(s), n, "str")
-    return out[K_SELECTION_COLUMNS]
+    fit = get_algorithm(s.algorithm)
+    grid = evaluate_k_grid(
+        prep.Z, k_values(s.k_min, s.k_max, prep.Z.shape[0], model=model),
+        lambda k: fit(prep.Z, k, s.random_state, s.n_init),
+        silhouette_sample_size=s.silhouette_sample_size, random_state=s.random_state,
+        gap_references=s.gap_references, reference_fit=reference_fit(fit, s.random_state, s.n_init),
+    )
+    chosen = choose_k(grid, s.selection_rule, n_clusters=s.n_clusters, min_cluster_share=s.min_cluster_share,
+                      model=model)
+    run = RunInfo(
+        algorithm=s.algorithm, scaling=s.scaling, random_state=s.random_state, n_samples=prep.X.shape[0],
+        features=s.features, features_used=prep.pre.kept_features, n_components=prep.pre.n_components,
+        run_id=prep.run_id, settings_json=settings_json(s),
+    )
+    return k_selection_table(chosen, run)
 
 
 def assign_clusters(

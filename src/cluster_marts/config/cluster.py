@@ -1,22 +1,27 @@
 """Clustering settings read from a dbt model's ``config.meta``.
 
 Analysts change behaviour in YAML; this module turns that mapping into a
-validated, immutable :class:`ClusterSettings`.  Values set through dbt vars
-often arrive as strings (``"8"``, ``"0.01"``), so integers and floats are
-coerced (see :mod:`cluster_marts.config.coerce`).  Categorical columns are one-hot
-encoded at run time (:mod:`cluster_marts.preprocessing.encoding`).
+validated, immutable :class:`ClusterSettings`.  Each key's rule is in
+:data:`RULES` (defaults from the dataclass); values set through dbt vars often
+arrive as strings (``"8"``, ``"0.01"``) and are coerced
+(:mod:`cluster_marts.config.coerce`).  Categorical columns are one-hot encoded
+at run time (:mod:`cluster_marts.preprocessing.encoding`).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
-from cluster_marts.config.coerce import FIX, as_choice, as_features, as_float_in, as_int, bad_setting, is_unset
+from cluster_marts.config.algorithm_params import PARAMETERS
+from cluster_marts.config.common import (
+    FEATURES, ID_COLUMN, IGNORED_META_KEYS, K_MAX, K_MIN, RANDOM_STATE, SCALING, SCALINGS, SILHOUETTE_SAMPLE_SIZE,
+)
+from cluster_marts.config.rules import CHOICE, FLOAT, INT, LIST, STR, Context, Rule
+from cluster_marts.config.schema import bind, parse_mapping
 from cluster_marts.preprocessing.encoding import check_categorical_settings
-from cluster_marts.errors import SettingsError
 
 __all__ = [
     "ClusterSettings",
@@ -25,14 +30,13 @@ __all__ = [
     "ALGORITHM_NAMES",
     "SELECTION_RULES",
     "IGNORED_META_KEYS",
+    "RULES",
 ]
 
-SCALINGS = ("minmax", "none", "robust", "standard")
 ALGORITHM_NAMES = ("agglomerative", "gmm", "kmeans")
 SELECTION_RULES = (
     "calinski_harabasz", "davies_bouldin", "elbow", "fixed", "gap", "silhouette", "vote",
 )
-IGNORED_META_KEYS = ("description", "owner")
 _GAP_RULES = ("gap", "vote")
 
 
@@ -115,52 +119,23 @@ class ClusterSettings:
         return self.canonical_order or self.features[0]
 
 
-_INT_MIN = {
-    "k_min": 2, "k_max": 2, "random_state": 0, "n_init": 1, "silhouette_sample_size": 10, "gap_references": 0,
-    "max_categories": 1,
-}
-_OPTIONAL_INT_MIN = {"n_clusters": None, "pca_components": 1}
-# key -> (low, high, high is inclusive)
-_FLOAT_RANGE = {"min_cluster_share": (0.0, 0.5, False), "min_variance": (0.0, float("inf"), True)}
-_CHOICES = {"scaling": SCALINGS, "algorithm": ALGORITHM_NAMES, "selection_rule": SELECTION_RULES}
+RULES = bind(
+    ClusterSettings,
+    ID_COLUMN, FEATURES, SCALING, Rule("algorithm", CHOICE, allowed=ALGORITHM_NAMES), K_MIN, K_MAX,
+    Rule("selection_rule", CHOICE, allowed=SELECTION_RULES), Rule("n_clusters", INT, nullable=True),
+    RANDOM_STATE, PARAMETERS["n_init"], SILHOUETTE_SAMPLE_SIZE, Rule("canonical_order", STR, nullable=True),
+    Rule("gap_references", INT, low=0), Rule("min_cluster_share", FLOAT, low=0.0, high=0.5, open_high=True),
+    Rule("min_variance", FLOAT, low=0.0), Rule("pca_components", INT, low=1, nullable=True),
+    Rule("categorical_features", LIST, allow_empty=True), Rule("max_categories", INT, low=1),
+)
 
 
-def _coerce_one(key: str, value: Any, model: str) -> Any:
-    """Coerce one present key to its type and check its own range."""
-    if key in ("features", "categorical_features"):
-        return as_features(value, model, key=key, allow_empty=key == "categorical_features")
-    if key in _CHOICES:
-        return as_choice(value, key, _CHOICES[key], model)
-    if key in _INT_MIN:
-        number = as_int(value, key, model)
-        if number < _INT_MIN[key]:
-            raise bad_setting(model, key, value, f"must be >= {_INT_MIN[key]};")
-        return number
-    if key in _OPTIONAL_INT_MIN:
-        if is_unset(value):
-            return None
-        number, low = as_int(value, key, model), _OPTIONAL_INT_MIN[key]
-        if low is not None and number < low:
-            raise bad_setting(model, key, value, f"must be >= {low} (or null to switch it off);")
-        return number
-    if key in _FLOAT_RANGE:
-        return as_float_in(value, key, model, *_FLOAT_RANGE[key])
-    if key == "canonical_order":
-        return None if is_unset(value) else str(value).strip()
-    # id_column
-    if is_unset(value):
-        raise bad_setting(model, key, value, "must name the entity id column;")
-    return str(value).strip()
-
-
-def _check_fixed(s: ClusterSettings, model: str) -> None:
+def _check_fixed(s: ClusterSettings, ctx: Context, model: str) -> None:
     if s.selection_rule == "fixed":
         if s.n_clusters is None:
-            raise bad_setting(model, "n_clusters", None, "is required when selection_rule='fixed';")
+            raise ctx.error("n_clusters", None, "is required when selection_rule='fixed'")
         if not s.k_min <= s.n_clusters <= s.k_max:
-            raise bad_setting(
-                model, "n_clusters", s.n_clusters, f"must lie in the k grid k_min={s.k_min}..k_max={s.k_max};"
-            )
+            raise ctx.error("n_clusters", s.n_clusters, f"must lie in the k grid k_min={s.k_min}..k_max={s.k_max}")
     elif s.n_clusters is not None:
         warnings.warn(
             f"model {model}: setting 'n_clusters' is ignored because "
@@ -170,27 +145,27 @@ def _check_fixed(s: ClusterSettings, model: str) -> None:
 
 def _check_consistency(s: ClusterSettings, model: str) -> None:
     """Cross-field checks (k range, fixed rule, gap rules, PCA size, id/categorical/canonical columns)."""
+    ctx = Context.for_model(model)
     if s.k_max < s.k_min:
-        raise bad_setting(model, "k_max", s.k_max, f"must be >= k_min={s.k_min};")
-    _check_fixed(s, model)
+        raise ctx.error("k_max", s.k_max, f"must be >= k_min={s.k_min}")
+    _check_fixed(s, ctx, model)
     if s.selection_rule in _GAP_RULES and s.gap_references < 1:
-        raise SettingsError(
-            f"model {model}: selection_rule {s.selection_rule!r} needs gap_references >= 1 "
-            f"(got {s.gap_references}); set gap_references: 10 or choose another selection_rule {FIX}"
+        raise ctx.error(
+            "gap_references", s.gap_references,
+            f"is too low: selection_rule {s.selection_rule!r} needs gap_references >= 1; set gap_references: 10 "
+            "or choose another selection_rule",
         )
     # one-hot columns are only known at run time, where preprocessing checks pca_components again
     if s.pca_components is not None and not s.categorical_features and s.pca_components > len(s.features):
-        raise bad_setting(
-            model, "pca_components", s.pca_components,
-            f"exceeds the {len(s.features)} configured feature(s); lower it or set it to null;",
+        raise ctx.error(
+            "pca_components", s.pca_components,
+            f"exceeds the {len(s.features)} configured feature(s); lower it or set it to null",
         )
     if s.id_column in s.features:
-        raise bad_setting(model, "features", list(s.features), f"must not contain the id column {s.id_column!r};")
+        raise ctx.error("features", list(s.features), f"must not contain the id column {s.id_column!r}")
     check_categorical_settings(s.features, s.categorical_features, s.id_column, model)
     if s.canonical_order is not None and s.canonical_order not in s.features:
-        raise bad_setting(
-            model, "canonical_order", s.canonical_order, f"must be one of the features: {', '.join(s.features)};"
-        )
+        raise ctx.error("canonical_order", s.canonical_order, "must be one of the features", ", ".join(s.features))
 
 
 def settings_from_meta(
@@ -219,7 +194,8 @@ def settings_from_meta(
     ------
     SettingsError
         Unknown key, missing ``id_column``/``features``, value of the wrong
-        type, value outside its allowed set or range, inconsistent settings.
+        type, value outside its allowed set or range (see :data:`RULES`),
+        inconsistent settings.
 
     Examples
     --------
@@ -227,22 +203,7 @@ def settings_from_meta(
     >>> s.k_max, s.features
     (5, ('x', 'y'))
     """
-    raw = dict(meta or {})
-    allowed = {f.name for f in fields(ClusterSettings)} | set(IGNORED_META_KEYS) | set(extra_keys)
-    unknown = sorted(str(key) for key in raw if key not in allowed)
-    if unknown:
-        raise SettingsError(
-            f"model {model}: unknown config.meta key(s) {', '.join(unknown)}; "
-            f"allowed keys are: {', '.join(sorted(allowed))} {FIX}"
-        )
-    for key in [*extra_keys, *IGNORED_META_KEYS]:
-        raw.pop(key, None)
-    missing = [key for key in ("id_column", "features") if key not in raw]
-    if missing:
-        raise SettingsError(
-            f"model {model}: required setting(s) {', '.join(missing)} missing from config.meta; "
-            f"add e.g. id_column: customer_id and features: [recency, frequency] {FIX}"
-        )
-    settings = ClusterSettings(**{key: _coerce_one(key, value, model) for key, value in raw.items()})
+    ignored = (*IGNORED_META_KEYS, *extra_keys)
+    settings = ClusterSettings(**parse_mapping(meta, RULES, Context.for_model(model), ignored=ignored))
     _check_consistency(settings, model)
     return settings

@@ -23,7 +23,9 @@ Example (the defaults, except ``id_column`` and ``axes`` which are required)::
 
 Values set through dbt vars may arrive as strings and are coerced; mapping
 settings may arrive as JSON strings.  ``description`` and ``owner`` are
-allowed and ignored.
+allowed and ignored.  Each key's rule is in :data:`RULES`; the method blocks
+are checked against the one algorithm parameter table
+(:data:`~cluster_marts.config.algorithm_params.METHOD_RULES`).
 """
 
 from __future__ import annotations
@@ -34,18 +36,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cluster_marts.config.coerce import FIX, as_choice, as_features, as_float_in, as_int, bad_setting, is_unset
-from cluster_marts.errors import SettingsError
 from cluster_marts.algorithms.methods import METHOD_NAMES
-from cluster_marts.config.segmentation_params import (
-    FcmParams, GmmParams, NeuralParams, SubdivisionParams, as_mapping, parse_balance_weights, parse_block,
+from cluster_marts.config.common import (
+    ID_COLUMN, IGNORED_META_KEYS, K_MAX, K_MIN, RANDOM_STATE, SCALING, SILHOUETTE_SAMPLE_SIZE,
 )
-from cluster_marts.config.cluster import SCALINGS
+from cluster_marts.config.rules import CHOICE, FLOAT, LIST, MAPPING, Context, Rule
+from cluster_marts.config.schema import bind, pairs, parse_mapping
+from cluster_marts.config.segmentation_params import (
+    BALANCE_WEIGHTS, BLOCK_RULES, FcmParams, GmmParams, NeuralParams, SubdivisionParams,
+)
 
-__all__ = ["SegmentationSettings", "segmentation_settings_from_meta", "settings_json", "SELECTION_RULES"]
+__all__ = ["SegmentationSettings", "segmentation_settings_from_meta", "settings_json", "SELECTION_RULES", "RULES"]
 
 SELECTION_RULES = ("balanced", "silhouette")
-_IGNORED = ("description", "owner")
 
 
 @dataclass(frozen=True)
@@ -99,55 +102,17 @@ def settings_json(settings: SegmentationSettings) -> str:
     return json.dumps(settings.as_dict(), sort_keys=True)
 
 
-def _axes(value: Any, id_column: str, model: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    raw = as_mapping(value, "axes", model)
-    if not raw:
-        raise bad_setting(model, "axes", value, "must map at least one axis name to its feature columns;")
-    out = []
-    for name, cols in raw.items():
-        if not name:
-            raise bad_setting(model, "axes", value, "has an empty axis name;")
-        if is_unset(cols) or (isinstance(cols, (list, tuple)) and not cols):
-            raise bad_setting(model, f"axes.{name}", cols, "has no features; list at least one numeric column;")
-        features = as_features(cols, model, key=f"axes.{name}")
-        if id_column in features:
-            raise bad_setting(model, f"axes.{name}", list(features), f"must not contain the id column {id_column!r};")
-        out.append((name, features))
-    return tuple(out)
-
-
-def _methods(value: Any, model: str) -> tuple[str, ...]:
-    names = as_features(value, model, key="methods")
-    for name in names:
-        as_choice(name, "methods", METHOD_NAMES, model)
-    return tuple(name.strip().lower() for name in names)
-
-
-_INT_MIN = {"k_min": 2, "k_max": 2, "random_state": 0, "silhouette_sample_size": 10}
-
-
-def _coerce(key: str, value: Any, id_column: str, model: str) -> Any:
-    if key == "axes":
-        return _axes(value, id_column, model)
-    if key == "methods":
-        return _methods(value, model)
-    if key in ("fcm", "gmm", "neural", "subdivision"):
-        return parse_block(key, value, model)
-    if key == "balance_weights":
-        return parse_balance_weights(value, model)
-    if key == "scaling":
-        return as_choice(value, key, SCALINGS, model)
-    if key == "selection_rule":
-        return as_choice(value, key, SELECTION_RULES, model)
-    if key in ("high_confidence", "low_confidence"):
-        number = as_float_in(value, key, model, 0.0, 1.0, True)
-        if number == 0.0:
-            raise bad_setting(model, key, value, "must be > 0 and <= 1;")
-        return number
-    number = as_int(value, key, model)
-    if number < _INT_MIN[key]:
-        raise bad_setting(model, key, value, f"must be >= {_INT_MIN[key]};")
-    return number
+RULES = bind(
+    SegmentationSettings,
+    ID_COLUMN,
+    Rule("axes", MAPPING, values=Rule("axis", LIST, doc="a non-empty list of numeric column names"), into=pairs,
+         doc="a non-empty mapping of axis name -> feature columns, e.g. {engagement: [log_frequency, log_monetary]}"),
+    Rule("methods", LIST, allowed=METHOD_NAMES), SCALING, K_MIN, K_MAX,
+    Rule("selection_rule", CHOICE, allowed=SELECTION_RULES), BALANCE_WEIGHTS, *BLOCK_RULES.values(),
+    RANDOM_STATE, SILHOUETTE_SAMPLE_SIZE,
+    Rule("high_confidence", FLOAT, low=0.0, open_low=True, high=1.0),
+    Rule("low_confidence", FLOAT, low=0.0, open_low=True, high=1.0),
+)
 
 
 def segmentation_settings_from_meta(meta: Mapping[str, Any] | None, *, model: str) -> SegmentationSettings:
@@ -169,8 +134,8 @@ def segmentation_settings_from_meta(meta: Mapping[str, Any] | None, *, model: st
     SettingsError
         Unknown key (lists the allowed keys), missing ``id_column``/``axes``,
         an axis without features, an unregistered method, a value of the
-        wrong type or out of range, ``k_max < k_min``, ``low_confidence >
-        high_confidence``.
+        wrong type or out of range (see :data:`RULES`), ``k_max < k_min``,
+        ``low_confidence > high_confidence``.
 
     Examples
     --------
@@ -178,27 +143,13 @@ def segmentation_settings_from_meta(meta: Mapping[str, Any] | None, *, model: st
     >>> s.axes, s.k_max, s.balance_weights
     ((('a', ('x',)),), 4, (0.4, 0.6))
     """
-    raw = dict(meta or {})
-    allowed = sorted({f.name for f in dataclasses.fields(SegmentationSettings)} | set(_IGNORED))
-    unknown = sorted(str(k) for k in raw if k not in allowed)
-    if unknown:
-        raise SettingsError(
-            f"model {model}: unknown config.meta key(s) {', '.join(unknown)}; "
-            f"allowed keys are: {', '.join(allowed)} {FIX}"
-        )
-    for key in _IGNORED:
-        raw.pop(key, None)
-    missing = [key for key in ("id_column", "axes") if key not in raw or is_unset(raw[key])]
-    if missing:
-        raise SettingsError(
-            f"model {model}: required setting(s) {', '.join(missing)} missing from config.meta; add e.g. "
-            f"id_column: customer_id and axes: {{engagement: [log_frequency, log_monetary]}} {FIX}"
-        )
-    id_column = str(raw.pop("id_column")).strip()
-    values = {key: _coerce(key, value, id_column, model) for key, value in raw.items()}
-    s = SegmentationSettings(id_column=id_column, **values)
+    ctx = Context.for_model(model)
+    s = SegmentationSettings(**parse_mapping(meta, RULES, ctx, ignored=IGNORED_META_KEYS))
+    for name, features in s.axes:
+        if s.id_column in features:
+            raise ctx.error(f"axes.{name}", list(features), f"must not contain the id column {s.id_column!r}")
     if s.k_max < s.k_min:
-        raise bad_setting(model, "k_max", s.k_max, f"must be >= k_min={s.k_min};")
+        raise ctx.error("k_max", s.k_max, f"must be >= k_min={s.k_min}")
     if s.low_confidence > s.high_confidence:
-        raise bad_setting(model, "low_confidence", s.low_confidence, f"must be <= high_confidence={s.high_confidence};")
+        raise ctx.error("low_confidence", s.low_confidence, f"must be <= high_confidence={s.high_confidence}")
     return s

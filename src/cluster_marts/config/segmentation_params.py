@@ -1,57 +1,57 @@
 """Per-method and subdivision setting blocks of the segmentation ``config.meta``.
 
 Each block (``fcm:``, ``gmm:``, ``neural:``, ``subdivision:``,
-``balance_weights:``) is a YAML mapping; keys left out take their default,
-unknown keys are rejected with the list of allowed ones.  Values set through
-dbt vars may arrive as strings and are coerced (:mod:`cluster_marts.config.coerce`).
-A block may also arrive as a JSON string (``--vars`` on the command line).
+``balance_weights:``) is a YAML mapping (or a JSON object string, as passed
+with ``--vars``); keys left out take their default, unknown keys are rejected
+with the list of allowed ones.  The method blocks take their rules and
+defaults from the one parameter table
+(:data:`~cluster_marts.config.algorithm_params.METHOD_RULES`), so a
+parameter is checked exactly as in a workbench spec's ``algorithm.params``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
-from cluster_marts.config.coerce import FIX, as_choice, as_float, as_int, bad_setting, is_unset
-from cluster_marts.errors import SettingsError
+from cluster_marts.config.algorithm_params import COVARIANCE_TYPES, METHOD_RULES
+from cluster_marts.config.rules import CHOICE, FLOAT, INT, MAPPING, Invalid, Rule
+from cluster_marts.config.schema import bind
 
 __all__ = [
-    "FcmParams", "GmmParams", "NeuralParams", "SubdivisionParams", "COVARIANCE_TYPES",
-    "as_mapping", "parse_block", "parse_balance_weights",
+    "FcmParams", "GmmParams", "NeuralParams", "SubdivisionParams", "COVARIANCE_TYPES", "SPLIT_RULES",
+    "BLOCK_RULES", "BALANCE_WEIGHTS",
 ]
 
-COVARIANCE_TYPES = ("diag", "full", "spherical", "tied")
+_FCM, _GMM, _NEURAL = METHOD_RULES["fcm"], METHOD_RULES["gmm"], METHOD_RULES["neural"]
 
 
 @dataclass(frozen=True)
 class FcmParams:
     """Fuzzy c-means: fuzzifier ``m > 1``, iteration cap, tolerance on max |Δu| > 0, seeded restarts."""
 
-    m: float = 2.0
-    max_iter: int = 150
-    tol: float = 1.0e-5
-    n_init: int = 3
+    m: float = _FCM["m"].default
+    max_iter: int = _FCM["max_iter"].default
+    tol: float = _FCM["tol"].default
+    n_init: int = _FCM["n_init"].default
 
 
 @dataclass(frozen=True)
 class GmmParams:
     """Gaussian mixture: covariance type, EM iteration cap and restarts (sklearn ``GaussianMixture``)."""
 
-    covariance_type: str = "full"
-    max_iter: int = 200
-    n_init: int = 2
+    covariance_type: str = _GMM["covariance_type"].default
+    max_iter: int = _GMM["max_iter"].default
+    n_init: int = _GMM["n_init"].default
 
 
 @dataclass(frozen=True)
 class NeuralParams:
     """Autoencoder: bottleneck width (capped at the axis's feature count), hidden width, epochs, batch size."""
 
-    encoding_dim: int = 3
-    hidden_units: int = 16
-    epochs: int = 200
-    batch_size: int = 64
+    encoding_dim: int = _NEURAL["encoding_dim"].default
+    hidden_units: int = _NEURAL["hidden_units"].default
+    epochs: int = _NEURAL["epochs"].default
+    batch_size: int = _NEURAL["batch_size"].default
 
 
 @dataclass(frozen=True)
@@ -69,114 +69,44 @@ class SubdivisionParams:
 #: how a split's k is chosen: natural sub-structure (silhouette) or the balance-aware score
 SPLIT_RULES = ("balanced", "silhouette")
 
-# block -> key -> (kind, low, low is strict, high)
-_RULES: dict[str, dict[str, tuple[str, float, bool, float]]] = {
-    "fcm": {"m": ("float", 1.0, True, 1e6), "max_iter": ("int", 1, False, 1e9),
-            "tol": ("float", 0.0, True, 1.0), "n_init": ("int", 1, False, 1e4)},
-    "gmm": {"max_iter": ("int", 1, False, 1e9), "n_init": ("int", 1, False, 1e4)},
-    "neural": {"encoding_dim": ("int", 1, False, 1e4), "hidden_units": ("int", 1, False, 1e5),
-               "epochs": ("int", 1, False, 1e7), "batch_size": ("int", 1, False, 1e9)},
-    "subdivision": {"max_variance": ("float", 0.0, False, float("inf")), "max_share": ("float", 0.0, True, 1.0),
-                    "min_size": ("int", 2, False, float("inf")), "max_depth": ("int", 0, False, 100),
-                    "k_max": ("int", 2, False, 1e3)},
+_SUBDIVISION = bind(
+    SubdivisionParams,
+    Rule("max_variance", FLOAT, low=0.0), Rule("max_share", FLOAT, low=0.0, open_low=True, high=1.0),
+    Rule("min_size", INT, low=2), Rule("max_depth", INT, low=0, high=100), Rule("k_max", INT, low=2, high=1000),
+    Rule("selection_rule", CHOICE, allowed=SPLIT_RULES),
+)
+
+
+def _block(name: str, cls: type, rules: tuple[Rule, ...]) -> Rule:
+    """A block of ``config.meta``: a mapping of ``rules`` that builds ``cls`` (defaults: ``cls()``)."""
+    return Rule(name, MAPPING, fields=bind(cls, *rules), into=cls)
+
+
+#: the ``fcm``, ``gmm``, ``neural`` and ``subdivision`` blocks
+BLOCK_RULES: dict[str, Rule] = {
+    "fcm": _block("fcm", FcmParams, tuple(_FCM.values())),
+    "gmm": _block("gmm", GmmParams, tuple(_GMM.values())),
+    "neural": _block("neural", NeuralParams, tuple(_NEURAL.values())),
+    "subdivision": _block("subdivision", SubdivisionParams, _SUBDIVISION),
 }
-_CLASSES = {"fcm": FcmParams, "gmm": GmmParams, "neural": NeuralParams, "subdivision": SubdivisionParams}
 
 
-def as_mapping(value: Any, key: str, model: str) -> dict[str, Any]:
-    """A YAML mapping, a JSON object string, or unset (``{}``)."""
-    if is_unset(value):
-        return {}
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            raise bad_setting(model, key, value, "must be a mapping (YAML dict or JSON object);") from None
-    if not isinstance(value, Mapping):
-        raise bad_setting(model, key, value, "must be a mapping (YAML dict or JSON object);")
-    return {str(k).strip(): v for k, v in value.items()}
-
-
-def _number(value: Any, name: str, rule: tuple[str, float, bool, float], model: str) -> float | int:
-    kind, low, strict, high = rule
-    number = as_int(value, name, model) if kind == "int" else as_float(value, name, model)
-    if number < low or (strict and number == low) or number > high:
-        bound = f"> {low:g}" if strict else f">= {low:g}"
-        bound += "" if high == float("inf") else f" and <= {high:g}"
-        raise bad_setting(model, name, value, f"must be {bound};")
-    return number
-
-
-def parse_block(block: str, value: Any, model: str) -> Any:
-    """Validate one of the ``fcm``, ``gmm``, ``neural``, ``subdivision`` blocks.
-
-    Parameters
-    ----------
-    block : {"fcm", "gmm", "neural", "subdivision"}
-    value : mapping, JSON string or None
-        The block from ``config.meta``; missing keys take their default.
-    model : str
-        dbt model name, used in error messages.
-
-    Returns
-    -------
-    FcmParams, GmmParams, NeuralParams or SubdivisionParams
-
-    Raises
-    ------
-    SettingsError
-        Unknown key (lists the allowed ones), value of the wrong type or out of range.
+def _normalised(silhouette: float, balance: float) -> tuple[float, float]:
+    """``(w_sil, w_bal)`` scaled to sum to 1.
 
     Examples
     --------
-    >>> parse_block("fcm", {"m": "1.5"}, "m").m
-    1.5
-    """
-    raw = as_mapping(value, block, model)
-    cls = _CLASSES[block]
-    allowed = [f.name for f in fields(cls)]
-    unknown = sorted(k for k in raw if k not in allowed)
-    if unknown:
-        raise SettingsError(
-            f"model {model}: unknown key(s) {', '.join(unknown)} in setting {block!r}; "
-            f"allowed keys are: {', '.join(allowed)} {FIX}"
-        )
-    out: dict[str, Any] = {}
-    for name, item in raw.items():
-        full = f"{block}.{name}"
-        if name == "covariance_type":
-            out[name] = as_choice(item, full, COVARIANCE_TYPES, model)
-        elif name == "selection_rule":
-            out[name] = as_choice(item, full, SPLIT_RULES, model)
-        else:
-            out[name] = _number(item, full, _RULES[block][name], model)
-    return cls(**out)
-
-
-def parse_balance_weights(value: Any, model: str) -> tuple[float, float]:
-    """``{silhouette: w_sil, balance: w_bal}`` -> weights normalised to sum to 1.
-
-    A key left out weighs 0; both must be >= 0 and sum to > 0.
-
-    Examples
-    --------
-    >>> parse_balance_weights({"silhouette": 2, "balance": "6"}, "m")
+    >>> _normalised(2.0, 6.0)
     (0.25, 0.75)
     """
-    if is_unset(value):
-        return (0.4, 0.6)
-    raw = as_mapping(value, "balance_weights", model)
-    unknown = sorted(k for k in raw if k not in ("silhouette", "balance"))
-    if unknown:
-        raise SettingsError(
-            f"model {model}: unknown key(s) {', '.join(unknown)} in setting 'balance_weights'; "
-            f"allowed keys are: balance, silhouette {FIX}"
-        )
-    rule = ("float", 0.0, False, float("inf"))
-    sil = _number(raw.get("silhouette", 0.0), "balance_weights.silhouette", rule, model)
-    bal = _number(raw.get("balance", 0.0), "balance_weights.balance", rule, model)
-    if sil + bal <= 0:
-        raise bad_setting(
-            model, "balance_weights", value, "must have a positive weight (they are normalised to sum to 1);"
-        )
-    return (sil / (sil + bal), bal / (sil + bal))
+    total = silhouette + balance
+    if total <= 0:
+        raise Invalid("must have a positive weight (they are normalised to sum to 1)")
+    return (silhouette / total, balance / total)
+
+
+#: ``{silhouette: w_sil, balance: w_bal}`` -> weights normalised to sum to 1; a key left out weighs 0
+BALANCE_WEIGHTS = Rule(
+    "balance_weights", MAPPING, into=_normalised,
+    fields=(Rule("silhouette", FLOAT, default=0.0, low=0.0), Rule("balance", FLOAT, default=0.0, low=0.0)),
+)

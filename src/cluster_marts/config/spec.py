@@ -17,15 +17,15 @@ from typing import Any
 
 import yaml
 
-from cluster_marts.config.cluster import SCALINGS
-from cluster_marts.config.spec_params import (
-    ALGORITHMS, DENSITY_ALGORITHMS, K_ALGORITHMS, check_choice, check_column, check_float, check_int,
-    check_mapping, check_params, check_subset, spec_error,
-)
+from cluster_marts.config.algorithm_params import ALGORITHMS, DENSITY_ALGORITHMS, K_ALGORITHMS, parse_params
+from cluster_marts.config.coerce import check
+from cluster_marts.config.common import FEATURES, ID_COLUMN, RANDOM_STATE, SCALING
+from cluster_marts.config.rules import CHOICE, FLOAT, INT, LIST, MAPPING, STR, Context, Rule
+from cluster_marts.config.schema import bind, parse_mapping
 
 __all__ = [
     "Source", "Reduction", "Outliers", "Preprocessing", "Algorithm", "Spec", "load_spec", "parse_spec",
-    "FORMATS", "REDUCTIONS", "OUTLIER_METHODS", "METRICS", "FIGURES", "DEFAULT_COMPARE", "DEFAULT_K_RANGE",
+    "FORMATS", "REDUCTIONS", "OUTLIER_METHODS", "METRICS", "FIGURES", "DEFAULT_COMPARE", "DEFAULT_K_RANGE", "RULES",
 ]
 
 FORMATS = ("csv", "parquet", "json")
@@ -35,8 +35,6 @@ METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin", "inertia", "ari"
 FIGURES = ("scatter", "silhouette", "heatmap", "dendrogram")
 DEFAULT_COMPARE = ("kmeans", "gmm", "agglomerative", "dbscan")
 DEFAULT_K_RANGE = (2, 8)
-_TOP_KEYS = ("name", "source", "id_column", "features", "target", "preprocessing", "algorithm",
-             "n_clusters", "k_range", "random_state", "metrics", "figures", "compare")
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -104,61 +102,79 @@ class Spec:
     file: str = "<inline>"
 
 
-def _source(raw: Any, file: str) -> Source:
-    if raw is None:
-        raise spec_error(file, "source", raw, "is required", "{path, format} or {ref}")
-    data = check_mapping(raw, file, "source", ("path", "format", "ref"))
-    if ("ref" in data) == ("path" in data):
-        raise spec_error(file, "source", raw, "must have exactly one of path or ref", "{path, format} or {ref}")
-    if "ref" in data:
-        if "format" in data:
-            raise spec_error(file, "source.format", data["format"], "only goes with source.path", ("path",))
-        return Source(ref=check_column(data["ref"], file, "source.ref"))
-    path = check_column(data["path"], file, "source.path")
-    fmt = data.get("format", Path(path).suffix.lstrip(".").lower())
-    return Source(path=path, format=check_choice(fmt, file, "source.format", FORMATS))
+_FORMAT = Rule("format", CHOICE, allowed=FORMATS)
+_SOURCE = Rule("source", MAPPING, doc="{path, format} or {ref}", fields=(Rule("path", STR), _FORMAT, Rule("ref", STR)))
+_REDUCTION = Rule("reduction", MAPPING, into=Reduction, fields=bind(
+    Reduction, Rule("method", CHOICE, allowed=REDUCTIONS), Rule("n_components", INT, low=2)))
+_OUTLIERS = Rule("outliers", MAPPING, into=Outliers, fields=bind(
+    Outliers, Rule("method", CHOICE, allowed=OUTLIER_METHODS),
+    Rule("contamination", FLOAT, low=0.0, high=0.5, open_low=True, open_high=True),
+    Rule("z", FLOAT, low=0.0, open_low=True)))
 
 
-def _preprocessing(raw: Any, file: str) -> Preprocessing:
-    data = check_mapping(raw, file, "preprocessing", ("scaling", "reduction", "feature_selection", "outliers"))
-    scaling = check_choice(data.get("scaling", "standard"), file, "preprocessing.scaling", tuple(sorted(SCALINGS)))
-    red = check_mapping(data.get("reduction"), file, "preprocessing.reduction", ("method", "n_components"))
-    method = check_choice(red.get("method", "none"), file, "preprocessing.reduction.method", REDUCTIONS)
-    n_comp = check_int(red.get("n_components", 2), file, "preprocessing.reduction.n_components", 2)
-    if method == "tsne" and n_comp > 3:
-        raise spec_error(file, "preprocessing.reduction.n_components", n_comp, "is too large for tsne", "2, 3")
-    sel = check_mapping(data.get("feature_selection"), file, "preprocessing.feature_selection", ("min_variance",))
-    min_var = check_float(sel.get("min_variance", 0.0), file, "preprocessing.feature_selection.min_variance",
-                     0.0, float("inf"), False)
-    out = check_mapping(data.get("outliers"), file, "preprocessing.outliers", ("method", "contamination", "z"))
-    outliers = Outliers(
-        method=check_choice(out.get("method", "none"), file, "preprocessing.outliers.method", OUTLIER_METHODS),
-        contamination=check_float(out.get("contamination", 0.05), file, "preprocessing.outliers.contamination",
-                             0.0, 0.5, True),
-        z=check_float(out.get("z", 3.0), file, "preprocessing.outliers.z", 0.0, float("inf"), True),
-    )
-    return Preprocessing(scaling, min_var, Reduction(method, n_comp), outliers)
+def _preprocessing(
+    scaling: str, reduction: Reduction, feature_selection: dict[str, float], outliers: Outliers
+) -> Preprocessing:
+    """Build :class:`Preprocessing` (``feature_selection.min_variance`` is stored flat)."""
+    return Preprocessing(scaling, feature_selection["min_variance"], reduction, outliers)
 
 
-def _k(data: dict[str, Any], algorithm: str, file: str) -> tuple[int | None, tuple[int, int] | None]:
-    n_clusters, k_range = data.get("n_clusters"), data.get("k_range")
+#: the keys of a spec, in the order they are documented and listed in messages
+RULES = (
+    Rule("name", STR, required=True, doc="snake_case: lower-case letters, digits and _"),
+    _SOURCE.replace(required=True),
+    ID_COLUMN.replace(required=True),
+    FEATURES.replace(required=True),
+    Rule("target", STR, nullable=True),
+    Rule("preprocessing", MAPPING, into=_preprocessing, fields=(
+        SCALING.replace(default=Preprocessing.scaling), _REDUCTION,
+        Rule("feature_selection", MAPPING, fields=(Rule("min_variance", FLOAT, default=Preprocessing.min_variance,
+                                                         low=0.0),)),
+        _OUTLIERS,
+    )),
+    Rule("algorithm", MAPPING, required=True, fields=(
+        Rule("name", CHOICE, allowed=ALGORITHMS, required=True), Rule("params", MAPPING, allow_empty=True))),
+    Rule("n_clusters", INT, low=2, nullable=True),
+    Rule("k_range", LIST, values=Rule("k", INT, low=2), nullable=True, doc="[min, max] with 2 <= min <= max"),
+    RANDOM_STATE.replace(default=42),
+    Rule("metrics", LIST, allowed=METRICS, allow_empty=True),
+    Rule("figures", LIST, allowed=FIGURES, allow_empty=True),
+    Rule("compare", LIST, allowed=ALGORITHMS, allow_empty=True, default=DEFAULT_COMPARE),
+)
+_RULE = {rule.name: rule for rule in RULES}
+
+
+def _source(data: dict[str, Any], ctx: Context) -> Source:
+    given = {key: value for key, value in data.items() if value is not None}
+    if (data["ref"] is None) == (data["path"] is None):
+        raise ctx.error("source", given, "must have exactly one of path or ref", _SOURCE.describe())
+    if data["ref"] is not None:
+        if data["format"] is not None:
+            raise ctx.error("source.format", data["format"], "only goes with source.path", "path")
+        return Source(ref=data["ref"])
+    fmt = data["format"] or check(_FORMAT, Path(data["path"]).suffix.lstrip("."), ctx, "source.format")
+    return Source(path=data["path"], format=fmt)
+
+
+def _k(values: dict[str, Any], algorithm: str, ctx: Context) -> tuple[int | None, tuple[int, int] | None]:
+    n_clusters, k_range = values["n_clusters"], values["k_range"]
+    shown = None if k_range is None else list(k_range)
     if algorithm in DENSITY_ALGORITHMS:
-        for key, value in (("n_clusters", n_clusters), ("k_range", k_range)):
+        for key, value in (("n_clusters", n_clusters), ("k_range", shown)):
             if value is not None:
-                raise spec_error(file, key, value, f"is forbidden for {algorithm} (finds k itself)", K_ALGORITHMS)
+                raise ctx.error(key, value, f"is forbidden for {algorithm} (finds k itself)", ", ".join(K_ALGORITHMS))
         return None, None
     if n_clusters is not None and k_range is not None:
-        raise spec_error(file, "k_range", k_range, "cannot be combined with n_clusters", "one of n_clusters, k_range")
+        raise ctx.error("k_range", shown, "cannot be combined with n_clusters", "one of n_clusters, k_range")
     if n_clusters is not None:
-        return check_int(n_clusters, file, "n_clusters", 2), None
+        return n_clusters, None
     if k_range is None:
         return None, DEFAULT_K_RANGE
-    if not isinstance(k_range, list) or len(k_range) != 2:
-        raise spec_error(file, "k_range", k_range, "must be a list [min, max]", "[min, max] with 2 <= min <= max")
-    low, high = (check_int(v, file, "k_range", 2) for v in k_range)
-    if low > high:
-        raise spec_error(file, "k_range", k_range, "has min > max", "[min, max] with 2 <= min <= max")
-    return None, (low, high)
+    if len(k_range) != 2:
+        raise ctx.error("k_range", shown, "must be a list [min, max]", _RULE["k_range"].describe())
+    if k_range[0] > k_range[1]:
+        raise ctx.error("k_range", shown, "has min > max", _RULE["k_range"].describe())
+    return None, (k_range[0], k_range[1])
 
 
 def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
@@ -167,9 +183,11 @@ def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
     Parameters
     ----------
     raw : mapping
-        Keys: ``name``, ``source``, ``id_column``, ``features``, ``target``,
-        ``preprocessing``, ``algorithm`` ({name, params}), ``n_clusters`` or
-        ``k_range``, ``random_state``, ``metrics``, ``figures``, ``compare``.
+        Keys (:data:`RULES`): ``name``, ``source``, ``id_column``, ``features``,
+        ``target``, ``preprocessing``, ``algorithm`` ({name, params}; params
+        checked against :data:`~cluster_marts.config.algorithm_params.PARAM_RULES`),
+        ``n_clusters`` or ``k_range``, ``random_state``, ``metrics``,
+        ``figures``, ``compare``.
     file : str, default="<inline>"
         Spec file name, quoted in error messages.
 
@@ -182,40 +200,33 @@ def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
     SettingsError
         Naming the file, the key path and the allowed values.
     """
-    data = check_mapping(raw, file, "", _TOP_KEYS)
-    for key in ("name", "source", "id_column", "features", "algorithm"):
-        if key not in data:
-            raise spec_error(file, key, None, "is required", _TOP_KEYS)
-    name = data["name"]
-    if not isinstance(name, str) or not _SNAKE.match(name):
-        raise spec_error(file, "name", name, "must be snake_case", "lower-case letters, digits and _")
-    features = data["features"]
-    if not isinstance(features, list) or not features:
-        raise spec_error(file, "features", features, "must be a non-empty list", "column names")
-    features = tuple(check_column(f, file, "features") for f in features)
-    if len(set(features)) != len(features):
-        raise spec_error(file, "features", list(features), "lists a column twice", "distinct column names")
-    algo = check_mapping(data["algorithm"], file, "algorithm", ("name", "params"))
-    algo_name = check_choice(algo.get("name"), file, "algorithm.name", ALGORITHMS)
-    params = MappingProxyType(check_params(algo_name, algo.get("params"), file))
-    target = None if data.get("target") is None else check_column(data["target"], file, "target")
-    metrics = check_subset(data.get("metrics"), file, "metrics", METRICS,
-                      METRICS if target else METRICS[:4])
+    ctx = Context.for_spec(file)
+    values = parse_mapping(raw, RULES, ctx)
+    name = values["name"]
+    if not _SNAKE.match(name):
+        raise ctx.error("name", name, "must be snake_case", _RULE["name"].describe())
+    algo_name = values["algorithm"]["name"]
+    params = MappingProxyType(parse_params(algo_name, values["algorithm"]["params"], ctx))
+    preprocessing = values["preprocessing"]
+    if preprocessing.reduction.method == "tsne" and preprocessing.reduction.n_components > 3:
+        raise ctx.error("preprocessing.reduction.n_components", preprocessing.reduction.n_components,
+                        "is too large for tsne", "2, 3")
+    target = values["target"]
+    metrics = values["metrics"] if values["metrics"] is not None else (METRICS if target else METRICS[:4])
     if target is None and {"ari", "nmi"} & set(metrics):
-        raise spec_error(file, "metrics", list(metrics), "asks for ari/nmi without a target", METRICS[:4])
-    default_figures = FIGURES if algo_name == "agglomerative" else FIGURES[:3]
-    figures = check_subset(data.get("figures"), file, "figures", FIGURES, default_figures)
+        raise ctx.error("metrics", list(metrics), "asks for ari/nmi without a target", ", ".join(METRICS[:4]))
+    figures = values["figures"]
+    if figures is None:
+        figures = FIGURES if algo_name == "agglomerative" else FIGURES[:3]
     if "dendrogram" in figures and algo_name != "agglomerative":
-        raise spec_error(file, "figures", list(figures), "asks for a dendrogram of a non-hierarchical run",
-                         FIGURES[:3])
-    n_clusters, k_range = _k(data, algo_name, file)
+        raise ctx.error("figures", list(figures), "asks for a dendrogram of a non-hierarchical run",
+                        ", ".join(FIGURES[:3]))
+    n_clusters, k_range = _k(values, algo_name, ctx)
     return Spec(
-        name=name, source=_source(data["source"], file), id_column=check_column(data["id_column"], file, "id_column"),
-        features=features, target=target, preprocessing=_preprocessing(data.get("preprocessing"), file),
+        name=name, source=_source(values["source"], ctx), id_column=values["id_column"],
+        features=values["features"], target=target, preprocessing=preprocessing,
         algorithm=Algorithm(algo_name, params), n_clusters=n_clusters, k_range=k_range,
-        random_state=check_int(data.get("random_state", 42), file, "random_state", 0), metrics=metrics,
-        figures=figures, compare=check_subset(data.get("compare"), file, "compare", ALGORITHMS, DEFAULT_COMPARE),
-        file=file,
+        random_state=values["random_state"], metrics=metrics, figures=figures, compare=values["compare"], file=file,
     )
 
 

@@ -11,14 +11,13 @@ from typing import Any
 
 import pandas as pd
 
-from cluster_marts.errors import InputDataError, SettingsError
+from cluster_marts.config.groups import group_settings_from_meta
+from cluster_marts.errors import InputDataError
 from cluster_marts.profiling.stats import kruskal_by_group
-
-_ALLOWED_KEYS = {"group_column", "metrics", "alpha", "description", "owner"}
 
 
 def parse_group_settings(meta: Mapping[str, Any] | None, *, model: str) -> tuple[str, dict[str, str], float]:
-    """Validate ``config.meta`` of a group-comparison model.
+    """Validate ``config.meta`` of a group-comparison model (:mod:`cluster_marts.config.groups`).
 
     Parameters
     ----------
@@ -32,29 +31,8 @@ def parse_group_settings(meta: Mapping[str, Any] | None, *, model: str) -> tuple
     -------
     group_column, metrics, alpha
     """
-    meta = dict(meta or {})
-    unknown = sorted(set(meta) - _ALLOWED_KEYS)
-    if unknown:
-        raise SettingsError(
-            f"model {model}: unknown setting(s) {unknown} in config.meta; "
-            f"allowed: {sorted(_ALLOWED_KEYS)}"
-        )
-    group_column = meta.get("group_column")
-    metrics = meta.get("metrics")
-    if not isinstance(group_column, str) or not group_column:
-        raise SettingsError(f"model {model}: setting 'group_column' is required (e.g. region)")
-    if not isinstance(metrics, Mapping) or not metrics:
-        raise SettingsError(
-            f"model {model}: setting 'metrics' must map metric names to columns, "
-            "e.g. {price: blended_price_usd}"
-        )
-    try:
-        alpha = float(meta.get("alpha", 0.05))
-    except (TypeError, ValueError) as exc:
-        raise SettingsError(f"model {model}: setting 'alpha' must be a number in (0, 1)") from exc
-    if not 0 < alpha < 1:
-        raise SettingsError(f"model {model}: setting 'alpha'={alpha} must lie in (0, 1)")
-    return group_column, {str(k): str(v) for k, v in metrics.items()}, alpha
+    s = group_settings_from_meta(meta, model=model)
+    return s.group_column, dict(s.metrics), s.alpha
 
 
 def compare_groups(frame: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:

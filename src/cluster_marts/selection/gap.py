@@ -24,14 +24,18 @@ clusters in a data set via the gap statistic", J. R. Statist. Soc. B 63(2),
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.utils.extmath import svd_flip
 
-from cluster_marts.algorithms.registry import FitFunction, within_ss
+from cluster_marts.algorithms.registry import FitFunction, FitResult, within_ss
+from cluster_marts.selection.metrics import fit_labels
 
-__all__ = ["REFERENCE_N_INIT", "log_w", "reference_sets", "gap_from_logs", "gap_statistic", "gap_choice"]
+__all__ = [
+    "REFERENCE_N_INIT", "log_w", "reference_sets", "reference_fit", "gap_from_logs", "gap_statistic", "gap_choice",
+]
 
 REFERENCE_N_INIT = 3  # restarts per reference fit: min(n_init, REFERENCE_N_INIT)
 _TINY = np.finfo(np.float64).tiny
@@ -105,15 +109,20 @@ def gap_from_logs(log_w_data: Sequence[float], log_w_ref: np.ndarray) -> tuple[n
     return gap, ref.std(axis=0, ddof=0) * np.sqrt(1.0 + 1.0 / n_ref)
 
 
+def reference_fit(fit: FitFunction, random_state: int, n_init: int) -> Callable[[np.ndarray, int], FitResult]:
+    """``(X_ref, k) -> fit(X_ref, k, random_state, min(n_init, REFERENCE_N_INIT))``: the seeded reference fit."""
+    ref_init = min(n_init, REFERENCE_N_INIT)
+    return lambda X_ref, k: fit(X_ref, k, random_state, ref_init)
+
+
 def gap_statistic(
     X: np.ndarray,
     ks: Sequence[int],
     log_w_data: Sequence[float],
-    fit: FitFunction,
+    fit: Callable[[np.ndarray, int], Any],
     *,
     n_references: int,
     random_state: int,
-    n_init: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fit ``fit`` on B reference sets at every k and return the gap and s_k.
 
@@ -126,13 +135,13 @@ def gap_statistic(
     log_w_data : sequence of float
         ``log W_k`` of the data fits, one per k (see :func:`log_w`).
     fit : callable
-        An entry of :data:`~cluster_marts.algorithms.registry.ALGORITHMS`.
+        ``fit(X_ref, k)`` returns an object with the ``labels`` (or
+        ``labels_``) of the reference set at k, seeded (e.g.
+        :func:`reference_fit`).
     n_references : int
         B >= 1.
     random_state : int
-        Seeds the reference draws and every reference fit.
-    n_init : int
-        Restarts of the data fits; reference fits use ``min(n_init, 3)``.
+        Seeds the reference draws.
 
     Returns
     -------
@@ -141,12 +150,10 @@ def gap_statistic(
     """
     if n_references < 1:
         raise ValueError(f"n_references must be >= 1, got {n_references}.")
-    ref_init = min(n_init, REFERENCE_N_INIT)
     log_ref = np.empty((n_references, len(ks)))
     for b, reference in enumerate(reference_sets(X, n_references, random_state)):
         for j, k in enumerate(ks):
-            labels = fit(reference, k, random_state, ref_init).labels
-            log_ref[b, j] = log_w(within_ss(reference, labels))
+            log_ref[b, j] = log_w(within_ss(reference, fit_labels(fit(reference, k))))
     return gap_from_logs(log_w_data, log_ref)
 
 

@@ -1,103 +1,192 @@
-"""Choose k: one table with every criterion per k, plus the rule that chose.
+"""The k grid: fit at every k and score every criterion, one row per k.
 
-:func:`evaluate_k_grid` fits the configured algorithm at every k and scores it
-(inertia, silhouette and its variant, Calinski-Harabasz, Davies-Bouldin, the
-gap statistic with its ``s_k``, and the share of the smallest cluster);
-:func:`~cluster_marts.selection.rules.choose_k` (re-exported here, with
-:func:`~cluster_marts.selection.rules.knee_point`) marks eligibility, the knee and
-the chosen k.
+:func:`evaluate_k_grid` is the one place where candidate values of k are
+scored, for every domain (providers, demand, customers, the workbench and the
+subdivision of large segments).  The caller says how to fit at k
+(``fit_at(k)``, any object exposing the labels, see :class:`ClusterFit`); the
+grid computes, in the space ``X`` it is given:
+
+* ``inertia`` (from the fit; NaN when it has none), ``silhouette`` and its
+  variant (``full`` / ``sampled_<n>``, seeded), Calinski-Harabasz,
+  Davies-Bouldin;
+* the gap statistic and ``s_k`` (:mod:`cluster_marts.selection.gap`) when
+  ``gap_references > 0``;
+* ``balance`` and ``combined_score`` (:mod:`cluster_marts.selection.balance`),
+  the smallest and the largest cluster's share, the number of clusters found;
+* the method metrics the fit reports (``bic``, ``aic``,
+  ``partition_coefficient``, ``partition_entropy``, ``reconstruction_error``),
+  NaN where they do not apply.
+
+:func:`~cluster_marts.selection.rules.choose_k` then marks the chosen k and
+:func:`~cluster_marts.selection.table.k_selection_table` makes the published
+table.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 
-from cluster_marts.algorithms.registry import get_algorithm, within_ss
+from cluster_marts.algorithms.registry import within_ss
 from cluster_marts.errors import InputDataError
+from cluster_marts.selection.balance import DEFAULT_BALANCE_WEIGHTS, balance_score, combined_score
 from cluster_marts.selection.gap import gap_statistic, log_w
-from cluster_marts.selection.rules import choose_k, knee_point
-from cluster_marts.config.cluster import ClusterSettings
-from cluster_marts.selection.metrics import n_labels_ok, silhouette
+from cluster_marts.selection.metrics import fit_labels, n_labels_ok, silhouette
 
-__all__ = ["knee_point", "evaluate_k_grid", "choose_k", "SCORE_COLUMNS"]
-
-SCORE_COLUMNS = [
-    "k", "inertia", "silhouette", "silhouette_method", "calinski_harabasz", "davies_bouldin",
-    "gap", "gap_sd", "gap_references", "smallest_cluster_share",
+__all__ = [
+    "ClusterFit", "GridFit", "k_values", "evaluate_k_grid", "GRID_COLUMNS", "METHOD_METRICS",
 ]
-_DTYPES = {
-    "k": "int64", "inertia": "float64", "silhouette": "float64", "silhouette_method": "str",
-    "calinski_harabasz": "float64", "davies_bouldin": "float64", "gap": "float64", "gap_sd": "float64",
-    "gap_references": "int64", "smallest_cluster_share": "float64",
+
+METHOD_METRICS = ("bic", "aic", "partition_coefficient", "partition_entropy", "reconstruction_error")
+GRID_COLUMNS = [
+    "k", "inertia", "silhouette", "silhouette_method", "calinski_harabasz", "davies_bouldin",
+    "gap", "gap_sd", "gap_references", "balance", "combined_score", "smallest_cluster_share", "largest_share",
+    "n_clusters_found", *METHOD_METRICS,
+]
+_DTYPES = {c: "float64" for c in GRID_COLUMNS} | {
+    "k": "int64", "silhouette_method": "str", "gap_references": "int64", "n_clusters_found": "int64",
 }
 
 
-def _score_one(X: np.ndarray, labels: np.ndarray, k: int, inertia: float, settings: ClusterSettings) -> dict:
-    """Every per-k criterion that needs only the data fit."""
-    score, method = silhouette(
-        X, labels, sample_size=settings.silhouette_sample_size, random_state=settings.random_state
-    )
-    defined = n_labels_ok(labels)
-    return {
-        "k": k,
-        "inertia": inertia,
-        "silhouette": score,
-        "silhouette_method": method,
-        "calinski_harabasz": float(calinski_harabasz_score(X, labels)) if defined else np.nan,
-        "davies_bouldin": float(davies_bouldin_score(X, labels)) if defined else np.nan,
-        "smallest_cluster_share": float(np.bincount(labels, minlength=k).min() / X.shape[0]),
-    }
+class ClusterFit(Protocol):
+    """What ``fit_at(k)`` returns: at least the labels of the rows.
+
+    ``labels`` (or ``labels_``): int array of shape (n_samples,) in
+    ``0..k-1``.  Optional, read when present: ``inertia`` (or ``inertia_``),
+    and each of :data:`METHOD_METRICS` as an attribute or as a key of a
+    ``metrics`` mapping.
+    """
+
+    labels: np.ndarray
 
 
-def evaluate_k_grid(X: np.ndarray, settings: ClusterSettings, *, model: str = "(unnamed)") -> pd.DataFrame:
-    """Fit and score the configured algorithm for every k in the grid.
+@dataclass(frozen=True, eq=False)
+class GridFit:
+    """A ready-made :class:`ClusterFit` for adapters whose fit objects expose other names."""
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-        Scaled (and preprocessed), finite features.
-    settings : ClusterSettings
-        ``gap_references > 0`` adds the gap statistic: B reference sets, each
-        fitted at every k with ``min(n_init, 3)`` restarts.
-    model : str, default="(unnamed)"
-        dbt model name for error messages.
+    labels: np.ndarray
+    inertia: float = float("nan")
+    metrics: Mapping[str, Any] = field(default_factory=dict)
 
-    Returns
-    -------
-    DataFrame
-        One row per k in ``k_min..min(k_max, n_samples - 1)``, columns
-        :data:`SCORE_COLUMNS`; scores are NaN where undefined (fewer than 2
-        distinct clusters came out), ``gap`` and ``gap_sd`` (= ``s_k``) are
-        NaN when ``gap_references`` is 0.  ``smallest_cluster_share`` is the
-        size of the smallest cluster over ``n_samples`` (0 for an empty one).
+
+def _optional(fit: Any, name: str) -> float:
+    """Attribute ``name`` (or ``name_``), else ``fit.metrics[name]``, else NaN."""
+    for attr in (name, f"{name}_"):
+        value = getattr(fit, attr, None)
+        if value is not None and not callable(value):
+            return float(value)
+    value = (getattr(fit, "metrics", None) or {}).get(name)
+    return float("nan") if value is None else float(value)
+
+
+def k_values(k_min: int, k_max: int, n_samples: int, *, model: str = "(unnamed)") -> list[int]:
+    """The grid ``k_min..min(k_max, n_samples - 1)``.
 
     Raises
     ------
     InputDataError
         Fewer than ``k_min + 1`` rows.
+
+    Examples
+    --------
+    >>> k_values(2, 8, 5)
+    [2, 3, 4]
+    """
+    if n_samples < k_min + 1:
+        raise InputDataError(
+            f"model {model}: only {n_samples} rows in the features input; need at least {k_min + 1} "
+            f"for k_min={k_min}; lower k_min or add data"
+        )
+    return list(range(k_min, min(k_max, n_samples - 1) + 1))
+
+
+def _score(X: np.ndarray, k: int, fit: Any, weights: tuple[float, float], sample_size: int, seed: int) -> dict:
+    """Every criterion of one fit that needs only the data."""
+    labels = fit_labels(fit)
+    sizes = np.bincount(labels, minlength=k)
+    sil, method = silhouette(X, labels, sample_size=sample_size, random_state=seed)
+    defined = n_labels_ok(labels)
+    balance = balance_score(sizes)
+    return {
+        "k": k,
+        "inertia": _optional(fit, "inertia"),
+        "silhouette": sil,
+        "silhouette_method": method,
+        "calinski_harabasz": float(calinski_harabasz_score(X, labels)) if defined else np.nan,
+        "davies_bouldin": float(davies_bouldin_score(X, labels)) if defined else np.nan,
+        "balance": balance,
+        "combined_score": combined_score(sil, balance, weights),
+        "smallest_cluster_share": float(sizes.min() / labels.size),
+        "largest_share": float(sizes.max() / labels.size),
+        "n_clusters_found": int(np.count_nonzero(sizes)),
+        **{name: _optional(fit, name) for name in METHOD_METRICS},
+    }
+
+
+def evaluate_k_grid(
+    X: np.ndarray,
+    ks: Sequence[int],
+    fit_at: Callable[[int], ClusterFit],
+    *,
+    silhouette_sample_size: int,
+    random_state: int,
+    gap_references: int = 0,
+    reference_fit: Callable[[np.ndarray, int], ClusterFit] | None = None,
+    balance_weights: tuple[float, float] = DEFAULT_BALANCE_WEIGHTS,
+) -> pd.DataFrame:
+    """Fit at every k and score every criterion.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The space the criteria are computed in (scaled features, or the PCA
+        scores the algorithm saw); finite.
+    ks : sequence of int
+        The grid, e.g. :func:`k_values`; consecutive values for the gap rule.
+    fit_at : callable
+        ``fit_at(k)`` fits the clustering at k (in whatever space the method
+        uses) and returns a :class:`ClusterFit`.  Called once per k, in order.
+    silhouette_sample_size : int
+        Silhouette on a seeded sample of this many rows above it.
+    random_state : int
+        Seeds the silhouette sample and the gap reference draws.
+    gap_references : int, default=0
+        B reference sets of the gap statistic; 0 leaves ``gap`` and
+        ``gap_sd`` NaN.
+    reference_fit : callable, optional
+        ``reference_fit(X_ref, k)`` fits a reference set at k (seeded);
+        required when ``gap_references > 0``.  Called after every ``fit_at``.
+    balance_weights : tuple of float, default=(0.4, 0.6)
+        ``(w_silhouette, w_balance)`` of ``combined_score``.
+
+    Returns
+    -------
+    DataFrame
+        One row per k, columns :data:`GRID_COLUMNS`, typed.  ``gap`` is
+        computed from ``W_k`` = the pooled within-cluster sum of squares of
+        the labels in ``X``; ``smallest_cluster_share`` is 0 when a cluster
+        came out empty; scores are NaN where undefined (fewer than 2 distinct
+        clusters).
     """
     X = np.asarray(X, dtype=np.float64)
-    n = X.shape[0]
-    if n < settings.k_min + 1:
-        raise InputDataError(
-            f"model {model}: only {n} rows in the features input; need at least {settings.k_min + 1} "
-            f"for k_min={settings.k_min}; lower k_min or add data"
-        )
-    fit = get_algorithm(settings.algorithm)
-    ks = list(range(settings.k_min, min(settings.k_max, n - 1) + 1))
+    ks = [int(k) for k in ks]
+    if gap_references > 0 and reference_fit is None:
+        raise ValueError("gap_references > 0 needs reference_fit, the fit of a reference set at k.")
     rows, log_w_data = [], []
     for k in ks:
-        result = fit(X, k, settings.random_state, settings.n_init)
-        rows.append(_score_one(X, result.labels, k, result.inertia, settings))
-        log_w_data.append(float(log_w(within_ss(X, result.labels))))
-    frame = pd.DataFrame(rows)
+        fit = fit_at(k)
+        rows.append(_score(X, k, fit, balance_weights, silhouette_sample_size, random_state))
+        log_w_data.append(float(log_w(within_ss(X, fit_labels(fit)))))
+    frame = pd.DataFrame(rows, columns=[c for c in GRID_COLUMNS if c not in ("gap", "gap_sd", "gap_references")])
     frame["gap"], frame["gap_sd"] = np.nan, np.nan
-    if settings.gap_references > 0:
+    if gap_references > 0:
         frame["gap"], frame["gap_sd"] = gap_statistic(
-            X, ks, log_w_data, fit, n_references=settings.gap_references,
-            random_state=settings.random_state, n_init=settings.n_init,
+            X, ks, log_w_data, reference_fit, n_references=gap_references, random_state=random_state
         )
-    frame["gap_references"] = settings.gap_references
-    return frame[SCORE_COLUMNS].astype(_DTYPES)
+    frame["gap_references"] = gap_references
+    return frame[GRID_COLUMNS].astype(_DTYPES)

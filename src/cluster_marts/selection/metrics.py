@@ -15,6 +15,7 @@ from sklearn.utils import check_random_state
 from cluster_marts.preprocessing.inputs import check_frame, feature_matrix
 
 __all__ = [
+    "fit_labels",
     "silhouette",
     "per_sample_silhouette",
     "distances_to_centers",
@@ -22,6 +23,14 @@ __all__ = [
     "check_frame",
     "feature_matrix",
 ]
+
+
+def fit_labels(fit: object) -> np.ndarray:
+    """The ``labels`` (or, for an estimator, ``labels_``) of a fit, as int64."""
+    labels = getattr(fit, "labels", None)
+    if labels is None:
+        labels = fit.labels_  # an estimator's fitted labels
+    return np.asarray(labels, dtype=np.int64)
 
 
 def n_labels_ok(labels: np.ndarray) -> bool:

@@ -1,10 +1,10 @@
 """Recommendations: k by silhouette, an algorithm comparison, DBSCAN eps, interpretation notes.
 
-* :func:`silhouette_k`: fit at every k of a range, keep the best silhouette
-  (ties to the smallest k);
+* :func:`search_k`: the engine's k grid over a range with every criterion,
+  chosen by silhouette (ties to the smallest k), or fixed at the spec's k;
 * :func:`suggest_eps`: the knee of the sorted k-distance curve
   (``k = min_samples``, the point itself counted as DBSCAN does), found with
-  :func:`cluster_marts.selection.grid.knee_point`; the 90th percentile when there is
+  :func:`cluster_marts.selection.rules.knee_point`; the 90th percentile when there is
   no knee;
 * :func:`compare`: every algorithm on the same prepared matrix, scored by
   ``silhouette * (1 - noise_share)`` (runs with fewer than 2 clusters cannot
@@ -20,32 +20,74 @@ import numpy as np
 import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
-from cluster_marts.selection.grid import knee_point
 from cluster_marts.algorithms.menu import Clustering, run_algorithm
-from cluster_marts.profiling.cluster_stats import quality
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
+from cluster_marts.profiling.cluster_stats import SILHOUETTE_SAMPLE, quality
+from cluster_marts.selection.grid import evaluate_k_grid, k_values
+from cluster_marts.selection.rules import choose_k, knee_point
 
-__all__ = ["silhouette_k", "suggest_eps", "compare", "interpretation"]
+__all__ = ["search_k", "silhouette_best", "suggest_eps", "compare", "interpretation"]
 
 
-def silhouette_k(
-    X: np.ndarray, name: str, k_range: tuple[int, int], params: Mapping[str, Any], random_state: int
-) -> tuple[int, float]:
-    """Best k over ``k_range`` (capped at ``n_samples - 1``) by silhouette on non-noise rows.
+def search_k(
+    X: np.ndarray, name: str, k_range: tuple[int, int], params: Mapping[str, Any], random_state: int, *,
+    n_clusters: int | None = None, note: str | None = None, model: str = "(workbench)",
+) -> pd.DataFrame:
+    """Score ``name`` at every k of ``k_range`` (capped at ``n_samples - 1``) and choose k.
+
+    The grid is :func:`~cluster_marts.selection.grid.evaluate_k_grid` (silhouette
+    on up to :data:`~cluster_marts.profiling.cluster_stats.SILHOUETTE_SAMPLE`
+    rows, seeded); the rule is ``fixed`` at ``n_clusters`` when it is given
+    and in the grid, else ``silhouette`` (ties to the smallest k).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_dims)
+        The prepared matrix.
+    name : str
+        Algorithm fitted at every k (:func:`~cluster_marts.algorithms.menu.run_algorithm`).
+    k_range : tuple of int
+    params : mapping
+        The algorithm's parameters.
+    random_state : int
+    n_clusters : int, optional
+        The spec's own k.
+    note : str, optional
+        Why the silhouette pick is only a suggestion (e.g. a density method
+        finds its clusters itself); written into ``selection_rule``.
+    model : str
+        Name for error messages.
 
     Returns
     -------
-    k : int
-    silhouette : float
-        NaN when no k gave a defined silhouette (then ``k`` is the range minimum).
+    DataFrame
+        :func:`~cluster_marts.selection.rules.choose_k` output.  When the
+        silhouette is undefined at every k, the smallest k is chosen and
+        ``selection_rule`` says so.
     """
-    low, high = k_range[0], min(k_range[1], X.shape[0] - 1)
-    best_k, best = low, -np.inf
-    for k in range(low, high + 1):
-        score = quality(X, run_algorithm(name, X, k, params, random_state).labels, random_state)["silhouette"]
-        if np.isfinite(score) and score > best:
-            best_k, best = k, score
-    return best_k, float(best) if np.isfinite(best) else float("nan")
+    ks = k_values(k_range[0], k_range[1], X.shape[0], model=model)
+    grid = evaluate_k_grid(X, ks, lambda k: run_algorithm(name, X, k, params, random_state),
+                           silhouette_sample_size=SILHOUETTE_SAMPLE, random_state=random_state)
+    if n_clusters in ks:
+        return choose_k(grid, "fixed", n_clusters=n_clusters, model=model)
+    if n_clusters is not None:
+        note = f"suggestion only: the spec's n_clusters={n_clusters} is outside k={ks[0]}..{ks[-1]}"
+    if grid["silhouette"].isna().all():
+        out = choose_k(grid, "fixed", n_clusters=ks[0], model=model)
+        note = "undefined at every k; took the smallest k" + (f"; {note}" if note else "")
+    else:
+        out = choose_k(grid, "silhouette", model=model)
+    if note:
+        out["selection_rule"] = pd.Series([f"silhouette ({note})"] * len(out), dtype="str")
+    return out
+
+
+def silhouette_best(chosen: pd.DataFrame, default_k: int) -> tuple[int, float]:
+    """The k and silhouette flagged ``is_silhouette_best``; ``(default_k, nan)`` when none is."""
+    best = chosen.loc[chosen["is_silhouette_best"]]
+    if best.empty:
+        return default_k, float("nan")
+    return int(best["k"].iloc[0]), float(best["silhouette"].iloc[0])
 
 
 def suggest_eps(X: np.ndarray, min_samples: int) -> float:

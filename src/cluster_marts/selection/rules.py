@@ -1,9 +1,11 @@
-"""Choose k from the k-selection table: eligibility, the knee and the rules.
+"""Choose k from the k grid: eligibility, the knee and every rule, in one place.
 
 Every rule chooses only among *eligible* k: those whose smallest cluster holds
-at least ``min_cluster_share`` of the rows.  Rules:
+at least ``min_cluster_share`` of the rows.  Rules (:data:`RULES`):
 
 * ``silhouette`` / ``calinski_harabasz``: maximum; ``davies_bouldin``: minimum;
+* ``balanced``: maximum ``combined_score`` (silhouette and balance, see
+  :mod:`cluster_marts.selection.balance`);
 * ``elbow``: the knee of the inertia curve (over the whole grid); when there
   is no knee, or the knee is not eligible, the silhouette maximum, and
   ``selection_rule`` says so;
@@ -27,12 +29,16 @@ import pandas as pd
 
 from cluster_marts.errors import InputDataError, SettingsError
 from cluster_marts.selection.gap import gap_choice
-from cluster_marts.config.cluster import ClusterSettings
 
-__all__ = ["knee_point", "choose_k", "CHOICE_COLUMNS"]
+__all__ = ["knee_point", "choose_k", "CHOICE_COLUMNS", "RULES"]
 
-CHOICE_COLUMNS = ["is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_chosen", "selection_rule"]
-_MAXIMISE = {"silhouette": True, "calinski_harabasz": True, "davies_bouldin": False}
+RULES = ("silhouette", "elbow", "calinski_harabasz", "davies_bouldin", "gap", "vote", "balanced", "fixed")
+CHOICE_COLUMNS = [
+    "is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_combined_best", "is_chosen", "selection_rule",
+]
+_MAXIMISE = {"silhouette": True, "calinski_harabasz": True, "davies_bouldin": False, "combined_score": True}
+_CRITERION = {"silhouette": "silhouette", "calinski_harabasz": "calinski_harabasz",
+              "davies_bouldin": "davies_bouldin", "balanced": "combined_score"}
 _FLAT = 1e-9
 _GAP_FALLBACK = "gap (no k met Gap(k) >= Gap(k+1) - s_k+1; took the maximum gap)"
 
@@ -90,15 +96,14 @@ def knee_point(ks: Sequence[int], inertias: Sequence[float]) -> int | None:
 
 
 def _column(out: pd.DataFrame, name: str) -> np.ndarray:
-    """A float score column; NaN when the table lacks it (older or hand-made tables)."""
+    """A float score column; NaN when the table lacks it (hand-made tables)."""
     if name not in out.columns:
         return np.full(len(out), np.nan)
     return out[name].to_numpy(dtype=np.float64)
 
 
-def _eligible(out: pd.DataFrame, settings: ClusterSettings, model: str) -> np.ndarray:
+def _eligible(out: pd.DataFrame, floor: float, model: str) -> np.ndarray:
     share = _column(out, "smallest_cluster_share")
-    floor = settings.min_cluster_share
     eligible = np.full(len(out), True) if floor <= 0 else share >= floor
     if not eligible.any():
         best = int(np.nanargmax(share)) if np.isfinite(share).any() else 0
@@ -119,17 +124,17 @@ def _best_among(out: pd.DataFrame, column: str, eligible: np.ndarray) -> int | N
     return int(out["k"].iloc[best])
 
 
-def _undefined(column: str, eligible: np.ndarray, settings: ClusterSettings, model: str) -> InputDataError:
-    where = "" if eligible.all() else f" that meets min_cluster_share={settings.min_cluster_share}"
+def _undefined(column: str, eligible: np.ndarray, floor: float, model: str) -> InputDataError:
+    where = "" if eligible.all() else f" that meets min_cluster_share={floor}"
     return InputDataError(
         f"model {model}: {column} is undefined for every k in the grid{where} (fewer than 2 distinct clusters "
         "came out); the features barely vary: check the feature columns or use selection_rule: fixed"
     )
 
 
-def _fixed(ks: np.ndarray, eligible: np.ndarray, out: pd.DataFrame, settings: ClusterSettings, model: str) -> int:
-    chosen = settings.n_clusters
-    if chosen not in set(ks.tolist()):
+def _fixed(ks: np.ndarray, eligible: np.ndarray, out: pd.DataFrame, chosen: int | None, floor: float,
+           model: str) -> int:
+    if chosen is None or chosen not in set(ks.tolist()):
         raise SettingsError(
             f"model {model}: setting 'n_clusters'={chosen} is outside the evaluated k grid "
             f"{ks.min()}..{ks.max()} (k_max is capped at n_samples - 1); lower n_clusters or add data "
@@ -139,7 +144,7 @@ def _fixed(ks: np.ndarray, eligible: np.ndarray, out: pd.DataFrame, settings: Cl
         share = _column(out, "smallest_cluster_share")[ks == chosen].item()
         raise InputDataError(
             f"model {model}: n_clusters={chosen} leaves a cluster with {share:.4g} of the rows, below "
-            f"min_cluster_share={settings.min_cluster_share}; lower n_clusters or min_cluster_share in config.meta"
+            f"min_cluster_share={floor}; lower n_clusters or min_cluster_share in config.meta"
         )
     return int(chosen)
 
@@ -155,23 +160,15 @@ def _vote(knee: int | None, eligible_knee: bool, sil: int | None, gap: int) -> t
     return chosen, f"vote: {text} -> {chosen}"
 
 
-def _apply_rule(
-    out: pd.DataFrame, settings: ClusterSettings, eligible: np.ndarray, picks: dict, model: str
-) -> tuple[int, str]:
+def _apply_rule(out: pd.DataFrame, rule: str, eligible: np.ndarray, picks: dict, n_clusters: int | None,
+                floor: float, model: str) -> tuple[int, str]:
     """The chosen k and the text recorded in ``selection_rule``."""
-    rule, ks, knee = settings.selection_rule, out["k"].to_numpy(dtype=np.int64), picks["knee"]
+    ks, knee = out["k"].to_numpy(dtype=np.int64), picks["knee"]
     knee_ok = knee is not None and bool(eligible[ks == knee].item())
     if rule == "fixed":
-        return _fixed(ks, eligible, out, settings, model), rule
+        return _fixed(ks, eligible, out, n_clusters, floor, model), rule
     if rule == "elbow" and knee_ok:
         return knee, rule
-    if rule == "elbow" or rule == "silhouette":
-        if picks["silhouette"] is None:
-            raise _undefined("silhouette", eligible, settings, model)
-        if rule == "silhouette":
-            return picks["silhouette"], rule
-        why = "no knee found" if knee is None else f"knee k={knee} is not eligible"
-        return picks["silhouette"], f"elbow ({why}; fell back to silhouette)"
     if rule in ("gap", "vote"):
         if picks["gap"] is None:
             raise InputDataError(
@@ -181,55 +178,76 @@ def _apply_rule(
         if rule == "gap":
             return picks["gap"], "gap" if picks["gap_met"] else _GAP_FALLBACK
         return _vote(knee, knee_ok, picks["silhouette"], picks["gap"])
-    best = _best_among(out, rule, eligible)
+    column = _CRITERION["silhouette" if rule == "elbow" else rule]
+    best = _best_among(out, column, eligible)
     if best is None:
-        raise _undefined(rule, eligible, settings, model)
+        raise _undefined(column, eligible, floor, model)
+    if rule == "elbow":
+        why = "no knee found" if knee is None else f"knee k={knee} is not eligible"
+        return best, f"elbow ({why}; fell back to silhouette)"
     return best, rule
 
 
-def choose_k(scores: pd.DataFrame, settings: ClusterSettings, *, model: str = "(unnamed)") -> pd.DataFrame:
+def choose_k(
+    grid: pd.DataFrame,
+    rule: str,
+    *,
+    n_clusters: int | None = None,
+    min_cluster_share: float = 0.0,
+    model: str = "(unnamed)",
+) -> pd.DataFrame:
     """Mark eligibility, the knee, each criterion's pick and the chosen k.
 
     Parameters
     ----------
-    scores : DataFrame
-        Output of :func:`~cluster_marts.selection.grid.evaluate_k_grid`.  Missing
-        ``gap``, ``gap_sd`` or ``smallest_cluster_share`` columns count as NaN
-        (every k eligible only when ``min_cluster_share`` is 0).
-    settings : ClusterSettings
+    grid : DataFrame
+        Output of :func:`~cluster_marts.selection.grid.evaluate_k_grid` (or a
+        hand-made table with ``k``, ``inertia`` and the columns the rule
+        reads).  Missing ``gap``, ``gap_sd``, ``combined_score`` or
+        ``smallest_cluster_share`` columns count as NaN (every k eligible only
+        when ``min_cluster_share`` is 0).
+    rule : str
+        One of :data:`RULES` (see the module docstring).
+    n_clusters : int, optional
+        The k of rule ``fixed``.
+    min_cluster_share : float, default=0.0
+        Eligibility floor on ``smallest_cluster_share``.
     model : str, default="(unnamed)"
         dbt model name for error messages.
 
     Returns
     -------
     DataFrame
-        ``scores`` sorted by k plus :data:`CHOICE_COLUMNS`: ``is_eligible``,
-        ``is_knee``, ``is_silhouette_best``, ``is_gap_best``, ``is_chosen``
-        (bool; exactly one True) and ``selection_rule`` (str, e.g.
-        ``"vote: elbow=6, silhouette=6, gap=5 -> 6"``).
+        ``grid`` sorted by k plus :data:`CHOICE_COLUMNS`: ``is_eligible``,
+        ``is_knee``, ``is_silhouette_best``, ``is_gap_best``,
+        ``is_combined_best``, ``is_chosen`` (bool; exactly one True) and
+        ``selection_rule`` (str, e.g. ``"vote: elbow=6, silhouette=6, gap=5 -> 6"``).
 
     Raises
     ------
     SettingsError
-        ``fixed`` rule with ``n_clusters`` outside the evaluated grid.
+        Unknown rule; ``fixed`` with ``n_clusters`` missing or outside the grid.
     InputDataError
         No eligible k; a fixed k that is not eligible; the rule's criterion
         undefined for every eligible k.
     """
-    out = scores.sort_values("k", kind="stable").reset_index(drop=True)
+    if rule not in RULES:
+        raise SettingsError(f"model {model}: selection_rule {rule!r} is not one of {', '.join(RULES)}")
+    out = grid.sort_values("k", kind="stable").reset_index(drop=True)
     ks = out["k"].to_numpy(dtype=np.int64)
-    eligible = _eligible(out, settings, model)
+    eligible = _eligible(out, min_cluster_share, model)
     gap_pick, gap_met = gap_choice(ks, _column(out, "gap"), _column(out, "gap_sd"), eligible)
     picks = {
-        "knee": knee_point(ks, out["inertia"].to_numpy(dtype=np.float64)),
+        "knee": knee_point(ks, _column(out, "inertia")),
         "silhouette": _best_among(out, "silhouette", eligible),
+        "combined": _best_among(out, "combined_score", eligible),
         "gap": gap_pick,
         "gap_met": gap_met,
     }
-    chosen, label = _apply_rule(out, settings, eligible, picks, model)
+    chosen, label = _apply_rule(out, rule, eligible, picks, n_clusters, min_cluster_share, model)
     flags = {"is_eligible": eligible, "is_knee": ks == picks["knee"],
              "is_silhouette_best": ks == picks["silhouette"], "is_gap_best": ks == picks["gap"],
-             "is_chosen": ks == chosen}
+             "is_combined_best": ks == picks["combined"], "is_chosen": ks == chosen}
     for name, values in flags.items():
         out[name] = pd.Series(np.asarray(values, dtype=bool), dtype="bool")
     out["selection_rule"] = pd.Series([label] * len(out), dtype="str")

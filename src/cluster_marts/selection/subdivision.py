@@ -10,7 +10,8 @@ where the intra-cluster variance is the mean squared euclidean distance of the
 members to their mean in the scaled axis space.  Top-level segments have
 depth 0.  The split always uses k-means (``n_init=10``, seeded) on the scaled
 axis features, whatever the method of the top level; its k in
-``2..subdivision.k_max`` is chosen by ``subdivision.selection_rule``:
+``2..subdivision.k_max`` is chosen by the engine's k grid and rules
+(:mod:`cluster_marts.selection.rules`) with ``subdivision.selection_rule``:
 ``silhouette`` (default: the split follows the segment's own natural
 sub-structure, e.g. one-time buyers vs occasional repeaters inside a
 mega-segment) or ``balanced`` (the top level's balance-aware combined score);
@@ -35,12 +36,16 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from cluster_marts.algorithms.registry import make_estimator
-from cluster_marts.identity.canonical import canonical_labels
-from cluster_marts.selection.balance import best_index, score_partition
+from cluster_marts.algorithms.registry import FitResult, get_algorithm
 from cluster_marts.config.segmentation_params import SubdivisionParams
+from cluster_marts.errors import InputDataError
+from cluster_marts.identity.canonical import canonical_labels
+from cluster_marts.selection.grid import evaluate_k_grid
+from cluster_marts.selection.rules import choose_k
 
-__all__ = ["Subdivision", "intra_variance", "needs_split", "split_segment", "subdivide"]
+__all__ = ["Subdivision", "intra_variance", "needs_split", "split_segment", "subdivide", "SPLIT_N_INIT"]
+
+SPLIT_N_INIT = 10  # k-means restarts of a split
 
 
 @dataclass(eq=False)
@@ -89,28 +94,35 @@ def needs_split(size: int, share: float, variance: float, depth: int, p: Subdivi
 def split_segment(
     X: np.ndarray, p: SubdivisionParams, *, weights: tuple[float, float], sample_size: int, random_state: int
 ) -> np.ndarray | None:
-    """Split rows ``X`` with k-means at the best score of ``p.selection_rule``; canonical child labels, or None.
+    """Split rows ``X`` with k-means at the k ``p.selection_rule`` chooses; canonical child labels, or None.
 
-    None when no candidate k gives children of at least 2 rows each (e.g.
-    fewer than 2 distinct rows).
+    The k grid and the rule are the engine's
+    (:func:`~cluster_marts.selection.grid.evaluate_k_grid`,
+    :func:`~cluster_marts.selection.rules.choose_k`); a k is eligible when
+    every child holds at least 2 rows (``min_cluster_share = 2 / n``).  None
+    when no k is eligible (e.g. fewer than 2 distinct rows) or the rule's
+    score is undefined at every eligible k.
     """
     n_distinct = np.unique(X, axis=0).shape[0]
     k_top = min(p.k_max, X.shape[0] - 1, n_distinct)
     if k_top < 2:
         return None
-    candidates, scores = [], []
-    for k in range(2, k_top + 1):
+    kmeans, fits = get_algorithm("kmeans"), {}
+
+    def fit_at(k: int) -> FitResult:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            labels = make_estimator("kmeans", k, random_state=random_state, n_init=10).fit(X).labels_
-        if np.bincount(labels, minlength=k).min() < 2:
-            continue
-        candidates.append(labels)
-        score = score_partition(X, labels, k, weights=weights, sample_size=sample_size, random_state=random_state)
-        scores.append(score.silhouette if p.selection_rule == "silhouette" else score.combined)
-    if not candidates:
+            fits[k] = kmeans(X, k, random_state, SPLIT_N_INIT)
+        return fits[k]
+
+    grid = evaluate_k_grid(X, range(2, k_top + 1), fit_at, silhouette_sample_size=sample_size,
+                           random_state=random_state, balance_weights=weights)
+    try:
+        chosen = choose_k(grid, p.selection_rule, min_cluster_share=2.0 / X.shape[0])
+    except InputDataError:
         return None
-    return canonical_labels(X, candidates[best_index(scores) or 0])[0]
+    k = int(chosen.loc[chosen["is_chosen"], "k"].item())
+    return canonical_labels(X, fits[k].labels, k)[0]
 
 
 def subdivide(

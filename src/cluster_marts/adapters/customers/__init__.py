@@ -18,7 +18,8 @@ from cluster_marts.adapters.customers.pipeline import (
     ASSIGNMENT_COLUMNS, FIT_METRICS_COLUMNS, K_SELECTION_COLUMNS, MEMBERSHIP_COLUMNS, segment_assignments,
     segment_fit_metrics, segment_k_selection, segment_memberships,
 )
-from cluster_marts.profiling.reference import reference_model, score_memberships  # noqa: F401
+from cluster_marts.adapters.customers.reference import reference_model  # noqa: F401
+from cluster_marts.profiling.reference import score_memberships  # noqa: F401
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta
 
 __all__ = [

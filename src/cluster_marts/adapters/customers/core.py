@@ -1,5 +1,10 @@
 """Segment one axis with one method: k grid, choice, canonical ids, subdivision.
 
+k is chosen by the engine's one grid and rules
+(:func:`~cluster_marts.selection.grid.evaluate_k_grid`,
+:func:`~cluster_marts.selection.rules.choose_k`, rule ``balanced`` or
+``silhouette``).
+
 :func:`segment_axis` is the whole computation behind the four entry points
 of :mod:`cluster_marts.adapters.customers.pipeline`; its result is memoised by
 :func:`fit_key` (:mod:`cluster_marts.adapters.customers.cache`).
@@ -34,17 +39,16 @@ from threadpoolctl import threadpool_limits
 from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.methods import METHOD_NAMES, axis_params, fit_method, method_metrics
 from cluster_marts.algorithms.scores import RowScores, row_scores
-from cluster_marts.identity.canonical import canonical_labels
-from cluster_marts.errors import InputDataError
-from cluster_marts.preprocessing.scaling import fit_scaler, transform
-from cluster_marts.selection.balance import best_index, score_partition
 from cluster_marts.config.segmentation import SegmentationSettings
+from cluster_marts.identity.canonical import canonical_labels
+from cluster_marts.preprocessing.scaling import fit_scaler, transform
+from cluster_marts.selection.grid import GridFit, evaluate_k_grid, k_values
+from cluster_marts.selection.rules import choose_k
 from cluster_marts.selection.subdivision import Subdivision, subdivide
 
-__all__ = ["AxisResult", "fit_key", "segment_axis", "canonical_ids", "K_METRICS"]
+__all__ = ["AxisResult", "fit_key", "segment_axis", "canonical_ids"]
 
 SINGLE_THREAD_BELOW = 50_000
-K_METRICS = ("partition_coefficient", "partition_entropy", "bic", "aic", "reconstruction_error")
 
 
 @dataclass(eq=False)
@@ -55,8 +59,9 @@ class AxisResult:
     method: str
     run_id: str
     n_samples: int
-    k_grid: pd.DataFrame  # one row per k; copy before changing
+    k_grid: pd.DataFrame  # choose_k output, one row per k; copy before changing
     k: int
+    n_components: int  # dimension of the method's clustering space
     memberships: np.ndarray  # (n, k), canonical columns
     centers: np.ndarray  # (k, n_dims), canonical rows, clustering space (scaled axis features; embedding for neural)
     labels: np.ndarray  # (n,), dominant canonical segment
@@ -104,36 +109,32 @@ def canonical_ids(Xs: np.ndarray, est: ClusterEstimator) -> tuple[np.ndarray, np
     return canonical_labels(Xs, est.labels_, est.n_clusters_, fallback=weighted)
 
 
-def _grid(Xs: np.ndarray, s: SegmentationSettings, method: str, model: str
-          ) -> tuple[pd.DataFrame, ClusterEstimator, float]:
-    n = Xs.shape[0]
-    ks = list(range(s.k_min, min(s.k_max, n - 1) + 1))
-    if not ks:
-        raise InputDataError(
-            f"model {model}: {n} rows leave no k in k_min={s.k_min}..min(k_max, n_samples - 1); "
-            "lower k_min in config.meta or add data upstream"
-        )
+def _choose_k(Xs: np.ndarray, s: SegmentationSettings, method: str, model: str
+              ) -> tuple[pd.DataFrame, ClusterEstimator, int]:
+    """The k grid of one method on one axis, chosen by ``s.selection_rule``; the fit at the chosen k.
+
+    Criteria are computed on the scaled axis features with the dominant
+    labels; ``inertia`` is the sum of squared distances of the rows to their
+    dominant centre in the method's space (``inertia_``).  The fits of the
+    grid are kept until the choice, so the chosen one is not refitted; the
+    ``neural`` autoencoder is trained once for the whole grid
+    (:func:`~cluster_marts.algorithms.methods.axis_params`).
+    """
     params = axis_params(method, Xs, s)
-    rows, chosen, chosen_value, chosen_sil = [], None, -np.inf, np.nan
-    key = "silhouette" if s.selection_rule == "silhouette" else "combined_score"
-    for k in ks:
-        fit = fit_method(method, Xs, k, params, s)
-        score = score_partition(Xs, fit.labels_, k, weights=s.balance_weights,
-                                sample_size=s.silhouette_sample_size, random_state=s.random_state)
-        row = {"k": k, "silhouette": score.silhouette, "silhouette_method": score.silhouette_method,
-               "balance": score.balance, "combined_score": score.combined, "largest_share": score.largest_share}
-        row.update({name: float(fit.metrics_.get(name, np.nan)) for name in K_METRICS})
-        rows.append(row)
-        if chosen is None or (np.isfinite(row[key]) and row[key] > chosen_value):
-            chosen, chosen_value, chosen_sil = fit, row[key] if np.isfinite(row[key]) else -np.inf, score.silhouette
-    grid = pd.DataFrame(rows)
-    sil_best, comb_best = best_index(grid["silhouette"]), best_index(grid["combined_score"])
-    chosen_index = (sil_best if key == "silhouette" else comb_best) or 0
-    grid["is_silhouette_best"] = grid.index == sil_best
-    grid["is_combined_best"] = grid.index == comb_best
-    grid["is_chosen"] = grid.index == chosen_index
-    assert chosen is not None and int(grid.loc[chosen_index, "k"]) == chosen.n_clusters_
-    return grid, chosen, chosen_sil
+    fits: dict[int, ClusterEstimator] = {}
+
+    def fit_at(k: int) -> GridFit:
+        fits[k] = est = fit_method(method, Xs, k, params, s)
+        return GridFit(est.labels_, inertia=est.inertia_, metrics=method_metrics(est, s))
+
+    grid = evaluate_k_grid(
+        Xs, k_values(s.k_min, s.k_max, Xs.shape[0], model=model), fit_at,
+        silhouette_sample_size=s.silhouette_sample_size, random_state=s.random_state,
+        balance_weights=s.balance_weights,
+    )
+    chosen = choose_k(grid, s.selection_rule, model=model)
+    est = fits[int(chosen.loc[chosen["is_chosen"], "k"].item())]
+    return chosen, est, int(est.cluster_centers_.shape[1])
 
 
 def _runner_up(memberships: np.ndarray, labels: np.ndarray, scores: RowScores, hard: bool
@@ -186,7 +187,8 @@ def _segment_axis(
     X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str
 ) -> AxisResult:
     Xs = transform(X, fit_scaler(X, s.scaling, s.features_of(axis)))
-    grid, est, sil = _grid(Xs, s, method, model)
+    grid, est, n_components = _choose_k(Xs, s, method, model)
+    sil = float(grid.loc[grid["is_chosen"], "silhouette"].item())
     labels, order = canonical_ids(Xs, est)
     memberships = est.memberships_[:, order]
     scores = row_scores(est.transform(Xs)[:, order], labels, est.radius_[order])
@@ -200,6 +202,7 @@ def _segment_axis(
                "max_share_after_subdivision": sub.max_leaf_share, "n_leaf_segments": sub.n_leaves}
     return AxisResult(
         axis=axis, method=method, run_id=run_id, n_samples=int(labels.size), k_grid=grid, k=k,
+        n_components=n_components,
         memberships=_frozen(memberships), centers=_frozen(est.cluster_centers_[order]), labels=_frozen(labels),
         max_membership=_frozen(memberships[rows, labels]), second_ids=_frozen(second_ids),
         second_membership=_frozen(second_membership), distances=_frozen(scores.distance),

@@ -28,17 +28,13 @@ from cluster_marts.adapters.customers.cache import cached
 from cluster_marts.adapters.customers.core import AxisResult, fit_key, segment_axis
 from cluster_marts.preprocessing.axis_inputs import SortedInput, axis_matrix, sorted_input
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta, settings_json
+from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
 
 __all__ = [
     "segment_k_selection", "segment_memberships", "segment_assignments", "segment_fit_metrics", "segment_all",
     "K_SELECTION_COLUMNS", "MEMBERSHIP_COLUMNS", "ASSIGNMENT_COLUMNS", "FIT_METRICS_COLUMNS",
 ]
 
-K_SELECTION_COLUMNS = [
-    "axis", "method", "k", "silhouette", "silhouette_method", "balance", "combined_score", "largest_share",
-    "partition_coefficient", "partition_entropy", "bic", "aic", "reconstruction_error",
-    "is_silhouette_best", "is_combined_best", "is_chosen", "selection_rule", "n_samples", "features", "run_id",
-]
 # MEMBERSHIP_COLUMNS and ASSIGNMENT_COLUMNS follow the id column (named as config.meta.id_column).
 MEMBERSHIP_COLUMNS = ["axis", "method", "segment_id", "membership", "run_id"]
 ASSIGNMENT_COLUMNS = [
@@ -85,27 +81,25 @@ def _const(value: Any, n: int, dtype: str) -> pd.Series:
 
 
 def segment_k_selection(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
-    """One row per axis, method and k of the grid; exactly one ``is_chosen`` per axis and method.
+    """The k-selection frame: one row per axis, method and k; exactly one ``is_chosen`` per axis and method.
 
-    Columns :data:`K_SELECTION_COLUMNS`.  Method metrics are NaN where they do
-    not apply (PC/PE: fcm; bic/aic: gmm; reconstruction_error: neural).
-    ``silhouette_method`` is ``full``, ``sampled_<n>`` or ``undefined``.
+    Columns :data:`~cluster_marts.selection.table.K_SELECTION_COLUMNS` (the
+    schema of every domain).  ``algorithm`` is the method; method metrics are
+    NaN where they do not apply (PC/PE: fcm; bic/aic: gmm;
+    reconstruction_error: neural); the gap statistic is not computed
+    (``gap_references`` 0).  ``silhouette_method`` is ``full``,
+    ``sampled_<n>`` or ``undefined``.
     """
     s, _, results = segment_all(features, meta, model=model)
+    blob = settings_json(s)
     frames = []
     for r in results:
-        g = r.k_grid.copy()
-        n = len(g)
-        g.insert(0, "method", _const(r.method, n, "str"))
-        g.insert(0, "axis", _const(r.axis, n, "str"))
-        g["selection_rule"] = _const(s.selection_rule, n, "str")
-        g["n_samples"] = _const(r.n_samples, n, "int64")
-        g["features"] = _const(",".join(s.features_of(r.axis)), n, "str")
-        g["run_id"] = _const(r.run_id, n, "str")
-        frames.append(g)
-    out = pd.concat(frames, ignore_index=True)[K_SELECTION_COLUMNS]
-    flags = {c: "bool" for c in K_SELECTION_COLUMNS if c.startswith("is_")}
-    return out.astype({"k": "int64", "silhouette_method": "str", **flags})
+        columns = s.features_of(r.axis)
+        run = RunInfo(algorithm=r.method, scaling=s.scaling, random_state=s.random_state, n_samples=r.n_samples,
+                      features=columns, features_used=columns, n_components=r.n_components, run_id=r.run_id,
+                      settings_json=blob, axis=r.axis, method=r.method)
+        frames.append(k_selection_table(r.k_grid, run))
+    return pd.concat(frames, ignore_index=True)
 
 
 def segment_memberships(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """Run one workbench spec end to end: :func:`run_spec` returns every table of the analysis.
 
 Steps: :func:`~cluster_marts.preprocessing.prepare.prepare` → choose k
-(``n_clusters``, or the silhouette best over ``k_range``; density methods find
+(``n_clusters``, or the silhouette best over ``k_range`` on the engine's k grid,
+:func:`~cluster_marts.selection.recommend.search_k`; density methods find
 k themselves) → fit the spec's algorithm → describe the result
 (:mod:`~cluster_marts.profiling.cluster_stats`) → recommend
 (:mod:`~cluster_marts.selection.recommend`).  Every step is seeded with the
@@ -9,6 +10,12 @@ spec's ``random_state``, so a rerun gives identical tables.
 """
 
 from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,14 +28,44 @@ from cluster_marts.profiling.cluster_stats import (
     SILHOUETTE_SAMPLE, centres_table, clusters_table, importance_table, metrics_table, quality,
     representatives_table,
 )
-from cluster_marts.selection.recommend import compare, interpretation, silhouette_k, suggest_eps
+from cluster_marts.selection.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
+from cluster_marts.selection.table import RunInfo, k_selection_table
 from cluster_marts.config.spec import DEFAULT_K_RANGE, Spec
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
 
-__all__ = ["run_spec", "TABLES"]
+__all__ = ["run_spec", "spec_json", "TABLES"]
 
 TABLES = ("assignments", "clusters", "centres", "metrics", "feature_importance", "representatives",
-          "comparison", "suggestions")
+          "comparison", "suggestions", "k_selection")
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, mappings and tuples as JSON-ready dicts and lists."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def spec_json(spec: Spec) -> str:
+    """Every field of the spec but its file path, as JSON (``sort_keys=True``)."""
+    fields = {k: v for k, v in _plain(spec).items() if k != "file"}
+    return json.dumps(fields, sort_keys=True, default=str)
+
+
+def _run_info(spec: Spec, prep: Prepared, algorithm: str) -> RunInfo:
+    """Run metadata of the k search; ``run_id`` hashes the spec, the ids and the prepared matrix."""
+    settings = spec_json(spec)
+    digest = hashlib.sha1(settings.encode())
+    digest.update("\n".join(prep.ids).encode())
+    digest.update(np.ascontiguousarray(prep.X, dtype=np.float64).tobytes())
+    return RunInfo(algorithm=algorithm, scaling=spec.preprocessing.scaling, random_state=spec.random_state,
+                   n_samples=int(prep.X.shape[0]), features=spec.features, features_used=prep.used,
+                   n_components=int(prep.X.shape[1]), run_id=digest.hexdigest()[:16], settings_json=settings,
+                   method=spec.algorithm.name)
 
 
 def _suggestions(rows: list[tuple[str, float, str]]) -> pd.DataFrame:
@@ -99,7 +136,14 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
           is_recommended, reason;
         * ``suggestions``: name, value, note (``k``, ``dbscan_eps``,
           ``dbscan_min_samples``, ``recommended_algorithm``,
-          ``interpretation_<i>``; value NaN for text-only rows).
+          ``interpretation_<i>``; value NaN for text-only rows);
+        * ``k_selection``: the engine's k-selection table
+          (:data:`~cluster_marts.selection.table.K_SELECTION_COLUMNS`) of the
+          k search: ``algorithm`` is what was fitted at every k (the spec's
+          algorithm, or ``kmeans`` when the spec fixes k or uses a density
+          method), ``method`` the spec's algorithm, ``axis`` null;
+          ``is_chosen`` marks the spec's ``n_clusters`` (rule ``fixed``) or
+          the silhouette best.
 
     Raises
     ------
@@ -113,7 +157,10 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     searched = not density and spec.n_clusters is None  # k must be chosen with the spec's own algorithm
     k_algo = algo.name if searched else "kmeans"  # else a cheap k-means scan only suggests k
     k_params = algo.params if searched else {"n_init": 3}
-    best_k, best_sil = silhouette_k(X, k_algo, k_range, k_params, seed)
+    note = f"suggestion only: {algo.name} finds its clusters itself" if density else None
+    k_search = search_k(X, k_algo, k_range, k_params, seed, n_clusters=spec.n_clusters, note=note,
+                        model=f"spec {spec.file}")
+    best_k, best_sil = silhouette_best(k_search, k_range[0])
     k = None if density else (spec.n_clusters or best_k)
     fit = run_algorithm(algo.name, X, k, algo.params, seed)
 
@@ -148,4 +195,5 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "representatives": representatives_table(prep, fit),
         "comparison": comparison,
         "suggestions": _suggestions(rows),
+        "k_selection": k_selection_table(k_search, _run_info(spec, prep, k_algo)),
     }

@@ -1,0 +1,109 @@
+"""Reference model of the membership snapshots: one FCM fit per axis, stored as a table.
+
+Monthly snapshots of the customer features are all scored with one
+*reference* model per axis, fitted once at a reference date, so the
+memberships of every date live in the same segment space and can be compared
+(drift).  :func:`reference_model` publishes that model as data; the warehouse
+scores in SQL with the formula of
+:func:`cluster_marts.profiling.reference.score_memberships`.
+
+The fit is the segmentation pipeline's own ``fcm`` fit
+(:func:`cluster_marts.adapters.customers.pipeline.segment_all`), whatever
+``methods`` says: same scaling, k grid and choice, canonical segment ids and
+``run_id``.  The centres are :func:`~cluster_marts.algorithms.fcm.fcm_centers`
+of the fit's final memberships in scaled space, which is how the fit computes
+them (equal up to the final renormalisation of the memberships, ~1e-16).
+Scoring tolerance: see :mod:`cluster_marts.profiling.reference`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cluster_marts.adapters.customers.pipeline import segment_all
+from cluster_marts.algorithms.fcm import fcm_centers
+from cluster_marts.config.coerce import as_features, bad_setting, is_unset
+from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta
+from cluster_marts.preprocessing.axis_inputs import axis_matrix
+from cluster_marts.preprocessing.scaling import fit_scaler, transform
+
+__all__ = ["REFERENCE_COLUMNS", "reference_model"]
+
+REFERENCE_COLUMNS = [
+    "axis", "segment_id", "feature", "center_scaled", "scaler_center", "scaler_scale", "fuzziness", "k",
+    "n_samples", "run_id",
+]
+_DTYPES = {"axis": "str", "segment_id": "int64", "feature": "str", "center_scaled": "float64",
+           "scaler_center": "float64", "scaler_scale": "float64", "fuzziness": "float64", "k": "int64",
+           "n_samples": "int64", "run_id": "str"}
+
+
+def _reference_axes(value: Any, s: SegmentationSettings, model: str) -> tuple[str, ...]:
+    """Configured axes named by ``reference_axes`` (all when unset), in configuration order."""
+    configured = [name for name, _ in s.axes]
+    if is_unset(value):
+        return tuple(configured)
+    wanted = as_features(value, model, key="reference_axes")
+    unknown = [name for name in wanted if name not in configured]
+    if unknown:
+        raise bad_setting(model, "reference_axes", value,
+                          f"names unknown axis(es) {', '.join(unknown)}; configured axes: {', '.join(configured)};")
+    return tuple(name for name in configured if name in wanted)
+
+
+def reference_model(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+    """FCM reference model of every axis: centres in scaled space and the axis scaler, as rows.
+
+    Parameters
+    ----------
+    features : DataFrame
+        One row per customer as of the reference date: the id column and the axes' feature columns.
+    meta : mapping or None
+        The segmentation ``config.meta`` (:mod:`cluster_marts.config.segmentation`); ``methods`` is
+        ignored (always ``fcm``).  Optional ``reference_axes`` (list or comma-separated string)
+        restricts the axes; default all.
+    model : str
+        dbt model name, used in every error message.
+
+    Returns
+    -------
+    DataFrame
+        One row per axis (configuration order), ``segment_id`` and feature (axis order); columns
+        :data:`REFERENCE_COLUMNS`: ``axis`` (str), ``segment_id`` (int64, canonical, equal to the
+        pipeline's fcm ids), ``feature`` (str), ``center_scaled`` (float64), ``scaler_center`` and
+        ``scaler_scale`` (float64, the axis scaler fitted on ``features``; same for every segment),
+        ``fuzziness`` (float64, ``fcm.m``), ``k`` (int64), ``n_samples`` (int64), ``run_id`` (str,
+        the pipeline's fcm ``run_id`` of the axis).
+
+    Raises
+    ------
+    SettingsError
+        Invalid settings, or ``reference_axes`` naming an axis that is not configured.
+    InputDataError
+        As the segmentation pipeline (missing columns, nulls, too few rows ...).
+    """
+    raw = dict(meta or {})
+    wanted, _ = raw.pop("reference_axes", None), raw.pop("methods", None)
+    s = segmentation_settings_from_meta(raw, model=model)
+    axes = _reference_axes(wanted, s, model)
+    fcm_meta = {**raw, "axes": {name: list(s.features_of(name)) for name in axes}, "methods": ["fcm"]}
+    s, data, results = segment_all(features, fcm_meta, model=model)
+    frames = []
+    for r in results:
+        columns = s.features_of(r.axis)
+        X = axis_matrix(data, r.axis, columns, s.id_column, model)
+        scaler = fit_scaler(X, s.scaling, columns)
+        centers = fcm_centers(transform(X, scaler), r.memberships, s.fcm.m)   # (k, p), canonical rows
+        k, p = centers.shape
+        frames.append(pd.DataFrame({
+            "axis": r.axis, "segment_id": np.repeat(np.arange(k), p), "feature": np.tile(np.array(columns), k),
+            "center_scaled": centers.ravel(), "scaler_center": np.tile(scaler.center, k),
+            "scaler_scale": np.tile(scaler.scale, k), "fuzziness": s.fcm.m, "k": k, "n_samples": r.n_samples,
+            "run_id": r.run_id,
+        }))
+    out = pd.concat(frames, ignore_index=True)[REFERENCE_COLUMNS]
+    return pd.DataFrame({c: pd.Series(out[c].to_numpy(), dtype=_DTYPES[c]) for c in REFERENCE_COLUMNS})

@@ -1,0 +1,120 @@
+"""The one table of algorithm parameters.
+
+Every parameter an algorithm accepts is described once in :data:`PARAMETERS`
+(kind, bounds, allowed values), under one name wherever it means the same
+thing (``n_init``, ``max_iter``, ``covariance_type``, ``m``...).  Two contexts
+use it, each with its own defaults where they differ today:
+
+* :data:`PARAM_RULES`: the workbench's ``algorithm.params`` for each of the
+  nine algorithms of the menu (:data:`ALGORITHMS`);
+* :data:`METHOD_RULES`: the customer segmentation's method blocks
+  (``fcm:``, ``gmm:``, ``neural:`` in ``config.meta``).
+
+So ``fcm.m = 1.0`` or ``covariance_type: bogus`` is rejected with the same
+allowed values in a customer ``config.meta`` and in a workbench spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cluster_marts.config.rules import CHOICE, FLOAT, INT, Context, Rule
+from cluster_marts.config.schema import parse_mapping
+
+__all__ = [
+    "PARAMETERS", "PARAM_RULES", "METHOD_RULES", "K_ALGORITHMS", "DENSITY_ALGORITHMS", "ALGORITHMS",
+    "COVARIANCE_TYPES", "LINKAGES", "AFFINITIES", "parse_params",
+]
+
+K_ALGORITHMS = ("kmeans", "minibatch_kmeans", "agglomerative", "spectral", "gmm", "fcm")
+DENSITY_ALGORITHMS = ("dbscan", "hdbscan", "optics")
+ALGORITHMS = ("kmeans", "minibatch_kmeans", "dbscan", "hdbscan", "optics", "agglomerative", "spectral", "gmm", "fcm")
+COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+LINKAGES = ("ward", "complete", "average", "single")
+AFFINITIES = ("rbf", "nearest_neighbors")
+
+#: every algorithm parameter once: kind, bounds and allowed values (the default depends on the context)
+PARAMETERS: dict[str, Rule] = {rule.name: rule for rule in (
+    Rule("n_init", INT, low=1, high=10_000),                           # seeded restarts
+    Rule("max_iter", INT, low=1, high=1e9),                            # iteration cap
+    Rule("tol", FLOAT, low=0.0, open_low=True, high=1.0),              # FCM: tolerance on max |delta u|
+    Rule("m", FLOAT, low=1.0, open_low=True, high=1e6),                # FCM fuzzifier
+    Rule("covariance_type", CHOICE, allowed=COVARIANCE_TYPES),         # GMM
+    Rule("batch_size", INT, low=1, high=1e9),                          # rows per step (mini-batch, autoencoder)
+    Rule("linkage", CHOICE, allowed=LINKAGES),                         # agglomerative
+    Rule("affinity", CHOICE, allowed=AFFINITIES),                      # spectral
+    Rule("n_neighbors", INT, low=2),                                   # spectral nearest_neighbors graph
+    Rule("eps", FLOAT, low=0.0, open_low=True),                        # DBSCAN radius
+    Rule("min_samples", INT, low=1),                                   # density: core point size
+    Rule("min_cluster_size", INT, low=2),                              # HDBSCAN / OPTICS
+    Rule("xi", FLOAT, low=0.0, high=1.0, open_low=True, open_high=True),  # OPTICS steepness
+    Rule("encoding_dim", INT, low=1, high=10_000),                     # autoencoder bottleneck
+    Rule("hidden_units", INT, low=1, high=100_000),                    # autoencoder hidden layer
+    Rule("epochs", INT, low=1, high=1e7),                              # autoencoder passes
+)}
+
+
+def _use(name: str, default: Any, **narrower: Any) -> Rule:
+    """Parameter ``name`` with its default in one context (``narrower``: a tighter bound for one algorithm)."""
+    return PARAMETERS[name].replace(default=default, **narrower)
+
+
+def _uses(**defaults: Any) -> dict[str, Rule]:
+    return {name: _use(name, default) for name, default in defaults.items()}
+
+
+#: workbench ``algorithm.params``: algorithm -> parameter -> rule with the workbench default
+PARAM_RULES: dict[str, dict[str, Rule]] = {
+    "kmeans": _uses(n_init=10, max_iter=300),
+    "minibatch_kmeans": _uses(n_init=3, max_iter=100, batch_size=1024),
+    "dbscan": _uses(eps=0.5, min_samples=5),
+    "hdbscan": _uses(min_cluster_size=5, min_samples=5),
+    # OPTICS needs at least 2 samples per neighbourhood
+    "optics": {"min_samples": _use("min_samples", 5, low=2), **_uses(xi=0.05, min_cluster_size=5)},
+    "agglomerative": _uses(linkage="ward"),
+    "spectral": _uses(affinity="rbf", n_neighbors=10, n_init=10),
+    "gmm": _uses(covariance_type="full", n_init=3, max_iter=200),
+    "fcm": _uses(m=2.0, max_iter=150, n_init=3),
+}
+
+#: customer method blocks: method -> parameter -> rule with the segmentation default
+#: (differs from the workbench in gmm n_init (2, workbench 3); fcm also takes tol)
+METHOD_RULES: dict[str, dict[str, Rule]] = {
+    "fcm": _uses(m=2.0, max_iter=150, tol=1.0e-5, n_init=3),
+    "gmm": _uses(covariance_type="full", max_iter=200, n_init=2),
+    "neural": _uses(encoding_dim=3, hidden_units=16, epochs=200, batch_size=64),
+}
+
+
+def parse_params(algorithm: str, params: Any, ctx: Context, path: str = "algorithm.params") -> dict[str, Any]:
+    """Check an algorithm's parameters against :data:`PARAM_RULES` and fill in defaults.
+
+    Parameters
+    ----------
+    algorithm : str
+        A name of :data:`ALGORITHMS` (already checked).
+    params : mapping or None
+    ctx : Context
+        Where the parameters come from, for the messages.
+    path : str, default="algorithm.params"
+        Key path of the parameters.
+
+    Returns
+    -------
+    dict
+        Every parameter of the algorithm, given or default, sorted by name.
+
+    Raises
+    ------
+    SettingsError
+        Unknown parameter (with the algorithm's parameters), wrong type, out of range.
+
+    Examples
+    --------
+    >>> parse_params("dbscan", {"eps": "0.3"}, Context.for_spec("s.yml"))
+    {'eps': 0.3, 'min_samples': 5}
+    """
+    rules: Mapping[str, Rule] = PARAM_RULES[algorithm]
+    values = parse_mapping(params, rules.values(), ctx, path=path, what=f"a parameter of {algorithm}")
+    return dict(sorted(values.items()))
