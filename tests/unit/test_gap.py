@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from cluster_marts.algorithms.registry import ALGORITHMS, fit_kmeans, within_ss
+from cluster_marts.algorithms.registry import get_algorithm, within_ss
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
 from cluster_marts.selection.gap import gap_choice, gap_from_logs, gap_statistic, log_w, reference_fit, reference_sets
 from cluster_marts.selection.grid import evaluate_k_grid
@@ -15,9 +15,10 @@ from cluster_marts.selection.rules import choose_k
 BLOBS_X, _ = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
 XS = transform(BLOBS_X, fit_scaler(BLOBS_X, "standard", ["x0", "x1"]))
 TOY = np.array([[0.0], [1.0], [10.0], [11.0]])
+FIT_KMEANS = get_algorithm("kmeans")
 
 
-def _grid(X, ks, *, references, seed=42, n_init=10, fit=fit_kmeans):
+def _grid(X, ks, *, references, seed=42, n_init=10, fit=FIT_KMEANS):
     """The providers' grid: ``fit`` at every k, the gap statistic with ``references`` reference sets."""
     return evaluate_k_grid(X, ks, lambda k: fit(X, k, seed, n_init), silhouette_sample_size=2000,
                            random_state=seed, gap_references=references,
@@ -46,7 +47,7 @@ def test_gap_from_logs_by_hand():
 
 def test_gap_statistic_on_a_tiny_case_by_hand():
     # k=1: W is the total sum of squares; k=2 on 1-D data: the best contiguous split.
-    gap, s = gap_statistic(TOY, [1, 2], log_w([101.0, 1.0]), reference_fit(fit_kmeans, 0, 10), n_references=4,
+    gap, s = gap_statistic(TOY, [1, 2], log_w([101.0, 1.0]), reference_fit(FIT_KMEANS, 0, 10), n_references=4,
                            random_state=0)
     refs = list(reference_sets(TOY, 4, 0))
     log_ref = np.array([[np.log(((z - z.mean()) ** 2).sum()), np.log(_best_1d_split_w(z))] for z in refs])
@@ -123,7 +124,7 @@ def test_evaluate_k_grid_uses_within_cluster_sum_of_squares_of_the_data():
     X6 = np.array([[0.0], [1.0], [10.0], [11.0], [20.0], [21.0]])
     scores = _grid(X6, [2, 3], references=3)
     # W_2 = 0.5 + (5.5**2 + 4.5**2) * 2 = 101.5 (either pair split off); W_3 = 3 * 0.5 = 1.5
-    gap, s = gap_statistic(X6, [2, 3], log_w([101.5, 1.5]), reference_fit(fit_kmeans, 42, 10), n_references=3,
+    gap, s = gap_statistic(X6, [2, 3], log_w([101.5, 1.5]), reference_fit(FIT_KMEANS, 42, 10), n_references=3,
                            random_state=42)
     np.testing.assert_allclose(scores["gap"], gap)
     np.testing.assert_allclose(scores["gap_sd"], s)
@@ -131,7 +132,7 @@ def test_evaluate_k_grid_uses_within_cluster_sum_of_squares_of_the_data():
 
 class _CountingFit:
     def __init__(self, name):
-        self.fit, self.calls = ALGORITHMS[name], []
+        self.fit, self.calls = get_algorithm(name), []
 
     def __call__(self, X, k, random_state, n_init):
         self.calls.append((X.shape[0], k, random_state, n_init))

@@ -6,7 +6,7 @@ import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_samples, silhouette_score
 
-from cluster_marts.algorithms.registry import fit_kmeans
+from cluster_marts.algorithms.registry import get_algorithm
 from cluster_marts.errors import InputDataError, SettingsError
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
 from cluster_marts.selection.grid import GRID_COLUMNS, GridFit, evaluate_k_grid, k_values
@@ -15,6 +15,8 @@ from cluster_marts.selection.rules import RULES, choose_k, knee_point
 
 BLOBS_X, BLOBS_Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
 XS = transform(BLOBS_X, fit_scaler(BLOBS_X, "standard", ["x0", "x1"]))
+
+fit_kmeans = get_algorithm("kmeans")
 
 
 def _grid(X, ks=range(2, 9), *, sample_size=2000, weights=(0.4, 0.6)):

@@ -5,10 +5,12 @@ import pytest
 from sklearn.datasets import make_blobs
 from threadpoolctl import threadpool_limits
 
-from cluster_marts.algorithms.registry import fit_kmeans
+from cluster_marts.algorithms.registry import get_algorithm
 from cluster_marts.selection.gap import reference_fit
 from cluster_marts.selection.grid import evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k
+
+fit_kmeans = get_algorithm("kmeans")
 
 
 @pytest.fixture(autouse=True)

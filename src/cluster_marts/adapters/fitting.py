@@ -7,15 +7,11 @@ scales, preprocesses (:mod:`cluster_marts.preprocessing.reduction`) and computes
 so they all see the same matrix and the same effective settings
 (``Prepared.settings``: ``features`` with the one-hot columns appended,
 ``categorical_features`` as configured).  :func:`fit_chosen` refits at the
-chosen k and makes the cluster ids canonical:
-
-* PCA off: by the algorithm's centre on the canonical feature
-  (``canonical_order``, else the first *kept* feature), ties by the other
-  kept coordinates, then size (:mod:`cluster_marts.identity.canonical`);
-  ``canonical_order`` must be a kept feature;
-* PCA on: by the members' mean of the canonical feature in scaled space (any
-  configured feature), ties by the members' means of the other configured
-  features, then size.
+chosen k and makes the cluster ids canonical
+(:mod:`cluster_marts.identity.canonical`): by the members' mean of the
+canonical feature (``canonical_order``, else the first kept feature) in
+scaled space, ties by the members' means of the other configured features,
+then size.  With PCA off, ``canonical_order`` must be a kept feature.
 """
 
 from __future__ import annotations
@@ -30,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.algorithms.registry import FitResult, get_algorithm, member_means
-from cluster_marts.identity.canonical import canonical_permutation, canonical_relabel
+from cluster_marts.algorithms.registry import fit_k
+from cluster_marts.identity.canonical import canonical_labels
 from cluster_marts.preprocessing.encoding import encode_categoricals
 from cluster_marts.errors import InputDataError
 from cluster_marts.preprocessing.inputs import check_frame, feature_matrix
@@ -150,19 +146,6 @@ def chosen_k(k_selection: pd.DataFrame, prep: Prepared, model: str, upstream: st
     return k
 
 
-def _canonical(prep: Prepared, result: FitResult, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Canonical labels and algorithm centres (clustering space); see the module docstring."""
-    s = prep.settings
-    if prep.pre.pca is None:
-        return canonical_relabel(result.labels, result.centers, prep.pre.kept_features.index(prep.order_feature))
-    keys = member_means(prep.Xs, result.labels, k)
-    sizes = np.bincount(result.labels, minlength=k)
-    order = canonical_permutation(keys, sizes, s.features.index(prep.order_feature))
-    new_id_of_old = np.empty_like(order)
-    new_id_of_old[order] = np.arange(order.size)
-    return new_id_of_old[result.labels].astype(np.int64), np.asarray(result.centers, dtype=np.float64)[order]
-
-
 def fit_chosen(
     features: pd.DataFrame, k_selection: pd.DataFrame, meta: Mapping[str, Any] | None, model: str, upstream: str | None
 ) -> tuple[Prepared, int, np.ndarray, np.ndarray]:
@@ -179,6 +162,6 @@ def fit_chosen(
     prep = prepare(features, meta, model)
     k = chosen_k(k_selection, prep, model, upstream)
     s = prep.settings
-    result = get_algorithm(s.algorithm)(prep.Z, k, s.random_state, s.n_init)
-    labels, centers = _canonical(prep, result, k)
-    return prep, k, labels, centers
+    est = fit_k(s.algorithm, prep.Z, k, random_state=s.random_state, n_init=s.n_init)
+    labels, order = canonical_labels(prep.Xs, est.labels_, k, order_column=s.features.index(prep.order_feature))
+    return prep, k, labels, est.cluster_centers_[order]

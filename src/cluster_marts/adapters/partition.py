@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.algorithms.registry import get_algorithm, member_means
+from cluster_marts.algorithms.registry import get_algorithm
+from cluster_marts.algorithms.scores import member_means
 from cluster_marts.errors import InputDataError
 from cluster_marts.adapters.fitting import fit_chosen, prepare
 from cluster_marts.selection.gap import reference_fit

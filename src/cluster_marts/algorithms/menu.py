@@ -1,11 +1,15 @@
 """The workbench's algorithm menu: one entry point, same result for every algorithm.
 
-:func:`run_algorithm` fits one algorithm of
+:func:`run_algorithm` fits one registry estimator
+(:func:`~cluster_marts.algorithms.registry.make_estimator`) of
 :data:`~cluster_marts.config.spec_params.ALGORITHMS` on a prepared matrix
 and returns a :class:`Clustering`:
 
 * ``labels``: ``0..n_clusters-1``, ``-1`` for noise (density methods only),
-  renumbered by first appearance in row order so reruns are identical;
+  numbered by the canonical rule (:mod:`cluster_marts.identity.canonical`:
+  ascending member mean of the prepared matrix's first column, ties by the
+  other columns, then size), so reruns and row order give the same ids;
+  clusters left without members are dropped;
 * ``confidence`` in [0, 1]: the maximum posterior for ``gmm``, the maximum
   membership for ``fcm``, the margin ``1 - d1 / d2`` between the nearest and
   the second-nearest centre for k-means-like methods (kmeans,
@@ -13,7 +17,10 @@ and returns a :class:`Clustering`:
   ``hdbscan``, and 1 (core) / 0.5 (border) / 0 (noise) for ``dbscan`` and
   ``optics`` (an OPTICS member is core when its core distance is at most the
   largest finite reachability distance inside its cluster);
-* ``centres``: member means, one row per cluster (noise has none).
+* ``centres``: member means, one row per cluster (noise has none);
+* ``scores``: the estimator's per-row distance, normalised distance, margin
+  and runner-up (:func:`~cluster_marts.algorithms.scores.row_scores`), in
+  the canonical ids.
 """
 
 from __future__ import annotations
@@ -23,17 +30,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.cluster import (
-    DBSCAN, HDBSCAN, OPTICS, AgglomerativeClustering, KMeans, MiniBatchKMeans, SpectralClustering,
-)
-from sklearn.mixture import GaussianMixture
 
-from cluster_marts.algorithms.registry import member_means, within_ss
-from cluster_marts.errors import InputDataError
-from cluster_marts.algorithms.fcm import fit_fcm
+from cluster_marts.algorithms.base import ClusterEstimator
+from cluster_marts.algorithms.registry import make_estimator
+from cluster_marts.algorithms.scores import RowScores, member_means, row_scores, within_ss
 from cluster_marts.config.spec_params import ALGORITHMS, DENSITY_ALGORITHMS, PARAM_RULES
+from cluster_marts.errors import InputDataError
+from cluster_marts.identity.canonical import canonical_labels
 
-__all__ = ["Clustering", "run_algorithm", "margin_confidence", "RUNNERS"]
+__all__ = ["Clustering", "run_algorithm", "margin_confidence", "CONFIDENCE"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +57,11 @@ class Clustering:
     inertia : float
         Within-cluster sum of squares around the member means; NaN for
         density methods (noise makes it meaningless).
+    scores : RowScores or None
+        Per-row distance / normalised distance / margin / runner-up to the
+        estimator's centres, runner-up in canonical ids.
+    estimator : ClusterEstimator or None
+        The fitted estimator (its own ids; ``predict`` scores new rows).
     """
 
     algorithm: str
@@ -59,6 +69,8 @@ class Clustering:
     confidence: np.ndarray
     centres: np.ndarray
     inertia: float
+    scores: RowScores | None = None
+    estimator: ClusterEstimator | None = None
 
     @property
     def n_clusters(self) -> int:
@@ -88,75 +100,30 @@ def margin_confidence(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
     return np.clip(np.nan_to_num(out, nan=0.0), 0.0, 1.0)
 
 
-def _renumber(labels: np.ndarray) -> np.ndarray:
-    """Clusters numbered by first appearance in row order; noise stays -1."""
-    labels = np.asarray(labels, dtype=np.int64)
-    out = np.full(labels.shape, -1, dtype=np.int64)
-    seen = [v for v in dict.fromkeys(labels.tolist()) if v >= 0]
-    for new, old in enumerate(seen):
-        out[labels == old] = new
-    return out
+def _dbscan_confidence(est: ClusterEstimator) -> np.ndarray:
+    conf = np.where(est.labels_ >= 0, 0.5, 0.0)
+    conf[est.core_sample_indices_] = 1.0
+    return conf
 
 
-def _kmeans(X: np.ndarray, k: int, p: Mapping[str, Any], seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    return KMeans(k, n_init=p["n_init"], max_iter=p["max_iter"], random_state=seed).fit_predict(X), None
-
-
-def _minibatch(X: np.ndarray, k: int, p: Mapping[str, Any], seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    model = MiniBatchKMeans(k, n_init=p["n_init"], max_iter=p["max_iter"], batch_size=p["batch_size"],
-                            random_state=seed)
-    return model.fit_predict(X), None
-
-
-def _agglomerative(X: np.ndarray, k: int, p: Mapping[str, Any], seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    return AgglomerativeClustering(k, linkage=p["linkage"]).fit_predict(X), None
-
-
-def _spectral(X: np.ndarray, k: int, p: Mapping[str, Any], seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    model = SpectralClustering(k, affinity=p["affinity"], n_neighbors=min(p["n_neighbors"], X.shape[0] - 1),
-                               n_init=p["n_init"], random_state=seed, assign_labels="kmeans")
-    return model.fit_predict(X), None
-
-
-def _gmm(X: np.ndarray, k: int, p: Mapping[str, Any], seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    model = GaussianMixture(k, covariance_type=p["covariance_type"], n_init=p["n_init"], max_iter=p["max_iter"],
-                            random_state=seed).fit(X)
-    proba = model.predict_proba(X)
-    return proba.argmax(axis=1), proba.max(axis=1)
-
-
-def _fcm(X: np.ndarray, k: int, p: Mapping[str, Any], seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    fit = fit_fcm(X, k, m=p["m"], max_iter=p["max_iter"], n_init=p["n_init"], random_state=seed)
-    return fit.u.argmax(axis=1), fit.u.max(axis=1)
-
-
-def _dbscan(X: np.ndarray, k: int, p: Mapping[str, Any], seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    model = DBSCAN(eps=p["eps"], min_samples=p["min_samples"]).fit(X)
-    conf = np.where(model.labels_ >= 0, 0.5, 0.0)
-    conf[model.core_sample_indices_] = 1.0
-    return model.labels_, conf
-
-
-def _hdbscan(X: np.ndarray, k: int, p: Mapping[str, Any], seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    model = HDBSCAN(min_cluster_size=p["min_cluster_size"], min_samples=p["min_samples"], copy=True).fit(X)
-    return model.labels_, np.where(model.labels_ >= 0, model.probabilities_, 0.0)
-
-
-def _optics(X: np.ndarray, k: int, p: Mapping[str, Any], seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    model = OPTICS(min_samples=p["min_samples"], xi=p["xi"], min_cluster_size=p["min_cluster_size"]).fit(X)
-    labels, conf = model.labels_, np.zeros(X.shape[0])
+def _optics_confidence(est: ClusterEstimator) -> np.ndarray:
+    labels, conf = est.labels_, np.zeros(est.labels_.size)
     for cluster in np.unique(labels[labels >= 0]):
         members = labels == cluster
-        reach = model.reachability_[members]
+        reach = est.reachability_[members]
         level = reach[np.isfinite(reach)].max() if np.isfinite(reach).any() else np.inf
-        conf[members] = np.where(model.core_distances_[members] <= level, 1.0, 0.5)
-    return labels, conf
+        conf[members] = np.where(est.core_distances_[members] <= level, 1.0, 0.5)
+    return conf
 
 
-RUNNERS: dict[str, Callable[[np.ndarray, int, Mapping[str, Any], int], tuple[np.ndarray, np.ndarray | None]]] = {
-    "kmeans": _kmeans, "minibatch_kmeans": _minibatch, "agglomerative": _agglomerative, "spectral": _spectral,
-    "gmm": _gmm, "fcm": _fcm, "dbscan": _dbscan, "hdbscan": _hdbscan, "optics": _optics,
+CONFIDENCE: dict[str, Callable[[ClusterEstimator], np.ndarray]] = {
+    "gmm": lambda est: est.memberships_.max(axis=1),
+    "fcm": lambda est: est.memberships_.max(axis=1),
+    "hdbscan": lambda est: np.where(est.labels_ >= 0, est.probabilities_, 0.0),
+    "dbscan": _dbscan_confidence,
+    "optics": _optics_confidence,
 }
+"""Confidence of the methods that have their own; the others use :func:`margin_confidence`."""
 
 
 def run_algorithm(
@@ -186,19 +153,19 @@ def run_algorithm(
     InputDataError
         Unknown algorithm, or ``k`` outside ``2..n_samples - 1``.
     """
-    if name not in RUNNERS:
+    if name not in ALGORITHMS:
         raise InputDataError(f"unknown algorithm {name!r}; allowed values: {', '.join(ALGORITHMS)}")
     X = np.asarray(X, dtype=np.float64)
     density = name in DENSITY_ALGORITHMS
     if not density and (k is None or not 2 <= k < X.shape[0]):
         raise InputDataError(f"{name}: k={k} must lie in 2..n_samples-1={X.shape[0] - 1}")
     full = {key: rule.default for key, rule in PARAM_RULES[name].items()} | dict(params or {})
-    raw_labels, conf = RUNNERS[name](X, 0 if k is None else int(k), full, random_state)
-    labels = _renumber(raw_labels)
+    est = make_estimator(name, None if density else int(k), random_state=random_state, **full).fit(X)
+    labels, order = canonical_labels(X, est.labels_, est.n_clusters_)
     n_found = int(labels.max()) + 1 if (labels >= 0).any() else 0
-    centres = member_means(X[labels >= 0], labels[labels >= 0], n_found) if n_found else np.empty((0, X.shape[1]))
-    if conf is None:
-        conf = margin_confidence(X, centres)
+    centres = member_means(X, labels, n_found)
+    conf = CONFIDENCE[name](est) if name in CONFIDENCE else margin_confidence(X, centres)
     conf = np.clip(np.where(labels >= 0, conf, 0.0), 0.0, 1.0)
     inertia = float("nan") if density else within_ss(X, labels)
-    return Clustering(name, labels, np.asarray(conf, dtype=np.float64), centres, inertia)
+    scores = row_scores(est.transform(X)[:, order], labels, est.radius_[order])
+    return Clustering(name, labels, np.asarray(conf, dtype=np.float64), centres, inertia, scores, est)

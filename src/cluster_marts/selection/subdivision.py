@@ -36,10 +36,10 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from cluster_marts.algorithms.registry import FitResult, get_algorithm, member_means
+from cluster_marts.algorithms.registry import FitResult, get_algorithm
 from cluster_marts.config.segmentation_params import SubdivisionParams
 from cluster_marts.errors import InputDataError
-from cluster_marts.identity.canonical import canonical_permutation
+from cluster_marts.identity.canonical import canonical_labels
 from cluster_marts.selection.grid import evaluate_k_grid
 from cluster_marts.selection.rules import choose_k
 
@@ -122,11 +122,7 @@ def split_segment(
     except InputDataError:
         return None
     k = int(chosen.loc[chosen["is_chosen"], "k"].item())
-    labels = fits[k].labels
-    order = canonical_permutation(member_means(X, labels, k), np.bincount(labels, minlength=k), 0)
-    new_id_of_old = np.empty_like(order)
-    new_id_of_old[order] = np.arange(order.size)
-    return new_id_of_old[labels]
+    return canonical_labels(X, fits[k].labels, k)[0]
 
 
 def subdivide(
