@@ -7,9 +7,10 @@ memberships of every date live in the same segment space and can be compared
 scores in SQL with the formula of :func:`score_memberships`.
 
 The fit is the segmentation pipeline's own ``fcm`` fit
-(:func:`cluster_marts.adapters.customers.pipeline.segment_all`, memoised by the same
-cache key), whatever ``methods`` says: same scaling, k grid and choice,
-canonical segment ids and ``run_id``.  The centres are
+(:func:`cluster_marts.adapters.customers.pipeline.segment_all`, run here on the
+reference features; nothing is shared with other models), whatever
+``methods`` says: same scaling, k grid and choice, canonical segment ids and
+``run_id``.  The centres are
 :func:`~cluster_marts.algorithms.fcm.fcm_centers` of the fit's final
 memberships in scaled space, which is how the fit computes them (equal up to
 the final renormalisation of the memberships, ~1e-16).

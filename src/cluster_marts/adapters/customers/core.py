@@ -1,8 +1,7 @@
 """Segment one axis with one method: k grid, choice, canonical ids, subdivision.
 
-:func:`segment_axis` is the whole computation behind the four entry points
-of :mod:`cluster_marts.adapters.customers.pipeline`; its result is memoised by
-:func:`fit_key` (:mod:`cluster_marts.adapters.customers.cache`).
+:func:`segment_axis` is the whole computation behind the tables of
+:mod:`cluster_marts.adapters.customers.pipeline`; :func:`axis_run_id` names it.
 
 Canonical segment ids: ascending centroid on the axis's first feature, where
 the centroid is the mean of the members by dominant segment in scaled space
@@ -19,8 +18,6 @@ slower.  Results do not depend on the thread count beyond float rounding.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from cluster_marts.algorithms.registry import member_means
 from cluster_marts.identity.canonical import canonical_permutation
+from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.errors import InputDataError
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
 from cluster_marts.selection.balance import best_index, score_partition
@@ -38,7 +36,7 @@ from cluster_marts.algorithms.methods import METHODS, SoftFit
 from cluster_marts.config.segmentation import SegmentationSettings
 from cluster_marts.selection.subdivision import Subdivision, subdivide
 
-__all__ = ["AxisResult", "fit_key", "segment_axis", "canonical_order", "K_METRICS"]
+__all__ = ["AxisResult", "axis_run_id", "segment_axis", "canonical_order", "K_METRICS"]
 
 SINGLE_THREAD_BELOW = 50_000
 K_METRICS = ("partition_coefficient", "partition_entropy", "bic", "aic", "reconstruction_error")
@@ -74,21 +72,14 @@ def _relevant_settings(s: SegmentationSettings, axis: str, method: str) -> dict[
     return config
 
 
-def fit_key(s: SegmentationSettings, axis: str, method: str, ids: pd.Series, X: np.ndarray) -> tuple[str, str]:
-    """Content hash of everything that determines an (axis, method) result.
+def axis_run_id(s: SegmentationSettings, axis: str, method: str, ids: pd.Series, X: np.ndarray) -> str:
+    """:func:`cluster_marts.identity.run_id.run_id` of an (axis, method) fit.
 
-    Returns
-    -------
-    key : str
-        Full SHA-256 hex digest (the cache key).
-    run_id : str
-        Its first 16 hex characters.
+    Hashes the settings relevant to that axis and method, the sorted ids and
+    the raw axis features, so the tables of one fit share it and a rerun on the
+    same data reproduces it.
     """
-    digest = hashlib.sha256(json.dumps(_relevant_settings(s, axis, method), sort_keys=True).encode())
-    digest.update(pd.util.hash_pandas_object(ids, index=False).to_numpy().tobytes())
-    digest.update(np.ascontiguousarray(X, dtype=np.float64).tobytes())
-    key = digest.hexdigest()
-    return key, key[:16]
+    return content_run_id(_relevant_settings(s, axis, method), ids, X)
 
 
 def canonical_order(Xs: np.ndarray, memberships: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -166,7 +157,7 @@ def segment_axis(
     s : SegmentationSettings
     axis, method : str
     run_id : str
-        From :func:`fit_key`.
+        From :func:`axis_run_id`.
     model : str
         dbt model name, used in error messages.
 
