@@ -8,10 +8,8 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from cluster_marts.errors import SettingsError
-from cluster_marts.adapters.customers import (
-    reference_model, score_memberships, segment_all, segment_assignments, segment_fit_metrics, segment_memberships,
-)
-from cluster_marts.profiling.reference import REFERENCE_COLUMNS
+from cluster_marts.adapters.customers import segment_all, segment_assignments, segment_fit_metrics, segment_memberships
+from cluster_marts.profiling.reference import REFERENCE_COLUMNS, reference_model, score_memberships
 
 MODEL = "int_customer_reference_model"
 _X, _ = make_blobs(n_samples=240, centers=[[0, 0], [6, 0], [0, 6]], cluster_std=0.7, random_state=0)

@@ -11,7 +11,9 @@ subdivision, run id) and :mod:`~.pipeline` (every axis and method fitted once,
 the four tables, and :func:`segmentation_table`, the one long table the dbt
 Python model ``int_customer_segmentation`` returns).  Settings, inputs,
 methods and scores live in the engine folders (``config``, ``preprocessing``,
-``algorithms``, ``selection``).
+``algorithms``, ``selection``).  The snapshot reference model is
+:mod:`cluster_marts.profiling.reference` (it calls :func:`segment_all`; importing
+it from here made the two packages import each other).
 """
 
 from cluster_marts.adapters.customers.pipeline import (
@@ -19,7 +21,6 @@ from cluster_marts.adapters.customers.pipeline import (
     segment_all, segment_assignments, segment_fit_metrics, segment_k_selection, segment_memberships,
     segmentation_table,
 )
-from cluster_marts.profiling.reference import reference_model, score_memberships  # noqa: F401
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta
 
 __all__ = [
