@@ -16,7 +16,8 @@ typed as (
         cast(outlier_score as double) as outlier_score,
         cast(x_2d as double) as x_2d,
         cast(y_2d as double) as y_2d,
-        cast(silhouette as double) as silhouette
+        cast(silhouette as double) as silhouette,
+        cast(run_id as varchar) as run_id
     from source_table
 )
 

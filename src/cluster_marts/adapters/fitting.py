@@ -17,8 +17,6 @@ then size.  With PCA off, ``canonical_order`` must be a kept feature.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +26,7 @@ import pandas as pd
 
 from cluster_marts.algorithms.registry import fit_k
 from cluster_marts.identity.canonical import canonical_labels
+from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.preprocessing.encoding import encode_categoricals
 from cluster_marts.errors import InputDataError
 from cluster_marts.preprocessing.inputs import check_frame, feature_matrix
@@ -64,13 +63,10 @@ class Prepared:
 
 
 def run_id(settings: ClusterSettings, ids: pd.Series, X: np.ndarray) -> str:
-    """16-hex id hashing the fit-relevant settings, the sorted ids and the raw matrix."""
+    """:func:`cluster_marts.identity.run_id.run_id` of the fit-relevant settings, the sorted ids and the raw matrix."""
     config = {name: getattr(settings, name) for name in RUN_ID_SETTINGS}
     config.update({k: getattr(settings, k) for k, v in _RUN_ID_OPTIONAL.items() if getattr(settings, k) != v})
-    digest = hashlib.sha1(json.dumps(config, sort_keys=True, default=list).encode())
-    digest.update(pd.util.hash_pandas_object(ids, index=False).to_numpy().tobytes())
-    digest.update(np.ascontiguousarray(X, dtype=np.float64).tobytes())
-    return digest.hexdigest()[:16]
+    return content_run_id(config, ids, X)
 
 
 def _order_feature(settings: ClusterSettings, pre: Preprocessing, model: str) -> str:

@@ -5,9 +5,8 @@ k is chosen by the engine's one grid and rules
 :func:`~cluster_marts.selection.rules.choose_k`, rule ``balanced`` or
 ``silhouette``).
 
-:func:`segment_axis` is the whole computation behind the four entry points
-of :mod:`cluster_marts.adapters.customers.pipeline`; its result is memoised by
-:func:`fit_key` (:mod:`cluster_marts.adapters.customers.cache`).
+:func:`segment_axis` is the whole computation behind the tables of
+:mod:`cluster_marts.adapters.customers.pipeline`; :func:`axis_run_id` names it.
 
 Each (axis, method, k) is a registry estimator (:mod:`cluster_marts.algorithms.methods`).
 Canonical segment ids follow the one rule of :mod:`cluster_marts.identity.canonical`
@@ -26,8 +25,6 @@ slower.  Results do not depend on the thread count beyond float rounding.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +36,7 @@ from threadpoolctl import threadpool_limits
 from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.methods import METHOD_NAMES, axis_params, fit_method, method_metrics
 from cluster_marts.algorithms.scores import RowScores, row_scores
+from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.config.segmentation import SegmentationSettings
 from cluster_marts.identity.canonical import canonical_labels
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
@@ -46,7 +44,7 @@ from cluster_marts.selection.grid import GridFit, evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k
 from cluster_marts.selection.subdivision import Subdivision, subdivide
 
-__all__ = ["AxisResult", "fit_key", "segment_axis", "canonical_ids"]
+__all__ = ["AxisResult", "axis_run_id", "segment_axis", "canonical_ids"]
 
 SINGLE_THREAD_BELOW = 50_000
 
@@ -85,21 +83,14 @@ def _relevant_settings(s: SegmentationSettings, axis: str, method: str) -> dict[
     return config
 
 
-def fit_key(s: SegmentationSettings, axis: str, method: str, ids: pd.Series, X: np.ndarray) -> tuple[str, str]:
-    """Content hash of everything that determines an (axis, method) result.
+def axis_run_id(s: SegmentationSettings, axis: str, method: str, ids: pd.Series, X: np.ndarray) -> str:
+    """:func:`cluster_marts.identity.run_id.run_id` of an (axis, method) fit.
 
-    Returns
-    -------
-    key : str
-        Full SHA-256 hex digest (the cache key).
-    run_id : str
-        Its first 16 hex characters.
+    Hashes the settings relevant to that axis and method, the sorted ids and
+    the raw axis features, so the tables of one fit share it and a rerun on the
+    same data reproduces it.
     """
-    digest = hashlib.sha256(json.dumps(_relevant_settings(s, axis, method), sort_keys=True).encode())
-    digest.update(pd.util.hash_pandas_object(ids, index=False).to_numpy().tobytes())
-    digest.update(np.ascontiguousarray(X, dtype=np.float64).tobytes())
-    key = digest.hexdigest()
-    return key, key[:16]
+    return content_run_id(_relevant_settings(s, axis, method), ids, X)
 
 
 def canonical_ids(Xs: np.ndarray, est: ClusterEstimator) -> tuple[np.ndarray, np.ndarray]:
@@ -169,7 +160,7 @@ def segment_axis(
     s : SegmentationSettings
     axis, method : str
     run_id : str
-        From :func:`fit_key`.
+        From :func:`axis_run_id`.
     model : str
         dbt model name, used in error messages.
 

@@ -12,7 +12,6 @@ spec's ``random_state``, so a rerun gives identical tables.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -29,11 +28,16 @@ from cluster_marts.profiling.cluster_stats import (
     representatives_table,
 )
 from cluster_marts.selection.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
+from cluster_marts.identity.run_id import run_id
 from cluster_marts.selection.table import RunInfo, k_selection_table
 from cluster_marts.config.spec import DEFAULT_K_RANGE, Spec
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
 
-__all__ = ["run_spec", "spec_json", "TABLES"]
+# Spec fields that do not change the tables: where the spec and its rows are read
+# from (the rows themselves are hashed), its name (a column of its own) and its figures.
+RUN_ID_IGNORES = ("name", "file", "source", "figures")
+
+__all__ = ["run_spec", "spec_json", "spec_run_id", "RUN_ID_IGNORES", "TABLES"]
 
 TABLES = ("assignments", "clusters", "centres", "metrics", "feature_importance", "representatives",
           "comparison", "suggestions", "k_selection")
@@ -56,15 +60,29 @@ def spec_json(spec: Spec) -> str:
     return json.dumps(fields, sort_keys=True, default=str)
 
 
-def _run_info(spec: Spec, prep: Prepared, algorithm: str) -> RunInfo:
-    """Run metadata of the k search; ``run_id`` hashes the spec, the ids and the prepared matrix."""
+def spec_run_id(spec: Spec, frame: pd.DataFrame) -> str:
+    """:func:`cluster_marts.identity.run_id.run_id` of one spec's analysis.
+
+    Hashes the spec's settings (every field but :data:`RUN_ID_IGNORES`), the
+    ids sorted as text together with the target (if any), and the raw
+    features in that order, so every table of a spec's analysis carries the
+    same ``run_id`` and a rerun on the same rows and spec reproduces it.
+    ``frame`` must already have passed :func:`run_spec`'s checks.
+    """
+    settings = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec) if f.name not in RUN_ID_IGNORES}
+    rows = frame.assign(**{spec.id_column: frame[spec.id_column].astype(str)})
+    rows = rows.sort_values(spec.id_column, kind="stable").reset_index(drop=True)
+    keys = rows[[spec.id_column, *([spec.target] if spec.target else [])]]
+    X = rows[list(spec.features)].apply(pd.to_numeric).to_numpy(dtype=np.float64)
+    return run_id(settings, keys, X)
+
+
+def _run_info(spec: Spec, prep: Prepared, algorithm: str, rid: str) -> RunInfo:
+    """Run metadata of the k search; ``rid`` is :func:`spec_run_id`."""
     settings = spec_json(spec)
-    digest = hashlib.sha1(settings.encode())
-    digest.update("\n".join(prep.ids).encode())
-    digest.update(np.ascontiguousarray(prep.X, dtype=np.float64).tobytes())
     return RunInfo(algorithm=algorithm, scaling=spec.preprocessing.scaling, random_state=spec.random_state,
                    n_samples=int(prep.X.shape[0]), features=spec.features, features_used=prep.used,
-                   n_components=int(prep.X.shape[1]), run_id=digest.hexdigest()[:16], settings_json=settings,
+                   n_components=int(prep.X.shape[1]), run_id=rid, settings_json=settings,
                    method=spec.algorithm.name)
 
 
@@ -195,5 +213,5 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "representatives": representatives_table(prep, fit),
         "comparison": comparison,
         "suggestions": _suggestions(rows),
-        "k_selection": k_selection_table(k_search, _run_info(spec, prep, k_algo)),
+        "k_selection": k_selection_table(k_search, _run_info(spec, prep, k_algo, spec_run_id(spec, frame))),
     }
