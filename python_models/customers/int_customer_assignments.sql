@@ -6,5 +6,6 @@
 
 {{ record_rows(ref('int_customer_segmentation'), 'assignment', [
     'customer_id', 'axis', 'method', 'segment_id', 'max_membership', 'second_segment_id',
-    'second_membership', 'segment_path', 'depth', 'distance_to_centroid', 'run_id'
+    'second_membership', 'segment_path', 'depth', 'distance_to_centroid', 'normalized_distance', 'margin',
+    'run_id'
 ]) }}

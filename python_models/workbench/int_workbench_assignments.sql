@@ -3,5 +3,5 @@
 
 {{ record_rows(ref('int_workbench_analysis'), 'assignments', [
     'spec_name', 'id', 'cluster_id', 'confidence', 'is_noise', 'is_outlier', 'outlier_score',
-    'x_2d', 'y_2d', 'silhouette', 'run_id'
+    'x_2d', 'y_2d', 'silhouette', 'distance_to_centre', 'normalized_distance', 'margin', 'run_id'
 ]) }}

@@ -20,7 +20,7 @@ from cluster_marts.selection.table import K_SELECTION_COLUMNS
 ROOT = Path(__file__).resolve().parents[2]
 COLUMNS = {
     "assignments": ["id", "cluster_id", "confidence", "is_noise", "is_outlier", "outlier_score", "x_2d", "y_2d",
-                    "silhouette"],
+                    "silhouette", "distance_to_centre", "normalized_distance", "margin"],
     "clusters": ["cluster_id", "size", "share", "density", "compactness", "separation"],
     "centres": ["cluster_id", "feature", "value_scaled", "value_original"],
     "metrics": ["metric", "value"],

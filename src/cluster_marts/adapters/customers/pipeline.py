@@ -46,7 +46,7 @@ __all__ = [
 MEMBERSHIP_COLUMNS = ["axis", "method", "segment_id", "membership", "run_id"]
 ASSIGNMENT_COLUMNS = [
     "axis", "method", "segment_id", "max_membership", "second_segment_id", "second_membership",
-    "segment_path", "depth", "distance_to_centroid", "run_id",
+    "segment_path", "depth", "distance_to_centroid", "normalized_distance", "margin", "run_id",
 ]
 _METRICS_FLOAT = [
     "silhouette", "partition_coefficient", "partition_entropy", "bic", "aic", "log_likelihood",
@@ -153,7 +153,14 @@ def segment_assignments(fit: SegmentationFit) -> pd.DataFrame:
     (str, e.g. ``"0.1.2"``), ``depth`` (int64, 0 for an unsplit top-level
     segment), ``distance_to_centroid`` (float64, to the own top-level centre
     in the clustering space: scaled axis features, or the embedding for
-    neural), ``run_id`` (str).
+    neural), ``normalized_distance`` (float64, ``distance_to_centroid``
+    divided by the own segment's RMS radius: about 1 for a typical member, an
+    anomaly score comparable across axes, methods and segments),
+    ``margin`` (float64, distance to the nearest other top-level centre
+    minus ``distance_to_centroid``, same space; negative when a soft method
+    puts the row in a segment whose centre is not the nearest; NaN when
+    k == 1), ``run_id`` (str).  The scores are
+    :func:`cluster_marts.algorithms.scores.row_scores`.
     """
     s, data, results = fit
     frames = []
@@ -171,6 +178,8 @@ def segment_assignments(fit: SegmentationFit) -> pd.DataFrame:
             "segment_path": pd.Series(r.subdivision.paths, dtype="str"),
             "depth": pd.Series(r.subdivision.depths, dtype="int64"),
             "distance_to_centroid": pd.Series(r.distances, dtype="float64"),
+            "normalized_distance": pd.Series(r.normalized_distances, dtype="float64"),
+            "margin": pd.Series(r.margins, dtype="float64"),
             "run_id": _const(r.run_id, n, "str"),
         }))
     return pd.concat(frames, ignore_index=True)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from cluster_marts.profiling.stats import pca_2d
 from cluster_marts.selection.metrics import per_sample_silhouette
-from cluster_marts.algorithms.menu import run_algorithm
+from cluster_marts.algorithms.menu import Clustering, run_algorithm
 from cluster_marts.preprocessing.prepare import Prepared, prepare
 from cluster_marts.profiling.cluster_stats import (
     SILHOUETTE_SAMPLE, centres_table, clusters_table, importance_table, metrics_table, quality,
@@ -111,18 +111,23 @@ def _row_silhouette(X: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray:
     return out
 
 
-def _assignments(spec: Spec, prep: Prepared, labels: np.ndarray, confidence: np.ndarray) -> pd.DataFrame:
+def _assignments(spec: Spec, prep: Prepared, fit: Clustering) -> pd.DataFrame:
+    labels = np.asarray(fit.labels)
     coords = _coords_2d(spec, prep.X)
+    scores = fit.scores
     return pd.DataFrame({
         "id": pd.Series(prep.ids, dtype="str"),
         "cluster_id": pd.Series(labels, dtype="int64"),
-        "confidence": pd.Series(confidence, dtype="float64"),
+        "confidence": pd.Series(fit.confidence, dtype="float64"),
         "is_noise": pd.Series(labels < 0, dtype="bool"),
         "is_outlier": pd.Series(prep.outlier_flags, dtype="bool"),
         "outlier_score": pd.Series(prep.outlier_scores, dtype="float64"),
         "x_2d": pd.Series(coords[:, 0], dtype="float64"),
         "y_2d": pd.Series(coords[:, 1], dtype="float64"),
         "silhouette": pd.Series(_row_silhouette(prep.X, labels, spec.random_state), dtype="float64"),
+        "distance_to_centre": pd.Series(scores.distance, dtype="float64"),
+        "normalized_distance": pd.Series(scores.normalized_distance, dtype="float64"),
+        "margin": pd.Series(scores.margin, dtype="float64"),
     })
 
 
@@ -144,7 +149,14 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         * ``assignments``: id, cluster_id (-1 = noise), confidence,
           is_noise, is_outlier, outlier_score, x_2d, y_2d (the spec's 2-D
           reduction, else the engine's PCA of the prepared matrix),
-          silhouette (per row, non-noise rows only; NaN for noise);
+          silhouette (per row, non-noise rows only; NaN for noise),
+          distance_to_centre, normalized_distance (distance / the cluster's
+          RMS radius), margin (distance to the nearest other centre minus
+          distance_to_centre; NaN with one cluster): the estimator's row
+          scores in the prepared space
+          (:func:`~cluster_marts.algorithms.scores.row_scores`); a noise row
+          has no cluster and is scored against its nearest centre, so its
+          normalized_distance says how far out it lies;
         * ``clusters``: cluster_id, size, share, density, compactness, separation;
         * ``centres``: cluster_id, feature, value_scaled, value_original;
         * ``metrics``: metric, value (the spec's ``metrics``);
@@ -205,7 +217,7 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     ]
     rows += [(f"interpretation_{i}", np.nan, note) for i, note in enumerate(notes, start=1)]
     return {
-        "assignments": _assignments(spec, prep, np.asarray(fit.labels), fit.confidence),
+        "assignments": _assignments(spec, prep, fit),
         "clusters": clusters,
         "centres": centres_table(prep, fit),
         "metrics": metrics,
