@@ -9,8 +9,8 @@ from sklearn.metrics import adjusted_rand_score
 from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.registry import fit_k, make_estimator
 from cluster_marts.config.cluster import ALGORITHM_NAMES
-from cluster_marts.identity.canonical import canonical_labels, match_to_previous, relabel_to_previous
 from cluster_marts.errors import InputDataError, SettingsError
+from cluster_marts.identity.canonical import canonical_labels, match_to_previous, relabel_to_previous
 from cluster_marts.selection.metrics import distances_to_centers
 
 X, Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)

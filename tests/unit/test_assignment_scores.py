@@ -7,13 +7,18 @@ plain numpy from the published cluster ids and the raw features (scaled by
 hand), not with the engine's own helpers.
 """
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from sklearn.metrics import adjusted_rand_score
 
 from cluster_marts.adapters.partition import ROW_SCORE_COLUMNS, assign_clusters, select_k
 
+ROOT = Path(__file__).resolve().parents[2]
 MODEL = "int_provider_clusters"
 CENTRES = np.array([[0.0, 0.0], [20.0, 0.0], [10.0, 17.0]])
 # each outlier lies 6 to 8 units out from one blob (blob sd 1), on the side away from the other blobs
@@ -80,3 +85,24 @@ def test_one_cluster_has_no_margin_and_no_runner_up():
     np.testing.assert_allclose(out["normalized_distance"], expected["normalized_distance"], rtol=1e-9)
     assert out["margin"].isna().all() and out["second_cluster_id"].isna().all()
     assert out["second_cluster_id"].dtype == "Int64"
+
+
+def _macro_columns() -> list[tuple[str, str]]:
+    sql = (ROOT / "macros" / "engine_outputs.sql").read_text()
+    body = sql[sql.index("{% macro cast_row_scores"):]
+    body = body[:body.index("{%- endmacro %}")]
+    return [(alias, typ) for source, typ, alias in re.findall(r"cast\(\{\{ col \}\}(\w+) as (\w+)\) as (\w+)", body)
+            if source == alias]
+
+
+@pytest.mark.parametrize(("path", "mart"), [("models/marts/providers/_providers__models.yml", "provider_clusters"),
+                                            ("models/marts/demand/_demand__models.yml", "dfu_cluster_assignments")])
+def test_the_marts_cast_and_contract_the_published_scores(path, mart):
+    macro = _macro_columns()
+    assert [name for name, _ in macro] == ROW_SCORE_COLUMNS
+    assert dict(macro) == {"distance_to_centroid": "double", "normalized_distance": "double", "margin": "double",
+                           "second_cluster_id": "integer"}
+    model = next(m for m in yaml.safe_load((ROOT / path).read_text())["models"] if m["name"] == mart)
+    contract = {c["name"]: c["data_type"] for c in model["columns"]}
+    assert {name: contract.get(name) for name in ROW_SCORE_COLUMNS} == dict(macro)
+    assert "{{ cast_row_scores(" in (ROOT / Path(path).parent / f"{mart}.sql").read_text()

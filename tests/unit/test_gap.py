@@ -8,8 +8,8 @@ from sklearn.datasets import make_blobs
 
 from cluster_marts.algorithms import registry
 from cluster_marts.algorithms.scores import within_ss
-from cluster_marts.selection import gap as gap_module
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
+from cluster_marts.selection import gap as gap_module
 from cluster_marts.selection.gap import gap_choice, gap_from_logs, gap_statistic, log_w, reference_fit, reference_sets
 from cluster_marts.selection.grid import evaluate_k_grid
 from cluster_marts.selection.rules import choose_k

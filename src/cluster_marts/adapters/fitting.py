@@ -29,13 +29,13 @@ import pandas as pd
 from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.registry import fit_k
 from cluster_marts.algorithms.scores import RowScores, row_scores
+from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
+from cluster_marts.errors import InputDataError
 from cluster_marts.identity.canonical import canonical_labels
 from cluster_marts.preprocessing.encoding import encode_categoricals
-from cluster_marts.errors import InputDataError
 from cluster_marts.preprocessing.inputs import check_frame, feature_matrix
 from cluster_marts.preprocessing.reduction import Preprocessing, apply_preprocessing, fit_preprocessing
 from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
-from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
 
 __all__ = [
     "Prepared", "ChosenFit", "prepare", "with_categoricals", "run_id", "chosen_k", "fit_chosen", "RUN_ID_SETTINGS",

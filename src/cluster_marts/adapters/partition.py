@@ -30,17 +30,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cluster_marts.adapters.fitting import fit_chosen, prepare
 from cluster_marts.algorithms.registry import fit_k
 from cluster_marts.algorithms.scores import RowScores, member_means
+from cluster_marts.config.cluster import ClusterSettings
 from cluster_marts.errors import InputDataError
-from cluster_marts.adapters.fitting import fit_chosen, prepare
+from cluster_marts.preprocessing.scaling import inverse_transform, scaler_params_frame
 from cluster_marts.selection.gap import reference_fit
 from cluster_marts.selection.grid import evaluate_k_grid, k_values
+from cluster_marts.selection.metrics import per_sample_silhouette
 from cluster_marts.selection.rules import choose_k
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
-from cluster_marts.preprocessing.scaling import inverse_transform, scaler_params_frame
-from cluster_marts.config.cluster import ClusterSettings
-from cluster_marts.selection.metrics import per_sample_silhouette
 
 __all__ = [
     "select_k", "assign_clusters", "centroids", "scaler_params", "settings_json",
