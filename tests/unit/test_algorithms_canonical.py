@@ -1,4 +1,4 @@
-"""Tests for the provider/demand fit functions of cluster_marts.algorithms.registry, cluster_marts.identity.canonical
+"""Tests for the provider/demand fits of cluster_marts.algorithms.registry (fit_k), cluster_marts.identity.canonical
 and distances_to_centers."""
 
 import numpy as np
@@ -6,48 +6,51 @@ import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
-from cluster_marts.algorithms.registry import FIT_ALGORITHMS, FitResult, get_algorithm, make_estimator
-from cluster_marts.identity.canonical import canonical_labels, match_to_previous, relabel_to_previous
+from cluster_marts.algorithms.base import ClusterEstimator
+from cluster_marts.algorithms.registry import fit_k, make_estimator
+from cluster_marts.config.cluster import ALGORITHM_NAMES
 from cluster_marts.errors import InputDataError, SettingsError
+from cluster_marts.identity.canonical import canonical_labels, match_to_previous, relabel_to_previous
 from cluster_marts.selection.metrics import distances_to_centers
 
 X, Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
 
 
-@pytest.mark.parametrize("name", sorted(FIT_ALGORITHMS))
+@pytest.mark.parametrize("name", sorted(ALGORITHM_NAMES))
 def test_every_algorithm_recovers_blobs(name):
-    result = get_algorithm(name)(X, 4, 42, 3)
-    assert isinstance(result, FitResult)
-    assert result.labels.dtype == np.int64 and set(result.labels.tolist()) == {0, 1, 2, 3}
-    assert result.centers.shape == (4, 2)
-    assert adjusted_rand_score(Y, result.labels) >= 0.9
+    result = fit_k(name, X, 4, random_state=42, n_init=3)
+    assert isinstance(result, ClusterEstimator) and result.algorithm == name
+    assert result.labels_.dtype == np.int64 and set(result.labels_.tolist()) == {0, 1, 2, 3}
+    assert result.cluster_centers_.shape == (4, 2)
+    assert adjusted_rand_score(Y, result.labels_) >= 0.9
     # centres sit on the members' means (exactly for kmeans/agglomerative, closely for gmm)
-    means = np.array([X[result.labels == c].mean(axis=0) for c in range(4)])
-    np.testing.assert_allclose(result.centers, means, atol=0.05)
-    expected_inertia = ((X - result.centers[result.labels]) ** 2).sum()
-    assert result.inertia == pytest.approx(expected_inertia)
+    means = np.array([X[result.labels_ == c].mean(axis=0) for c in range(4)])
+    np.testing.assert_allclose(result.cluster_centers_, means, atol=0.05)
+    expected_inertia = ((X - result.cluster_centers_[result.labels_]) ** 2).sum()
+    assert result.inertia_ == pytest.approx(expected_inertia)
 
 
-@pytest.mark.parametrize("name", sorted(FIT_ALGORITHMS))
+@pytest.mark.parametrize("name", sorted(ALGORITHM_NAMES))
 def test_algorithms_are_deterministic(name):
-    a, b = get_algorithm(name)(X, 3, 7, 2), get_algorithm(name)(X, 3, 7, 2)
-    np.testing.assert_array_equal(a.labels, b.labels)
-    np.testing.assert_array_equal(a.centers, b.centers)
+    a, b = fit_k(name, X, 3, random_state=7, n_init=2), fit_k(name, X, 3, random_state=7, n_init=2)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
 
 
 def test_inertia_by_hand():
     toy = np.array([[0.0, 0.0], [0.0, 2.0], [10.0, 0.0], [10.0, 2.0]])
-    for name in FIT_ALGORITHMS:
-        result = get_algorithm(name)(toy, 2, 0, 2)
-        assert result.inertia == pytest.approx(4.0)  # four points at distance 1 from their centre
-        np.testing.assert_allclose(sorted(result.centers[:, 0]), [0.0, 10.0])
+    for name in ALGORITHM_NAMES:
+        result = fit_k(name, toy, 2, random_state=0, n_init=2)
+        assert result.inertia_ == pytest.approx(4.0)  # four points at distance 1 from their centre
+        np.testing.assert_allclose(sorted(result.cluster_centers_[:, 0]), [0.0, 10.0])
 
 
 def test_registry_errors():
-    with pytest.raises(SettingsError, match=r"'algorithm'='dbscan' is not allowed; use one of: agglomerative, gmm, kmeans"):
-        get_algorithm("dbscan")
+    with pytest.raises(SettingsError, match=r"'algorithm'='kmedoids' is not allowed; use one of: agglomerative, "
+                                            r"dbscan, fcm, gmm, hdbscan, kmeans"):
+        fit_k("kmedoids", X, 4, random_state=0, n_init=1)
     with pytest.raises(InputDataError, match=r"n_samples=3 should be >= k=4"):
-        get_algorithm("kmeans")(X[:3], 4, 0, 1)
+        fit_k("kmeans", X[:3], 4, random_state=0, n_init=1)
 
 
 # --- canonical ids --------------------------------------------------------------------------
@@ -82,19 +85,19 @@ def test_canonical_tie_on_all_coordinates_goes_to_larger_cluster():
 
 
 def test_canonical_invariant_to_permutation_and_reruns():
-    fit = get_algorithm("kmeans")(X, 4, 42, 3)
-    base_labels, _ = canonical_labels(X, fit.labels)
+    fit = fit_k("kmeans", X, 4, random_state=42, n_init=3)
+    base_labels, _ = canonical_labels(X, fit.labels_)
     means = np.array([X[base_labels == c, 0].mean() for c in range(4)])
     assert np.all(np.diff(means) > 0)
     rng = np.random.default_rng(0)
     for _ in range(5):
         perm = rng.permutation(4)  # old id i becomes perm[i]
-        labels, order = canonical_labels(X, perm[fit.labels])
+        labels, order = canonical_labels(X, perm[fit.labels_])
         np.testing.assert_array_equal(labels, base_labels)
-        np.testing.assert_array_equal(perm[fit.labels][labels == 0][:1], order[:1])
+        np.testing.assert_array_equal(perm[fit.labels_][labels == 0][:1], order[:1])
     # a rerun with another seed finds the same partition and must give the same ids
-    other = get_algorithm("kmeans")(X, 4, 7, 3)
-    np.testing.assert_array_equal(canonical_labels(X, other.labels)[0], base_labels)
+    other = fit_k("kmeans", X, 4, random_state=7, n_init=3)
+    np.testing.assert_array_equal(canonical_labels(X, other.labels_)[0], base_labels)
 
 
 def test_canonical_rejects_bad_labels():

@@ -6,8 +6,8 @@ scales, preprocesses (:mod:`cluster_marts.preprocessing.reduction`) and computes
 ``run_id``; every entry point of :mod:`cluster_marts.adapters.partition` starts with it,
 so they all see the same matrix and the same effective settings
 (``Prepared.settings``: ``features`` with the one-hot columns appended,
-``categorical_features`` as configured).  :func:`fit_chosen` refits at the
-chosen k and makes the cluster ids canonical
+``categorical_features`` as configured).  :func:`fit_chosen` refits the
+registry estimator at the chosen k and makes the cluster ids canonical
 (:mod:`cluster_marts.identity.canonical`): by the members' mean of the
 canonical feature (``canonical_order``, else the first kept feature) in
 scaled space, ties by the members' means of the other configured features,
@@ -24,17 +24,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.registry import fit_k
+from cluster_marts.algorithms.scores import RowScores, row_scores
+from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
+from cluster_marts.errors import InputDataError
 from cluster_marts.identity.canonical import canonical_labels
 from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.preprocessing.encoding import encode_categoricals
-from cluster_marts.errors import InputDataError
 from cluster_marts.preprocessing.inputs import check_frame, feature_matrix
 from cluster_marts.preprocessing.reduction import Preprocessing, apply_preprocessing, fit_preprocessing
 from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
-from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
 
-__all__ = ["Prepared", "prepare", "with_categoricals", "run_id", "chosen_k", "fit_chosen", "RUN_ID_SETTINGS"]
+__all__ = [
+    "Prepared", "ChosenFit", "prepare", "with_categoricals", "run_id", "chosen_k", "fit_chosen", "RUN_ID_SETTINGS",
+]
 
 RUN_ID_SETTINGS = (
     "id_column", "features", "scaling", "algorithm", "random_state", "n_init",
@@ -142,22 +146,54 @@ def chosen_k(k_selection: pd.DataFrame, prep: Prepared, model: str, upstream: st
     return k
 
 
-def fit_chosen(
-    features: pd.DataFrame, k_selection: pd.DataFrame, meta: Mapping[str, Any] | None, model: str, upstream: str | None
-) -> tuple[Prepared, int, np.ndarray, np.ndarray]:
-    """Fit at the chosen k with canonical ids; labels are in sorted-by-id order.
+@dataclass(frozen=True, eq=False)
+class ChosenFit:
+    """The fit at the chosen k, in canonical ids; arrays in sorted-by-id row order.
 
-    Returns
-    -------
+    Attributes
+    ----------
     prep : Prepared
     k : int
-    labels : ndarray of shape (n_samples,)
+    estimator : ClusterEstimator
+        The fitted registry estimator (its own ids; ``order`` maps them).
+    order : ndarray of shape (k,)
+        ``order[canonical_id] == estimator id``.
+    labels : ndarray of shape (n_samples,), int64
+        Canonical cluster of each row.
     centers : ndarray of shape (k, prep.pre.n_components)
-        Algorithm centres in the clustering space, row ``i`` for cluster ``i``.
+        The estimator's centres in the clustering space, row ``i`` for canonical id ``i``.
+    """
+
+    prep: Prepared
+    k: int
+    estimator: ClusterEstimator
+    order: np.ndarray
+    labels: np.ndarray
+    centers: np.ndarray
+
+    def row_scores(self) -> RowScores:
+        """Distance, normalised distance, margin and runner-up of every row, in canonical ids.
+
+        :func:`~cluster_marts.algorithms.scores.row_scores` on the distances
+        of ``prep.Z`` (the clustering space) to the canonical centres, with
+        each cluster's RMS radius (``estimator.radius_``).
+        """
+        distances = self.estimator.transform(self.prep.Z)[:, self.order]
+        return row_scores(distances, self.labels, self.estimator.radius_[self.order])
+
+
+def fit_chosen(
+    features: pd.DataFrame, k_selection: pd.DataFrame, meta: Mapping[str, Any] | None, model: str, upstream: str | None
+) -> ChosenFit:
+    """Fit the registry estimator at the chosen k and make its ids canonical.
+
+    Same estimator, seed and restarts as the k grid of :func:`~cluster_marts.adapters.partition.select_k`
+    (:func:`~cluster_marts.algorithms.registry.fit_k`), so the fit at the
+    chosen k is the one the grid scored.
     """
     prep = prepare(features, meta, model)
     k = chosen_k(k_selection, prep, model, upstream)
     s = prep.settings
     est = fit_k(s.algorithm, prep.Z, k, random_state=s.random_state, n_init=s.n_init)
     labels, order = canonical_labels(prep.Xs, est.labels_, k, order_column=s.features.index(prep.order_feature))
-    return prep, k, labels, est.cluster_centers_[order]
+    return ChosenFit(prep, k, est, order, labels, est.cluster_centers_[order])

@@ -39,16 +39,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPRegressor
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from cluster_marts.algorithms.base import N_CLUSTERS, N_INIT, RANDOM_STATE, ClusterEstimator, FitState, Rules
-from cluster_marts.algorithms.constraints import Instance, Interval, check_params
+from cluster_marts.algorithms.base import ClusterEstimator, FitState, Rules
+from cluster_marts.algorithms.constraints import Instance, check_params, param_constraints
 from cluster_marts.algorithms.kmeans import KMeansClusterer
 from cluster_marts.errors import InputDataError
 
 __all__ = ["AutoencoderEmbedding", "AutoencoderKMeansClusterer", "encode"]
 
-_POSITIVE = [Interval(int, 1, None)]
-_NETWORK_RULES = {"encoding_dim": _POSITIVE, "hidden_units": _POSITIVE, "epochs": _POSITIVE, "batch_size": _POSITIVE,
-                  "random_state": RANDOM_STATE}
+_NETWORK_RULES = param_constraints("neural", "encoding_dim", "hidden_units", "epochs", "batch_size", "random_state")
 
 
 def encode(model: MLPRegressor, X: np.ndarray) -> np.ndarray:
@@ -181,8 +179,8 @@ class AutoencoderKMeansClusterer(ClusterEstimator):
     """
 
     algorithm = "neural"
-    _param_rules: ClassVar[Rules] = {"n_clusters": N_CLUSTERS, **_NETWORK_RULES, "n_init": N_INIT,
-                    "autoencoder": [Instance(AutoencoderEmbedding), None]}
+    _param_rules: ClassVar[Rules] = {**param_constraints("neural", "n_clusters", "n_init"), **_NETWORK_RULES,
+                                     "autoencoder": [Instance(AutoencoderEmbedding), None]}
 
     def __init__(self, n_clusters: int = 8, *, encoding_dim: int = 3, hidden_units: int = 16, epochs: int = 200,
                  batch_size: int = 64, n_init: int = 10, random_state: int | None = 0,

@@ -57,18 +57,13 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from cluster_marts.algorithms.constraints import Constraint, Interval, check_params
+from cluster_marts.algorithms.constraints import Constraint, check_params
 from cluster_marts.algorithms.scores import RowScores, center_distances, member_means, one_hot, row_scores
 from cluster_marts.errors import InputDataError
 
-__all__ = ["ClusterEstimator", "FitState", "Rules", "N_CLUSTERS", "RANDOM_STATE", "N_INIT", "MAX_ITER"]
+__all__ = ["ClusterEstimator", "FitState", "Rules"]
 
 Rules = Mapping[str, Sequence[Constraint]]
-
-N_CLUSTERS: list[Constraint] = [Interval(int, 1, None)]
-RANDOM_STATE: list[Constraint] = [Interval(int, 0, 2**32 - 1), None]
-N_INIT: list[Constraint] = [Interval(int, 1, None)]
-MAX_ITER: list[Constraint] = [Interval(int, 1, None)]
 
 
 @dataclass(eq=False)
@@ -92,7 +87,8 @@ class ClusterEstimator(ClusterMixin, BaseEstimator):
     """Base of the estimators of :data:`~cluster_marts.algorithms.registry.ALGORITHMS`; see the module docstring.
 
     Subclasses set :attr:`algorithm` (the registry name), :attr:`_param_rules`
-    and implement ``_fit(X) -> FitState``; they may override ``_embed``
+    (built by :func:`~cluster_marts.algorithms.constraints.param_constraints`
+    from the one parameter table) and implement ``_fit(X) -> FitState``; they may override ``_embed``
     (clustering space of new rows), ``predict`` and ``predict_memberships``.
     """
 

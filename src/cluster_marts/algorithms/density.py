@@ -33,7 +33,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils.validation import check_is_fitted
 
 from cluster_marts.algorithms.base import ClusterEstimator, FitState, Rules
-from cluster_marts.algorithms.constraints import Interval
+from cluster_marts.algorithms.constraints import param_constraints
 
 __all__ = ["DBSCANClusterer", "HDBSCANClusterer", "OPTICSClusterer"]
 
@@ -86,9 +86,7 @@ class DBSCANClusterer(_DensityClusterer):
     """
 
     algorithm = "dbscan"
-    _param_rules: ClassVar[Rules] = {
-        "eps": [Interval(float, 0, None, closed="neither")], "min_samples": [Interval(int, 1, None)],
-    }
+    _param_rules: ClassVar[Rules] = param_constraints("dbscan", "eps", "min_samples")
 
     def __init__(self, *, eps: float = 0.5, min_samples: int = 5):
         self.eps = eps
@@ -118,9 +116,8 @@ class HDBSCANClusterer(_DensityClusterer):
     """
 
     algorithm = "hdbscan"
-    _param_rules: ClassVar[Rules] = {
-        "min_cluster_size": [Interval(int, 2, None)], "min_samples": [Interval(int, 1, None), None],
-    }
+    _param_rules: ClassVar[Rules] = param_constraints("hdbscan", "min_cluster_size", "min_samples",
+                                                      nullable=("min_samples",))
 
     def __init__(self, *, min_cluster_size: int = 5, min_samples: int | None = None):
         self.min_cluster_size = min_cluster_size
@@ -153,10 +150,8 @@ class OPTICSClusterer(_DensityClusterer):
     """
 
     algorithm = "optics"
-    _param_rules: ClassVar[Rules] = {
-        "min_samples": [Interval(int, 2, None)], "xi": [Interval(float, 0, 1, closed="neither")],
-        "min_cluster_size": [Interval(int, 2, None), None],
-    }
+    _param_rules: ClassVar[Rules] = param_constraints("optics", "min_samples", "xi", "min_cluster_size",
+                                                      nullable=("min_cluster_size",))
 
     def __init__(self, *, min_samples: int = 5, xi: float = 0.05, min_cluster_size: int | None = None):
         self.min_samples = min_samples

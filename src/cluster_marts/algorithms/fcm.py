@@ -24,8 +24,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from cluster_marts.algorithms.base import MAX_ITER, N_CLUSTERS, N_INIT, RANDOM_STATE, ClusterEstimator, FitState, Rules
-from cluster_marts.algorithms.constraints import Interval
+from cluster_marts.algorithms.base import ClusterEstimator, FitState, Rules
+from cluster_marts.algorithms.constraints import param_constraints
 from cluster_marts.algorithms.scores import center_distances
 
 __all__ = [
@@ -238,10 +238,8 @@ class FuzzyCMeansClusterer(ClusterEstimator):
 
     algorithm = "fcm"
     soft = True
-    _param_rules: ClassVar[Rules] = {
-        "n_clusters": N_CLUSTERS, "m": [Interval(float, 1, None, closed="neither")], "max_iter": MAX_ITER,
-        "tol": [Interval(float, 0, None, closed="neither")], "n_init": N_INIT, "random_state": RANDOM_STATE,
-    }
+    _param_rules: ClassVar[Rules] = param_constraints("fcm", "n_clusters", "m", "max_iter", "tol", "n_init",
+                                                      "random_state")
 
     def __init__(self, n_clusters: int = 8, *, m: float = 2.0, max_iter: int = 150, tol: float = 1e-5, n_init: int = 3,
                  random_state: int | None = 0):

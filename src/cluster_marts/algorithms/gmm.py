@@ -17,8 +17,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 from sklearn.utils.validation import check_is_fitted
 
-from cluster_marts.algorithms.base import MAX_ITER, N_CLUSTERS, N_INIT, RANDOM_STATE, ClusterEstimator, FitState, Rules
-from cluster_marts.algorithms.constraints import Interval, Options
+from cluster_marts.algorithms.base import ClusterEstimator, FitState, Rules
+from cluster_marts.algorithms.constraints import param_constraints
 
 __all__ = ["GaussianMixtureClusterer", "uncertainty", "row_entropy"]
 
@@ -48,10 +48,8 @@ class GaussianMixtureClusterer(ClusterEstimator):
 
     algorithm = "gmm"
     soft = True
-    _param_rules: ClassVar[Rules] = {
-        "n_clusters": N_CLUSTERS, "covariance_type": [Options(("full", "tied", "diag", "spherical"))],
-        "n_init": N_INIT, "max_iter": MAX_ITER, "reg_covar": [Interval(float, 0, None)], "random_state": RANDOM_STATE,
-    }
+    _param_rules: ClassVar[Rules] = param_constraints(
+        "gmm", "n_clusters", "covariance_type", "n_init", "max_iter", "reg_covar", "random_state")
 
     def __init__(self, n_clusters: int = 8, *, covariance_type: str = "full", n_init: int = 1, max_iter: int = 100,
                  reg_covar: float = 1e-6, random_state: int | None = 0):

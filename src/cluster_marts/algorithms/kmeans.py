@@ -15,8 +15,8 @@ import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.exceptions import ConvergenceWarning
 
-from cluster_marts.algorithms.base import MAX_ITER, N_CLUSTERS, N_INIT, RANDOM_STATE, ClusterEstimator, FitState, Rules
-from cluster_marts.algorithms.constraints import Interval
+from cluster_marts.algorithms.base import ClusterEstimator, FitState, Rules
+from cluster_marts.algorithms.constraints import param_constraints
 
 __all__ = ["KMeansClusterer", "MiniBatchKMeansClusterer"]
 
@@ -46,9 +46,7 @@ class KMeansClusterer(ClusterEstimator):
     """
 
     algorithm = "kmeans"
-    _param_rules: ClassVar[Rules] = {
-        "n_clusters": N_CLUSTERS, "n_init": N_INIT, "max_iter": MAX_ITER, "random_state": RANDOM_STATE,
-    }
+    _param_rules: ClassVar[Rules] = param_constraints("kmeans", "n_clusters", "n_init", "max_iter", "random_state")
 
     def __init__(self, n_clusters: int = 8, *, n_init: int = 10, max_iter: int = 300, random_state: int | None = 0):
         self.n_clusters = n_clusters
@@ -84,10 +82,8 @@ class MiniBatchKMeansClusterer(ClusterEstimator):
     """
 
     algorithm = "minibatch_kmeans"
-    _param_rules: ClassVar[Rules] = {
-        "n_clusters": N_CLUSTERS, "n_init": N_INIT, "max_iter": MAX_ITER, "batch_size": [Interval(int, 1, None)],
-        "random_state": RANDOM_STATE,
-    }
+    _param_rules: ClassVar[Rules] = param_constraints(
+        "minibatch_kmeans", "n_clusters", "n_init", "max_iter", "batch_size", "random_state")
 
     def __init__(self, n_clusters: int = 8, *, n_init: int = 3, max_iter: int = 100, batch_size: int = 1024,
                  random_state: int | None = 0):

@@ -19,16 +19,15 @@ name                class                                          family module
 ``neural``          :class:`~.autoencoder.AutoencoderKMeansClusterer` embedding (autoencoder.py)
 =================== ============================================== =========================
 
-:func:`get_algorithm` is the older functional interface of the provider and
-demand k grid, ``fit(X, k, random_state, n_init) -> FitResult``, kept as a
-thin layer over :func:`make_estimator` for :mod:`cluster_marts.selection`.
+:func:`fit_k` fits one method at one k with the provider / demand run
+controls (``random_state``, ``n_init``); the k grid
+(:mod:`cluster_marts.selection`), its gap references and the final fit at the
+chosen k (:mod:`cluster_marts.adapters.fitting`) all go through it.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -43,10 +42,7 @@ from cluster_marts.algorithms.scores import member_means, within_ss
 from cluster_marts.algorithms.transductive import AgglomerativeClusterer, SpectralClusterer
 from cluster_marts.errors import SettingsError
 
-__all__ = [
-    "ALGORITHMS", "DENSITY_ALGORITHMS", "make_estimator", "fit_k", "FitResult", "FitFunction", "FIT_ALGORITHMS",
-    "get_algorithm", "member_means", "within_ss",
-]
+__all__ = ["ALGORITHMS", "DENSITY_ALGORITHMS", "make_estimator", "fit_k", "member_means", "within_ss"]
 
 ALGORITHMS: dict[str, type[ClusterEstimator]] = {
     cls.algorithm: cls
@@ -137,59 +133,3 @@ def fit_k(name: str, X: np.ndarray, k: int, *, random_state: int, n_init: int) -
     """
     extra = {"n_init": n_init} if name in ALGORITHMS and "n_init" in _accepted(ALGORITHMS[name]) else {}
     return make_estimator(name, k, random_state=random_state, **extra).fit(X)
-
-
-# -- functional interface of the provider / demand k grid ----------------------------------------
-
-FIT_ALGORITHMS = ("kmeans", "gmm", "agglomerative")
-
-
-@dataclass(eq=False)
-class FitResult:
-    """Result of fitting one algorithm at one k.
-
-    Attributes
-    ----------
-    labels : ndarray of shape (n_samples,), dtype int64
-        Cluster of each row, in ``0..k-1``.
-    centers : ndarray of shape (k, n_features)
-        The estimator's ``cluster_centers_`` (centroids, component means or member means).
-    inertia : float
-        Sum of squared euclidean distances of rows to their own centre.
-    """
-
-    labels: np.ndarray
-    centers: np.ndarray
-    inertia: float
-
-
-FitFunction = Callable[[np.ndarray, int, int, int], FitResult]
-
-
-def get_algorithm(name: str) -> FitFunction:
-    """``fit(X, k, random_state, n_init) -> FitResult`` for a provider/demand algorithm.
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`FIT_ALGORITHMS`.
-
-    Returns
-    -------
-    callable
-        :func:`fit_k` with the estimator's labels, centres and inertia as a :class:`FitResult`.
-
-    Raises
-    ------
-    SettingsError
-        Unknown name.
-    """
-    if name not in FIT_ALGORITHMS:
-        raise _unknown("setting 'algorithm'", name, FIT_ALGORITHMS)
-
-    def fit(X: np.ndarray, k: int, random_state: int, n_init: int) -> FitResult:
-        est = fit_k(name, X, k, random_state=random_state, n_init=n_init)
-        return FitResult(est.labels_, est.cluster_centers_, est.inertia_)
-
-    fit.__name__ = f"fit_{name}"
-    return fit

@@ -125,6 +125,10 @@ class RowScores:
     margin: np.ndarray
     runner_up: np.ndarray
 
+    def take(self, rows: np.ndarray) -> RowScores:
+        """The scores of ``rows`` (indices into the rows), in that order."""
+        return RowScores(self.distance[rows], self.normalized_distance[rows], self.margin[rows], self.runner_up[rows])
+
 
 def row_scores(distances: np.ndarray, labels: np.ndarray, radius: np.ndarray) -> RowScores:
     """Per-row distance, normalised distance, margin and runner-up centre.

@@ -17,8 +17,8 @@ from typing import ClassVar
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering, SpectralClustering
 
-from cluster_marts.algorithms.base import N_CLUSTERS, N_INIT, RANDOM_STATE, ClusterEstimator, FitState, Rules
-from cluster_marts.algorithms.constraints import Interval, Options
+from cluster_marts.algorithms.base import ClusterEstimator, FitState, Rules
+from cluster_marts.algorithms.constraints import param_constraints
 
 __all__ = ["AgglomerativeClusterer", "SpectralClusterer"]
 
@@ -40,9 +40,7 @@ class AgglomerativeClusterer(ClusterEstimator):
     """
 
     algorithm = "agglomerative"
-    _param_rules: ClassVar[Rules] = {
-        "n_clusters": N_CLUSTERS, "linkage": [Options(("ward", "complete", "average", "single"))],
-    }
+    _param_rules: ClassVar[Rules] = param_constraints("agglomerative", "n_clusters", "linkage")
 
     def __init__(self, n_clusters: int = 8, *, linkage: str = "ward"):
         self.n_clusters = n_clusters
@@ -71,8 +69,8 @@ class SpectralClusterer(ClusterEstimator):
     """
 
     algorithm = "spectral"
-    _param_rules: ClassVar[Rules] = {"n_clusters": N_CLUSTERS, "affinity": [Options(("rbf", "nearest_neighbors"))],
-                    "n_neighbors": [Interval(int, 2, None)], "n_init": N_INIT, "random_state": RANDOM_STATE}
+    _param_rules: ClassVar[Rules] = param_constraints(
+        "spectral", "n_clusters", "affinity", "n_neighbors", "n_init", "random_state")
 
     def __init__(self, n_clusters: int = 8, *, affinity: str = "rbf", n_neighbors: int = 10, n_init: int = 10,
                  random_state: int | None = 0):
