@@ -21,13 +21,13 @@ from cluster_marts.algorithms.autoencoder import AutoencoderEmbedding
 from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.gmm import uncertainty
 from cluster_marts.algorithms.registry import make_estimator
+from cluster_marts.config.algorithm_params import METHOD_NAMES
 
 if TYPE_CHECKING:
     from cluster_marts.config.segmentation import SegmentationSettings
 
 __all__ = ["METHOD_NAMES", "axis_params", "fit_method", "method_metrics"]
 
-METHOD_NAMES = ("fcm", "gmm", "neural")
 
 
 def axis_params(method: str, Xs: np.ndarray, s: SegmentationSettings) -> dict[str, Any]:

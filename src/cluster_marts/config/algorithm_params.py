@@ -30,10 +30,12 @@ from cluster_marts.config.rules import CHOICE, FLOAT, INT, Context, Rule
 from cluster_marts.config.schema import parse_mapping
 
 __all__ = [
-    "PARAMETERS", "ALGORITHM_BOUNDS", "PARAM_RULES", "METHOD_RULES", "K_ALGORITHMS", "DENSITY_ALGORITHMS",
-    "ALGORITHMS", "COVARIANCE_TYPES", "LINKAGES", "AFFINITIES", "parameter_rule", "parse_params",
+    "METHOD_NAMES", "PARAMETERS", "ALGORITHM_BOUNDS", "PARAM_RULES", "METHOD_RULES", "K_ALGORITHMS",
+    "DENSITY_ALGORITHMS", "ALGORITHMS", "COVARIANCE_TYPES", "LINKAGES", "AFFINITIES", "parameter_rule", "parse_params",
 ]
 
+# Methods of the customer segmentation (config.meta `methods`), built by cluster_marts.algorithms.methods.
+METHOD_NAMES = ("fcm", "gmm", "neural")
 K_ALGORITHMS = ("kmeans", "minibatch_kmeans", "agglomerative", "spectral", "gmm", "fcm")
 DENSITY_ALGORITHMS = ("dbscan", "hdbscan", "optics")
 ALGORITHMS = ("kmeans", "minibatch_kmeans", "dbscan", "hdbscan", "optics", "agglomerative", "spectral", "gmm", "fcm")

@@ -15,6 +15,8 @@ algorithm saw; noise rows never belong to a cluster):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import warnings
 
 import numpy as np
@@ -27,8 +29,10 @@ from sklearn.metrics import (
 
 from cluster_marts.preprocessing.scaling import inverse_transform
 from cluster_marts.selection.metrics import n_labels_ok, silhouette
-from cluster_marts.algorithms.menu import Clustering
 from cluster_marts.preprocessing.prepare import Prepared
+
+if TYPE_CHECKING:  # the workbench's fit result; profiling does not depend on the adapter at run time
+    from cluster_marts.adapters.workbench.menu import Clustering
 
 __all__ = ["quality", "metrics_table", "clusters_table", "centres_table", "importance_table",
            "representatives_table", "SILHOUETTE_SAMPLE"]

@@ -2,10 +2,10 @@
 
 Steps: :func:`~cluster_marts.preprocessing.prepare.prepare` → choose k
 (``n_clusters``, or the silhouette best over ``k_range`` on the engine's k grid,
-:func:`~cluster_marts.selection.recommend.search_k`; density methods find
+:func:`~cluster_marts.adapters.workbench.recommend.search_k`; density methods find
 k themselves) → fit the spec's algorithm → describe the result
 (:mod:`~cluster_marts.profiling.cluster_stats`) → recommend
-(:mod:`~cluster_marts.selection.recommend`).  Every step is seeded with the
+(:mod:`~cluster_marts.adapters.workbench.recommend`).  Every step is seeded with the
 spec's ``random_state``, so a rerun gives identical tables.
 """
 
@@ -21,13 +21,13 @@ import pandas as pd
 
 from cluster_marts.profiling.stats import pca_2d
 from cluster_marts.selection.metrics import per_sample_silhouette
-from cluster_marts.algorithms.menu import Clustering, run_algorithm
+from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
 from cluster_marts.preprocessing.prepare import Prepared, prepare
 from cluster_marts.profiling.cluster_stats import (
     SILHOUETTE_SAMPLE, centres_table, clusters_table, importance_table, metrics_table, quality,
     representatives_table,
 )
-from cluster_marts.selection.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
+from cluster_marts.adapters.workbench.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
 from cluster_marts.identity.run_id import run_id
 from cluster_marts.selection.table import RunInfo, k_selection_table
 from cluster_marts.config.spec import DEFAULT_K_RANGE, Spec

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
-from cluster_marts.algorithms.menu import Clustering, run_algorithm
+from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
 from cluster_marts.profiling.cluster_stats import SILHOUETTE_SAMPLE, quality
 from cluster_marts.selection.grid import evaluate_k_grid, k_values
@@ -46,7 +46,7 @@ def search_k(
     X : ndarray of shape (n_samples, n_dims)
         The prepared matrix.
     name : str
-        Algorithm fitted at every k (:func:`~cluster_marts.algorithms.menu.run_algorithm`).
+        Algorithm fitted at every k (:func:`~cluster_marts.adapters.workbench.menu.run_algorithm`).
     k_range : tuple of int
     params : mapping
         The algorithm's parameters.
