@@ -16,7 +16,6 @@ import pandas as pd
 import planted
 import pytest
 import yaml
-
 from conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration

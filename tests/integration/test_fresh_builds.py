@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-
 from conftest import PROJECT_ROOT, run_dbt
 
 pytestmark = pytest.mark.integration

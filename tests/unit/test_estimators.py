@@ -177,7 +177,7 @@ def test_fcm_memberships_match_the_formula_on_hand_made_points():
         expected = np.empty((3, 2))
         for i in range(2):  # u_ij = 1 / sum_l (d_ij / d_il) ** (2 / (m - 1))
             for j in range(2):
-                expected[i, j] = 1.0 / sum((d[i, j] / d[i, l]) ** (2.0 / (m - 1.0)) for l in range(2))
+                expected[i, j] = 1.0 / sum((d[i, j] / d[i, other]) ** (2.0 / (m - 1.0)) for other in range(2))
         expected[2] = [0.0, 1.0]  # on centre 1: all membership there
         np.testing.assert_allclose(est.predict_memberships(points), expected, atol=1e-12)
         assert est.predict(points)[2] == 1

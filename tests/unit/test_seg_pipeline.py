@@ -7,11 +7,19 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
-from cluster_marts.errors import InputDataError
 from cluster_marts.adapters.customers import (
-    ASSIGNMENT_COLUMNS, FIT_METRICS_COLUMNS, K_SELECTION_COLUMNS, MEMBERSHIP_COLUMNS, segment_all,
-    segment_assignments, segment_fit_metrics, segment_k_selection, segment_memberships, segmentation_table,
+    ASSIGNMENT_COLUMNS,
+    FIT_METRICS_COLUMNS,
+    K_SELECTION_COLUMNS,
+    MEMBERSHIP_COLUMNS,
+    segment_all,
+    segment_assignments,
+    segment_fit_metrics,
+    segment_k_selection,
+    segment_memberships,
+    segmentation_table,
 )
+from cluster_marts.errors import InputDataError
 
 MODEL = "int_customer_assignments"
 _X, _Y = make_blobs(n_samples=240, centers=[[0, 0], [6, 0], [0, 6]], cluster_std=0.7, random_state=0)

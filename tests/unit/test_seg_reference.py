@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
-from cluster_marts.errors import SettingsError
 from cluster_marts.adapters.customers import segment_all, segment_assignments, segment_fit_metrics, segment_memberships
 from cluster_marts.adapters.customers.reference import REFERENCE_COLUMNS, reference_model
+from cluster_marts.errors import SettingsError
 from cluster_marts.profiling.reference import score_memberships
 
 MODEL = "int_customer_reference_model"

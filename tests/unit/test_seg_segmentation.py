@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from long_table_sql import split_models
 from sklearn.datasets import make_blobs
 
 from cluster_marts.adapters.customers import (
@@ -21,8 +22,6 @@ from cluster_marts.adapters.customers import (
     segmentation_table,
 )
 from cluster_marts.adapters.long_table import RECORD_TYPE, record_rows
-
-from long_table_sql import split_models
 
 MODEL = "int_customer_segmentation"
 N = 150

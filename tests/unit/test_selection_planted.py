@@ -37,7 +37,8 @@ def simplex(seed: int) -> tuple[np.ndarray, int]:
 @pytest.mark.parametrize("seed", [0, 7])
 def test_rules_find_the_planted_k(make, seed):
     X, planted = make(seed)
-    fit = lambda k: fit_k("kmeans", X, k, random_state=seed, n_init=5)
+    def fit(k):
+        return fit_k("kmeans", X, k, random_state=seed, n_init=5)
     grid = evaluate_k_grid(X, k_values(2, 8, X.shape[0]), fit, silhouette_sample_size=2000, random_state=seed,
                            gap_references=5, reference_fit=reference_fit("kmeans", seed, 5))
     for rule in ("silhouette", "gap", "vote", "balanced", "elbow", "calinski_harabasz", "davies_bouldin"):

@@ -8,9 +8,9 @@ from scipy.stats import multivariate_normal
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
-from cluster_marts.errors import InputDataError
 from cluster_marts.adapters.workbench.menu import margin_confidence, run_algorithm
 from cluster_marts.adapters.workbench.recommend import suggest_eps
+from cluster_marts.errors import InputDataError
 
 X, _ = make_blobs(120, centers=3, cluster_std=0.5, random_state=0)
 

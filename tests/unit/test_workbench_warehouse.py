@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from long_table_sql import ROOT, split_models
 from sklearn.datasets import make_blobs
 
 from cluster_marts.adapters.long_table import RECORD_TYPE, record_rows
@@ -15,8 +16,6 @@ from cluster_marts.adapters.workbench import warehouse
 from cluster_marts.adapters.workbench.analysis import TABLES, run_spec
 from cluster_marts.config.spec import load_spec
 from cluster_marts.errors import InputDataError, SettingsError
-
-from long_table_sql import ROOT, split_models
 
 MODEL = "int_workbench_analysis"
 

@@ -123,7 +123,8 @@ def chosen_k(k_selection: pd.DataFrame, prep: Prepared, model: str, upstream: st
     if missing:
         raise InputDataError(
             f"model {model}: {name} lacks column(s) {', '.join(missing)}; "
-            f"pass the output of cluster_marts.adapters.partition.select_k (available: {', '.join(map(str, k_selection.columns))})"
+            "pass the output of cluster_marts.adapters.partition.select_k "
+            f"(available: {', '.join(map(str, k_selection.columns))})"
         )
     chosen = k_selection["is_chosen"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     if chosen.sum() != 1:

@@ -142,7 +142,7 @@ def partition_entropy(u: np.ndarray) -> float:
 
 def _one_run(X: np.ndarray, u: np.ndarray, m: float, max_iter: int, tol: float) -> FcmResult:
     n_iter, converged = 0, False
-    for n_iter in range(1, max_iter + 1):
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 (read after the loop)
         centers = fcm_centers(X, u, m)
         u_new = fcm_memberships(_distances(X, centers), m)
         delta = float(np.abs(u_new - u).max())

@@ -38,12 +38,23 @@ from typing import Any
 
 from cluster_marts.config.algorithm_params import METHOD_NAMES
 from cluster_marts.config.common import (
-    ID_COLUMN, IGNORED_META_KEYS, K_MAX, K_MIN, RANDOM_STATE, SCALING, SILHOUETTE_SAMPLE_SIZE,
+    ID_COLUMN,
+    IGNORED_META_KEYS,
+    K_MAX,
+    K_MIN,
+    RANDOM_STATE,
+    SCALING,
+    SILHOUETTE_SAMPLE_SIZE,
 )
 from cluster_marts.config.rules import CHOICE, FLOAT, LIST, MAPPING, Context, Rule
 from cluster_marts.config.schema import bind, pairs, parse_mapping
 from cluster_marts.config.segmentation_params import (
-    BALANCE_WEIGHTS, BLOCK_RULES, FcmParams, GmmParams, NeuralParams, SubdivisionParams,
+    BALANCE_WEIGHTS,
+    BLOCK_RULES,
+    FcmParams,
+    GmmParams,
+    NeuralParams,
+    SubdivisionParams,
 )
 
 __all__ = ["SegmentationSettings", "segmentation_settings_from_meta", "settings_json", "SELECTION_RULES", "RULES"]

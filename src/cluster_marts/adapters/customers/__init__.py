@@ -17,8 +17,17 @@ it from here made the two packages import each other).
 """
 
 from cluster_marts.adapters.customers.pipeline import (
-    ASSIGNMENT_COLUMNS, FIT_METRICS_COLUMNS, K_SELECTION_COLUMNS, MEMBERSHIP_COLUMNS, RECORD_TYPES, SegmentationFit,
-    segment_all, segment_assignments, segment_fit_metrics, segment_k_selection, segment_memberships,
+    ASSIGNMENT_COLUMNS,
+    FIT_METRICS_COLUMNS,
+    K_SELECTION_COLUMNS,
+    MEMBERSHIP_COLUMNS,
+    RECORD_TYPES,
+    SegmentationFit,
+    segment_all,
+    segment_assignments,
+    segment_fit_metrics,
+    segment_k_selection,
+    segment_memberships,
     segmentation_table,
 )
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta

@@ -30,15 +30,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from threadpoolctl import threadpool_limits
 
 from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.methods import METHOD_NAMES, axis_params, fit_method, method_metrics
 from cluster_marts.algorithms.scores import RowScores, row_scores
-from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.config.segmentation import SegmentationSettings
 from cluster_marts.identity.canonical import canonical_labels
+from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
 from cluster_marts.selection.grid import GridFit, evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k

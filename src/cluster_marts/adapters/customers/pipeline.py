@@ -32,8 +32,8 @@ import pandas as pd
 
 from cluster_marts.adapters.customers.core import AxisResult, axis_run_id, segment_axis
 from cluster_marts.adapters.long_table import stack_records
-from cluster_marts.preprocessing.axis_inputs import SortedInput, axis_matrix, sorted_input
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta, settings_json
+from cluster_marts.preprocessing.axis_inputs import SortedInput, axis_matrix, sorted_input
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
 
 __all__ = [

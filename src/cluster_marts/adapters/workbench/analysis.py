@@ -19,19 +19,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.profiling.stats import pca_2d
-from cluster_marts.selection.metrics import per_sample_silhouette
 from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
-from cluster_marts.preprocessing.prepare import Prepared, prepare
-from cluster_marts.profiling.cluster_stats import (
-    SILHOUETTE_SAMPLE, centres_table, clusters_table, importance_table, metrics_table, quality,
-    representatives_table,
-)
 from cluster_marts.adapters.workbench.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
-from cluster_marts.identity.run_id import run_id
-from cluster_marts.selection.table import RunInfo, k_selection_table
 from cluster_marts.config.spec import DEFAULT_K_RANGE, Spec
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
+from cluster_marts.identity.run_id import run_id
+from cluster_marts.preprocessing.prepare import Prepared, prepare
+from cluster_marts.profiling.cluster_stats import (
+    SILHOUETTE_SAMPLE,
+    centres_table,
+    clusters_table,
+    importance_table,
+    metrics_table,
+    quality,
+    representatives_table,
+)
+from cluster_marts.profiling.stats import pca_2d
+from cluster_marts.selection.metrics import per_sample_silhouette
+from cluster_marts.selection.table import RunInfo, k_selection_table
 
 # Spec fields that do not change the tables: where the spec and its rows are read
 # from (the rows themselves are hashed), its name (a column of its own) and its figures.

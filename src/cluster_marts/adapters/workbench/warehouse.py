@@ -23,7 +23,7 @@ import pandas as pd
 from cluster_marts.adapters.long_table import stack_records
 from cluster_marts.adapters.workbench.analysis import RUN_ID_IGNORES, TABLES, run_spec, spec_run_id
 from cluster_marts.adapters.workbench.datasets import read_source
-from cluster_marts.config.spec import Spec, load_spec
+from cluster_marts.config.spec import load_spec
 from cluster_marts.errors import InputDataError, SettingsError
 
 __all__ = ["workbench_analysis", "spec_files", "spec_run_id", "RUN_ID_IGNORES"]
