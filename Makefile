@@ -1,6 +1,6 @@
 # cluster_marts — every target installs what it needs into .venv first.
 #   make build   install, generate demo data if absent, dbt build, workbench HTML reports
-#   make test    install, pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
+#   make test    install, lint (ruff), pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
 #   make report  figures + narrative report from the marts (after build)
 #   make export  customer segment profiles as JSON + YAML for people and LLMs (after build)
 #   make snapshot SNAPSHOT_DATE=2026-11-30   take (or retake) one membership snapshot
@@ -27,7 +27,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install build data test unit dbt-test quality integration report export snapshot snapshot-retention bench docs clean \
+.PHONY: install build data test lint unit dbt-test quality integration report export snapshot snapshot-retention bench docs clean \
         cluster-features cluster-train cluster-label cluster-update cluster-all
 
 install: $(STAMP)
@@ -53,6 +53,9 @@ build: data
 cluster-features cluster-train cluster-label cluster-update cluster-all: data
 	$(DBT) build --selector $(subst cluster-,dfu_,$@) $(DBT_VARS)
 
+lint: install
+	$(BIN)/ruff check src tests benchmarks python_models
+
 unit: install
 	$(BIN)/pytest tests/unit -q
 
@@ -66,7 +69,7 @@ integration: install
 	bash scripts/ensure_chromium.sh
 	CLUSTER_MARTS_DB=$(TEST_DB) CLUSTER_MARTS_RAW=$(RAW) $(BIN)/pytest tests/integration -q
 
-test: unit dbt-test quality integration
+test: lint unit dbt-test quality integration
 
 report: install
 	$(BIN)/cluster-marts report --out reports

@@ -8,6 +8,14 @@
     amount, item_count, is_returned, returned_at, product_category, as_of_at, the
     group_columns, and only orders placed before as_of_at (no leakage is the
     caller's filter). Categories follow var customer_categories.
+
+    Deterministic to the last bit: a sum of doubles depends on the order the
+    engine adds them in, which varies with its threads from run to run, and the
+    features feed the segmentation's run_id. So money is summed as
+    decimal(38, 6) (exact; amounts below a millionth are rounded) and the
+    interpurchase gaps are whole hours summed as integers (exact), the standard
+    deviation from exact sums: sqrt((n*sum(h^2) - sum(h)^2) / (n*(n-1))).
+    Averages of 0/1 flags, hours and item counts are exact already.
 #}
 {% macro customer_features_from(scoped_orders, group_columns=[]) %}
 {%- set categories = var('customer_categories') -%}
@@ -22,7 +30,8 @@ orders_timed as (
         {{ dbt.datediff('ordered_at', 'as_of_at', 'hour') }} / 24.0 as order_age_days,
         {{ dbt.datediff(
             "lag(ordered_at) over (partition by " ~ keys | join(', ') ~ " order by ordered_at, order_id)",
-            'ordered_at', 'hour') }} / 24.0 as gap_days
+            'ordered_at', 'hour') }} as gap_hours,
+        cast(amount as decimal(38, 6)) as amount_exact
     from {{ scoped_orders }}
 ),
 
@@ -30,17 +39,17 @@ aggregated as (
     select
         {{ keys | join(', ') }},
         count(*) as frequency,
-        sum(amount) as monetary,
-        avg(amount) as avg_order_value,
+        sum(amount_exact) as monetary_exact,
         avg(item_count) as items_per_order,
         min(ordered_at) as first_ordered_at,
         max(ordered_at) as last_ordered_at,
         min(order_age_days) as recency_days,
         max(order_age_days) as tenure_days,
         sum(case when order_age_days <= 90 then 1 else 0 end) as orders_last_90_days,
-        sum(case when order_age_days <= 90 then amount else 0 end) as monetary_last_90_days,
-        avg(gap_days) as avg_interpurchase_days,
-        stddev_samp(gap_days) as std_interpurchase_days,
+        sum(case when order_age_days <= 90 then amount_exact else 0 end) as monetary_last_90_days_exact,
+        count(gap_hours) as n_gaps,
+        sum(gap_hours) as gap_hours_sum,
+        sum(gap_hours * gap_hours) as gap_hours_sum_squares,
         -- a return counts from the moment it came back (no leakage into older snapshots)
         avg(case when is_returned and (returned_at is null or returned_at < as_of_at) then 1.0 else 0.0 end)
             as return_rate,
@@ -56,6 +65,18 @@ aggregated as (
                    or product_category is null then 1.0 else 0.0 end) as share_other
     from orders_timed
     group by {{ keys | join(', ') }}
+),
+
+aggregated_exact as (
+    select
+        *,
+        cast(monetary_exact as double) as monetary,
+        cast(monetary_exact as double) / frequency as avg_order_value,
+        cast(monetary_last_90_days_exact as double) as monetary_last_90_days,
+        cast(gap_hours_sum as double) / nullif(n_gaps, 0) / 24.0 as avg_interpurchase_days,
+        sqrt(cast(n_gaps * gap_hours_sum_squares - gap_hours_sum * gap_hours_sum as double)
+             / nullif(n_gaps * (n_gaps - 1), 0)) / 24.0 as std_interpurchase_days
+    from aggregated
 ),
 
 features as (
@@ -95,7 +116,7 @@ features as (
         first_ordered_at,
         last_ordered_at,
         as_of_at
-    from aggregated
+    from aggregated_exact
 )
 
 select * from features

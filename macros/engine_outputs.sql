@@ -89,3 +89,20 @@
         cast(is_used as boolean) as is_used
     from {{ relation }}
 {% endmacro %}
+
+{#
+    The per-row scores of an assignment (cluster_marts.algorithms.scores.row_scores,
+    published by cluster_marts.adapters.partition.assign_clusters as
+    ROW_SCORE_COLUMNS): distance to the own centre, normalised distance,
+    margin to the runner-up centre and that centre's id. `alias` qualifies the
+    columns when the model joins (e.g. 'clusters').
+
+        select provider_id, {{ cast_row_scores() }} from clusters
+#}
+{% macro cast_row_scores(alias=none) %}
+    {%- set col = (alias ~ '.') if alias else '' -%}
+        cast({{ col }}distance_to_centroid as double) as distance_to_centroid,
+        cast({{ col }}normalized_distance as double) as normalized_distance,
+        cast({{ col }}margin as double) as margin,
+        cast({{ col }}second_cluster_id as integer) as second_cluster_id
+{%- endmacro %}

@@ -2,10 +2,10 @@
 
 Fitted on the customer features as of the reference date and stored as a
 table (scaler parameters and centres), so every snapshot is scored in SQL in
-the same segment space. Thin adapter over cluster_marts.adapters.customers.
+the same segment space. Thin adapter over cluster_marts.profiling.reference.
 """
 
-from cluster_marts.adapters.customers import reference_model
+from cluster_marts.adapters.customers.reference import reference_model
 
 
 def model(dbt, session):

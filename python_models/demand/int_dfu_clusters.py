@@ -1,7 +1,10 @@
-"""DFU cluster assignments at the k chosen by int_dfu_k_selection.
+"""DFU cluster assignments and per-row scores at the k chosen by int_dfu_k_selection.
 
 Thin adapter: settings come from config.meta in _demand__models.yml (shared
 with int_dfu_k_selection); all maths lives in cluster_marts.adapters.partition.
+Returns the input columns, cluster_id, silhouette, the per-row scores
+(distance_to_centroid, normalized_distance, margin, second_cluster_id), k,
+algorithm and run_id; dfu_cluster_assignments casts them.
 """
 
 from cluster_marts.adapters.partition import assign_clusters

@@ -16,7 +16,6 @@ import pandas as pd
 import planted
 import pytest
 import yaml
-
 from conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
@@ -106,3 +105,20 @@ def test_export_writes_six_valid_files_from_the_real_marts(db_path, tmp_path, qu
         assert yaml.safe_load(json_file.with_suffix(".yaml").read_text()) == profile
         assert profile["metadata"]["n_clusters"] == k[method] == len(profile["clusters"])
     assert os.path.exists(PROJECT_ROOT / "prompts" / "cluster_profile_analysis.md")
+
+
+def test_segments_carry_row_scores(query):
+    """normalized_distance is the distance over the segment's RMS radius, so its mean square per top-level
+    segment is 1 (recomputed here from distance_to_centroid); margin is there whenever k >= 2."""
+    rows = query(
+        "select s.axis, s.method, s.segment_id, s.distance_to_centroid, s.normalized_distance, s.margin, m.k "
+        "from customer_segments as s inner join customer_fit_metrics as m using (axis, method)")
+    assert len(rows) == len(query("select * from customer_segments"))
+    assert rows["normalized_distance"].notna().all() and (rows["normalized_distance"] >= 0).all()
+    assert rows.loc[rows["k"] >= 2, "margin"].notna().all() and rows.loc[rows["k"] < 2, "margin"].isna().all()
+    segment = rows.groupby(["axis", "method", "segment_id"])["distance_to_centroid"]
+    radius = segment.transform(lambda d: (d ** 2).mean() ** 0.5)
+    expected = (rows["distance_to_centroid"] / radius).where(rows["distance_to_centroid"] > 0, 0.0)
+    assert (rows["normalized_distance"] - expected).abs().max() < 1e-9
+    # the autoencoder method assigns to the nearest centre in its embedding: never a negative margin
+    assert (rows.loc[rows["method"] == "neural", "margin"] >= -1e-9).all()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import planted
 import pytest
+import row_scores_check
 
 pytestmark = pytest.mark.integration
 
@@ -84,3 +85,10 @@ def test_summary_matches_assignments(query):
     assert len(merged) == len(summary) == len(expected)
     assert (merged["dfu_count"] == merged["dfu_count_expected"]).all()
     assert (merged["avg_demand"] - merged["avg_demand_expected"]).abs().max() < 1e-9
+
+
+def test_assignments_carry_the_row_scores(query):
+    """distance, normalized_distance, margin, second_cluster_id: typed, recomputed from the features and the scaler."""
+    rows = row_scores_check.check(query, "dfu_cluster_assignments", "dfu_id", "dfu_features", "dfu_scaler_params")
+    assert query("select distinct algorithm from dfu_k_selection")["algorithm"].tolist() == ["kmeans"]
+    assert (rows["margin"] >= 0).all()  # k-means: the own centre is the nearest

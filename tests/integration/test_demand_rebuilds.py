@@ -9,7 +9,6 @@ import subprocess
 import duckdb
 import pandas as pd
 import pytest
-
 from conftest import PROJECT_ROOT, run_dbt
 
 pytestmark = pytest.mark.integration

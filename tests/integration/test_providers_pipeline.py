@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import planted
 import pytest
+import row_scores_check
 
 pytestmark = pytest.mark.integration
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +78,13 @@ def test_cluster_ids_follow_the_documented_canonical_order(query):
     summary = query("select cluster_id, avg_intelligence from provider_cluster_summary order by cluster_id")
     assert summary["cluster_id"].tolist() == list(range(len(summary)))
     assert summary["avg_intelligence"].is_monotonic_increasing
+
+
+def test_provider_clusters_carry_the_row_scores(query):
+    """distance, normalized_distance, margin, second_cluster_id: typed, recomputed from the features and the scaler."""
+    rows = row_scores_check.check(query, "provider_clusters", "provider_id", "provider_features",
+                                  "provider_scaler_params")
+    assert (rows["algorithm"] == "kmeans").all() and (rows["margin"] >= 0).all()  # k-means: own centre is nearest
 
 
 def test_segment_names_describe_the_planted_tiers(query, raw_dir):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
-
 from conftest import PROJECT_ROOT, run_dbt
 
 pytestmark = pytest.mark.integration

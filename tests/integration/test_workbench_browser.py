@@ -27,8 +27,8 @@ import duckdb
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
-
 from conftest import PROJECT_ROOT
+
 from cluster_marts.reporting.workbench import FIGURE_FILES, load_specs, run_workbench_report
 
 pytestmark = pytest.mark.integration

@@ -56,3 +56,22 @@ def test_the_comparison_recommends_the_best_silhouette_net_of_noise(query):
     # the spec's own run scores its assignments: same silhouette as the per-row mean
     assigned = query("select avg(silhouette) as s from workbench_assignments where spec_name = 'wine'")["s"].item()
     assert comparison.loc["kmeans", "silhouette"] == pytest.approx(assigned, abs=1e-12)
+
+
+def test_assignments_carry_row_scores(query):
+    """normalized_distance is the distance over the cluster's RMS radius (mean square 1 over its members,
+    recomputed here), noise rows scored against their nearest centre; margin is there whenever the spec has
+    two or more clusters, and never negative for k-means (nearest-centre assignment)."""
+    rows = query("select spec_name, cluster_id, distance_to_centre, normalized_distance, margin "
+                 "from workbench_assignments")
+    assert rows[["distance_to_centre", "normalized_distance"]].notna().all().all()
+    assert (rows["normalized_distance"] >= 0).all() and (rows["distance_to_centre"] >= 0).all()
+    members = rows[rows["cluster_id"] >= 0]
+    n_clusters = members.groupby("spec_name")["cluster_id"].transform("nunique")
+    assert members.loc[n_clusters >= 2, "margin"].notna().all()
+    mean_square = (members["normalized_distance"] ** 2).groupby([members["spec_name"], members["cluster_id"]]).mean()
+    assert ((mean_square - 1).abs() < 1e-9).all()
+    spec_algorithm = {p.stem: yaml.safe_load(p.read_text())["algorithm"]["name"]
+                      for p in (PROJECT_ROOT / "specs").glob("*.yml")}
+    kmeans = rows["spec_name"].map(spec_algorithm) == "kmeans"
+    assert kmeans.any() and (rows.loc[kmeans, "margin"] >= -1e-9).all()

@@ -33,9 +33,12 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-
 from marts_fixture_customers import (
-    CUSTOMER_AXIS, CUSTOMER_FEATURES, CUSTOMER_MARTS, CUSTOMER_METHODS, fake_customer_marts,
+    CUSTOMER_AXIS,
+    CUSTOMER_FEATURES,
+    CUSTOMER_MARTS,
+    CUSTOMER_METHODS,
+    fake_customer_marts,
     fake_drift_marts,
 )
 from marts_fixture_demand import DEMAND_MARTS, DEMAND_RUN_ID, fake_demand_marts

@@ -7,9 +7,11 @@ import re
 
 import pytest
 
+from cluster_marts.algorithms.registry import ALGORITHMS, make_estimator
 from cluster_marts.config.algorithm_params import METHOD_RULES, PARAM_RULES, parse_params
 from cluster_marts.config.cluster import settings_from_meta
-from cluster_marts.config.rules import Context
+from cluster_marts.config.coerce import check
+from cluster_marts.config.rules import FLOAT, INT, Context
 from cluster_marts.config.segmentation import segmentation_settings_from_meta
 from cluster_marts.config.spec import parse_spec
 from cluster_marts.errors import SettingsError
@@ -96,3 +98,50 @@ def test_dbt_var_strings_are_accepted_in_both_contexts():
     assert (s.gmm.n_init, s.fcm.m) == (4, 1.5)
     spec = parse_spec(copy.deepcopy(SPEC) | {"algorithm": {"name": "gmm", "params": {"n_init": "4"}}})
     assert dict(spec.algorithm.params) == {"covariance_type": "full", "max_iter": 200, "n_init": 4}
+
+
+# the estimator's own check, written out: the bound of the settings table, the estimator's wording
+ESTIMATOR = [
+    ("fcm", {"m": 1.0e6 + 1}, "parameter 'm'=1000001.0 is not allowed; allowed values: a float > 1 and <= 1000000"),
+    ("fcm", {"tol": 2.0}, "parameter 'tol'=2.0 is not allowed; allowed values: a float > 0 and <= 1"),
+    ("gmm", {"n_init": 10_001}, "parameter 'n_init'=10001 is not allowed; allowed values: an int >= 1 and <= 10000"),
+    ("optics", {"min_samples": 1}, "parameter 'min_samples'=1 is not allowed; allowed values: an int >= 2"),
+    ("kmeans", {"random_state": 2**32},
+     "parameter 'random_state'=4294967296 is not allowed; allowed values: an int >= 0 and <= 4294967295 or None"),
+]
+
+
+@pytest.mark.parametrize(("name", "params", "message"), ESTIMATOR)
+def test_estimator_checks_the_bound_of_the_settings_table(name, params, message):
+    k = None if ALGORITHMS[name].density else 3
+    with pytest.raises(SettingsError) as info:
+        make_estimator(name, k, **params)
+    assert str(info.value) == f"{name}: {message}"
+
+
+def _probes(rule):
+    """Values on and just past every bound of a numeric rule; every allowed value and one more of a choice."""
+    if rule.kind not in (INT, FLOAT):
+        return [*rule.allowed, "bogus"]
+    step = 1 if rule.kind == INT else 1e-9
+    bounds = [b for b in (rule.low, rule.high) if b is not None]
+    return sorted({v for b in bounds for v in (b - step, b, b + step)} | {rule.default})
+
+
+TABLES = [(name, key, rule) for table in (PARAM_RULES, METHOD_RULES) for name, rules in table.items()
+          for key, rule in rules.items()]
+
+
+@pytest.mark.parametrize(("name", "key", "rule"), TABLES, ids=[f"{n}.{k}" for n, k, _ in TABLES])
+def test_estimator_accepts_exactly_what_the_settings_accept(name, key, rule):
+    """At each bound of every workbench / customer parameter, the estimator and the settings agree."""
+    accepted = ALGORITHMS[name]._param_rules[key]
+    for value in _probes(rule):
+        value = int(value) if rule.kind == INT else value
+        try:
+            check(rule, value, Context.for_spec("s.yml"), key)
+            settings_ok = True
+        except SettingsError:
+            settings_ok = False
+        estimator_ok = any(value is None if c is None else value in c for c in accepted)
+        assert estimator_ok == settings_ok, (name, key, value)

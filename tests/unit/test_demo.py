@@ -13,7 +13,10 @@ from sklearn.preprocessing import StandardScaler
 
 from cluster_marts.demo import DOMAINS, expected_files, run_demo
 from cluster_marts.demo.providers import (
-    FILES, build_catalogue, normalize_creator, planted_counts,
+    FILES,
+    build_catalogue,
+    normalize_creator,
+    planted_counts,
 )
 
 METRICS = ["intelligence_index", "price", "median_output_speed_tps"]

@@ -13,7 +13,12 @@ from sklearn.preprocessing import StandardScaler
 
 from cluster_marts.demo import DOMAINS, expected_files, write_tables
 from cluster_marts.demo.customers import (
-    CATEGORIES, FILES, PERSONAS, generate, persona_counts, planted_counts,
+    CATEGORIES,
+    FILES,
+    PERSONAS,
+    generate,
+    persona_counts,
+    planted_counts,
 )
 
 Demo = dict[str, pd.DataFrame]

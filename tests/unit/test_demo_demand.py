@@ -13,7 +13,12 @@ from sklearn.preprocessing import StandardScaler
 
 from cluster_marts.demo import DOMAINS, expected_files, run_demo
 from cluster_marts.demo.demand import (
-    ARCHETYPES, FILES, N_MONTHS, archetype_counts, generate, planted_counts,
+    ARCHETYPES,
+    FILES,
+    N_MONTHS,
+    archetype_counts,
+    generate,
+    planted_counts,
 )
 
 Demo = dict[str, pd.DataFrame]

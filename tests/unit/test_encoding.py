@@ -8,9 +8,9 @@ import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
-from cluster_marts.preprocessing.encoding import category_values, encode_categoricals, one_hot
-from cluster_marts.errors import InputDataError, SettingsError
 from cluster_marts.adapters.partition import assign_clusters, centroids, scaler_params, select_k
+from cluster_marts.errors import InputDataError, SettingsError
+from cluster_marts.preprocessing.encoding import category_values, encode_categoricals, one_hot
 
 MODEL = "int_provider_clusters"
 

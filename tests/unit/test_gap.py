@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from cluster_marts.algorithms.registry import ALGORITHMS, fit_kmeans, within_ss
+from cluster_marts.algorithms import registry
+from cluster_marts.algorithms.scores import within_ss
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
+from cluster_marts.selection import gap as gap_module
 from cluster_marts.selection.gap import gap_choice, gap_from_logs, gap_statistic, log_w, reference_fit, reference_sets
 from cluster_marts.selection.grid import evaluate_k_grid
 from cluster_marts.selection.rules import choose_k
@@ -17,11 +19,11 @@ XS = transform(BLOBS_X, fit_scaler(BLOBS_X, "standard", ["x0", "x1"]))
 TOY = np.array([[0.0], [1.0], [10.0], [11.0]])
 
 
-def _grid(X, ks, *, references, seed=42, n_init=10, fit=fit_kmeans):
-    """The providers' grid: ``fit`` at every k, the gap statistic with ``references`` reference sets."""
-    return evaluate_k_grid(X, ks, lambda k: fit(X, k, seed, n_init), silhouette_sample_size=2000,
-                           random_state=seed, gap_references=references,
-                           reference_fit=reference_fit(fit, seed, n_init))
+def _grid(X, ks, *, references, seed=42, n_init=10):
+    """The providers' grid: k-means at every k, the gap statistic with ``references`` reference sets."""
+    return evaluate_k_grid(X, ks, lambda k: gap_module.fit_k("kmeans", X, k, random_state=seed, n_init=n_init),
+                           silhouette_sample_size=2000, random_state=seed, gap_references=references,
+                           reference_fit=reference_fit("kmeans", seed, n_init))
 
 
 def _best_1d_split_w(z):
@@ -46,7 +48,7 @@ def test_gap_from_logs_by_hand():
 
 def test_gap_statistic_on_a_tiny_case_by_hand():
     # k=1: W is the total sum of squares; k=2 on 1-D data: the best contiguous split.
-    gap, s = gap_statistic(TOY, [1, 2], log_w([101.0, 1.0]), reference_fit(fit_kmeans, 0, 10), n_references=4,
+    gap, s = gap_statistic(TOY, [1, 2], log_w([101.0, 1.0]), reference_fit("kmeans", 0, 10), n_references=4,
                            random_state=0)
     refs = list(reference_sets(TOY, 4, 0))
     log_ref = np.array([[np.log(((z - z.mean()) ** 2).sum()), np.log(_best_1d_split_w(z))] for z in refs])
@@ -123,25 +125,28 @@ def test_evaluate_k_grid_uses_within_cluster_sum_of_squares_of_the_data():
     X6 = np.array([[0.0], [1.0], [10.0], [11.0], [20.0], [21.0]])
     scores = _grid(X6, [2, 3], references=3)
     # W_2 = 0.5 + (5.5**2 + 4.5**2) * 2 = 101.5 (either pair split off); W_3 = 3 * 0.5 = 1.5
-    gap, s = gap_statistic(X6, [2, 3], log_w([101.5, 1.5]), reference_fit(fit_kmeans, 42, 10), n_references=3,
+    gap, s = gap_statistic(X6, [2, 3], log_w([101.5, 1.5]), reference_fit("kmeans", 42, 10), n_references=3,
                            random_state=42)
     np.testing.assert_allclose(scores["gap"], gap)
     np.testing.assert_allclose(scores["gap_sd"], s)
 
 
 class _CountingFit:
-    def __init__(self, name):
-        self.fit, self.calls = ALGORITHMS[name], []
+    """The registry's ``fit_k``, recording ``(n_samples, k, random_state, n_init)`` of every call."""
 
-    def __call__(self, X, k, random_state, n_init):
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, name, X, k, *, random_state, n_init):
         self.calls.append((X.shape[0], k, random_state, n_init))
-        return self.fit(X, k, random_state, n_init)
+        return registry.fit_k(name, X, k, random_state=random_state, n_init=n_init)
 
 
 @pytest.mark.parametrize("n_references", [0, 2])
-def test_fit_count_and_reference_n_init(n_references):
-    counter = _CountingFit("kmeans")
-    scores = _grid(XS, [2, 3, 4], references=n_references, seed=3, n_init=5, fit=counter)
+def test_fit_count_and_reference_n_init(n_references, monkeypatch):
+    counter = _CountingFit()
+    monkeypatch.setattr(gap_module, "fit_k", counter)  # the data fits (_grid) and the reference fits
+    scores = _grid(XS, [2, 3, 4], references=n_references, seed=3, n_init=5)
     ks = [2, 3, 4]
     data_calls = [(300, k, 3, 5) for k in ks]
     reference_calls = [(300, k, 3, 3) for _, k in itertools.product(range(n_references), ks)]  # min(5, 3)

@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_samples, silhouette_score
+from sklearn.mixture import GaussianMixture
 
-from cluster_marts.algorithms.registry import fit_kmeans
+from cluster_marts.algorithms.registry import fit_k
 from cluster_marts.errors import InputDataError, SettingsError
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
 from cluster_marts.selection.grid import GRID_COLUMNS, GridFit, evaluate_k_grid, k_values
@@ -15,6 +16,10 @@ from cluster_marts.selection.rules import RULES, choose_k, knee_point
 
 BLOBS_X, BLOBS_Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
 XS = transform(BLOBS_X, fit_scaler(BLOBS_X, "standard", ["x0", "x1"]))
+
+
+def fit_kmeans(X, k, random_state, n_init):
+    return fit_k("kmeans", X, k, random_state=random_state, n_init=n_init)
 
 
 def _grid(X, ks=range(2, 9), *, sample_size=2000, weights=(0.4, 0.6)):
@@ -105,7 +110,7 @@ def test_evaluate_k_grid_columns_and_types(blob_scores):
 
 def test_evaluate_k_grid_scores_against_sklearn(blob_scores):
     for k in (2, 4, 7):
-        labels = fit_kmeans(XS, k, 42, 10).labels
+        labels = fit_kmeans(XS, k, 42, 10).labels_
         row = blob_scores.set_index("k").loc[k]
         assert row["silhouette"] == pytest.approx(silhouette_score(XS, labels))
         assert row["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(XS, labels))
@@ -151,6 +156,17 @@ def test_evaluate_k_grid_reads_what_the_fit_exposes():
     with pytest.raises(ValueError, match="gap_references > 0 needs reference_fit"):
         evaluate_k_grid(X, [2], lambda k: GridFit(labels), silhouette_sample_size=100, random_state=0,
                         gap_references=2)
+
+
+def test_evaluate_k_grid_reads_a_registry_estimators_metrics():
+    """A GMM estimator goes into the grid as it is: its bic / aic (metrics_) fill the method columns."""
+    out = evaluate_k_grid(XS, [3, 4], lambda k: fit_k("gmm", XS, k, random_state=42, n_init=2),
+                          silhouette_sample_size=2000, random_state=42).set_index("k")
+    for k in (3, 4):
+        mixture = GaussianMixture(n_components=k, n_init=2, random_state=42).fit(XS)  # the estimator's defaults
+        assert out.loc[k, "bic"] == pytest.approx(mixture.bic(XS))
+        assert out.loc[k, "aic"] == pytest.approx(mixture.aic(XS))
+    assert out[["partition_coefficient", "partition_entropy", "reconstruction_error"]].isna().all().all()
 
 
 @pytest.mark.parametrize("rule", ["silhouette", "calinski_harabasz", "davies_bouldin", "elbow", "balanced"])

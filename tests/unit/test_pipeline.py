@@ -9,12 +9,18 @@ import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
-from cluster_marts.errors import InputDataError, SettingsError
-from cluster_marts.config.cluster import ClusterSettings
 from cluster_marts.adapters.partition import (
-    ASSIGNMENT_COLUMNS, CENTROID_COLUMNS, K_SELECTION_COLUMNS, SCALER_PARAMS_COLUMNS, assign_clusters, centroids,
-    scaler_params, select_k,
+    ASSIGNMENT_COLUMNS,
+    CENTROID_COLUMNS,
+    K_SELECTION_COLUMNS,
+    SCALER_PARAMS_COLUMNS,
+    assign_clusters,
+    centroids,
+    scaler_params,
+    select_k,
 )
+from cluster_marts.config.cluster import ClusterSettings
+from cluster_marts.errors import InputDataError, SettingsError
 
 MODEL = "int_provider_clusters"
 X, Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)

@@ -8,11 +8,11 @@ from sklearn.datasets import make_blobs
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 
-from cluster_marts.errors import InputDataError
 from cluster_marts.adapters.partition import CENTROID_COLUMNS, assign_clusters, centroids, scaler_params, select_k
+from cluster_marts.config.cluster import ClusterSettings
+from cluster_marts.errors import InputDataError
 from cluster_marts.preprocessing.reduction import apply_preprocessing, fit_preprocessing
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
-from cluster_marts.config.cluster import ClusterSettings
 
 FEATURES = ("a", "b", "c")
 # raw variances (ddof=0), exact in binary floating point:

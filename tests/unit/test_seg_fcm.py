@@ -6,7 +6,12 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.datasets import make_blobs
 
 from cluster_marts.algorithms.fcm import (
-    _one_run, fcm_centers, fcm_memberships, fit_fcm, partition_coefficient, partition_entropy,
+    _one_run,
+    fcm_centers,
+    fcm_memberships,
+    fit_fcm,
+    partition_coefficient,
+    partition_entropy,
 )
 
 X_BLOBS, _ = make_blobs(n_samples=300, centers=3, cluster_std=0.8, random_state=7)

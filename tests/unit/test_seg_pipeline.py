@@ -7,11 +7,19 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
-from cluster_marts.errors import InputDataError
 from cluster_marts.adapters.customers import (
-    ASSIGNMENT_COLUMNS, FIT_METRICS_COLUMNS, K_SELECTION_COLUMNS, MEMBERSHIP_COLUMNS, cache_info, clear_cache,
-    segment_assignments, segment_fit_metrics, segment_k_selection, segment_memberships,
+    ASSIGNMENT_COLUMNS,
+    FIT_METRICS_COLUMNS,
+    K_SELECTION_COLUMNS,
+    MEMBERSHIP_COLUMNS,
+    segment_all,
+    segment_assignments,
+    segment_fit_metrics,
+    segment_k_selection,
+    segment_memberships,
+    segmentation_table,
 )
+from cluster_marts.errors import InputDataError
 
 MODEL = "int_customer_assignments"
 _X, _Y = make_blobs(n_samples=240, centers=[[0, 0], [6, 0], [0, 6]], cluster_std=0.7, random_state=0)
@@ -30,8 +38,8 @@ KEYS = ["customer_id", "axis", "method"]
 
 @pytest.fixture(scope="module")
 def outputs():
-    clear_cache()
-    return {f.__name__: f(FEATURES, META, model=MODEL) for f in
+    fit = segment_all(FEATURES, META, model=MODEL)
+    return {f.__name__: f(fit) for f in
             (segment_k_selection, segment_memberships, segment_assignments, segment_fit_metrics)}
 
 
@@ -141,33 +149,27 @@ def test_fit_metrics_consistent_with_assignments(outputs):
     assert json.loads(fm["settings_json"].iloc[0])["neural"]["epochs"] == 60
 
 
-def test_deterministic_with_or_without_cache_and_row_order(outputs):
-    before = cache_info()["hits"]
-    warm = segment_assignments(FEATURES, META, model="another_model")
-    assert cache_info()["hits"] == before + 6  # the second model reuses the first model's fits
-    clear_cache()
+def test_deterministic_and_row_order_free(outputs):
+    # a second fit from scratch (nothing is kept between calls), on shuffled rows, under another model name
     shuffled = FEATURES.sample(frac=1.0, random_state=3)
-    cold = segment_assignments(shuffled, META, model=MODEL)
-    pd.testing.assert_frame_equal(warm, outputs["segment_assignments"])
-    pd.testing.assert_frame_equal(cold, outputs["segment_assignments"])
-    clear_cache()
-    pd.testing.assert_frame_equal(segment_k_selection(FEATURES, META, model=MODEL), outputs["segment_k_selection"])
+    cold = segment_all(shuffled, META, model="another_model")
+    pd.testing.assert_frame_equal(segment_assignments(cold), outputs["segment_assignments"])
+    pd.testing.assert_frame_equal(segment_k_selection(cold), outputs["segment_k_selection"])
 
 
-def test_cache_key_covers_the_data():
-    clear_cache()
-    base = segment_fit_metrics(FEATURES, {**META, "methods": ["gmm"]}, model=MODEL)
+def test_run_id_covers_the_data():
+    meta = {**META, "methods": ["gmm"]}
+    base = segment_fit_metrics(segment_all(FEATURES, meta, model=MODEL))
     nudged = FEATURES.assign(r=FEATURES["r"] + np.where(np.arange(240) == 0, 1e-9, 0.0))
-    other = segment_fit_metrics(nudged, {**META, "methods": ["gmm"]}, model=MODEL)
-    assert cache_info()["hits"] == 1  # the shape axis only
-    assert base["run_id"].iloc[0] == other["run_id"].iloc[0]
-    assert base["run_id"].iloc[1] != other["run_id"].iloc[1]
+    other = segment_fit_metrics(segment_all(nudged, meta, model=MODEL))
+    assert base["run_id"].iloc[0] == other["run_id"].iloc[0]  # the shape axis: same data
+    assert base["run_id"].iloc[1] != other["run_id"].iloc[1]  # the returns axis: one value nudged
 
 
 def test_run_id_tracks_relevant_settings_only(outputs):
     fm = outputs["segment_fit_metrics"].set_index(["axis", "method"])["run_id"]
     meta = {**META, "axes": {"shape": ["x", "y"]}, "methods": ["fcm", "gmm"], "fcm": {"m": 1.8}}
-    other = segment_fit_metrics(FEATURES, meta, model=MODEL).set_index(["axis", "method"])["run_id"]
+    other = segment_fit_metrics(segment_all(FEATURES, meta, model=MODEL)).set_index(["axis", "method"])["run_id"]
     assert other[("shape", "gmm")] == fm[("shape", "gmm")]
     assert other[("shape", "fcm")] != fm[("shape", "fcm")]
 
@@ -184,8 +186,9 @@ def _long_tail(centers):
 
 def _run(frame, rule, method):
     meta = {"id_column": "cid", "axes": {"ax": ["a", "b"]}, "methods": [method], "selection_rule": rule}
-    ks = segment_k_selection(frame, meta, model=MODEL)
-    return ks[ks["is_chosen"]].iloc[0], segment_assignments(frame, meta, model=MODEL)
+    fit = segment_all(frame, meta, model=MODEL)
+    ks = segment_k_selection(fit)
+    return ks[ks["is_chosen"]].iloc[0], segment_assignments(fit)
 
 
 @pytest.mark.parametrize("method", ["fcm", "gmm"])
@@ -228,4 +231,4 @@ def test_giant_segment_is_subdivided(method):
 )
 def test_input_errors_name_model_column_and_fix(frame, match):
     with pytest.raises(InputDataError, match=match):
-        segment_memberships(frame, META, model=MODEL)
+        segmentation_table(frame, META, model=MODEL)

@@ -7,11 +7,10 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
+from cluster_marts.adapters.customers import segment_all, segment_assignments, segment_fit_metrics, segment_memberships
+from cluster_marts.adapters.customers.reference import REFERENCE_COLUMNS, reference_model
 from cluster_marts.errors import SettingsError
-from cluster_marts.adapters.customers import (
-    clear_cache, reference_model, score_memberships, segment_assignments, segment_fit_metrics, segment_memberships,
-)
-from cluster_marts.adapters.customers.reference import REFERENCE_COLUMNS
+from cluster_marts.profiling.reference import score_memberships
 
 MODEL = "int_customer_reference_model"
 _X, _ = make_blobs(n_samples=240, centers=[[0, 0], [6, 0], [0, 6]], cluster_std=0.7, random_state=0)
@@ -28,8 +27,13 @@ DTYPES = {"axis": "str", "segment_id": "int64", "feature": "str", "center_scaled
 
 @pytest.fixture(scope="module")
 def reference() -> pd.DataFrame:
-    clear_cache()
     return reference_model(FEATURES, META, model=MODEL)
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    """The segmentation pipeline's own fit of the same rows and settings."""
+    return segment_all(FEATURES, META, model=MODEL)
 
 
 def axis_model(reference: pd.DataFrame, axis: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, float]:
@@ -48,9 +52,9 @@ def scored(reference: pd.DataFrame, axis: str, features: pd.DataFrame = FEATURES
     return score_memberships(features.sort_values("customer_id")[names].to_numpy(), centers, center, scale, m)
 
 
-def fit_memberships(axis: str, meta: dict = META) -> np.ndarray:
-    """The pipeline's fcm memberships of ``axis``, (n, k), rows by sorted id."""
-    m = segment_memberships(FEATURES, meta, model=MODEL)
+def fit_memberships(axis: str, fit) -> np.ndarray:
+    """The pipeline's fcm memberships of ``axis`` in ``fit`` (of ``segment_all``), (n, k), rows by sorted id."""
+    m = segment_memberships(fit)
     m = m[(m["axis"] == axis) & (m["method"] == "fcm")]
     return m.pivot(index="customer_id", columns="segment_id", values="membership").to_numpy()
 
@@ -74,19 +78,17 @@ def test_columns_dtypes_and_shape(reference: pd.DataFrame) -> None:
 
 
 def test_deterministic_and_row_order_free(reference: pd.DataFrame) -> None:
-    clear_cache()
     pd.testing.assert_frame_equal(reference_model(FEATURES, META, model=MODEL), reference)
-    clear_cache()
     shuffled = FEATURES.sample(frac=1.0, random_state=3)
     pd.testing.assert_frame_equal(reference_model(shuffled, META, model=MODEL), reference)
 
 
-def test_same_fit_ids_and_run_id_as_the_pipeline(reference: pd.DataFrame) -> None:
-    metrics = segment_fit_metrics(FEATURES, META, model=MODEL).query("method == 'fcm'").set_index("axis")
+def test_same_fit_ids_and_run_id_as_the_pipeline(reference: pd.DataFrame, pipeline) -> None:
+    metrics = segment_fit_metrics(pipeline).query("method == 'fcm'").set_index("axis")
     first = reference.groupby("axis")[["k", "run_id"]].first()
     assert first["k"].to_dict() == metrics.loc[first.index, "k"].to_dict()
     assert first["run_id"].to_dict() == metrics.loc[first.index, "run_id"].to_dict()
-    assignments = segment_assignments(FEATURES, META, model=MODEL).query("method == 'fcm'")
+    assignments = segment_assignments(pipeline).query("method == 'fcm'")
     for axis in ("shape", "returns"):
         ids = assignments[assignments["axis"] == axis].sort_values("customer_id")["segment_id"].to_numpy()
         assert np.array_equal(scored(reference, axis).argmax(axis=1), ids)
@@ -101,16 +103,16 @@ def test_methods_setting_is_ignored(reference: pd.DataFrame) -> None:
                                       reference)
 
 
-def test_scoring_reproduces_the_fit(reference: pd.DataFrame) -> None:
+def test_scoring_reproduces_the_fit(reference: pd.DataFrame, pipeline) -> None:
     for axis in ("shape", "returns"):
-        u, fit = scored(reference, axis), fit_memberships(axis)
+        u, fit = scored(reference, axis), fit_memberships(axis, pipeline)
         np.testing.assert_allclose(u.sum(axis=1), 1.0, atol=1e-12)
         assert np.abs(u - fit).max() < 1e-5                      # default fcm.tol: one iteration apart
     tight = {**META, "fcm": {"tol": 1e-8}}                       # the formula itself is exact
-    clear_cache()
     tight_reference = reference_model(FEATURES, tight, model=MODEL)
+    tight_fit = segment_all(FEATURES, {**tight, "methods": ["fcm"]}, model=MODEL)
     for axis in ("shape", "returns"):
-        assert np.abs(scored(tight_reference, axis) - fit_memberships(axis, tight)).max() < 1e-6
+        assert np.abs(scored(tight_reference, axis) - fit_memberships(axis, tight_fit)).max() < 1e-6
 
 
 def test_row_on_a_centre_is_one_hot(reference: pd.DataFrame) -> None:

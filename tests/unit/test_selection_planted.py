@@ -5,7 +5,7 @@ import pytest
 from sklearn.datasets import make_blobs
 from threadpoolctl import threadpool_limits
 
-from cluster_marts.algorithms.registry import fit_kmeans
+from cluster_marts.algorithms.registry import fit_k
 from cluster_marts.selection.gap import reference_fit
 from cluster_marts.selection.grid import evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k
@@ -37,9 +37,10 @@ def simplex(seed: int) -> tuple[np.ndarray, int]:
 @pytest.mark.parametrize("seed", [0, 7])
 def test_rules_find_the_planted_k(make, seed):
     X, planted = make(seed)
-    fit = lambda k: fit_kmeans(X, k, seed, 5)
+    def fit(k):
+        return fit_k("kmeans", X, k, random_state=seed, n_init=5)
     grid = evaluate_k_grid(X, k_values(2, 8, X.shape[0]), fit, silhouette_sample_size=2000, random_state=seed,
-                           gap_references=5, reference_fit=reference_fit(fit_kmeans, seed, 5))
+                           gap_references=5, reference_fit=reference_fit("kmeans", seed, 5))
     for rule in ("silhouette", "gap", "vote", "balanced", "elbow", "calinski_harabasz", "davies_bouldin"):
         out = choose_k(grid, rule)
         assert out.loc[out["is_chosen"], "k"].tolist() == [planted], rule

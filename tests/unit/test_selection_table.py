@@ -45,7 +45,8 @@ def frames() -> dict[str, pd.DataFrame]:
     return {
         "providers": partition.select_k(data, provider_meta, model="int_provider_k_selection"),
         "demand": partition.select_k(data, demand_meta, model="int_dfu_k_selection"),
-        "customers": customers.segment_k_selection(data, customer_meta, model="int_customer_k_selection"),
+        "customers": customers.segment_k_selection(
+                customers.segment_all(data, customer_meta, model="int_customer_k_selection")),
         "workbench": run_spec(spec, data)["k_selection"],
     }
 

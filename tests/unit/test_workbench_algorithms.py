@@ -4,27 +4,46 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.stats import multivariate_normal
 from sklearn.datasets import make_blobs
-from sklearn.mixture import GaussianMixture
+from sklearn.metrics import adjusted_rand_score
 
+from cluster_marts.adapters.workbench.menu import margin_confidence, run_algorithm
+from cluster_marts.adapters.workbench.recommend import suggest_eps
 from cluster_marts.errors import InputDataError
-from cluster_marts.algorithms.fcm import fit_fcm
-from cluster_marts.algorithms.menu import margin_confidence, run_algorithm
-from cluster_marts.selection.recommend import suggest_eps
 
 X, _ = make_blobs(120, centers=3, cluster_std=0.5, random_state=0)
 
 
+# three overlapping blobs, so posteriors and memberships spread well below 1
+PLANTED = np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0]])
+XO, YO = make_blobs(300, centers=PLANTED, cluster_std=1.0, random_state=0)
+
+
 def test_gmm_confidence_is_max_posterior():
-    fit = run_algorithm("gmm", X, 3, {}, 7)
-    proba = GaussianMixture(3, n_init=3, max_iter=200, random_state=7).fit(X).predict_proba(X)
-    assert np.allclose(np.sort(fit.confidence), np.sort(proba.max(axis=1)))
+    fit = run_algorithm("gmm", XO, 3, {}, 7)
+    assert adjusted_rand_score(YO, fit.labels) >= 0.8
+    # Bayes' rule with scipy's normal densities and the fitted weights, means and covariances
+    mix = fit.estimator.model_
+    joint = np.column_stack([w * multivariate_normal(mu, cov).pdf(XO)
+                             for w, mu, cov in zip(mix.weights_, mix.means_, mix.covariances_)])
+    np.testing.assert_allclose(fit.confidence, (joint / joint.sum(axis=1, keepdims=True)).max(axis=1), atol=1e-9)
+    assert fit.confidence.min() < 0.7 and np.median(fit.confidence) > 0.9
 
 
-def test_fcm_confidence_is_max_membership_of_project_fcm():
-    fit = run_algorithm("fcm", X, 3, {"m": 1.8}, 5)
-    u = fit_fcm(X, 3, m=1.8, random_state=5).u
-    assert np.allclose(fit.confidence, u.max(axis=1))
+def test_fcm_confidence_is_max_membership_at_the_fcm_fixed_point():
+    fit = run_algorithm("fcm", XO, 3, {"m": 1.8}, 5)
+    # textbook alternating FCM updates from the planted centres, to a tight fixed point
+    m, centres = 1.8, PLANTED.copy()
+    for _ in range(1000):
+        d = np.linalg.norm(XO[:, None, :] - centres[None, :, :], axis=2)
+        u = 1.0 / ((d[:, :, None] / d[:, None, :]) ** (2.0 / (m - 1.0))).sum(axis=2)
+        new = (u**m).T @ XO / (u**m).sum(axis=0)[:, None]
+        if np.abs(new - centres).max() < 1e-13:
+            break
+        centres = new
+    np.testing.assert_allclose(fit.confidence, u.max(axis=1), atol=1e-4)  # the fit stops at tol=1e-5
+    assert fit.confidence.min() < 0.6
 
 
 def test_margin_confidence_and_centres_are_member_means():

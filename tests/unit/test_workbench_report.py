@@ -14,8 +14,8 @@ from sklearn.datasets import make_blobs
 
 from cluster_marts.adapters.workbench.analysis import run_spec
 from cluster_marts.adapters.workbench.datasets import read_source
-from cluster_marts.reporting.workbench import FIGURE_FILES, MARTS, run_workbench_report
 from cluster_marts.config.spec import load_spec
+from cluster_marts.reporting.workbench import FIGURE_FILES, MARTS, run_workbench_report
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SPECS = {

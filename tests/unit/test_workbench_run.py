@@ -20,7 +20,7 @@ from cluster_marts.selection.table import K_SELECTION_COLUMNS
 ROOT = Path(__file__).resolve().parents[2]
 COLUMNS = {
     "assignments": ["id", "cluster_id", "confidence", "is_noise", "is_outlier", "outlier_score", "x_2d", "y_2d",
-                    "silhouette"],
+                    "silhouette", "distance_to_centre", "normalized_distance", "margin"],
     "clusters": ["cluster_id", "size", "share", "density", "compactness", "separation"],
     "centres": ["cluster_id", "feature", "value_scaled", "value_original"],
     "metrics": ["metric", "value"],
@@ -164,7 +164,7 @@ def test_k_search_when_the_spec_fixes_k_outside_the_scan(blobs):
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # identical rows, on purpose
 def test_k_search_without_any_defined_silhouette():
-    from cluster_marts.selection.recommend import search_k, silhouette_best
+    from cluster_marts.adapters.workbench.recommend import search_k, silhouette_best
 
     X = np.zeros((20, 2))  # identical rows: every fit has a single distinct cluster
     ks = search_k(X, "kmeans", (2, 4), {"n_init": 1}, 0)

@@ -2,8 +2,9 @@
     Contracted customer segments. One row per customer, axis and method: the
     dominant (top-level) segment and its membership, the runner-up, whether the
     customer is transitioning (dominant membership below
-    var customer_transition_threshold), and the segment path after hierarchical
-    subdivision (e.g. 0.1.2).
+    var customer_transition_threshold), the segment path after hierarchical
+    subdivision (e.g. 0.1.2), and the row scores: distance to the own centre,
+    normalised distance (anomaly score) and margin to the nearest other centre.
 #}
 with
 
@@ -27,6 +28,8 @@ typed as (
         cast(second_membership as double) as second_membership,
         cast(depth as integer) as depth,
         cast(distance_to_centroid as double) as distance_to_centroid,
+        cast(normalized_distance as double) as normalized_distance,
+        cast(margin as double) as margin,
         ----- booleans
         cast(max_membership < {{ var('customer_transition_threshold') }} as boolean) as is_transitioning
     from assignments

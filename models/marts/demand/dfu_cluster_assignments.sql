@@ -20,8 +20,9 @@ labelled as (
         cast(labels.cluster_assignment as varchar) as cluster_assignment,
         ----- numerics
         cast(clusters.silhouette as double) as silhouette,
-        cast(clusters.distance_to_centroid as double) as distance_to_centroid,
-        cast(clusters.k as integer) as k
+        cast(clusters.k as integer) as k,
+        ----- per-row scores: distance, normalized_distance, margin, second_cluster_id
+        {{ cast_row_scores('clusters') }}
     from clusters
     inner join labels
         on clusters.cluster_id = labels.cluster_id

@@ -21,8 +21,9 @@ typed as (
         cast(avg_speed as double) as avg_speed,
         cast(model_count as integer) as model_count,
         cast(silhouette as double) as silhouette,
-        cast(distance_to_centroid as double) as distance_to_centroid,
-        cast(k as integer) as k
+        cast(k as integer) as k,
+        ----- per-row scores: distance, normalized_distance, margin, second_cluster_id
+        {{ cast_row_scores() }}
     from clusters
 )
 

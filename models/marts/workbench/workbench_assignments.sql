@@ -16,7 +16,11 @@ typed as (
         cast(outlier_score as double) as outlier_score,
         cast(x_2d as double) as x_2d,
         cast(y_2d as double) as y_2d,
-        cast(silhouette as double) as silhouette
+        cast(silhouette as double) as silhouette,
+        cast(distance_to_centre as double) as distance_to_centre,
+        cast(normalized_distance as double) as normalized_distance,
+        cast(margin as double) as margin,
+        cast(run_id as varchar) as run_id
     from source_table
 )
 

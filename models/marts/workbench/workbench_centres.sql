@@ -11,7 +11,8 @@ typed as (
         cast(cluster_id as integer) as cluster_id,
         cast(feature as varchar) as feature,
         cast(value_scaled as double) as value_scaled,
-        cast(value_original as double) as value_original
+        cast(value_original as double) as value_original,
+        cast(run_id as varchar) as run_id
     from source_table
 )
 

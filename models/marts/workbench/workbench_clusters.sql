@@ -13,7 +13,8 @@ typed as (
         cast(share as double) as share,
         cast(density as double) as density,
         cast(compactness as double) as compactness,
-        cast(separation as double) as separation
+        cast(separation as double) as separation,
+        cast(run_id as varchar) as run_id
     from source_table
 )
 

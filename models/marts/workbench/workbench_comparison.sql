@@ -13,7 +13,8 @@ typed as (
         cast(silhouette as double) as silhouette,
         cast(noise_share as double) as noise_share,
         cast(is_recommended as boolean) as is_recommended,
-        cast(reason as varchar) as reason
+        cast(reason as varchar) as reason,
+        cast(run_id as varchar) as run_id
     from source_table
 )
 

@@ -10,7 +10,8 @@ typed as (
         cast(spec_name as varchar) as spec_name,
         cast(feature as varchar) as feature,
         cast(f_statistic as double) as f_statistic,
-        cast(importance as double) as importance
+        cast(importance as double) as importance,
+        cast(run_id as varchar) as run_id
     from source_table
 )
 

@@ -9,7 +9,8 @@ typed as (
     select
         cast(spec_name as varchar) as spec_name,
         cast(metric as varchar) as metric,
-        cast(value as double) as value
+        cast(value as double) as value,
+        cast(run_id as varchar) as run_id
     from source_table
 )
 

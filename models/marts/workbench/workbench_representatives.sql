@@ -11,7 +11,8 @@ typed as (
         cast(cluster_id as integer) as cluster_id,
         cast(rank as integer) as rank,
         cast(id as varchar) as id,
-        cast(distance as double) as distance
+        cast(distance as double) as distance,
+        cast(run_id as varchar) as run_id
     from source_table
 )
 

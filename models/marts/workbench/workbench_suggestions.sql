@@ -10,7 +10,8 @@ typed as (
         cast(spec_name as varchar) as spec_name,
         cast(name as varchar) as name,
         cast(value as double) as value,
-        cast(note as varchar) as note
+        cast(note as varchar) as note,
+        cast(run_id as varchar) as run_id
     from source_table
 )
 

@@ -7,23 +7,17 @@ preprocesses (:mod:`cluster_marts.preprocessing.reduction`) and computes the
 ``run_id`` (of the unclipped values); every entry point of :mod:`cluster_marts.adapters.partition` starts with it,
 so they all see the same matrix and the same effective settings
 (``Prepared.settings``: ``features`` with the one-hot columns appended,
-``categorical_features`` as configured).  :func:`fit_chosen` refits at the
-chosen k and makes the cluster ids canonical:
-
-* PCA off: by the algorithm's centre on the canonical feature
-  (``canonical_order``, else the first *kept* feature), ties by the other
-  kept coordinates, then size (:mod:`cluster_marts.identity.canonical`);
-  ``canonical_order`` must be a kept feature;
-* PCA on: by the members' mean of the canonical feature in scaled space (any
-  configured feature), ties by the members' means of the other configured
-  features, then size.
+``categorical_features`` as configured).  :func:`fit_chosen` refits the
+registry estimator at the chosen k and makes the cluster ids canonical
+(:mod:`cluster_marts.identity.canonical`): by the members' mean of the
+canonical feature (``canonical_order``, else the first kept feature) in
+scaled space, ties by the members' means of the other configured features,
+then size.  With PCA off, ``canonical_order`` must be a kept feature.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,16 +25,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.algorithms.registry import FitResult, get_algorithm, member_means
-from cluster_marts.identity.canonical import canonical_permutation, canonical_relabel
-from cluster_marts.preprocessing.encoding import encode_categoricals
+from cluster_marts.algorithms.base import ClusterEstimator
+from cluster_marts.algorithms.registry import fit_k
+from cluster_marts.algorithms.scores import RowScores, row_scores
+from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
 from cluster_marts.errors import InputDataError
+from cluster_marts.identity.canonical import canonical_labels
+from cluster_marts.identity.run_id import run_id as content_run_id
+from cluster_marts.preprocessing.encoding import encode_categoricals
 from cluster_marts.preprocessing.inputs import check_frame, feature_matrix
 from cluster_marts.preprocessing.reduction import Preprocessing, apply_preprocessing, fit_preprocessing
 from cluster_marts.preprocessing.scaling import ScalerParams, clip, fit_scaler, transform
-from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
 
-__all__ = ["Prepared", "prepare", "with_categoricals", "run_id", "chosen_k", "fit_chosen", "RUN_ID_SETTINGS"]
+__all__ = [
+    "Prepared", "ChosenFit", "prepare", "with_categoricals", "run_id", "chosen_k", "fit_chosen", "RUN_ID_SETTINGS",
+]
 
 RUN_ID_SETTINGS = (
     "id_column", "features", "scaling", "algorithm", "random_state", "n_init",
@@ -69,13 +68,10 @@ class Prepared:
 
 
 def run_id(settings: ClusterSettings, ids: pd.Series, X: np.ndarray) -> str:
-    """16-hex id hashing the fit-relevant settings, the sorted ids and the raw matrix."""
+    """:func:`cluster_marts.identity.run_id.run_id` of the fit-relevant settings, the sorted ids and the raw matrix."""
     config = {name: getattr(settings, name) for name in RUN_ID_SETTINGS}
     config.update({k: getattr(settings, k) for k, v in _RUN_ID_OPTIONAL.items() if getattr(settings, k) != v})
-    digest = hashlib.sha1(json.dumps(config, sort_keys=True, default=list).encode())
-    digest.update(pd.util.hash_pandas_object(ids, index=False).to_numpy().tobytes())
-    digest.update(np.ascontiguousarray(X, dtype=np.float64).tobytes())
-    return digest.hexdigest()[:16]
+    return content_run_id(config, ids, X)
 
 
 def _order_feature(settings: ClusterSettings, pre: Preprocessing, model: str) -> str:
@@ -153,35 +149,54 @@ def chosen_k(k_selection: pd.DataFrame, prep: Prepared, model: str, upstream: st
     return k
 
 
-def _canonical(prep: Prepared, result: FitResult, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Canonical labels and algorithm centres (clustering space); see the module docstring."""
-    s = prep.settings
-    if prep.pre.pca is None:
-        return canonical_relabel(result.labels, result.centers, prep.pre.kept_features.index(prep.order_feature))
-    keys = member_means(prep.Xs, result.labels, k)
-    sizes = np.bincount(result.labels, minlength=k)
-    order = canonical_permutation(keys, sizes, s.features.index(prep.order_feature))
-    new_id_of_old = np.empty_like(order)
-    new_id_of_old[order] = np.arange(order.size)
-    return new_id_of_old[result.labels].astype(np.int64), np.asarray(result.centers, dtype=np.float64)[order]
+@dataclass(frozen=True, eq=False)
+class ChosenFit:
+    """The fit at the chosen k, in canonical ids; arrays in sorted-by-id row order.
+
+    Attributes
+    ----------
+    prep : Prepared
+    k : int
+    estimator : ClusterEstimator
+        The fitted registry estimator (its own ids; ``order`` maps them).
+    order : ndarray of shape (k,)
+        ``order[canonical_id] == estimator id``.
+    labels : ndarray of shape (n_samples,), int64
+        Canonical cluster of each row.
+    centers : ndarray of shape (k, prep.pre.n_components)
+        The estimator's centres in the clustering space, row ``i`` for canonical id ``i``.
+    """
+
+    prep: Prepared
+    k: int
+    estimator: ClusterEstimator
+    order: np.ndarray
+    labels: np.ndarray
+    centers: np.ndarray
+
+    def row_scores(self) -> RowScores:
+        """Distance, normalised distance, margin and runner-up of every row, in canonical ids.
+
+        :func:`~cluster_marts.algorithms.scores.row_scores` on the distances
+        of ``prep.Z`` (the clustering space) to the canonical centres, with
+        each cluster's RMS radius (``estimator.radius_``).
+        """
+        distances = self.estimator.transform(self.prep.Z)[:, self.order]
+        return row_scores(distances, self.labels, self.estimator.radius_[self.order])
 
 
 def fit_chosen(
     features: pd.DataFrame, k_selection: pd.DataFrame, meta: Mapping[str, Any] | None, model: str, upstream: str | None
-) -> tuple[Prepared, int, np.ndarray, np.ndarray]:
-    """Fit at the chosen k with canonical ids; labels are in sorted-by-id order.
+) -> ChosenFit:
+    """Fit the registry estimator at the chosen k and make its ids canonical.
 
-    Returns
-    -------
-    prep : Prepared
-    k : int
-    labels : ndarray of shape (n_samples,)
-    centers : ndarray of shape (k, prep.pre.n_components)
-        Algorithm centres in the clustering space, row ``i`` for cluster ``i``.
+    Same estimator, seed and restarts as the k grid of :func:`~cluster_marts.adapters.partition.select_k`
+    (:func:`~cluster_marts.algorithms.registry.fit_k`), so the fit at the
+    chosen k is the one the grid scored.
     """
     prep = prepare(features, meta, model)
     k = chosen_k(k_selection, prep, model, upstream)
     s = prep.settings
-    result = get_algorithm(s.algorithm)(prep.Z, k, s.random_state, s.n_init)
-    labels, centers = _canonical(prep, result, k)
-    return prep, k, labels, centers
+    est = fit_k(s.algorithm, prep.Z, k, random_state=s.random_state, n_init=s.n_init)
+    labels, order = canonical_labels(prep.Xs, est.labels_, k, order_column=s.features.index(prep.order_feature))
+    return ChosenFit(prep, k, est, order, labels, est.cluster_centers_[order])

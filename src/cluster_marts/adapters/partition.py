@@ -5,7 +5,9 @@ the model name, and returns a typed DataFrame:
 
 * :func:`select_k`: one row per k with every criterion and the chosen k;
 * :func:`assign_clusters`: the input rows plus cluster id, silhouette and
-  distance to the centroid;
+  the per-row scores of :func:`~cluster_marts.algorithms.scores.row_scores`
+  (distance to the own centre, normalised distance, margin to the runner-up
+  centre and its id);
 * :func:`centroids` and :func:`scaler_params`: fit artifacts as tables.
 
 Rows are sorted by id before fitting, so the result does not depend on the
@@ -28,23 +30,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.algorithms.registry import get_algorithm, member_means
-from cluster_marts.errors import InputDataError
 from cluster_marts.adapters.fitting import fit_chosen, prepare
+from cluster_marts.algorithms.registry import fit_k
+from cluster_marts.algorithms.scores import RowScores, member_means
+from cluster_marts.config.cluster import ClusterSettings
+from cluster_marts.errors import InputDataError
+from cluster_marts.preprocessing.scaling import inverse_transform, scaler_params_frame
 from cluster_marts.selection.gap import reference_fit
 from cluster_marts.selection.grid import evaluate_k_grid, k_values
+from cluster_marts.selection.metrics import per_sample_silhouette
 from cluster_marts.selection.rules import choose_k
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
-from cluster_marts.preprocessing.scaling import inverse_transform, scaler_params_frame
-from cluster_marts.config.cluster import ClusterSettings
-from cluster_marts.selection.metrics import distances_to_centers, per_sample_silhouette
 
 __all__ = [
     "select_k", "assign_clusters", "centroids", "scaler_params", "settings_json",
-    "K_SELECTION_COLUMNS", "ASSIGNMENT_COLUMNS", "CENTROID_COLUMNS", "SCALER_PARAMS_COLUMNS",
+    "row_score_columns", "K_SELECTION_COLUMNS", "ASSIGNMENT_COLUMNS", "ROW_SCORE_COLUMNS", "CENTROID_COLUMNS",
+    "SCALER_PARAMS_COLUMNS",
 ]
 
-ASSIGNMENT_COLUMNS = ["cluster_id", "silhouette", "distance_to_centroid", "k", "algorithm", "run_id"]
+#: the per-row scores as published (macro cast_row_scores): RowScores distance, normalized_distance, margin, runner_up
+ROW_SCORE_COLUMNS = ["distance_to_centroid", "normalized_distance", "margin", "second_cluster_id"]
+ASSIGNMENT_COLUMNS = ["cluster_id", "silhouette", *ROW_SCORE_COLUMNS, "k", "algorithm", "run_id"]
 CENTROID_COLUMNS = ["cluster_id", "feature", "center_scaled", "center_original", "is_used", "run_id"]
 SCALER_PARAMS_COLUMNS = ["feature", "method", "center", "scale", "clip_lower", "clip_upper", "is_used", "run_id"]
 
@@ -62,6 +68,31 @@ def settings_json(settings: ClusterSettings) -> str:
 
 def _constant(value: Any, n: int, dtype: str) -> pd.Series:
     return pd.Series([value] * n, dtype=dtype)
+
+
+def row_score_columns(scores: RowScores) -> dict[str, pd.Series]:
+    """The published columns :data:`ROW_SCORE_COLUMNS` of per-row scores, typed.
+
+    ``distance_to_centroid``, ``normalized_distance``, ``margin`` (float64;
+    ``margin`` NaN, i.e. NULL in the warehouse, with fewer than 2 clusters) and
+    ``second_cluster_id`` (Int64: the runner-up centre, ``<NA>`` with fewer
+    than 2 clusters).  See :mod:`cluster_marts.algorithms.scores` for the
+    definitions.
+
+    Examples
+    --------
+    >>> from cluster_marts.algorithms.scores import row_scores
+    >>> cols = row_score_columns(row_scores(np.array([[1.0, 4.0]]), np.array([0]), np.array([2.0, 1.0])))
+    >>> [cols[c].tolist() for c in ROW_SCORE_COLUMNS]
+    [[1.0], [0.5], [3.0], [1]]
+    """
+    runner_up = pd.Series(scores.runner_up, dtype="Int64")
+    return {
+        "distance_to_centroid": pd.Series(scores.distance, dtype="float64"),
+        "normalized_distance": pd.Series(scores.normalized_distance, dtype="float64"),
+        "margin": pd.Series(scores.margin, dtype="float64"),
+        "second_cluster_id": runner_up.mask(runner_up < 0),
+    }
 
 
 def select_k(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
@@ -93,12 +124,11 @@ def select_k(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: s
     """
     prep = prepare(features, meta, model)
     s = prep.settings
-    fit = get_algorithm(s.algorithm)
     grid = evaluate_k_grid(
         prep.Z, k_values(s.k_min, s.k_max, prep.Z.shape[0], model=model),
-        lambda k: fit(prep.Z, k, s.random_state, s.n_init),
+        lambda k: fit_k(s.algorithm, prep.Z, k, random_state=s.random_state, n_init=s.n_init),
         silhouette_sample_size=s.silhouette_sample_size, random_state=s.random_state,
-        gap_references=s.gap_references, reference_fit=reference_fit(fit, s.random_state, s.n_init),
+        gap_references=s.gap_references, reference_fit=reference_fit(s.algorithm, s.random_state, s.n_init),
     )
     chosen = choose_k(grid, s.selection_rule, n_clusters=s.n_clusters, min_cluster_share=s.min_cluster_share,
                       model=model)
@@ -140,9 +170,14 @@ def assign_clusters(
         The input columns unchanged (same rows, same order), then
         ``cluster_id`` (int64), ``silhouette`` (float64; per-row silhouette,
         exact up to ``silhouette_sample_size`` rows, else against a seeded
-        per-cluster reference sample), ``distance_to_centroid`` (float64, in
-        the clustering space: scaled kept features, or PCA scores), ``k``
-        (int64), ``algorithm`` (str), ``run_id`` (str).
+        per-cluster reference sample), the per-row scores
+        (:func:`row_score_columns`, all in the clustering space: scaled kept
+        features, or PCA scores): ``distance_to_centroid`` (float64, to the
+        own centre), ``normalized_distance`` (float64, distance / the own
+        cluster's RMS radius, dimensionless), ``margin`` (float64, distance to
+        the nearest other centre minus ``distance_to_centroid``),
+        ``second_cluster_id`` (Int64, that other centre's canonical id), then
+        ``k`` (int64), ``algorithm`` (str), ``run_id`` (str).
     """
     clash = [c for c in ASSIGNMENT_COLUMNS if c in features.columns]
     if clash:
@@ -150,18 +185,18 @@ def assign_clusters(
             f"model {model}: input already has column(s) {', '.join(clash)} that the assignments add; "
             "rename or drop them in the upstream model"
         )
-    prep, k, labels, centers = fit_chosen(features, k_selection, meta, model, upstream)
-    s = prep.settings
+    fit = fit_chosen(features, k_selection, meta, model, upstream)
+    prep, labels, s = fit.prep, fit.labels, fit.prep.settings
     sil = per_sample_silhouette(prep.Z, labels, sample_size=s.silhouette_sample_size, random_state=s.random_state)
-    dist = distances_to_centers(prep.Z, labels, centers)
     back = np.empty_like(prep.order)
     back[prep.order] = np.arange(prep.order.size)  # input row -> sorted position
     out = features.reset_index(drop=True).copy()
     n = len(out)
     out["cluster_id"] = pd.Series(labels[back], dtype="int64")
     out["silhouette"] = pd.Series(sil[back], dtype="float64")
-    out["distance_to_centroid"] = pd.Series(dist[back], dtype="float64")
-    out["k"] = _constant(k, n, "int64")
+    for name, column in row_score_columns(fit.row_scores().take(back)).items():
+        out[name] = column
+    out["k"] = _constant(fit.k, n, "int64")
     out["algorithm"] = _constant(s.algorithm, n, "str")
     out["run_id"] = _constant(prep.run_id, n, "str")
     return out
@@ -193,9 +228,10 @@ def centroids(
         (str), ``center_scaled``, ``center_original`` (float64), ``is_used``
         (bool: the feature entered the clustering), ``run_id`` (str).
     """
-    prep, k, labels, centers = fit_chosen(features, k_selection, meta, model, upstream)
+    fit = fit_chosen(features, k_selection, meta, model, upstream)
+    prep, k, labels = fit.prep, fit.k, fit.labels
     if prep.pre.is_identity:
-        scaled, original = centers, inverse_transform(centers, prep.scaler)
+        scaled, original = fit.centers, inverse_transform(fit.centers, prep.scaler)
     else:
         scaled, original = member_means(prep.Xs, labels, k), member_means(prep.X, labels, k)
     d = len(prep.settings.features)

@@ -13,17 +13,23 @@ Guards against the classic pitfalls (see ARCHITECTURE.md):
   never the global RNG.
 
 Several seeded restarts are run and the one with the lowest objective
-``J = sum(u**m * d**2)`` is kept.
+``J = sum(u**m * d**2)`` is kept (:func:`fit_fcm`).
+:class:`FuzzyCMeansClusterer` is the estimator over it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
+from cluster_marts.algorithms.base import ClusterEstimator, FitState, Rules
+from cluster_marts.algorithms.constraints import param_constraints
+from cluster_marts.algorithms.scores import center_distances
+
 __all__ = [
-    "FcmResult", "fcm_memberships", "fcm_centers", "fcm_objective", "fit_fcm",
+    "FuzzyCMeansClusterer", "FcmResult", "fcm_memberships", "fcm_centers", "fcm_objective", "fit_fcm",
     "partition_coefficient", "partition_entropy",
 ]
 
@@ -136,7 +142,7 @@ def partition_entropy(u: np.ndarray) -> float:
 
 def _one_run(X: np.ndarray, u: np.ndarray, m: float, max_iter: int, tol: float) -> FcmResult:
     n_iter, converged = 0, False
-    for n_iter in range(1, max_iter + 1):
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 (read after the loop)
         centers = fcm_centers(X, u, m)
         u_new = fcm_memberships(_distances(X, centers), m)
         delta = float(np.abs(u_new - u).max())
@@ -195,3 +201,67 @@ def fit_fcm(
     assert best is not None
     best.u = best.u / best.u.sum(axis=1, keepdims=True)
     return best
+
+
+class FuzzyCMeansClusterer(ClusterEstimator):
+    """Fuzzy c-means (:func:`fit_fcm`): soft memberships from distances to the centres.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+    m : float, default=2.0
+        Fuzzifier, > 1.
+    max_iter : int, default=150
+    tol : float, default=1e-5
+        Stop when the largest change of any membership is below ``tol``.
+    n_init : int, default=3
+    random_state : int or None, default=0
+
+    Attributes
+    ----------
+    See :mod:`cluster_marts.algorithms.base`.  ``cluster_centers_`` are the
+    FCM centres of the kept run; ``memberships_`` are the membership formula
+    (:func:`fcm_memberships`) applied to them, one last update as k-means
+    does a last assignment step, so ``memberships_`` equals
+    ``predict_memberships(X)`` on the training rows and ``labels_`` (its
+    argmax, which is the nearest centre) equals ``predict(X)``.  They differ
+    from the run's last iterate by less than ``tol``.  ``metrics_`` holds
+    ``partition_coefficient``, ``partition_entropy`` (of ``memberships_``)
+    and ``objective`` (``J``).
+
+    Examples
+    --------
+    >>> fit = FuzzyCMeansClusterer(2, random_state=0).fit(np.array([[0.0], [0.1], [4.0], [4.1]]))
+    >>> fit.predict_memberships([[2.05]]).round(6).tolist()
+    [[0.5, 0.5]]
+    """
+
+    algorithm = "fcm"
+    soft = True
+    _param_rules: ClassVar[Rules] = param_constraints("fcm", "n_clusters", "m", "max_iter", "tol", "n_init",
+                                                      "random_state")
+
+    def __init__(self, n_clusters: int = 8, *, m: float = 2.0, max_iter: int = 150, tol: float = 1e-5, n_init: int = 3,
+                 random_state: int | None = 0):
+        self.n_clusters = n_clusters
+        self.m = m
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_init = n_init
+        self.random_state = random_state
+
+    def _fit(self, X: np.ndarray) -> FitState:
+        run = fit_fcm(X, self.n_clusters, m=self.m, max_iter=self.max_iter, tol=self.tol, n_init=self.n_init,
+                      random_state=self.random_state)
+        u = fcm_memberships(center_distances(X, run.centers), self.m)
+        metrics = {"partition_coefficient": partition_coefficient(u), "partition_entropy": partition_entropy(u),
+                   "objective": fcm_objective(X, u, run.centers, self.m)}
+        return FitState(u.argmax(axis=1), run.centers, u, run.n_iter, run.converged, metrics)
+
+    def predict(self, X):
+        """Largest membership of each row (the nearest centre)."""
+        return self.predict_memberships(X).argmax(axis=1).astype(np.int64)
+
+    def predict_memberships(self, X):
+        """``u_ij = 1 / sum_l (d_ij / d_il) ** (2 / (m - 1))`` on the fitted centres; rows sum to 1."""
+        return fcm_memberships(self.transform(X), self.m)

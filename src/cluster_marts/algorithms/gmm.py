@@ -1,90 +1,91 @@
-"""Gaussian mixture segmentation: posterior probabilities as soft memberships.
+"""Gaussian mixture: posterior probabilities as soft memberships, and their uncertainty summaries.
 
-Wraps :class:`sklearn.mixture.GaussianMixture`; its ``ConvergenceWarning`` is
-silenced and reported as ``converged = False`` instead.  Uncertainty metrics
-summarise the posterior: how many rows are confidently placed and how many sit
+:class:`GaussianMixtureClusterer` is the only place in the package that
+builds scikit-learn's ``GaussianMixture``.  Its ``ConvergenceWarning`` is
+silenced and reported as ``converged_ = False`` instead.  :func:`uncertainty`
+summarises a posterior: how many rows are confidently placed and how many sit
 between segments.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
+from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["GmmFit", "fit_gmm", "uncertainty", "row_entropy"]
+from cluster_marts.algorithms.base import ClusterEstimator, FitState, Rules
+from cluster_marts.algorithms.constraints import param_constraints
 
-
-@dataclass(eq=False)
-class GmmFit:
-    """One Gaussian mixture fit.
-
-    Attributes
-    ----------
-    proba : ndarray of shape (n_samples, k)
-        Posterior probabilities (``predict_proba``), rows sum to 1.
-    means : ndarray of shape (k, n_features)
-    bic, aic, log_likelihood : float
-        ``log_likelihood`` is the total (``score(X) * n_samples``).
-    converged : bool
-    n_iter : int
-    """
-
-    proba: np.ndarray
-    means: np.ndarray
-    bic: float
-    aic: float
-    log_likelihood: float
-    converged: bool
-    n_iter: int
+__all__ = ["GaussianMixtureClusterer", "uncertainty", "row_entropy"]
 
 
-def fit_gmm(
-    X: np.ndarray,
-    k: int,
-    *,
-    covariance_type: str = "full",
-    max_iter: int = 200,
-    n_init: int = 2,
-    random_state: int = 0,
-) -> GmmFit:
-    """Fit a Gaussian mixture with ``k`` components.
+class GaussianMixtureClusterer(ClusterEstimator):
+    """Gaussian mixture (EM); rows go to their most probable component.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-    k : int
+    n_clusters : int, default=8
+        Number of components.
     covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
-    max_iter : int, default=200
-    n_init : int, default=2
-    random_state : int, default=0
+    n_init : int, default=1
+    max_iter : int, default=100
+    reg_covar : float, default=1e-6
+    random_state : int or None, default=0
 
-    Returns
-    -------
-    GmmFit
+    Attributes
+    ----------
+    See :mod:`cluster_marts.algorithms.base`.  ``cluster_centers_`` are the
+    component means, ``memberships_`` the posteriors (``predict_proba``,
+    renormalised to sum to 1), ``labels_`` their argmax, ``metrics_`` holds
+    ``bic``, ``aic`` and ``log_likelihood`` (total, ``score(X) * n_samples``).
+    model_ : sklearn.mixture.GaussianMixture
+        The fitted mixture (weights, covariances).
     """
-    X = np.asarray(X, dtype=np.float64)
-    model = GaussianMixture(
-        n_components=k, covariance_type=covariance_type, max_iter=max_iter, n_init=n_init,
-        random_state=random_state, reg_covar=1e-6,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X)
-    proba = model.predict_proba(X)
-    proba = proba / proba.sum(axis=1, keepdims=True)
-    return GmmFit(
-        proba=proba,
-        means=np.asarray(model.means_, dtype=np.float64),
-        bic=float(model.bic(X)),
-        aic=float(model.aic(X)),
-        log_likelihood=float(model.score(X) * X.shape[0]),
-        converged=bool(model.converged_),
-        n_iter=int(model.n_iter_),
-    )
+
+    algorithm = "gmm"
+    soft = True
+    _param_rules: ClassVar[Rules] = param_constraints(
+        "gmm", "n_clusters", "covariance_type", "n_init", "max_iter", "reg_covar", "random_state")
+
+    def __init__(self, n_clusters: int = 8, *, covariance_type: str = "full", n_init: int = 1, max_iter: int = 100,
+                 reg_covar: float = 1e-6, random_state: int | None = 0):
+        self.n_clusters = n_clusters
+        self.covariance_type = covariance_type
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.reg_covar = reg_covar
+        self.random_state = random_state
+
+    def _fit(self, X: np.ndarray) -> FitState:
+        model = GaussianMixture(
+            n_components=self.n_clusters, covariance_type=self.covariance_type, max_iter=self.max_iter,
+            n_init=self.n_init, reg_covar=self.reg_covar, random_state=self.random_state,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X)
+        self.model_ = model
+        proba = self._proba(X)
+        metrics = {"bic": float(model.bic(X)), "aic": float(model.aic(X)),
+                   "log_likelihood": float(model.score(X) * X.shape[0])}
+        return FitState(proba.argmax(axis=1), model.means_, proba, int(model.n_iter_), bool(model.converged_), metrics)
+
+    def _proba(self, X: np.ndarray) -> np.ndarray:
+        proba = self.model_.predict_proba(X)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Most probable component of each row (argmax of :meth:`predict_memberships`)."""
+        return self.predict_memberships(X).argmax(axis=1).astype(np.int64)
+
+    def predict_memberships(self, X):
+        """Posterior probabilities of the components, shape (n_samples, n_clusters_)."""
+        check_is_fitted(self, "model_")
+        return self._proba(self._check_input(X, reset=False))
 
 
 def row_entropy(p: np.ndarray) -> np.ndarray:

@@ -1,211 +1,135 @@
-"""Clustering algorithms behind one signature.
+"""The one registry of clustering methods: a name -> an estimator class.
 
-Every entry of :data:`ALGORITHMS` is a function
-``fit_k(X, k, random_state, n_init) -> FitResult`` working on already
-scaled, finite data ("prior validation of data is assumed").
+Every domain and the workbench build their estimators here
+(:func:`make_estimator`); every estimator has the fitted state and scoring
+methods of :class:`~cluster_marts.algorithms.base.ClusterEstimator`.
+
+=================== ============================================== =========================
+name                class                                          family module
+=================== ============================================== =========================
+``kmeans``          :class:`~.kmeans.KMeansClusterer`              centroid (kmeans.py)
+``minibatch_kmeans``:class:`~.kmeans.MiniBatchKMeansClusterer`     centroid (kmeans.py)
+``gmm``             :class:`~.gmm.GaussianMixtureClusterer`        mixture (gmm.py)
+``fcm``             :class:`~.fcm.FuzzyCMeansClusterer`            fuzzy (fcm.py)
+``agglomerative``   :class:`~.transductive.AgglomerativeClusterer` linkage (transductive.py)
+``spectral``        :class:`~.transductive.SpectralClusterer`      graph (transductive.py)
+``dbscan``          :class:`~.density.DBSCANClusterer`             density (density.py)
+``hdbscan``         :class:`~.density.HDBSCANClusterer`            density (density.py)
+``optics``          :class:`~.density.OPTICSClusterer`             density (density.py)
+``neural``          :class:`~.autoencoder.AutoencoderKMeansClusterer` embedding (autoencoder.py)
+=================== ============================================== =========================
+
+:func:`fit_k` fits one method at one k with the provider / demand run
+controls (``random_state``, ``n_init``); the k grid
+(:mod:`cluster_marts.selection`), its gap references and the final fit at the
+chosen k (:mod:`cluster_marts.adapters.fitting`) all go through it.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
+import inspect
+from typing import Any
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering, KMeans
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.mixture import GaussianMixture
 
-from cluster_marts.errors import InputDataError, SettingsError
+from cluster_marts.algorithms.autoencoder import AutoencoderKMeansClusterer
+from cluster_marts.algorithms.base import ClusterEstimator
+from cluster_marts.algorithms.density import DBSCANClusterer, HDBSCANClusterer, OPTICSClusterer
+from cluster_marts.algorithms.fcm import FuzzyCMeansClusterer
+from cluster_marts.algorithms.gmm import GaussianMixtureClusterer
+from cluster_marts.algorithms.kmeans import KMeansClusterer, MiniBatchKMeansClusterer
+from cluster_marts.algorithms.scores import member_means, within_ss
+from cluster_marts.algorithms.transductive import AgglomerativeClusterer, SpectralClusterer
+from cluster_marts.errors import SettingsError
 
-__all__ = [
-    "FitResult", "ALGORITHMS", "get_algorithm", "fit_kmeans", "fit_gmm", "fit_agglomerative",
-    "member_means", "within_ss",
-]
+__all__ = ["ALGORITHMS", "DENSITY_ALGORITHMS", "make_estimator", "fit_k", "member_means", "within_ss"]
 
-
-@dataclass(eq=False)
-class FitResult:
-    """Result of fitting one algorithm at one k.
-
-    Attributes
-    ----------
-    labels : ndarray of shape (n_samples,), dtype int64
-        Cluster of each row, in ``0..k-1``.
-    centers : ndarray of shape (k, n_features)
-        Centroids (k-means), component means (GMM) or member means
-        (agglomerative).
-    inertia : float
-        Sum of squared euclidean distances of rows to their own centre.
-    """
-
-    labels: np.ndarray
-    centers: np.ndarray
-    inertia: float
-
-
-FitFunction = Callable[[np.ndarray, int, int, int], FitResult]
-
-
-def _inertia(X: np.ndarray, labels: np.ndarray, centers: np.ndarray) -> float:
-    return float(((X - centers[labels]) ** 2).sum())
-
-
-def member_means(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Mean of the rows in each cluster (NaN row for an empty cluster).
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    labels : ndarray of shape (n_samples,)
-        Cluster ids in ``0..k-1``.
-    k : int
-
-    Returns
-    -------
-    ndarray of shape (k, n_features)
-    """
-    X = np.asarray(X, dtype=np.float64)
-    labels = np.asarray(labels, dtype=np.int64)
-    sums = np.zeros((k, X.shape[1]))
-    np.add.at(sums, labels, X)
-    counts = np.bincount(labels, minlength=k).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return sums / counts[:, None]
-
-
-def within_ss(X: np.ndarray, labels: np.ndarray) -> float:
-    """Pooled within-cluster sum of squares W: squared distances to member means.
-
-    This is Tibshirani et al.'s ``W_k``; for converged k-means it equals the
-    inertia.
-
-    Examples
-    --------
-    >>> within_ss(np.array([[0.0], [1.0], [10.0], [11.0]]), np.array([0, 0, 1, 1]))
-    1.0
-    """
-    X = np.asarray(X, dtype=np.float64)
-    labels = np.asarray(labels, dtype=np.int64)
-    means = member_means(X, labels, int(labels.max()) + 1 if labels.size else 0)
-    return float(((X - means[labels]) ** 2).sum())
-
-
-def _check_k(X: np.ndarray, k: int) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2:
-        raise InputDataError(f"X must be 2-D, got shape {X.shape}.")
-    if not 1 <= k <= X.shape[0]:
-        raise InputDataError(f"n_samples={X.shape[0]} should be >= k={k} and k should be >= 1.")
-    return X
-
-
-def _result(X: np.ndarray, labels: np.ndarray, centers: np.ndarray, k: int, name: str) -> FitResult:
-    labels = np.asarray(labels, dtype=np.int64)
-    n_found = np.unique(labels).size
-    if n_found < k:
-        warnings.warn(
-            f"{name} found {n_found} distinct clusters for k={k}; some clusters are empty.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    return FitResult(labels=labels, centers=np.asarray(centers, dtype=np.float64), inertia=_inertia(X, labels, centers))
-
-
-def fit_kmeans(X: np.ndarray, k: int, random_state: int, n_init: int) -> FitResult:
-    """K-means (Lloyd, k-means++ init) with ``n_init`` seeded restarts.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    k : int
-    random_state : int
-    n_init : int
-
-    Returns
-    -------
-    FitResult
-    """
-    X = _check_k(X, k)
-    model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(X)
-    return _result(X, model.labels_, model.cluster_centers_, k, "kmeans")
-
-
-def fit_gmm(X: np.ndarray, k: int, random_state: int, n_init: int) -> FitResult:
-    """Gaussian mixture with full covariances; rows go to their most likely component.
-
-    ``centers`` are the component means.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    k : int
-    random_state : int
-    n_init : int
-
-    Returns
-    -------
-    FitResult
-    """
-    X = _check_k(X, k)
-    model = GaussianMixture(
-        n_components=k, covariance_type="full", random_state=random_state, n_init=n_init, reg_covar=1e-6
-    ).fit(X)
-    return _result(X, model.predict(X), model.means_, k, "gmm")
-
-
-def fit_agglomerative(X: np.ndarray, k: int, random_state: int, n_init: int) -> FitResult:
-    """Ward agglomerative clustering; ``centers`` are the member means.
-
-    Deterministic, so ``random_state`` and ``n_init`` are unused.  Memory and
-    time grow as O(n_samples**2): meant for up to a few tens of thousands of rows.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    k : int
-    random_state : int
-        Unused.
-    n_init : int
-        Unused.
-
-    Returns
-    -------
-    FitResult
-    """
-    X = _check_k(X, k)
-    labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(X)
-    labels = np.asarray(labels, dtype=np.int64)
-    return _result(X, labels, member_means(X, labels, k), k, "agglomerative")
-
-
-ALGORITHMS: dict[str, FitFunction] = {
-    "kmeans": fit_kmeans,
-    "gmm": fit_gmm,
-    "agglomerative": fit_agglomerative,
+ALGORITHMS: dict[str, type[ClusterEstimator]] = {
+    cls.algorithm: cls
+    for cls in (
+        KMeansClusterer, MiniBatchKMeansClusterer, GaussianMixtureClusterer, FuzzyCMeansClusterer,
+        AgglomerativeClusterer, SpectralClusterer, DBSCANClusterer, HDBSCANClusterer, OPTICSClusterer,
+        AutoencoderKMeansClusterer,
+    )
 }
+DENSITY_ALGORITHMS = tuple(name for name, cls in ALGORITHMS.items() if cls.density)
 
 
-def get_algorithm(name: str) -> FitFunction:
-    """Look up a fit function in :data:`ALGORITHMS`.
+def _unknown(what: str, value: Any, allowed: Any) -> SettingsError:
+    return SettingsError(f"{what}={value!r} is not allowed; use one of: {', '.join(sorted(allowed))}")
+
+
+def _accepted(cls: type[ClusterEstimator]) -> list[str]:
+    return [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+
+
+def make_estimator(name: str, n_clusters: int | None = None, *, random_state: int | None = 0,
+                   **params: Any) -> ClusterEstimator:
+    """Build the estimator registered under ``name``, its parameters checked.
 
     Parameters
     ----------
     name : str
+        A key of :data:`ALGORITHMS`.
+    n_clusters : int or None
+        Required by every method except the density ones, which find it
+        themselves and must get None.
+    random_state : int or None, default=0
+        Passed to methods that use randomness; ignored by the deterministic
+        ones (agglomerative, dbscan, hdbscan, optics).
+    **params
+        Method parameters (constructor keywords of the class).
 
     Returns
     -------
-    callable
+    ClusterEstimator
+        Unfitted.
 
     Raises
     ------
     SettingsError
-        Unknown name.
+        Unknown name, unknown parameter, value outside its allowed values,
+        ``n_clusters`` missing (or given to a density method).
+
+    Examples
+    --------
+    >>> make_estimator("fcm", 3, random_state=1, m=1.5)
+    FuzzyCMeansClusterer(m=1.5, n_clusters=3, random_state=1)
     """
-    try:
-        return ALGORITHMS[name]
-    except KeyError:
+    if name not in ALGORITHMS:
+        raise _unknown("setting 'algorithm'", name, ALGORITHMS)
+    cls = ALGORITHMS[name]
+    accepted = _accepted(cls)
+    unknown = sorted(set(params) - set(accepted))
+    if unknown:
+        allowed = [p for p in accepted if p not in ("n_clusters", "random_state")]
         raise SettingsError(
-            f"setting 'algorithm'={name!r} is not allowed; use one of: {', '.join(sorted(ALGORITHMS))} "
-            "(edit config.meta in the model's YAML)"
-        ) from None
+            f"{name}: unknown parameter(s) {', '.join(unknown)}; allowed: {', '.join(allowed) or 'none'}"
+        )
+    if cls.density and n_clusters is not None:
+        raise SettingsError(f"{name}: n_clusters={n_clusters!r} is not allowed (the method finds the number of "
+                            "clusters itself); leave it unset")
+    if not cls.density:
+        if n_clusters is None:
+            raise SettingsError(f"{name}: n_clusters is required (an int >= 1)")
+        params["n_clusters"] = n_clusters
+    if "random_state" in accepted:
+        params["random_state"] = random_state
+    estimator = cls(**params)
+    estimator._check_params()
+    return estimator
+
+
+def fit_k(name: str, X: np.ndarray, k: int, *, random_state: int, n_init: int) -> ClusterEstimator:
+    """Fit ``name`` at ``k`` with the provider/demand run controls.
+
+    ``n_init`` goes to methods that restart and is not used by the others
+    (agglomerative), like ``random_state`` in :func:`make_estimator`.
+
+    Returns
+    -------
+    ClusterEstimator
+        Fitted.
+    """
+    extra = {"n_init": n_init} if name in ALGORITHMS and "n_init" in _accepted(ALGORITHMS[name]) else {}
+    return make_estimator(name, k, random_state=random_state, **extra).fit(X)

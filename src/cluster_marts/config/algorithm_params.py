@@ -2,16 +2,23 @@
 
 Every parameter an algorithm accepts is described once in :data:`PARAMETERS`
 (kind, bounds, allowed values), under one name wherever it means the same
-thing (``n_init``, ``max_iter``, ``covariance_type``, ``m``...).  Two contexts
-use it, each with its own defaults where they differ today:
+thing (``n_init``, ``max_iter``, ``covariance_type``, ``m``...); a bound that
+holds for one algorithm only is in :data:`ALGORITHM_BOUNDS`.
+:func:`parameter_rule` combines the two.  Three contexts use it, each with its
+own defaults where they differ today:
 
 * :data:`PARAM_RULES`: the workbench's ``algorithm.params`` for each of the
   nine algorithms of the menu (:data:`ALGORITHMS`);
 * :data:`METHOD_RULES`: the customer segmentation's method blocks
-  (``fcm:``, ``gmm:``, ``neural:`` in ``config.meta``).
+  (``fcm:``, ``gmm:``, ``neural:`` in ``config.meta``);
+* the estimators' own checks when ``fit`` starts
+  (:func:`cluster_marts.algorithms.constraints.param_constraints` turns these
+  rules into constraints), and the provider / demand ``n_init`` and
+  ``random_state`` settings.
 
 So ``fcm.m = 1.0`` or ``covariance_type: bogus`` is rejected with the same
-allowed values in a customer ``config.meta`` and in a workbench spec.
+allowed values in a customer ``config.meta``, in a workbench spec and by the
+estimator itself.
 """
 
 from __future__ import annotations
@@ -23,10 +30,12 @@ from cluster_marts.config.rules import CHOICE, FLOAT, INT, Context, Rule
 from cluster_marts.config.schema import parse_mapping
 
 __all__ = [
-    "PARAMETERS", "PARAM_RULES", "METHOD_RULES", "K_ALGORITHMS", "DENSITY_ALGORITHMS", "ALGORITHMS",
-    "COVARIANCE_TYPES", "LINKAGES", "AFFINITIES", "parse_params",
+    "METHOD_NAMES", "PARAMETERS", "ALGORITHM_BOUNDS", "PARAM_RULES", "METHOD_RULES", "K_ALGORITHMS",
+    "DENSITY_ALGORITHMS", "ALGORITHMS", "COVARIANCE_TYPES", "LINKAGES", "AFFINITIES", "parameter_rule", "parse_params",
 ]
 
+# Methods of the customer segmentation (config.meta `methods`), built by cluster_marts.algorithms.methods.
+METHOD_NAMES = ("fcm", "gmm", "neural")
 K_ALGORITHMS = ("kmeans", "minibatch_kmeans", "agglomerative", "spectral", "gmm", "fcm")
 DENSITY_ALGORITHMS = ("dbscan", "hdbscan", "optics")
 ALGORITHMS = ("kmeans", "minibatch_kmeans", "dbscan", "hdbscan", "optics", "agglomerative", "spectral", "gmm", "fcm")
@@ -36,11 +45,14 @@ AFFINITIES = ("rbf", "nearest_neighbors")
 
 #: every algorithm parameter once: kind, bounds and allowed values (the default depends on the context)
 PARAMETERS: dict[str, Rule] = {rule.name: rule for rule in (
+    Rule("n_clusters", INT, low=1),                                    # clusters asked for (not density methods)
+    Rule("random_state", INT, low=0, high=2**32 - 1),                  # seed (numpy's range)
     Rule("n_init", INT, low=1, high=10_000),                           # seeded restarts
     Rule("max_iter", INT, low=1, high=1e9),                            # iteration cap
     Rule("tol", FLOAT, low=0.0, open_low=True, high=1.0),              # FCM: tolerance on max |delta u|
     Rule("m", FLOAT, low=1.0, open_low=True, high=1e6),                # FCM fuzzifier
     Rule("covariance_type", CHOICE, allowed=COVARIANCE_TYPES),         # GMM
+    Rule("reg_covar", FLOAT, low=0.0),                                 # GMM: added to the covariance diagonal
     Rule("batch_size", INT, low=1, high=1e9),                          # rows per step (mini-batch, autoencoder)
     Rule("linkage", CHOICE, allowed=LINKAGES),                         # agglomerative
     Rule("affinity", CHOICE, allowed=AFFINITIES),                      # spectral
@@ -55,35 +67,54 @@ PARAMETERS: dict[str, Rule] = {rule.name: rule for rule in (
 )}
 
 
-def _use(name: str, default: Any, **narrower: Any) -> Rule:
-    """Parameter ``name`` with its default in one context (``narrower``: a tighter bound for one algorithm)."""
-    return PARAMETERS[name].replace(default=default, **narrower)
+#: bounds tighter than :data:`PARAMETERS` for one algorithm: algorithm -> parameter -> Rule fields
+ALGORITHM_BOUNDS: dict[str, dict[str, dict[str, Any]]] = {
+    "optics": {"min_samples": {"low": 2}},  # OPTICS needs at least 2 samples per neighbourhood
+}
 
 
-def _uses(**defaults: Any) -> dict[str, Rule]:
-    return {name: _use(name, default) for name, default in defaults.items()}
+def parameter_rule(name: str, algorithm: str | None = None) -> Rule:
+    """The rule of parameter ``name``, with ``algorithm``'s tighter bound if it has one.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`PARAMETERS`.
+    algorithm : str, optional
+        Registry name (``kmeans``, ``optics``, ``neural``...).
+
+    Examples
+    --------
+    >>> parameter_rule("min_samples", "optics").describe(), parameter_rule("min_samples", "dbscan").describe()
+    ('an integer >= 2', 'an integer >= 1')
+    """
+    return PARAMETERS[name].replace(**ALGORITHM_BOUNDS.get(algorithm, {}).get(name, {}))
+
+
+def _uses(algorithm: str, **defaults: Any) -> dict[str, Rule]:
+    """``algorithm``'s parameters with their defaults in one context."""
+    return {name: parameter_rule(name, algorithm).replace(default=default) for name, default in defaults.items()}
 
 
 #: workbench ``algorithm.params``: algorithm -> parameter -> rule with the workbench default
 PARAM_RULES: dict[str, dict[str, Rule]] = {
-    "kmeans": _uses(n_init=10, max_iter=300),
-    "minibatch_kmeans": _uses(n_init=3, max_iter=100, batch_size=1024),
-    "dbscan": _uses(eps=0.5, min_samples=5),
-    "hdbscan": _uses(min_cluster_size=5, min_samples=5),
-    # OPTICS needs at least 2 samples per neighbourhood
-    "optics": {"min_samples": _use("min_samples", 5, low=2), **_uses(xi=0.05, min_cluster_size=5)},
-    "agglomerative": _uses(linkage="ward"),
-    "spectral": _uses(affinity="rbf", n_neighbors=10, n_init=10),
-    "gmm": _uses(covariance_type="full", n_init=3, max_iter=200),
-    "fcm": _uses(m=2.0, max_iter=150, n_init=3),
+    "kmeans": _uses("kmeans", n_init=10, max_iter=300),
+    "minibatch_kmeans": _uses("minibatch_kmeans", n_init=3, max_iter=100, batch_size=1024),
+    "dbscan": _uses("dbscan", eps=0.5, min_samples=5),
+    "hdbscan": _uses("hdbscan", min_cluster_size=5, min_samples=5),
+    "optics": _uses("optics", min_samples=5, xi=0.05, min_cluster_size=5),
+    "agglomerative": _uses("agglomerative", linkage="ward"),
+    "spectral": _uses("spectral", affinity="rbf", n_neighbors=10, n_init=10),
+    "gmm": _uses("gmm", covariance_type="full", n_init=3, max_iter=200),
+    "fcm": _uses("fcm", m=2.0, max_iter=150, n_init=3),
 }
 
 #: customer method blocks: method -> parameter -> rule with the segmentation default
 #: (differs from the workbench in gmm n_init (2, workbench 3); fcm also takes tol)
 METHOD_RULES: dict[str, dict[str, Rule]] = {
-    "fcm": _uses(m=2.0, max_iter=150, tol=1.0e-5, n_init=3),
-    "gmm": _uses(covariance_type="full", max_iter=200, n_init=2),
-    "neural": _uses(encoding_dim=3, hidden_units=16, epochs=200, batch_size=64),
+    "fcm": _uses("fcm", m=2.0, max_iter=150, tol=1.0e-5, n_init=3),
+    "gmm": _uses("gmm", covariance_type="full", max_iter=200, n_init=2),
+    "neural": _uses("neural", encoding_dim=3, hidden_units=16, epochs=200, batch_size=64),
 }
 
 

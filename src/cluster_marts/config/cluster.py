@@ -17,7 +17,15 @@ from typing import Any
 
 from cluster_marts.config.algorithm_params import PARAMETERS
 from cluster_marts.config.common import (
-    FEATURES, ID_COLUMN, IGNORED_META_KEYS, K_MAX, K_MIN, RANDOM_STATE, SCALING, SCALINGS, SILHOUETTE_SAMPLE_SIZE,
+    FEATURES,
+    ID_COLUMN,
+    IGNORED_META_KEYS,
+    K_MAX,
+    K_MIN,
+    RANDOM_STATE,
+    SCALING,
+    SCALINGS,
+    SILHOUETTE_SAMPLE_SIZE,
 )
 from cluster_marts.config.rules import CHOICE, FLOAT, INT, LIST, STR, Context, Rule
 from cluster_marts.config.schema import bind, parse_mapping

@@ -7,6 +7,7 @@ dataclass each one fills (:func:`cluster_marts.config.schema.bind`).
 
 from __future__ import annotations
 
+from cluster_marts.config.algorithm_params import PARAMETERS
 from cluster_marts.config.rules import CHOICE, INT, LIST, STR, Rule
 
 __all__ = [
@@ -23,6 +24,7 @@ FEATURES = Rule("features", LIST, doc="a non-empty list of numeric column names,
 SCALING = Rule("scaling", CHOICE, allowed=SCALINGS)
 K_MIN = Rule("k_min", INT, low=2)
 K_MAX = Rule("k_max", INT, low=2)
-RANDOM_STATE = Rule("random_state", INT, low=0)
+#: the seed of every fit: the algorithm parameter itself (0 .. 2**32 - 1)
+RANDOM_STATE = PARAMETERS["random_state"]
 #: silhouette is computed on a seeded sample of this many rows when there are more
 SILHOUETTE_SAMPLE_SIZE = Rule("silhouette_sample_size", INT, low=10)

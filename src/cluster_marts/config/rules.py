@@ -21,7 +21,7 @@ from cluster_marts.errors import SettingsError
 
 __all__ = [
     "INT", "FLOAT", "BOOL", "STR", "CHOICE", "LIST", "MAPPING", "KINDS", "FIX",
-    "Rule", "Context", "Invalid", "is_unset",
+    "Rule", "Context", "Invalid", "is_unset", "format_number",
 ]
 
 INT, FLOAT, BOOL, STR, CHOICE, LIST, MAPPING = "int", "float", "bool", "str", "choice", "list", "mapping"
@@ -103,9 +103,9 @@ class Rule:
         """
         parts = []
         if self.low is not None and self.low > -math.inf:
-            parts.append(f"{'>' if self.open_low else '>='} {_number(self.low)}")
+            parts.append(f"{'>' if self.open_low else '>='} {format_number(self.low)}")
         if self.high is not None and self.high < math.inf:
-            parts.append(f"{'<' if self.open_high else '<='} {_number(self.high)}")
+            parts.append(f"{'<' if self.open_high else '<='} {format_number(self.high)}")
         return " and ".join(parts)
 
     def describe(self) -> str:
@@ -141,8 +141,8 @@ class Rule:
         return f"{size} mapping of name -> {self.values.describe()}" if self.values else f"{size} mapping"
 
 
-def _number(value: float) -> str:
-    """``2`` for 2.0, ``1000000000`` for 1e9, ``0.05`` / ``1e-05`` otherwise."""
+def format_number(value: float) -> str:
+    """A bound as written in the messages: ``2`` for 2.0, ``1000000000`` for 1e9, ``0.05`` / ``1e-05`` otherwise."""
     if float(value).is_integer() and abs(value) < 1e16:
         return str(int(value))
     return f"{value:g}"

@@ -36,14 +36,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cluster_marts.algorithms.methods import METHOD_NAMES
+from cluster_marts.config.algorithm_params import METHOD_NAMES
 from cluster_marts.config.common import (
-    ID_COLUMN, IGNORED_META_KEYS, K_MAX, K_MIN, RANDOM_STATE, SCALING, SILHOUETTE_SAMPLE_SIZE,
+    ID_COLUMN,
+    IGNORED_META_KEYS,
+    K_MAX,
+    K_MIN,
+    RANDOM_STATE,
+    SCALING,
+    SILHOUETTE_SAMPLE_SIZE,
 )
 from cluster_marts.config.rules import CHOICE, FLOAT, LIST, MAPPING, Context, Rule
 from cluster_marts.config.schema import bind, pairs, parse_mapping
 from cluster_marts.config.segmentation_params import (
-    BALANCE_WEIGHTS, BLOCK_RULES, FcmParams, GmmParams, NeuralParams, SubdivisionParams,
+    BALANCE_WEIGHTS,
+    BLOCK_RULES,
+    FcmParams,
+    GmmParams,
+    NeuralParams,
+    SubdivisionParams,
 )
 
 __all__ = ["SegmentationSettings", "segmentation_settings_from_meta", "settings_json", "SELECTION_RULES", "RULES"]
@@ -61,7 +72,7 @@ class SegmentationSettings:
     axes : tuple of (str, tuple of str)
         Axis name and its feature columns, in configuration order.
     methods : tuple of str
-        Registered methods (:data:`~cluster_marts.algorithms.methods.METHOD_NAMES`).
+        Registered methods (:data:`~cluster_marts.config.algorithm_params.METHOD_NAMES`).
     balance_weights : tuple of float
         ``(w_silhouette, w_balance)``, normalised to sum to 1.
     Other attributes are documented in the module docstring.

@@ -8,7 +8,11 @@ imports.
 from __future__ import annotations
 
 from cluster_marts.config.algorithm_params import (
-    ALGORITHMS, DENSITY_ALGORITHMS, K_ALGORITHMS, PARAM_RULES, parse_params,
+    ALGORITHMS,
+    DENSITY_ALGORITHMS,
+    K_ALGORITHMS,
+    PARAM_RULES,
+    parse_params,
 )
 from cluster_marts.config.rules import Rule as ParamRule
 

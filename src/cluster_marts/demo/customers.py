@@ -84,13 +84,34 @@ from __future__ import annotations
 import pyarrow as pa
 
 from cluster_marts.demo.customers_orders import (
-    build_orders, draw_later_counts, draw_later_days, draw_start_days, rate_curves,
+    build_orders,
+    draw_later_counts,
+    draw_later_days,
+    draw_start_days,
+    rate_curves,
 )
 from cluster_marts.demo.customers_params import (
-    AMOUNT_SIGMA, BUSINESS_SHARE, CATEGORIES, CATEGORY_MIX, FIRST_DAY, LEISURE_WEEKEND_WEIGHT,
-    MAX_ORDERS_PER_CUSTOMER, MIN_AMOUNT, MONTH_START, MONTHS, N_DAYS, N_MONTHS, OCCASIONAL_EXTRA,
-    ORDERS_SCHEMA, PERSONAS, RATE_SIGMA, REPEAT_START_DAYS, REPEAT_START_MONTHS, customer_ids,
-    persona_counts, planted_counts,
+    AMOUNT_SIGMA,
+    BUSINESS_SHARE,
+    CATEGORIES,
+    CATEGORY_MIX,
+    FIRST_DAY,
+    LEISURE_WEEKEND_WEIGHT,
+    MAX_ORDERS_PER_CUSTOMER,
+    MIN_AMOUNT,
+    MONTH_START,
+    MONTHS,
+    N_DAYS,
+    N_MONTHS,
+    OCCASIONAL_EXTRA,
+    ORDERS_SCHEMA,
+    PERSONAS,
+    RATE_SIGMA,
+    REPEAT_START_DAYS,
+    REPEAT_START_MONTHS,
+    customer_ids,
+    persona_counts,
+    planted_counts,
 )
 
 __all__ = [

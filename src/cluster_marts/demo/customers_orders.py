@@ -12,10 +12,29 @@ import numpy as np
 import pyarrow as pa
 
 from cluster_marts.demo.customers_params import (
-    _BUSINESS_HOURS, _LEISURE_HOURS, _WEEKDAY0, BUSINESS_SHARE, CATEGORIES, CATEGORY_MIX, FIRST_DAY,
-    LEISURE_WEEKEND_WEIGHT, MAX_ORDERS_PER_CUSTOMER, MIN_AMOUNT, MONTH_START, N_DAYS, N_MONTHS,
-    OCCASIONAL_EXTRA, ORDERS_SCHEMA, PERSONAS, RATE_SIGMA, REPEAT_START_DAYS, RETURN_DELAY_DAYS, AMOUNT_SIGMA,
-    customer_ids, persona_counts, planted_counts,
+    _BUSINESS_HOURS,
+    _LEISURE_HOURS,
+    _WEEKDAY0,
+    AMOUNT_SIGMA,
+    BUSINESS_SHARE,
+    CATEGORIES,
+    CATEGORY_MIX,
+    FIRST_DAY,
+    LEISURE_WEEKEND_WEIGHT,
+    MAX_ORDERS_PER_CUSTOMER,
+    MIN_AMOUNT,
+    MONTH_START,
+    N_DAYS,
+    N_MONTHS,
+    OCCASIONAL_EXTRA,
+    ORDERS_SCHEMA,
+    PERSONAS,
+    RATE_SIGMA,
+    REPEAT_START_DAYS,
+    RETURN_DELAY_DAYS,
+    customer_ids,
+    persona_counts,
+    planted_counts,
 )
 from cluster_marts.demo.drift import choose_drifters, truth_table
 

@@ -63,8 +63,21 @@ import pyarrow as pa
 
 from cluster_marts.demo.demand_master import build_dfus, build_items
 from cluster_marts.demo.demand_series import (
-    ABSENT_ZERO_SHARE, ARCHETYPES, FIRST_MONTH, INTERMITTENT_P, LAST_MONTH, MONTH_OF_YEAR, MONTHS, N_MONTHS,
-    SALES_SCHEMA, SHORT_MONTHS, SHORT_SHARE, archetype_counts, build_sales, dfu_ids, draw_series,
+    ABSENT_ZERO_SHARE,
+    ARCHETYPES,
+    FIRST_MONTH,
+    INTERMITTENT_P,
+    LAST_MONTH,
+    MONTH_OF_YEAR,
+    MONTHS,
+    N_MONTHS,
+    SALES_SCHEMA,
+    SHORT_MONTHS,
+    SHORT_SHARE,
+    archetype_counts,
+    build_sales,
+    dfu_ids,
+    draw_series,
     planted_counts,
 )
 

@@ -1,10 +1,35 @@
-"""Canonical cluster ids, so reruns and label permutations give the same ids.
+"""Canonical cluster ids (one rule for every domain), and ids kept from the previous run.
 
-Rule (documented for analysts): cluster ids ``0..k-1`` are ordered by
-ascending centroid value on the canonical feature (in scaled space); ties are
-broken by the remaining centroid coordinates in feature order, then by cluster
-size, larger first.  Centroid values are rounded to 10 decimals before
-sorting so floating-point noise cannot swap two clusters.
+The rule
+--------
+Cluster ids ``0..k-1`` are ordered by ascending **member mean of the leading
+feature in the scaled space**: the mean, over the rows of the cluster, of the
+configured ``canonical_order`` feature (else the first feature) after
+scaling.  Ties (means rounded to 10 decimals, so floating-point noise cannot
+swap two clusters) are broken by the members' means of the other features in
+feature order, then by size, larger first.  Noise (-1, density methods) stays
+-1.  A cluster without members (a soft method's segment that no row is
+dominant in) takes the caller's fallback centre instead of its member mean
+(customers: the membership-weighted mean); without one it sorts last.
+
+Every domain applies it through :func:`canonical_labels`: providers and demand
+(:mod:`cluster_marts.adapters.fitting`, scaled configured features,
+``canonical_order``), customers (:mod:`cluster_marts.adapters.customers.core`,
+the axis's scaled features, first feature), the workbench
+(:mod:`cluster_marts.adapters.workbench.menu`, the prepared matrix, first column) and
+subdivision children (:mod:`cluster_marts.selection.subdivision`).  For k-means
+the member means are the centroids, so the ids are those of ordering by
+centroid.  The ids depend on the partition only: not on the row order, the
+seed or the algorithm's own numbering.
+
+Keeping ids across runs
+-----------------------
+When the data grow, canonical ids can change (a new row shifts a cluster's
+mean past another's).  :func:`match_to_previous` maps the new clusters to the
+previous run's ids by the Hungarian assignment on centre distances, and
+:func:`relabel_to_previous` applies that mapping to a fit's labels, so
+"segment 3" stays segment 3.  Give it centres in a space both runs share
+(e.g. original units, or the previous run's scaler).
 """
 
 from __future__ import annotations
@@ -12,38 +37,36 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-__all__ = ["canonical_permutation", "canonical_relabel", "match_to_previous"]
+from cluster_marts.algorithms.scores import member_means
+
+__all__ = ["canonical_permutation", "canonical_labels", "match_to_previous", "relabel_to_previous"]
 
 _DECIMALS = 10
 
 
-def _check(labels: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    labels = np.asarray(labels)
-    centers = np.asarray(centers, dtype=np.float64)
-    if centers.ndim != 2:
-        raise ValueError(f"centers must be 2-D (k, n_features), got shape {centers.shape}.")
-    if labels.size and (labels.min() < 0 or labels.max() >= centers.shape[0]):
-        raise ValueError(f"labels must lie in 0..{centers.shape[0] - 1} to index the {centers.shape[0]} centers.")
-    return labels.astype(np.int64), centers
-
-
-def canonical_permutation(centers: np.ndarray, sizes: np.ndarray, order_column: int = 0) -> np.ndarray:
-    """Old cluster ids listed in canonical order.
+def canonical_permutation(keys: np.ndarray, sizes: np.ndarray, order_column: int = 0) -> np.ndarray:
+    """Old cluster ids listed in canonical order, from per-cluster keys.
 
     Parameters
     ----------
-    centers : ndarray of shape (k, n_features)
+    keys : ndarray of shape (k, n_features)
+        Member mean of each cluster (NaN rows sort last).
     sizes : ndarray of shape (k,)
         Number of rows in each cluster.
     order_column : int, default=0
-        Column of ``centers`` that orders the clusters.
+        Column of ``keys`` that orders the clusters.
 
     Returns
     -------
     ndarray of shape (k,)
         ``order[new_id] == old_id``.
+
+    Examples
+    --------
+    >>> canonical_permutation(np.array([[3.0, 0.0], [-1.0, 5.0], [3.0, -2.0]]), np.array([2, 1, 3])).tolist()
+    [1, 2, 0]
     """
-    keys = np.round(np.asarray(centers, dtype=np.float64), _DECIMALS)
+    keys = np.round(np.asarray(keys, dtype=np.float64), _DECIMALS)
     n_features = keys.shape[1]
     if not 0 <= order_column < n_features:
         raise ValueError(f"order_column={order_column} is out of range for {n_features} features.")
@@ -53,52 +76,73 @@ def canonical_permutation(centers: np.ndarray, sizes: np.ndarray, order_column: 
     return np.lexsort(sort_keys)
 
 
-def canonical_relabel(
-    labels: np.ndarray, centers: np.ndarray, order_column: int = 0
+def canonical_labels(
+    X: np.ndarray,
+    labels: np.ndarray,
+    n_clusters: int | None = None,
+    *,
+    order_column: int = 0,
+    fallback: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Renumber clusters by the canonical rule.
+    """Renumber clusters by the canonical rule of the module docstring.
 
     Parameters
     ----------
+    X : ndarray of shape (n_samples, n_features)
+        The rows in the scaled space whose member means order the clusters.
     labels : ndarray of shape (n_samples,)
-        Cluster ids ``0..k-1`` as produced by the algorithm.
-    centers : ndarray of shape (k, n_features)
-        Centre of each cluster, row ``i`` for label ``i`` (scaled space).
+        Cluster ids ``0..n_clusters-1`` as the algorithm numbered them; -1 is noise.
+    n_clusters : int, optional
+        Number of clusters (default ``labels.max() + 1``); clusters without
+        members sort last (unless ``fallback`` places them).
     order_column : int, default=0
-        Column of ``centers`` holding the canonical feature.
+        Column of ``X`` holding the leading feature.
+    fallback : ndarray of shape (n_clusters, n_features), optional
+        Key of a cluster without members (row ``j`` for old id ``j``).
 
     Returns
     -------
-    new_labels : ndarray of shape (n_samples,), dtype int64
-    new_centers : ndarray of shape (k, n_features)
-        ``new_centers[i]`` is the centre of new cluster ``i``.
+    new_labels : ndarray of shape (n_samples,), int64
+        Noise stays -1.
+    order : ndarray of shape (n_clusters,)
+        ``order[new_id] == old_id``: reorder per-cluster arrays with
+        ``centers[order]``, ``memberships[:, order]``.
 
     Examples
     --------
-    >>> labels, centers = canonical_relabel(np.array([0, 0, 1]), np.array([[5.0], [1.0]]))
-    >>> labels.tolist(), centers.ravel().tolist()
-    ([1, 1, 0], [1.0, 5.0])
+    >>> new, order = canonical_labels(np.array([[5.0], [5.2], [1.0], [9.0]]), np.array([0, 0, 1, -1]))
+    >>> new.tolist(), order.tolist()
+    ([1, 1, 0, -1], [1, 0])
     """
-    labels, centers = _check(labels, centers)
-    sizes = np.bincount(labels, minlength=centers.shape[0])
-    order = canonical_permutation(centers, sizes, order_column)
+    labels = np.asarray(labels, dtype=np.int64)
+    X = np.asarray(X, dtype=np.float64)
+    k = (int(labels.max()) + 1 if labels.size else 0) if n_clusters is None else int(n_clusters)
+    if labels.size and labels.max() >= k:
+        raise ValueError(f"labels must lie in -1..{k - 1} for n_clusters={k}.")
+    keys = member_means(X, labels, k)
+    if fallback is not None:
+        empty = np.isnan(keys).any(axis=1)
+        keys[empty] = np.asarray(fallback, dtype=np.float64)[empty]
+    sizes = np.bincount(labels[labels >= 0], minlength=k)
+    order = canonical_permutation(keys, sizes, order_column)
     new_id_of_old = np.empty_like(order)
     new_id_of_old[order] = np.arange(order.size)
-    return new_id_of_old[labels].astype(np.int64), centers[order]
+    new_labels = np.where(labels >= 0, new_id_of_old[np.maximum(labels, 0)] if k else -1, -1)
+    return new_labels.astype(np.int64), order
 
 
 def match_to_previous(centers: np.ndarray, previous_centers: np.ndarray) -> np.ndarray:
     """Map new clusters to the previous run's ids by minimum total centre distance.
 
     Uses the Hungarian assignment (:func:`scipy.optimize.linear_sum_assignment`)
-    on euclidean distances, so "segment 3" keeps its id across runs.  When the
-    new run has more clusters, the unmatched ones get fresh ids
-    ``k_previous, k_previous + 1, ...`` in their current (canonical) order.
+    on euclidean distances.  When the new run has more clusters, the
+    unmatched ones get fresh ids ``k_previous, k_previous + 1, ...`` in their
+    current (canonical) order; when it has fewer, some previous ids go unused.
 
     Parameters
     ----------
     centers : ndarray of shape (k, n_features)
-        Centres of the new fit (scaled space, canonical order).
+        Centres of the new fit, row ``i`` for new (canonical) id ``i``.
     previous_centers : ndarray of shape (k_previous, n_features)
         Centres of the previous run, row ``j`` for previous id ``j``.
 
@@ -125,3 +169,35 @@ def match_to_previous(centers: np.ndarray, previous_centers: np.ndarray) -> np.n
     unmatched = np.flatnonzero(mapping < 0)
     mapping[unmatched] = previous.shape[0] + np.arange(unmatched.size)
     return mapping
+
+
+def relabel_to_previous(
+    labels: np.ndarray, centers: np.ndarray, previous_centers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Give a fit's clusters the ids of the previous run's nearest clusters (:func:`match_to_previous`).
+
+    Parameters
+    ----------
+    labels : ndarray of shape (n_samples,)
+        Ids of the new fit (-1 noise stays -1).
+    centers : ndarray of shape (k, n_features)
+        Centres of the new fit, row ``i`` for id ``i``.
+    previous_centers : ndarray of shape (k_previous, n_features)
+        Centres of the previous run, row ``j`` for previous id ``j``, in the same space.
+
+    Returns
+    -------
+    new_labels : ndarray of shape (n_samples,), int64
+    mapping : ndarray of shape (k,), int64
+        ``mapping[id_in_this_fit] == published id``; keep it with the run.
+
+    Examples
+    --------
+    >>> labels, mapping = relabel_to_previous(np.array([0, 1, -1]), np.array([[0.0], [5.0]]), np.array([[5.1], [0.2]]))
+    >>> labels.tolist(), mapping.tolist()
+    ([1, 0, -1], [1, 0])
+    """
+    labels = np.asarray(labels, dtype=np.int64)
+    mapping = match_to_previous(centers, previous_centers)
+    new_labels = np.where(labels >= 0, mapping[np.maximum(labels, 0)] if mapping.size else -1, -1)
+    return new_labels.astype(np.int64), mapping

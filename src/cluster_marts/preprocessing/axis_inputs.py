@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cluster_marts.config.cluster import ClusterSettings
+from cluster_marts.config.segmentation import SegmentationSettings
 from cluster_marts.errors import InputDataError, preview
 from cluster_marts.preprocessing.inputs import check_frame
-from cluster_marts.config.segmentation import SegmentationSettings
-from cluster_marts.config.cluster import ClusterSettings
 
 __all__ = ["SortedInput", "sorted_input", "axis_matrix"]
 

@@ -12,8 +12,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from cluster_marts.errors import InputDataError, preview
 from cluster_marts.config.cluster import ClusterSettings
+from cluster_marts.errors import InputDataError, preview
 
 __all__ = ["check_frame", "feature_matrix"]
 

@@ -16,9 +16,9 @@ from sklearn.decomposition import PCA
 from sklearn.ensemble import IsolationForest
 from sklearn.manifold import TSNE
 
+from cluster_marts.config.spec import Spec
 from cluster_marts.errors import InputDataError, preview
 from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
-from cluster_marts.config.spec import Spec
 
 __all__ = ["Prepared", "prepare"]
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.decomposition import PCA
 
-from cluster_marts.errors import InputDataError
 from cluster_marts.config.cluster import ClusterSettings
+from cluster_marts.errors import InputDataError
 
 __all__ = ["Preprocessing", "fit_preprocessing", "apply_preprocessing"]
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cluster_marts.errors import SettingsError
 from cluster_marts.config.cluster import SCALINGS
+from cluster_marts.errors import SettingsError
 
 __all__ = ["ScalerParams", "fit_scaler", "clip", "transform", "inverse_transform", "scaler_params_frame"]
 

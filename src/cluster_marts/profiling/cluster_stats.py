@@ -16,19 +16,25 @@ algorithm saw; noise rows never belong to a cluster):
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy.spatial.distance import pdist
 from sklearn.feature_selection import f_classif
 from sklearn.metrics import (
-    adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score, normalized_mutual_info_score,
+    adjusted_rand_score,
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    normalized_mutual_info_score,
 )
 
+from cluster_marts.preprocessing.prepare import Prepared
 from cluster_marts.preprocessing.scaling import inverse_transform
 from cluster_marts.selection.metrics import n_labels_ok, silhouette
-from cluster_marts.algorithms.menu import Clustering
-from cluster_marts.preprocessing.prepare import Prepared
+
+if TYPE_CHECKING:  # the workbench's fit result; profiling does not depend on the adapter at run time
+    from cluster_marts.adapters.workbench.menu import Clustering
 
 __all__ = ["quality", "metrics_table", "clusters_table", "centres_table", "importance_table",
            "representatives_table", "SILHOUETTE_SAMPLE"]

@@ -3,7 +3,7 @@
 The provider markdown report (:mod:`cluster_marts.reporting.providers`), the
 workbench HTML page and its interpretation notes
 (:mod:`cluster_marts.reporting.workbench`,
-:func:`cluster_marts.selection.recommend.interpretation`) and the customer
+:func:`cluster_marts.adapters.workbench.recommend.interpretation`) and the customer
 profile prompt (:mod:`cluster_marts.reporting.export`) all read a silhouette
 or an effect size with the words below, so one number never gets two readings.
 

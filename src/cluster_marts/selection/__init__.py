@@ -13,6 +13,6 @@
   :mod:`~cluster_marts.selection.metrics`: the criteria;
 * :mod:`~cluster_marts.selection.subdivision` (splitting large segments, its
   split k chosen by the same grid and rules) and
-  :mod:`~cluster_marts.selection.recommend` (the workbench's k search and
+  :mod:`~cluster_marts.adapters.workbench.recommend` (the workbench's k search and
   algorithm comparison).
 """

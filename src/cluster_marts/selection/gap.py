@@ -12,7 +12,7 @@ For each k, compare the log within-cluster sum of squares of the data,
 * rule: the smallest k with ``Gap(k) >= Gap(k+1) - s_{k+1}``.
 
 ``W`` is the pooled within-cluster sum of squares around member means
-(:func:`~cluster_marts.algorithms.registry.within_ss`); a zero ``W`` is floored at the
+(:func:`~cluster_marts.algorithms.scores.within_ss`); a zero ``W`` is floored at the
 smallest positive float so the log stays finite.
 
 References
@@ -30,7 +30,9 @@ from typing import Any
 import numpy as np
 from sklearn.utils.extmath import svd_flip
 
-from cluster_marts.algorithms.registry import FitFunction, FitResult, within_ss
+from cluster_marts.algorithms.base import ClusterEstimator
+from cluster_marts.algorithms.registry import fit_k
+from cluster_marts.algorithms.scores import within_ss
 from cluster_marts.selection.metrics import fit_labels
 
 __all__ = [
@@ -109,10 +111,15 @@ def gap_from_logs(log_w_data: Sequence[float], log_w_ref: np.ndarray) -> tuple[n
     return gap, ref.std(axis=0, ddof=0) * np.sqrt(1.0 + 1.0 / n_ref)
 
 
-def reference_fit(fit: FitFunction, random_state: int, n_init: int) -> Callable[[np.ndarray, int], FitResult]:
-    """``(X_ref, k) -> fit(X_ref, k, random_state, min(n_init, REFERENCE_N_INIT))``: the seeded reference fit."""
+def reference_fit(algorithm: str, random_state: int, n_init: int) -> Callable[[np.ndarray, int], ClusterEstimator]:
+    """The seeded reference fit of the gap statistic: ``(X_ref, k) -> fitted estimator``.
+
+    Fits ``algorithm`` of the registry
+    (:func:`~cluster_marts.algorithms.registry.fit_k`) with the run's
+    ``random_state`` and ``min(n_init, REFERENCE_N_INIT)`` restarts.
+    """
     ref_init = min(n_init, REFERENCE_N_INIT)
-    return lambda X_ref, k: fit(X_ref, k, random_state, ref_init)
+    return lambda X_ref, k: fit_k(algorithm, X_ref, k, random_state=random_state, n_init=ref_init)
 
 
 def gap_statistic(

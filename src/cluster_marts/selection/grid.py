@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 
-from cluster_marts.algorithms.registry import within_ss
+from cluster_marts.algorithms.scores import within_ss
 from cluster_marts.errors import InputDataError
 from cluster_marts.selection.balance import DEFAULT_BALANCE_WEIGHTS, balance_score, combined_score
 from cluster_marts.selection.gap import gap_statistic, log_w
@@ -59,7 +59,9 @@ class ClusterFit(Protocol):
     ``labels`` (or ``labels_``): int array of shape (n_samples,) in
     ``0..k-1``.  Optional, read when present: ``inertia`` (or ``inertia_``),
     and each of :data:`METHOD_METRICS` as an attribute or as a key of a
-    ``metrics`` mapping.
+    ``metrics`` (or ``metrics_``) mapping.  A fitted estimator of the registry
+    (:class:`~cluster_marts.algorithms.base.ClusterEstimator`) is one as it is:
+    ``labels_``, ``inertia_`` and ``metrics_`` (GMM's ``bic`` / ``aic``).
     """
 
     labels: np.ndarray
@@ -75,12 +77,13 @@ class GridFit:
 
 
 def _optional(fit: Any, name: str) -> float:
-    """Attribute ``name`` (or ``name_``), else ``fit.metrics[name]``, else NaN."""
+    """Attribute ``name`` (or ``name_``), else ``fit.metrics[name]`` (or ``fit.metrics_[name]``), else NaN."""
     for attr in (name, f"{name}_"):
         value = getattr(fit, attr, None)
         if value is not None and not callable(value):
             return float(value)
-    value = (getattr(fit, "metrics", None) or {}).get(name)
+    metrics = getattr(fit, "metrics", None) or getattr(fit, "metrics_", None) or {}
+    value = metrics.get(name)
     return float("nan") if value is None else float(value)
 
 

@@ -36,10 +36,11 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from cluster_marts.algorithms.registry import FitResult, get_algorithm, member_means
+from cluster_marts.algorithms.base import ClusterEstimator
+from cluster_marts.algorithms.registry import fit_k
 from cluster_marts.config.segmentation_params import SubdivisionParams
 from cluster_marts.errors import InputDataError
-from cluster_marts.identity.canonical import canonical_permutation
+from cluster_marts.identity.canonical import canonical_labels
 from cluster_marts.selection.grid import evaluate_k_grid
 from cluster_marts.selection.rules import choose_k
 
@@ -107,12 +108,12 @@ def split_segment(
     k_top = min(p.k_max, X.shape[0] - 1, n_distinct)
     if k_top < 2:
         return None
-    kmeans, fits = get_algorithm("kmeans"), {}
+    fits = {}
 
-    def fit_at(k: int) -> FitResult:
+    def fit_at(k: int) -> ClusterEstimator:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            fits[k] = kmeans(X, k, random_state, SPLIT_N_INIT)
+            fits[k] = fit_k("kmeans", X, k, random_state=random_state, n_init=SPLIT_N_INIT)
         return fits[k]
 
     grid = evaluate_k_grid(X, range(2, k_top + 1), fit_at, silhouette_sample_size=sample_size,
@@ -122,11 +123,7 @@ def split_segment(
     except InputDataError:
         return None
     k = int(chosen.loc[chosen["is_chosen"], "k"].item())
-    labels = fits[k].labels
-    order = canonical_permutation(member_means(X, labels, k), np.bincount(labels, minlength=k), 0)
-    new_id_of_old = np.empty_like(order)
-    new_id_of_old[order] = np.arange(order.size)
-    return new_id_of_old[labels]
+    return canonical_labels(X, fits[k].labels_, k)[0]
 
 
 def subdivide(

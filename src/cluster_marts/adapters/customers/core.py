@@ -5,14 +5,15 @@ k is chosen by the engine's one grid and rules
 :func:`~cluster_marts.selection.rules.choose_k`, rule ``balanced`` or
 ``silhouette``).
 
-:func:`segment_axis` is the whole computation behind the four entry points
-of :mod:`cluster_marts.adapters.customers.pipeline`; its result is memoised by
-:func:`fit_key` (:mod:`cluster_marts.adapters.customers.cache`).
+:func:`segment_axis` is the whole computation behind the tables of
+:mod:`cluster_marts.adapters.customers.pipeline`; :func:`axis_run_id` names it.
 
-Canonical segment ids: ascending centroid on the axis's first feature, where
-the centroid is the mean of the members by dominant segment in scaled space
-(membership-weighted mean for a segment no row is dominant in), ties by the
-other coordinates, then size (larger first) -- :mod:`cluster_marts.identity.canonical`.
+Each (axis, method, k) is a registry estimator (:mod:`cluster_marts.algorithms.methods`).
+Canonical segment ids follow the one rule of :mod:`cluster_marts.identity.canonical`
+on the axis's scaled features (first feature leading), members by dominant
+segment; a segment no row is dominant in is placed by its membership-weighted
+mean.  Per-row scores (distance, normalised distance, margin, runner-up) come
+from :func:`cluster_marts.algorithms.scores.row_scores`.
 
 Below :data:`SINGLE_THREAD_BELOW` rows the fits run with native thread pools
 (OpenMP, BLAS) limited to one thread: on such small tables k-means,
@@ -24,26 +25,25 @@ slower.  Results do not depend on the thread count beyond float rounding.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from threadpoolctl import threadpool_limits
 
-from cluster_marts.algorithms.registry import member_means
-from cluster_marts.identity.canonical import canonical_permutation
+from cluster_marts.algorithms.base import ClusterEstimator
+from cluster_marts.algorithms.methods import METHOD_NAMES, axis_params, fit_method, method_metrics
+from cluster_marts.algorithms.scores import RowScores, row_scores
+from cluster_marts.config.segmentation import SegmentationSettings
+from cluster_marts.identity.canonical import canonical_labels
+from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.preprocessing.scaling import fit_scaler, transform
 from cluster_marts.selection.grid import GridFit, evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k
-from cluster_marts.algorithms.methods import METHODS, SoftFit
-from cluster_marts.config.segmentation import SegmentationSettings
 from cluster_marts.selection.subdivision import Subdivision, subdivide
 
-__all__ = ["AxisResult", "fit_key", "segment_axis", "canonical_order"]
+__all__ = ["AxisResult", "axis_run_id", "segment_axis", "canonical_ids"]
 
 SINGLE_THREAD_BELOW = 50_000
 
@@ -60,17 +60,20 @@ class AxisResult:
     k: int
     n_components: int  # dimension of the method's clustering space
     memberships: np.ndarray  # (n, k), canonical columns
+    centers: np.ndarray  # (k, n_dims), canonical rows, clustering space (scaled axis features; embedding for neural)
     labels: np.ndarray  # (n,), dominant canonical segment
     max_membership: np.ndarray
     second_ids: np.ndarray  # (n,), -1 when undefined
     second_membership: np.ndarray
     distances: np.ndarray  # (n,), to own centre, clustering space
+    normalized_distances: np.ndarray  # (n,), distance / own segment's RMS radius
+    margins: np.ndarray  # (n,), distance to the nearest other centre minus distance; NaN when k == 1
     subdivision: Subdivision
     metrics: dict[str, Any]
 
 
 def _relevant_settings(s: SegmentationSettings, axis: str, method: str) -> dict[str, Any]:
-    config = {name: value for name, value in s.as_dict().items() if name not in ("axes", "methods", *METHODS)}
+    config = {name: value for name, value in s.as_dict().items() if name not in ("axes", "methods", *METHOD_NAMES)}
     config.update(axis=axis, features=list(s.features_of(axis)), method=method)
     block = getattr(s, method, None)
     config[method] = dataclasses.asdict(block) if dataclasses.is_dataclass(block) else None
@@ -79,50 +82,40 @@ def _relevant_settings(s: SegmentationSettings, axis: str, method: str) -> dict[
     return config
 
 
-def fit_key(s: SegmentationSettings, axis: str, method: str, ids: pd.Series, X: np.ndarray) -> tuple[str, str]:
-    """Content hash of everything that determines an (axis, method) result.
+def axis_run_id(s: SegmentationSettings, axis: str, method: str, ids: pd.Series, X: np.ndarray) -> str:
+    """:func:`cluster_marts.identity.run_id.run_id` of an (axis, method) fit.
 
-    Returns
-    -------
-    key : str
-        Full SHA-256 hex digest (the cache key).
-    run_id : str
-        Its first 16 hex characters.
+    Hashes the settings relevant to that axis and method, the sorted ids and
+    the raw axis features, so the tables of one fit share it and a rerun on the
+    same data reproduces it.
     """
-    digest = hashlib.sha256(json.dumps(_relevant_settings(s, axis, method), sort_keys=True).encode())
-    digest.update(pd.util.hash_pandas_object(ids, index=False).to_numpy().tobytes())
-    digest.update(np.ascontiguousarray(X, dtype=np.float64).tobytes())
-    key = digest.hexdigest()
-    return key, key[:16]
+    return content_run_id(_relevant_settings(s, axis, method), ids, X)
 
 
-def canonical_order(Xs: np.ndarray, memberships: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """``order[new_id] == old_id`` by the rule of the module docstring."""
-    k = memberships.shape[1]
-    means = member_means(Xs, labels, k)
-    empty = np.isnan(means).any(axis=1)
-    if empty.any():
-        w = memberships[:, empty]
-        means[empty] = (w.T @ Xs) / np.maximum(w.sum(axis=0), np.finfo(np.float64).tiny)[:, None]
-    return canonical_permutation(means, np.bincount(labels, minlength=k), 0)
+def canonical_ids(Xs: np.ndarray, est: ClusterEstimator) -> tuple[np.ndarray, np.ndarray]:
+    """Canonical labels and ``order[new_id] == old_id`` of a fit, by the rule of the module docstring."""
+    u = est.memberships_
+    weighted = (u.T @ Xs) / np.maximum(u.sum(axis=0), np.finfo(np.float64).tiny)[:, None]
+    return canonical_labels(Xs, est.labels_, est.n_clusters_, fallback=weighted)
 
 
-def _choose_k(Xs: np.ndarray, s: SegmentationSettings, method: str, model: str) -> tuple[pd.DataFrame, SoftFit, int]:
+def _choose_k(Xs: np.ndarray, s: SegmentationSettings, method: str, model: str
+              ) -> tuple[pd.DataFrame, ClusterEstimator, int]:
     """The k grid of one method on one axis, chosen by ``s.selection_rule``; the fit at the chosen k.
 
     Criteria are computed on the scaled axis features with the dominant
     labels; ``inertia`` is the sum of squared distances of the rows to their
-    dominant centre in the method's space.  The fits of the grid are kept
-    until the choice, so the chosen one is not refitted.
+    dominant centre in the method's space (``inertia_``).  The fits of the
+    grid are kept until the choice, so the chosen one is not refitted; the
+    ``neural`` autoencoder is trained once for the whole grid
+    (:func:`~cluster_marts.algorithms.methods.axis_params`).
     """
-    space = METHODS[method].prepare(Xs, s)
-    fits: dict[int, SoftFit] = {}
+    params = axis_params(method, Xs, s)
+    fits: dict[int, ClusterEstimator] = {}
 
     def fit_at(k: int) -> GridFit:
-        fits[k] = fit = METHODS[method].fit(space, k, s)
-        labels = fit.memberships.argmax(axis=1)
-        inertia = float((fit.distances[np.arange(labels.size), labels] ** 2).sum())
-        return GridFit(labels, inertia=inertia, metrics=fit.metrics)
+        fits[k] = est = fit_method(method, Xs, k, params, s)
+        return GridFit(est.labels_, inertia=est.inertia_, metrics=method_metrics(est, s))
 
     grid = evaluate_k_grid(
         Xs, k_values(s.k_min, s.k_max, Xs.shape[0], model=model), fit_at,
@@ -130,23 +123,22 @@ def _choose_k(Xs: np.ndarray, s: SegmentationSettings, method: str, model: str) 
         balance_weights=s.balance_weights,
     )
     chosen = choose_k(grid, s.selection_rule, model=model)
-    k = int(chosen.loc[chosen["is_chosen"], "k"].item())
-    return chosen, fits[k], int(space.Z.shape[1])
+    est = fits[int(chosen.loc[chosen["is_chosen"], "k"].item())]
+    return chosen, est, int(est.cluster_centers_.shape[1])
 
 
-def _runner_up(fit: SoftFit, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    n, k = fit.memberships.shape
-    rows = np.arange(n)
+def _runner_up(memberships: np.ndarray, labels: np.ndarray, scores: RowScores, hard: bool
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Second segment and its membership: second largest membership, or for hard methods the nearest other centre."""
+    n, k = memberships.shape
     if k < 2:
         return np.full(n, -1, dtype=np.int64), np.zeros(n)
-    if fit.hard:
-        d = fit.distances.copy()
-        d[rows, labels] = np.inf
-        return d.argmin(axis=1).astype(np.int64), np.zeros(n)
-    u = fit.memberships.copy()
-    u[rows, labels] = -np.inf
+    if hard:
+        return scores.runner_up, np.zeros(n)
+    u = memberships.copy()
+    u[np.arange(n), labels] = -np.inf
     second = u.argmax(axis=1).astype(np.int64)
-    return second, fit.memberships[rows, second]
+    return second, memberships[np.arange(n), second]
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -167,7 +159,7 @@ def segment_axis(
     s : SegmentationSettings
     axis, method : str
     run_id : str
-        From :func:`fit_key`.
+        From :func:`axis_run_id`.
     model : str
         dbt model name, used in error messages.
 
@@ -185,28 +177,25 @@ def _segment_axis(
     X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str
 ) -> AxisResult:
     Xs = transform(X, fit_scaler(X, s.scaling, s.features_of(axis)))
-    grid, fit, n_components = _choose_k(Xs, s, method, model)
+    grid, est, n_components = _choose_k(Xs, s, method, model)
     sil = float(grid.loc[grid["is_chosen"], "silhouette"].item())
-    raw_labels = fit.memberships.argmax(axis=1)
-    order = canonical_order(Xs, fit.memberships, raw_labels)
-    new_id_of_old = np.empty_like(order)
-    new_id_of_old[order] = np.arange(order.size)
-    fit = dataclasses.replace(fit, memberships=fit.memberships[:, order], centers=fit.centers[order],
-                              distances=fit.distances[:, order])
-    labels = new_id_of_old[raw_labels].astype(np.int64)
+    labels, order = canonical_ids(Xs, est)
+    memberships = est.memberships_[:, order]
+    scores = row_scores(est.transform(Xs)[:, order], labels, est.radius_[order])
     rows = np.arange(labels.size)
-    second_ids, second_membership = _runner_up(fit, labels)
+    second_ids, second_membership = _runner_up(memberships, labels, scores, hard=not est.soft)
     sub = subdivide(Xs, labels, s.subdivision, weights=s.balance_weights,
                     sample_size=s.silhouette_sample_size, random_state=s.random_state)
-    k = int(fit.memberships.shape[1])
-    metrics = {**fit.metrics, "silhouette": sil, "converged": fit.converged, "n_iter": fit.n_iter,
+    k = int(est.n_clusters_)
+    metrics = {**method_metrics(est, s), "silhouette": sil, "converged": est.converged_, "n_iter": est.n_iter_,
                "max_share_before_subdivision": float(np.bincount(labels, minlength=k).max() / labels.size),
                "max_share_after_subdivision": sub.max_leaf_share, "n_leaf_segments": sub.n_leaves}
     return AxisResult(
         axis=axis, method=method, run_id=run_id, n_samples=int(labels.size), k_grid=grid, k=k,
         n_components=n_components,
-        memberships=_frozen(fit.memberships), labels=_frozen(labels),
-        max_membership=_frozen(fit.memberships[rows, labels]), second_ids=_frozen(second_ids),
-        second_membership=_frozen(second_membership), distances=_frozen(fit.distances[rows, labels]),
+        memberships=_frozen(memberships), centers=_frozen(est.cluster_centers_[order]), labels=_frozen(labels),
+        max_membership=_frozen(memberships[rows, labels]), second_ids=_frozen(second_ids),
+        second_membership=_frozen(second_membership), distances=_frozen(scores.distance),
+        normalized_distances=_frozen(scores.normalized_distance), margins=_frozen(scores.margin),
         subdivision=Subdivision(_frozen(sub.paths), _frozen(sub.depths)), metrics=metrics,
     )

@@ -1,37 +1,44 @@
-"""Entry points of the customer segmentation, called by thin dbt Python models.
+"""Customer segmentation as warehouse tables: fit every (axis, method) once, publish one long table.
 
-Each takes the features frame (one row per customer), the model's
-``config.meta`` (:mod:`cluster_marts.config.segmentation`) and the model
-name, segments every axis with every method, and returns one typed DataFrame:
+:func:`segment_all` validates the model's ``config.meta``
+(:mod:`cluster_marts.config.segmentation`), checks the features frame (one row
+per customer) and fits every axis with every method, once.  Four functions
+turn that fit into typed tables:
 
 * :func:`segment_k_selection`: one row per axis, method and k;
 * :func:`segment_memberships`: one row per id, axis, method and top-level segment;
 * :func:`segment_assignments`: one row per id, axis and method;
 * :func:`segment_fit_metrics`: one row per axis and method.
 
+:func:`segmentation_table` is what the dbt Python model
+``int_customer_segmentation`` returns: the four tables stacked into one long
+table (:func:`cluster_marts.adapters.long_table.stack_records`, ``record_type``
+= a key of :data:`RECORD_TYPES`), which SQL models split back.  Nothing is
+kept between calls: every call fits.
+
 Rows are sorted by axis (configuration order), method (configuration order)
-and id.  Fits are memoised in-process (:mod:`cluster_marts.adapters.customers.cache`),
-so the four models of one dbt build fit each (axis, method) once.  ``run_id``
-is a hash of the ids, the raw axis features and the settings relevant to that
-axis and method, so it is equal in the four outputs of one build.
+and id.  ``run_id`` (:func:`~cluster_marts.adapters.customers.core.axis_run_id`)
+hashes the ids, the raw axis features and the settings relevant to that axis
+and method, so it is equal in the four tables and on a rerun on the same data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from cluster_marts.adapters.customers.cache import cached
-from cluster_marts.adapters.customers.core import AxisResult, fit_key, segment_axis
-from cluster_marts.preprocessing.axis_inputs import SortedInput, axis_matrix, sorted_input
+from cluster_marts.adapters.customers.core import AxisResult, axis_run_id, segment_axis
+from cluster_marts.adapters.long_table import stack_records
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta, settings_json
+from cluster_marts.preprocessing.axis_inputs import SortedInput, axis_matrix, sorted_input
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
 
 __all__ = [
     "segment_k_selection", "segment_memberships", "segment_assignments", "segment_fit_metrics", "segment_all",
+    "segmentation_table", "SegmentationFit", "RECORD_TYPES",
     "K_SELECTION_COLUMNS", "MEMBERSHIP_COLUMNS", "ASSIGNMENT_COLUMNS", "FIT_METRICS_COLUMNS",
 ]
 
@@ -39,7 +46,7 @@ __all__ = [
 MEMBERSHIP_COLUMNS = ["axis", "method", "segment_id", "membership", "run_id"]
 ASSIGNMENT_COLUMNS = [
     "axis", "method", "segment_id", "max_membership", "second_segment_id", "second_membership",
-    "segment_path", "depth", "distance_to_centroid", "run_id",
+    "segment_path", "depth", "distance_to_centroid", "normalized_distance", "margin", "run_id",
 ]
 _METRICS_FLOAT = [
     "silhouette", "partition_coefficient", "partition_entropy", "bic", "aic", "log_likelihood",
@@ -52,18 +59,30 @@ FIT_METRICS_COLUMNS = [
 ]
 
 
-def segment_all(
-    features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str
-) -> tuple[SegmentationSettings, SortedInput, list[AxisResult]]:
-    """Validate, check the input and segment every (axis, method), memoised.
+class SegmentationFit(NamedTuple):
+    """Every (axis, method) fit of one call of :func:`segment_all`."""
+
+    settings: SegmentationSettings
+    data: SortedInput  # input rows sorted by id
+    results: list[AxisResult]  # axis, then method, configuration order
+
+
+def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> SegmentationFit:
+    """Validate the settings, check the input and fit every (axis, method) once.
+
+    Parameters
+    ----------
+    features : DataFrame
+        One row per customer: the id column and every axis's feature columns.
+    meta : mapping or None
+        The model's ``config.meta``.
+    model : str
+        dbt model name, used in error messages.
 
     Returns
     -------
-    settings : SegmentationSettings
-    data : SortedInput
-        Input rows sorted by id.
-    results : list of AxisResult
-        In axis, then method, configuration order.
+    SegmentationFit
+        ``(settings, data, results)``; the input of the four table functions.
     """
     s = segmentation_settings_from_meta(meta, model=model)
     data = sorted_input(features, s, model)
@@ -71,16 +90,15 @@ def segment_all(
     for axis, columns in s.axes:
         X = axis_matrix(data, axis, columns, s.id_column, model)
         for method in s.methods:
-            key, rid = fit_key(s, axis, method, data.ids, X)
-            results.append(cached(key, lambda: segment_axis(X, s, axis, method, rid, model)))  # noqa: B023
-    return s, data, results
+            results.append(segment_axis(X, s, axis, method, axis_run_id(s, axis, method, data.ids, X), model))
+    return SegmentationFit(s, data, results)
 
 
 def _const(value: Any, n: int, dtype: str) -> pd.Series:
     return pd.Series([value] * n, dtype=dtype)
 
 
-def segment_k_selection(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+def segment_k_selection(fit: SegmentationFit) -> pd.DataFrame:
     """The k-selection frame: one row per axis, method and k; exactly one ``is_chosen`` per axis and method.
 
     Columns :data:`~cluster_marts.selection.table.K_SELECTION_COLUMNS` (the
@@ -90,7 +108,7 @@ def segment_k_selection(features: pd.DataFrame, meta: Mapping[str, Any] | None, 
     (``gap_references`` 0).  ``silhouette_method`` is ``full``,
     ``sampled_<n>`` or ``undefined``.
     """
-    s, _, results = segment_all(features, meta, model=model)
+    s, _, results = fit
     blob = settings_json(s)
     frames = []
     for r in results:
@@ -102,7 +120,7 @@ def segment_k_selection(features: pd.DataFrame, meta: Mapping[str, Any] | None, 
     return pd.concat(frames, ignore_index=True)
 
 
-def segment_memberships(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+def segment_memberships(fit: SegmentationFit) -> pd.DataFrame:
     """Long soft memberships: one row per id, axis, method and top-level segment.
 
     Columns: the id column (input dtype), ``axis``, ``method`` (str),
@@ -110,7 +128,7 @@ def segment_memberships(features: pd.DataFrame, meta: Mapping[str, Any] | None, 
     memberships, GMM posteriors, 1/0 for neural), ``run_id`` (str).  Each
     (id, axis, method) sums to 1.
     """
-    s, data, results = segment_all(features, meta, model=model)
+    s, data, results = fit
     frames = []
     for r in results:
         n, k = r.memberships.shape
@@ -125,7 +143,7 @@ def segment_memberships(features: pd.DataFrame, meta: Mapping[str, Any] | None, 
     return pd.concat(frames, ignore_index=True)
 
 
-def segment_assignments(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+def segment_assignments(fit: SegmentationFit) -> pd.DataFrame:
     """Dominant segment per id, axis and method, with runner-up and subdivision path.
 
     Columns: the id column, ``axis``, ``method``, ``segment_id`` (int64),
@@ -135,9 +153,16 @@ def segment_assignments(features: pd.DataFrame, meta: Mapping[str, Any] | None, 
     (str, e.g. ``"0.1.2"``), ``depth`` (int64, 0 for an unsplit top-level
     segment), ``distance_to_centroid`` (float64, to the own top-level centre
     in the clustering space: scaled axis features, or the embedding for
-    neural), ``run_id`` (str).
+    neural), ``normalized_distance`` (float64, ``distance_to_centroid``
+    divided by the own segment's RMS radius: about 1 for a typical member, an
+    anomaly score comparable across axes, methods and segments),
+    ``margin`` (float64, distance to the nearest other top-level centre
+    minus ``distance_to_centroid``, same space; negative when a soft method
+    puts the row in a segment whose centre is not the nearest; NaN when
+    k == 1), ``run_id`` (str).  The scores are
+    :func:`cluster_marts.algorithms.scores.row_scores`.
     """
-    s, data, results = segment_all(features, meta, model=model)
+    s, data, results = fit
     frames = []
     for r in results:
         n = r.n_samples
@@ -153,6 +178,8 @@ def segment_assignments(features: pd.DataFrame, meta: Mapping[str, Any] | None, 
             "segment_path": pd.Series(r.subdivision.paths, dtype="str"),
             "depth": pd.Series(r.subdivision.depths, dtype="int64"),
             "distance_to_centroid": pd.Series(r.distances, dtype="float64"),
+            "normalized_distance": pd.Series(r.normalized_distances, dtype="float64"),
+            "margin": pd.Series(r.margins, dtype="float64"),
             "run_id": _const(r.run_id, n, "str"),
         }))
     return pd.concat(frames, ignore_index=True)
@@ -171,7 +198,7 @@ def _params(s: SegmentationSettings, r: AxisResult) -> dict[str, Any]:
     return none
 
 
-def segment_fit_metrics(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+def segment_fit_metrics(fit: SegmentationFit) -> pd.DataFrame:
     """One row per axis and method: chosen k, metrics at that k, subdivision summary, parameters.
 
     Columns :data:`FIT_METRICS_COLUMNS`.  GMM uncertainty columns
@@ -179,7 +206,7 @@ def segment_fit_metrics(features: pd.DataFrame, meta: Mapping[str, Any] | None, 
     ``encoding_dim`` is the effective bottleneck (capped at the axis's
     feature count); parameters that do not apply to a method are null.
     """
-    s, _, results = segment_all(features, meta, model=model)
+    s, _, results = fit
     blob = settings_json(s)
     rows = []
     for r in results:
@@ -205,3 +232,32 @@ def segment_fit_metrics(features: pd.DataFrame, meta: Mapping[str, Any] | None, 
                                         "epochs", "batch_size")})
     dtypes["converged"] = "bool"
     return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=dtypes[c]) for c in FIT_METRICS_COLUMNS})
+
+
+RECORD_TYPES: dict[str, Callable[[SegmentationFit], pd.DataFrame]] = {
+    "k_selection": segment_k_selection,
+    "membership": segment_memberships,
+    "assignment": segment_assignments,
+    "fit_metrics": segment_fit_metrics,
+}
+
+
+def segmentation_table(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+    """Fit once and return the four tables as one long table: what ``int_customer_segmentation`` returns.
+
+    Parameters
+    ----------
+    features, meta, model
+        As :func:`segment_all`.
+
+    Returns
+    -------
+    DataFrame
+        ``record_type`` (str: ``k_selection``, ``membership``, ``assignment``,
+        ``fit_metrics``, in that order), then the union of the four tables'
+        columns in nullable dtypes, null where a column is not the row's
+        table's.  ``record_rows(long, record_type, columns)``
+        (:mod:`cluster_marts.adapters.long_table`) gives each table back.
+    """
+    fit = segment_all(features, meta, model=model)
+    return stack_records({name: build(fit) for name, build in RECORD_TYPES.items()})

@@ -8,7 +8,8 @@ scores in SQL with the formula of
 :func:`cluster_marts.profiling.reference.score_memberships`.
 
 The fit is the segmentation pipeline's own ``fcm`` fit
-(:func:`cluster_marts.adapters.customers.pipeline.segment_all`), whatever
+(:func:`cluster_marts.adapters.customers.pipeline.segment_all`, run here on the
+reference features; nothing is shared with other models), whatever
 ``methods`` says: same scaling, k grid and choice, canonical segment ids and
 ``run_id``.  The centres are :func:`~cluster_marts.algorithms.fcm.fcm_centers`
 of the fit's final memberships in scaled space, which is how the fit computes

@@ -1,7 +1,7 @@
 """Clustering workbench: cluster any table from a YAML spec, compare algorithms, explain the result.
 
 * :mod:`~cluster_marts.config.spec` - load and validate a spec;
-* :mod:`~cluster_marts.algorithms.menu` - the algorithm menu;
+* :mod:`~cluster_marts.adapters.workbench.menu` - the algorithm menu;
 * :mod:`~cluster_marts.adapters.workbench.analysis` - :func:`run_spec`, the tables of one analysis;
 * :mod:`~cluster_marts.adapters.workbench.datasets` - shipped real data (wine).
 """

@@ -2,17 +2,16 @@
 
 Steps: :func:`~cluster_marts.preprocessing.prepare.prepare` → choose k
 (``n_clusters``, or the silhouette best over ``k_range`` on the engine's k grid,
-:func:`~cluster_marts.selection.recommend.search_k`; density methods find
+:func:`~cluster_marts.adapters.workbench.recommend.search_k`; density methods find
 k themselves) → fit the spec's algorithm → describe the result
 (:mod:`~cluster_marts.profiling.cluster_stats`) → recommend
-(:mod:`~cluster_marts.selection.recommend`).  Every step is seeded with the
+(:mod:`~cluster_marts.adapters.workbench.recommend`).  Every step is seeded with the
 spec's ``random_state``, so a rerun gives identical tables.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -20,20 +19,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.profiling.stats import pca_2d
-from cluster_marts.selection.metrics import per_sample_silhouette
-from cluster_marts.algorithms.menu import run_algorithm
-from cluster_marts.preprocessing.prepare import Prepared, prepare
-from cluster_marts.profiling.cluster_stats import (
-    SILHOUETTE_SAMPLE, centres_table, clusters_table, importance_table, metrics_table, quality,
-    representatives_table,
-)
-from cluster_marts.selection.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
-from cluster_marts.selection.table import RunInfo, k_selection_table
+from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
+from cluster_marts.adapters.workbench.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
 from cluster_marts.config.spec import DEFAULT_K_RANGE, Spec
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
+from cluster_marts.identity.run_id import run_id
+from cluster_marts.preprocessing.prepare import Prepared, prepare
+from cluster_marts.profiling.cluster_stats import (
+    SILHOUETTE_SAMPLE,
+    centres_table,
+    clusters_table,
+    importance_table,
+    metrics_table,
+    quality,
+    representatives_table,
+)
+from cluster_marts.profiling.stats import pca_2d
+from cluster_marts.selection.metrics import per_sample_silhouette
+from cluster_marts.selection.table import RunInfo, k_selection_table
 
-__all__ = ["run_spec", "spec_json", "TABLES"]
+# Spec fields that do not change the tables: where the spec and its rows are read
+# from (the rows themselves are hashed), its name (a column of its own) and its figures.
+RUN_ID_IGNORES = ("name", "file", "source", "figures")
+
+__all__ = ["run_spec", "spec_json", "spec_run_id", "RUN_ID_IGNORES", "TABLES"]
 
 TABLES = ("assignments", "clusters", "centres", "metrics", "feature_importance", "representatives",
           "comparison", "suggestions", "k_selection")
@@ -56,15 +65,29 @@ def spec_json(spec: Spec) -> str:
     return json.dumps(fields, sort_keys=True, default=str)
 
 
-def _run_info(spec: Spec, prep: Prepared, algorithm: str) -> RunInfo:
-    """Run metadata of the k search; ``run_id`` hashes the spec, the ids and the prepared matrix."""
+def spec_run_id(spec: Spec, frame: pd.DataFrame) -> str:
+    """:func:`cluster_marts.identity.run_id.run_id` of one spec's analysis.
+
+    Hashes the spec's settings (every field but :data:`RUN_ID_IGNORES`), the
+    ids sorted as text together with the target (if any), and the raw
+    features in that order, so every table of a spec's analysis carries the
+    same ``run_id`` and a rerun on the same rows and spec reproduces it.
+    ``frame`` must already have passed :func:`run_spec`'s checks.
+    """
+    settings = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec) if f.name not in RUN_ID_IGNORES}
+    rows = frame.assign(**{spec.id_column: frame[spec.id_column].astype(str)})
+    rows = rows.sort_values(spec.id_column, kind="stable").reset_index(drop=True)
+    keys = rows[[spec.id_column, *([spec.target] if spec.target else [])]]
+    X = rows[list(spec.features)].apply(pd.to_numeric).to_numpy(dtype=np.float64)
+    return run_id(settings, keys, X)
+
+
+def _run_info(spec: Spec, prep: Prepared, algorithm: str, rid: str) -> RunInfo:
+    """Run metadata of the k search; ``rid`` is :func:`spec_run_id`."""
     settings = spec_json(spec)
-    digest = hashlib.sha1(settings.encode())
-    digest.update("\n".join(prep.ids).encode())
-    digest.update(np.ascontiguousarray(prep.X, dtype=np.float64).tobytes())
     return RunInfo(algorithm=algorithm, scaling=spec.preprocessing.scaling, random_state=spec.random_state,
                    n_samples=int(prep.X.shape[0]), features=spec.features, features_used=prep.used,
-                   n_components=int(prep.X.shape[1]), run_id=digest.hexdigest()[:16], settings_json=settings,
+                   n_components=int(prep.X.shape[1]), run_id=rid, settings_json=settings,
                    method=spec.algorithm.name)
 
 
@@ -93,18 +116,23 @@ def _row_silhouette(X: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray:
     return out
 
 
-def _assignments(spec: Spec, prep: Prepared, labels: np.ndarray, confidence: np.ndarray) -> pd.DataFrame:
+def _assignments(spec: Spec, prep: Prepared, fit: Clustering) -> pd.DataFrame:
+    labels = np.asarray(fit.labels)
     coords = _coords_2d(spec, prep.X)
+    scores = fit.scores
     return pd.DataFrame({
         "id": pd.Series(prep.ids, dtype="str"),
         "cluster_id": pd.Series(labels, dtype="int64"),
-        "confidence": pd.Series(confidence, dtype="float64"),
+        "confidence": pd.Series(fit.confidence, dtype="float64"),
         "is_noise": pd.Series(labels < 0, dtype="bool"),
         "is_outlier": pd.Series(prep.outlier_flags, dtype="bool"),
         "outlier_score": pd.Series(prep.outlier_scores, dtype="float64"),
         "x_2d": pd.Series(coords[:, 0], dtype="float64"),
         "y_2d": pd.Series(coords[:, 1], dtype="float64"),
         "silhouette": pd.Series(_row_silhouette(prep.X, labels, spec.random_state), dtype="float64"),
+        "distance_to_centre": pd.Series(scores.distance, dtype="float64"),
+        "normalized_distance": pd.Series(scores.normalized_distance, dtype="float64"),
+        "margin": pd.Series(scores.margin, dtype="float64"),
     })
 
 
@@ -126,7 +154,14 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         * ``assignments``: id, cluster_id (-1 = noise), confidence,
           is_noise, is_outlier, outlier_score, x_2d, y_2d (the spec's 2-D
           reduction, else the engine's PCA of the prepared matrix),
-          silhouette (per row, non-noise rows only; NaN for noise);
+          silhouette (per row, non-noise rows only; NaN for noise),
+          distance_to_centre, normalized_distance (distance / the cluster's
+          RMS radius), margin (distance to the nearest other centre minus
+          distance_to_centre; NaN with one cluster): the estimator's row
+          scores in the prepared space
+          (:func:`~cluster_marts.algorithms.scores.row_scores`); a noise row
+          has no cluster and is scored against its nearest centre, so its
+          normalized_distance says how far out it lies;
         * ``clusters``: cluster_id, size, share, density, compactness, separation;
         * ``centres``: cluster_id, feature, value_scaled, value_original;
         * ``metrics``: metric, value (the spec's ``metrics``);
@@ -187,7 +222,7 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     ]
     rows += [(f"interpretation_{i}", np.nan, note) for i, note in enumerate(notes, start=1)]
     return {
-        "assignments": _assignments(spec, prep, np.asarray(fit.labels), fit.confidence),
+        "assignments": _assignments(spec, prep, fit),
         "clusters": clusters,
         "centres": centres_table(prep, fit),
         "metrics": metrics,
@@ -195,5 +230,5 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "representatives": representatives_table(prep, fit),
         "comparison": comparison,
         "suggestions": _suggestions(rows),
-        "k_selection": k_selection_table(k_search, _run_info(spec, prep, k_algo)),
+        "k_selection": k_selection_table(k_search, _run_info(spec, prep, k_algo, spec_run_id(spec, frame))),
     }

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 from sklearn.datasets import load_wine
 
-from cluster_marts.errors import InputDataError
 from cluster_marts.config.spec import Spec
+from cluster_marts.errors import InputDataError
 
 __all__ = ["wine_frame", "write_wine", "read_source", "WINE_PATH"]
 

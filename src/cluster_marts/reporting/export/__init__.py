@@ -54,7 +54,13 @@ from typing import Any
 import yaml
 
 from cluster_marts.reporting.export.profile import (
-    FIT_COLUMNS, FIT_TABLE, METHODS, PROFILE_COLUMNS, PROFILE_TABLE, ExportError, build_profile,
+    FIT_COLUMNS,
+    FIT_TABLE,
+    METHODS,
+    PROFILE_COLUMNS,
+    PROFILE_TABLE,
+    ExportError,
+    build_profile,
 )
 from cluster_marts.reporting.vocabulary import silhouette_scale
 from cluster_marts.warehouse import MartError, read_marts

@@ -9,7 +9,7 @@ in code: every number and name comes from the marts.
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -56,7 +56,7 @@ def write_report(marts: dict[str, pd.DataFrame], out_dir: str | Path, generated:
     fig.provider_scatter(marts["provider_clusters"], marts["provider_cluster_summary"],
                          marts["provider_scaler_params"], fig_dir / FIGURES["scatter"])
     links = {key: f"figures/{name}" for key, name in FIGURES.items()}
-    generated = generated or datetime.now(timezone.utc).date()
+    generated = generated or datetime.now(UTC).date()
     path = out / REPORT_NAME
     path.write_text(build_markdown(marts, links, generated), encoding="utf-8")
     return path

@@ -158,7 +158,8 @@ def section_insights(summary: pd.DataFrame, pc: pd.DataFrame, rc: pd.DataFrame) 
               f"({cheap}, {fmt('price', by.at[cheap, 'avg_price'])})." if by.at[cheap, "avg_price"] > 0 else "."),
            f"- **Fastest segment:** {fast}, mean {describe('speed', by.at[fast, 'avg_speed'])} "
            f"({by.at[fast, 'speed_z']:+.1f} sd).",
-           f"- **Most capable segment:** {smart}, mean intelligence {fmt('intelligence', by.at[smart, 'avg_intelligence'])} "
+           f"- **Most capable segment:** {smart}, mean intelligence "
+           f"{fmt('intelligence', by.at[smart, 'avg_intelligence'])} "
            f"({by.at[smart, 'intelligence_z']:+.1f} sd)."]
     if len(value):
         best = value.idxmax()

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from cluster_marts.config.spec import Spec, load_spec
 from cluster_marts.errors import InputDataError, SettingsError
 from cluster_marts.warehouse import MartError, read_marts
-from cluster_marts.config.spec import Spec, load_spec
 
 __all__ = ["run_workbench_report", "write_spec_report", "load_workbench_marts", "load_specs", "MARTS",
            "FIGURE_FILES"]

@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
-from cluster_marts.algorithms.menu import Clustering, run_algorithm
+from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
 from cluster_marts.profiling.cluster_stats import SILHOUETTE_SAMPLE, quality
+from cluster_marts.reporting.vocabulary import silhouette_band
 from cluster_marts.selection.grid import evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k, knee_point
-from cluster_marts.reporting.vocabulary import silhouette_band
 
 __all__ = ["search_k", "silhouette_best", "suggest_eps", "compare", "interpretation"]
 
@@ -46,7 +46,7 @@ def search_k(
     X : ndarray of shape (n_samples, n_dims)
         The prepared matrix.
     name : str
-        Algorithm fitted at every k (:func:`~cluster_marts.algorithms.menu.run_algorithm`).
+        Algorithm fitted at every k (:func:`~cluster_marts.adapters.workbench.menu.run_algorithm`).
     k_range : tuple of int
     params : mapping
         The algorithm's parameters.
@@ -148,7 +148,8 @@ def compare(
                else f"not scored: {r['n_clusters']} cluster(s) outside noise, silhouette undefined" for r in rows]
     if frame["is_recommended"].any():
         b = rows[best]
-        runner = f"; next best {rows[order[1]]['algorithm']} ({rows[order[1]]['combined']:.3f})" if len(order) > 1 else ""
+        second = rows[order[1]] if len(order) > 1 else None
+        runner = f"; next best {second['algorithm']} ({second['combined']:.3f})" if second is not None else ""
         reasons[best] = (f"highest silhouette x (1 - noise share) = {b['combined']:.3f} "
                          f"(silhouette {b['silhouette']:.3f}, noise {b['noise_share']:.0%}, "
                          f"{b['n_clusters']} clusters){runner}")

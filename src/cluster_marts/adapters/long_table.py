@@ -1,0 +1,99 @@
+"""One long table from several tables of one fit, and back.
+
+When one fit feeds several warehouse tables, one dbt Python model fits once and
+returns :func:`stack_records` of those tables: a ``record_type`` column naming
+the table a row belongs to, then the union of the tables' columns (first
+appearance order), null where a column is not the row's table's.  SQL models
+split it back with the ``record_rows`` macro (``macros/long_table.sql``);
+:func:`record_rows` is its Python twin.  No state is shared between dbt
+models: each SQL model's output is a function of the one table it reads.
+
+Column types stay explicit: a column's pandas dtype becomes its nullable
+counterpart (``int64`` -> ``Int64``, ``bool`` -> ``boolean``; floats, strings,
+dates and nullable dtypes stay), so the warehouse column keeps its type
+(BIGINT, BOOLEAN, ...) and null fills the rows of other tables.  Two tables may
+share a column name only with the same type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["RECORD_TYPE", "stack_records", "record_rows", "nullable_dtype"]
+
+RECORD_TYPE = "record_type"
+
+
+def nullable_dtype(dtype: object) -> object:
+    """The dtype that holds the same values plus null: ``Int64`` for ``int64``, ``boolean`` for ``bool``."""
+    dtype = pd.api.types.pandas_dtype(dtype)
+    if isinstance(dtype, np.dtype) and dtype.kind == "b":
+        return pd.BooleanDtype()
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return pd.api.types.pandas_dtype(f"{'UInt' if dtype.kind == 'u' else 'Int'}{dtype.itemsize * 8}")
+    return dtype
+
+
+def _union_dtypes(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
+    dtypes: dict[str, object] = {}
+    owner: dict[str, str] = {}
+    for name, frame in tables.items():
+        if RECORD_TYPE in frame.columns:
+            raise ValueError(f"table {name!r} has a column named {RECORD_TYPE!r}, which the long table reserves")
+        for column, dtype in frame.dtypes.items():
+            wanted = nullable_dtype(dtype)
+            if column in dtypes and dtypes[column] != wanted:
+                raise ValueError(
+                    f"column {column!r} is {dtypes[column]} in table {owner[column]!r} but {wanted} in table "
+                    f"{name!r}; give the two columns one type or different names"
+                )
+            dtypes.setdefault(column, wanted)
+            owner.setdefault(column, name)
+    return dtypes
+
+
+def stack_records(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Stack ``tables`` into one long table keyed by ``record_type``.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Record type -> table, in the order the rows are stacked.  A table may
+        be empty; its columns still enter the union.
+
+    Returns
+    -------
+    DataFrame
+        ``record_type`` (str) first, then the union of the columns with
+        nullable dtypes; rows of each table in table order, index 0..n-1.
+
+    Raises
+    ------
+    ValueError
+        Two tables share a column name with different types, or a table has a
+        ``record_type`` column.
+    """
+    dtypes = _union_dtypes(tables)
+    n = sum(len(frame) for frame in tables.values())
+    out = {RECORD_TYPE: pd.Series(np.repeat(list(tables), [len(f) for f in tables.values()]), dtype="str")}
+    for column, dtype in dtypes.items():
+        parts = [
+            frame[column].astype(dtype).reset_index(drop=True) if column in frame.columns
+            else pd.Series(index=range(len(frame)), dtype=dtype)  # all missing
+            for frame in tables.values()
+        ]
+        out[column] = pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype=dtype)
+        assert len(out[column]) == n
+    return pd.DataFrame(out)
+
+
+def record_rows(long: pd.DataFrame, record_type: str, columns: Sequence[str]) -> pd.DataFrame:
+    """The rows of one record type with its columns: what the ``record_rows`` SQL macro selects.
+
+    Dtypes stay nullable (as in the warehouse); index 0..n-1.
+    """
+    rows = long.loc[long[RECORD_TYPE] == record_type, list(columns)]
+    return rows.reset_index(drop=True)

@@ -1,0 +1,171 @@
+"""The workbench's algorithm menu: one entry point, same result for every algorithm.
+
+:func:`run_algorithm` fits one registry estimator
+(:func:`~cluster_marts.algorithms.registry.make_estimator`) of
+:data:`~cluster_marts.config.spec_params.ALGORITHMS` on a prepared matrix
+and returns a :class:`Clustering`:
+
+* ``labels``: ``0..n_clusters-1``, ``-1`` for noise (density methods only),
+  numbered by the canonical rule (:mod:`cluster_marts.identity.canonical`:
+  ascending member mean of the prepared matrix's first column, ties by the
+  other columns, then size), so reruns and row order give the same ids;
+  clusters left without members are dropped;
+* ``confidence`` in [0, 1]: the maximum posterior for ``gmm``, the maximum
+  membership for ``fcm``, the margin ``1 - d1 / d2`` between the nearest and
+  the second-nearest centre for k-means-like methods (kmeans,
+  minibatch_kmeans, agglomerative, spectral), ``probabilities_`` for
+  ``hdbscan``, and 1 (core) / 0.5 (border) / 0 (noise) for ``dbscan`` and
+  ``optics`` (an OPTICS member is core when its core distance is at most the
+  largest finite reachability distance inside its cluster);
+* ``centres``: member means, one row per cluster (noise has none);
+* ``scores``: the estimator's per-row distance, normalised distance, margin
+  and runner-up (:func:`~cluster_marts.algorithms.scores.row_scores`), in
+  the canonical ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from cluster_marts.algorithms.base import ClusterEstimator
+from cluster_marts.algorithms.registry import make_estimator
+from cluster_marts.algorithms.scores import RowScores, member_means, row_scores, within_ss
+from cluster_marts.config.spec_params import ALGORITHMS, DENSITY_ALGORITHMS, PARAM_RULES
+from cluster_marts.errors import InputDataError
+from cluster_marts.identity.canonical import canonical_labels
+
+__all__ = ["Clustering", "run_algorithm", "margin_confidence", "CONFIDENCE"]
+
+
+@dataclass(frozen=True, eq=False)
+class Clustering:
+    """Result of one fit on a prepared matrix.
+
+    Attributes
+    ----------
+    algorithm : str
+    labels : ndarray of int64, shape (n_samples,)
+        ``-1`` marks noise.
+    confidence : ndarray of float64, shape (n_samples,)
+        In [0, 1]; see the module docstring.
+    centres : ndarray of shape (n_clusters, n_features)
+        Member means of clusters ``0..n_clusters-1``.
+    inertia : float
+        Within-cluster sum of squares around the member means; NaN for
+        density methods (noise makes it meaningless).
+    scores : RowScores or None
+        Per-row distance / normalised distance / margin / runner-up to the
+        estimator's centres, runner-up in canonical ids.
+    estimator : ClusterEstimator or None
+        The fitted estimator (its own ids; ``predict`` scores new rows).
+    """
+
+    algorithm: str
+    labels: np.ndarray
+    confidence: np.ndarray
+    centres: np.ndarray
+    inertia: float
+    scores: RowScores | None = None
+    estimator: ClusterEstimator | None = None
+
+    @property
+    def n_clusters(self) -> int:
+        """Number of clusters, noise excluded."""
+        return int(self.centres.shape[0])
+
+    @property
+    def noise_share(self) -> float:
+        """Share of rows labelled ``-1``."""
+        return float(np.mean(self.labels < 0)) if self.labels.size else 0.0
+
+
+def margin_confidence(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """``1 - d1 / d2``: 1 on a centre, 0 half-way between the two nearest centres.
+
+    Examples
+    --------
+    >>> margin_confidence(np.array([[0.0], [1.0]]), np.array([[0.0], [2.0]])).tolist()
+    [1.0, 0.0]
+    """
+    if centres.shape[0] < 2:
+        return np.ones(X.shape[0])
+    d = np.sqrt(((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
+    d.sort(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = 1.0 - d[:, 0] / d[:, 1]
+    return np.clip(np.nan_to_num(out, nan=0.0), 0.0, 1.0)
+
+
+def _dbscan_confidence(est: ClusterEstimator) -> np.ndarray:
+    conf = np.where(est.labels_ >= 0, 0.5, 0.0)
+    conf[est.core_sample_indices_] = 1.0
+    return conf
+
+
+def _optics_confidence(est: ClusterEstimator) -> np.ndarray:
+    labels, conf = est.labels_, np.zeros(est.labels_.size)
+    for cluster in np.unique(labels[labels >= 0]):
+        members = labels == cluster
+        reach = est.reachability_[members]
+        level = reach[np.isfinite(reach)].max() if np.isfinite(reach).any() else np.inf
+        conf[members] = np.where(est.core_distances_[members] <= level, 1.0, 0.5)
+    return conf
+
+
+CONFIDENCE: dict[str, Callable[[ClusterEstimator], np.ndarray]] = {
+    "gmm": lambda est: est.memberships_.max(axis=1),
+    "fcm": lambda est: est.memberships_.max(axis=1),
+    "hdbscan": lambda est: np.where(est.labels_ >= 0, est.probabilities_, 0.0),
+    "dbscan": _dbscan_confidence,
+    "optics": _optics_confidence,
+}
+"""Confidence of the methods that have their own; the others use :func:`margin_confidence`."""
+
+
+def run_algorithm(
+    name: str, X: np.ndarray, k: int | None, params: Mapping[str, Any] | None = None, random_state: int = 42
+) -> Clustering:
+    """Fit one algorithm of the menu.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`~cluster_marts.config.spec_params.ALGORITHMS`.
+    X : ndarray of shape (n_samples, n_features)
+        Prepared (scaled, filtered, reduced), finite data.
+    k : int or None
+        Number of clusters; ignored by density methods.
+    params : mapping, optional
+        Validated parameters; missing ones take the defaults of
+        :data:`~cluster_marts.config.spec_params.PARAM_RULES`.
+    random_state : int, default=42
+
+    Returns
+    -------
+    Clustering
+
+    Raises
+    ------
+    InputDataError
+        Unknown algorithm, or ``k`` outside ``2..n_samples - 1``.
+    """
+    if name not in ALGORITHMS:
+        raise InputDataError(f"unknown algorithm {name!r}; allowed values: {', '.join(ALGORITHMS)}")
+    X = np.asarray(X, dtype=np.float64)
+    density = name in DENSITY_ALGORITHMS
+    if not density and (k is None or not 2 <= k < X.shape[0]):
+        raise InputDataError(f"{name}: k={k} must lie in 2..n_samples-1={X.shape[0] - 1}")
+    full = {key: rule.default for key, rule in PARAM_RULES[name].items()} | dict(params or {})
+    est = make_estimator(name, None if density else int(k), random_state=random_state, **full).fit(X)
+    labels, order = canonical_labels(X, est.labels_, est.n_clusters_)
+    n_found = int(labels.max()) + 1 if (labels >= 0).any() else 0
+    centres = member_means(X, labels, n_found)
+    conf = CONFIDENCE[name](est) if name in CONFIDENCE else margin_confidence(X, centres)
+    conf = np.clip(np.where(labels >= 0, conf, 0.0), 0.0, 1.0)
+    inertia = float("nan") if density else within_ss(X, labels)
+    scores = row_scores(est.transform(X)[:, order], labels, est.radius_[order])
+    return Clustering(name, labels, np.asarray(conf, dtype=np.float64), centres, inertia, scores, est)

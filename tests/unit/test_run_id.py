@@ -1,0 +1,58 @@
+"""One run id function (cluster_marts.identity.run_id) for every domain and the workbench."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cluster_marts.identity.run_id import run_id
+
+IDS = pd.Series([3, 5, 8], dtype="int64")
+X = np.array([[0.0, 1.5], [2.0, -1.0], [4.0, 0.25]])
+SETTINGS = {"scaling": "standard", "features": ("a", "b"), "k_max": 8}
+
+
+def test_documented_formula():
+    # sha1 over: sorted-key JSON of the settings, pandas row hashes of the ids, float64 bytes of X; 16 hex
+    digest = hashlib.sha1(b'{"features": ["a", "b"], "k_max": 8, "scaling": "standard"}')
+    digest.update(pd.util.hash_pandas_object(IDS, index=False).to_numpy().tobytes())
+    digest.update(X.astype(np.float64).tobytes())
+    assert run_id(SETTINGS, IDS, X) == digest.hexdigest()[:16]
+    assert len(run_id(SETTINGS, IDS, X)) == 16 and int(run_id(SETTINGS, IDS, X), 16) >= 0
+
+
+def test_each_input_counts_and_nothing_else():
+    base = run_id(SETTINGS, IDS, X)
+    assert run_id(dict(reversed(list(SETTINGS.items()))), IDS, X) == base          # key order
+    assert run_id(SETTINGS, IDS.copy(), X.astype(np.float32).astype(np.float64)) == base
+    assert run_id({**SETTINGS, "k_max": 9}, IDS, X) != base
+    assert run_id(SETTINGS, pd.Series([3, 5, 9]), X) != base
+    assert run_id(SETTINGS, IDS.astype(str), X) != base                              # "3" is not 3
+    assert run_id(SETTINGS, IDS, X + np.array([[0, 0], [0, 1e-12], [0, 0]])) != base
+    assert run_id(SETTINGS, IDS[::-1].reset_index(drop=True), X[::-1]) != base       # row order matters
+    with_target = pd.DataFrame({"id": IDS, "target": ["x", "y", "x"]})
+    assert run_id(SETTINGS, with_target, X) != base
+    assert run_id(SETTINGS, with_target.assign(target=["x", "y", "y"]), X) != run_id(SETTINGS, with_target, X)
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    params: MappingProxyType
+
+
+def test_setting_values_without_a_json_form():
+    settings = {"block": Block("kmeans", MappingProxyType({"n_init": 10})), "tags": frozenset({"b", "a"}),
+                "seed": np.int64(42), "weights": np.array([0.4, 0.6])}
+    plain = {"block": {"name": "kmeans", "params": {"n_init": 10}}, "tags": ["a", "b"], "seed": 42,
+             "weights": [0.4, 0.6]}
+    assert run_id(settings, IDS, X) == run_id(plain, IDS, X)
+    assert json.dumps(plain)  # the plain twin is JSON
+    with pytest.raises(TypeError, match="run_id: setting value .* has no JSON form"):
+        run_id({"bad": object()}, IDS, X)
