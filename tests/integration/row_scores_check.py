@@ -38,16 +38,20 @@ def recomputed(query: Query, mart: str, id_column: str, features: str, scaler: s
     features : str
         The table holding the raw feature values per ``id_column``.
     scaler : str
-        The published scaler parameters (``feature``, ``center``, ``scale``, ``is_used``).
+        The published scaler parameters (``feature``, ``clip_lower``, ``clip_upper``, ``center``, ``scale``,
+        ``is_used``): values are clipped to the bounds (when not null), then scaled.
     """
-    params = query(f"select feature, center, scale from {scaler} where is_used order by feature")
+    params = query(f"select feature, clip_lower, clip_upper, center, scale from {scaler} "
+                   "where is_used order by feature")
     used = params["feature"].tolist()
     rows = query(f"select * from {mart}").merge(
         query(f"select {id_column}, {', '.join(used)} from {features}"),
         on=id_column, how="left", suffixes=("", "_raw"), validate="one_to_one",
     )
     raw = rows[[f"{c}_raw" if f"{c}_raw" in rows else c for c in used]].to_numpy(dtype=float)
-    Z = (raw - params["center"].to_numpy()) / params["scale"].to_numpy()
+    lower = params["clip_lower"].astype(float).fillna(-np.inf).to_numpy()
+    upper = params["clip_upper"].astype(float).fillna(np.inf).to_numpy()
+    Z = (np.clip(raw, lower, upper) - params["center"].to_numpy()) / params["scale"].to_numpy()
     labels = rows["cluster_id"].to_numpy()
     k = int(rows["k"].iloc[0])
     centres = np.array([Z[labels == c].mean(axis=0) for c in range(k)])
