@@ -106,3 +106,23 @@
         cast({{ col }}margin as double) as margin,
         cast({{ col }}second_cluster_id as integer) as second_cluster_id
 {%- endmacro %}
+
+{#
+    The contract is the one place a contracted mart's columns and types are
+    written: cast every column of `relation` to the data_type its YAML
+    contract declares, in the contract's order.
+
+        with typed as ({{ cast_to_contract(ref('int_workbench_metrics')) }})
+        select * from typed
+#}
+{% macro cast_to_contract(relation) %}
+    {%- if execute and not model.columns %}
+        {{ exceptions.raise_compiler_error(
+            "model " ~ model.name ~ ": cast_to_contract needs the model's columns and data_type in its YAML") }}
+    {%- endif %}
+    select
+    {%- for column in model.columns.values() %}
+        cast({{ column.name }} as {{ column.data_type }}) as {{ column.name }}{{ "," if not loop.last }}
+    {%- endfor %}
+    from {{ relation }}
+{% endmacro %}

@@ -112,4 +112,5 @@ def test_every_table_has_its_sql_view_and_mart(expected):
         assert views[f"int_workbench_{table}"] == (MODEL, table, columns), table
         mart = (ROOT / "models/marts/workbench" / f"workbench_{table}.sql").read_text()
         assert f"ref('int_workbench_{table}')" in mart
-        assert "cast(run_id as varchar) as run_id" in mart or "cast_k_selection(" in mart, table
+        casts = ("cast(run_id as varchar) as run_id", "cast_k_selection(", "cast_to_contract(")
+        assert any(cast in mart for cast in casts), table

@@ -1,19 +1,8 @@
-{# Contracted workbench `centres` table for every shipped spec. One row per spec, cluster and feature. #}
+{# Contracted workbench `centres` table for every shipped spec. One row per spec, cluster and feature. Columns and types: the contract in the YAML beside this model. #}
 with
 
-source_table as (
-    select * from {{ ref('int_workbench_centres') }}
-),
-
 typed as (
-    select
-        cast(spec_name as varchar) as spec_name,
-        cast(cluster_id as integer) as cluster_id,
-        cast(feature as varchar) as feature,
-        cast(value_scaled as double) as value_scaled,
-        cast(value_original as double) as value_original,
-        cast(run_id as varchar) as run_id
-    from source_table
+    {{ cast_to_contract(ref('int_workbench_centres')) }}
 )
 
 select * from typed

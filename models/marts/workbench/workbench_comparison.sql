@@ -1,21 +1,8 @@
-{# Contracted workbench `comparison` table for every shipped spec. One row per spec and compared algorithm. #}
+{# Contracted workbench `comparison` table for every shipped spec. One row per spec and compared algorithm. Columns and types: the contract in the YAML beside this model. #}
 with
 
-source_table as (
-    select * from {{ ref('int_workbench_comparison') }}
-),
-
 typed as (
-    select
-        cast(spec_name as varchar) as spec_name,
-        cast(algorithm as varchar) as algorithm,
-        cast(n_clusters as integer) as n_clusters,
-        cast(silhouette as double) as silhouette,
-        cast(noise_share as double) as noise_share,
-        cast(is_recommended as boolean) as is_recommended,
-        cast(reason as varchar) as reason,
-        cast(run_id as varchar) as run_id
-    from source_table
+    {{ cast_to_contract(ref('int_workbench_comparison')) }}
 )
 
 select * from typed

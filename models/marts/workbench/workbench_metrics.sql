@@ -1,17 +1,8 @@
-{# Contracted workbench `metrics` table for every shipped spec. One row per spec and metric. #}
+{# Contracted workbench `metrics` table for every shipped spec. One row per spec and metric. Columns and types: the contract in the YAML beside this model. #}
 with
 
-source_table as (
-    select * from {{ ref('int_workbench_metrics') }}
-),
-
 typed as (
-    select
-        cast(spec_name as varchar) as spec_name,
-        cast(metric as varchar) as metric,
-        cast(value as double) as value,
-        cast(run_id as varchar) as run_id
-    from source_table
+    {{ cast_to_contract(ref('int_workbench_metrics')) }}
 )
 
 select * from typed

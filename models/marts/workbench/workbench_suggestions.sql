@@ -1,18 +1,8 @@
-{# Contracted workbench `suggestions` table for every shipped spec. One row per spec and suggestion. #}
+{# Contracted workbench `suggestions` table for every shipped spec. One row per spec and suggestion. Columns and types: the contract in the YAML beside this model. #}
 with
 
-source_table as (
-    select * from {{ ref('int_workbench_suggestions') }}
-),
-
 typed as (
-    select
-        cast(spec_name as varchar) as spec_name,
-        cast(name as varchar) as name,
-        cast(value as double) as value,
-        cast(note as varchar) as note,
-        cast(run_id as varchar) as run_id
-    from source_table
+    {{ cast_to_contract(ref('int_workbench_suggestions')) }}
 )
 
 select * from typed
