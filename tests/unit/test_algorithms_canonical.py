@@ -1,5 +1,5 @@
 """Tests for the provider/demand fits of cluster_marts.algorithms.registry (fit_k), cluster_marts.identity.canonical
-and distances_to_centers."""
+and the distance to the own centre (cluster_marts.algorithms.scores)."""
 
 import numpy as np
 import pytest
@@ -8,10 +8,10 @@ from sklearn.metrics import adjusted_rand_score
 
 from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.registry import fit_k, make_estimator
+from cluster_marts.algorithms.scores import center_distances, row_scores
 from cluster_marts.config.cluster import ALGORITHM_NAMES
 from cluster_marts.errors import InputDataError, SettingsError
 from cluster_marts.identity.canonical import canonical_labels, match_to_previous, relabel_to_previous
-from cluster_marts.selection.metrics import distances_to_centers
 
 X, Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
 
@@ -140,4 +140,5 @@ def test_ids_survive_growth_by_matching_to_the_previous_run():
 def test_distances_to_centers_by_hand():
     toy = np.array([[0.0, 0.0], [3.0, 4.0], [1.0, 1.0]])
     centers = np.array([[0.0, 0.0], [1.0, 1.0]])
-    np.testing.assert_allclose(distances_to_centers(toy, np.array([0, 0, 1]), centers), [0.0, 5.0, 0.0])
+    scores = row_scores(center_distances(toy, centers), np.array([0, 0, 1]), np.ones(2))
+    np.testing.assert_allclose(scores.distance, [0.0, 5.0, 0.0])

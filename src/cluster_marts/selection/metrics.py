@@ -18,7 +18,6 @@ __all__ = [
     "fit_labels",
     "silhouette",
     "per_sample_silhouette",
-    "distances_to_centers",
     "n_labels_ok",
     "check_frame",
     "feature_matrix",
@@ -148,22 +147,3 @@ def per_sample_silhouette(
     if sample_size is None or X.shape[0] <= sample_size:
         return np.asarray(silhouette_samples(X, labels), dtype=np.float64)
     return _sampled_silhouette_samples(X, labels, sample_size, random_state)
-
-
-def distances_to_centers(X: np.ndarray, labels: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """Euclidean distance of every row to the centre of its own cluster.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    labels : ndarray of shape (n_samples,)
-        Ids indexing the rows of ``centers``.
-    centers : ndarray of shape (k, n_features)
-
-    Returns
-    -------
-    ndarray of shape (n_samples,)
-    """
-    X = np.asarray(X, dtype=np.float64)
-    centers = np.asarray(centers, dtype=np.float64)
-    return np.linalg.norm(X - centers[np.asarray(labels, dtype=np.int64)], axis=1)
