@@ -4,9 +4,14 @@
     when one fit feeds several tables (cluster_marts.adapters.long_table,
     whose record_rows is the Python twin):
 
-        {{ record_rows(ref('int_customer_segmentation'), 'membership', ['customer_id', 'axis', ...]) }}
+        {{ record_rows(ref('int_customer_segmentation'), 'assignment', ['customer_id', 'axis', ...]) }}
+
+    packed=true reads a record type whose values are one JSON object per row in
+    the `record` column (cluster_marts.adapters.long_table.pack_records; Python
+    twin packed_rows): each column is that object's key, as VARCHAR (null when
+    absent or null); the mart that reads it casts to the contract's types.
 #}
-{% macro record_rows(relation, record_type, columns) %}
+{% macro record_rows(relation, record_type, columns, packed=false) %}
 with
 
 long_table as (
@@ -16,7 +21,11 @@ long_table as (
 records as (
     select
         {%- for column in columns %}
-        {{ column }}{{ "," if not loop.last }}
+        {% if packed -%}
+        json_extract_string(record, '$.{{ column }}') as {{ column }}
+        {%- else -%}
+        {{ column }}
+        {%- endif %}{{ "," if not loop.last }}
         {%- endfor %}
     from long_table
     where record_type = '{{ record_type }}'

@@ -1,6 +1,7 @@
 {#
     Customer fit metrics and parameters, one row per axis and method: the `fit_metrics` rows of
-    int_customer_segmentation (every axis and method fitted once, one long table).
+    int_customer_segmentation (every axis and method fitted once, one long table), packed as JSON:
+    VARCHAR columns, typed by the mart that reads them.
 #}
 {{ config(materialized='view') }}
 
@@ -9,6 +10,6 @@
     'partition_entropy', 'bic', 'aic', 'log_likelihood', 'converged', 'n_iter',
     'reconstruction_error', 'avg_max_probability', 'high_confidence_count', 'low_confidence_count',
     'avg_entropy', 'max_share_before_subdivision', 'max_share_after_subdivision', 'n_leaf_segments',
-    'settings_json', 'fuzziness', 'max_iter', 'tolerance', 'covariance_type', 'encoding_dim',
-    'epochs', 'batch_size'
-]) }}
+    'n_fit_samples', 'settings_json', 'fuzziness', 'max_iter', 'tolerance', 'covariance_type',
+    'encoding_dim', 'epochs', 'batch_size'
+], packed=true) }}

@@ -1,6 +1,7 @@
 {#
     Customer k-selection, one row per axis, method and k: the `k_selection` rows of
-    int_customer_segmentation (every axis and method fitted once, one long table).
+    int_customer_segmentation (every axis and method fitted once, one long table), packed as JSON:
+    VARCHAR columns, typed by the mart that reads them.
 #}
 {{ config(materialized='view') }}
 
@@ -12,4 +13,4 @@
     'is_silhouette_best', 'is_gap_best', 'is_combined_best', 'is_chosen', 'selection_rule',
     'algorithm', 'scaling', 'random_state', 'n_samples', 'features', 'features_used',
     'n_components', 'run_id', 'settings_json'
-]) }}
+], packed=true) }}

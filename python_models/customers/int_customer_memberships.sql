@@ -1,9 +1,26 @@
 {#
-    Customer soft memberships, one row per customer, axis, method and top-level segment: the `membership` rows of
-    int_customer_segmentation (every axis and method fitted once, one long table).
+    Customer soft memberships in long form, one row per customer, axis, method and top-level segment: the
+    `memberships` list of the `assignment` rows of int_customer_segmentation, one row per element (the list is
+    indexed by segment id). A view: the warehouse stores one row per customer, axis and method.
 #}
 {{ config(materialized='view') }}
+with
 
-{{ record_rows(ref('int_customer_segmentation'), 'membership', [
-    'customer_id', 'axis', 'method', 'segment_id', 'membership', 'run_id'
-]) }}
+assignments as (
+    {{ record_rows(ref('int_customer_segmentation'), 'assignment', [
+        'customer_id', 'axis', 'method', 'memberships', 'run_id'
+    ]) }}
+),
+
+memberships as (
+    select
+        customer_id,
+        axis,
+        method,
+        generate_subscripts(memberships, 1) - 1 as segment_id,
+        unnest(memberships) as membership,
+        run_id
+    from assignments
+)
+
+select * from memberships

@@ -2,15 +2,20 @@
 
 Thin adapter: axes, methods and settings come from config.meta in
 _customers__models.yml; all maths lives in cluster_marts.adapters.customers.
-The SQL models int_customer_k_selection, int_customer_memberships,
-int_customer_assignments and int_customer_fit_metrics select their rows
-(record_type) and columns from this table.
+Each fit runs on a seeded sample of fit_sample_size customers and scores every
+customer; progress (axis, method, k, seconds) shows in dbt's log. The SQL views
+int_customer_k_selection, int_customer_memberships, int_customer_assignments
+and int_customer_fit_metrics select their rows (record_type) and columns from
+this table.
 """
 
 from cluster_marts.adapters.customers import segmentation_table
+from cluster_marts.adapters.frames import to_frame
+from cluster_marts.progress import log_to_dbt
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    features = dbt.ref("customer_features").df()
+    log_to_dbt()
+    features = to_frame(dbt.ref("customer_features"))
     return segmentation_table(features, dbt.config.get("meta"), model="int_customer_segmentation")

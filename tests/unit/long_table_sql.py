@@ -8,15 +8,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 _CALL = re.compile(
-    r"record_rows\(\s*ref\('(?P<long>\w+)'\),\s*'(?P<record_type>\w+)',\s*(?P<columns>\[.*?\])\s*\)", re.DOTALL
+    r"record_rows\(\s*ref\('(?P<long>\w+)'\),\s*'(?P<record_type>\w+)',\s*(?P<columns>\[.*?\])"
+    r"(?P<packed>,\s*packed=true)?\s*\)", re.DOTALL
 )
 
 
 def split_models(folder: str) -> dict[str, tuple[str, str, list[str]]]:
-    """``{model: (long table, record_type, columns)}`` of every SQL model in ``folder`` that calls record_rows."""
+    """``{model: (long table, record_type, columns)}`` of every SQL model in ``folder`` that calls record_rows.
+
+    A packed call (``packed=true``) has the record type ``"<record_type>:packed"``.
+    """
     out = {}
     for path in sorted((ROOT / folder).glob("*.sql")):
         match = _CALL.search(path.read_text())
         if match:
-            out[path.stem] = (match["long"], match["record_type"], ast.literal_eval(match["columns"]))
+            kind = match["record_type"] + (":packed" if match["packed"] else "")
+            out[path.stem] = (match["long"], kind, ast.literal_eval(match["columns"]))
     return out

@@ -6,8 +6,11 @@ import json
 import subprocess
 import sys
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from long_table_sql import split_models
 from sklearn.datasets import make_blobs
@@ -21,7 +24,7 @@ from cluster_marts.adapters.customers import (
     segment_memberships,
     segmentation_table,
 )
-from cluster_marts.adapters.long_table import RECORD_TYPE, record_rows
+from cluster_marts.adapters.long_table import RECORD, RECORD_TYPE, packed_rows, record_rows
 
 MODEL = "int_customer_segmentation"
 N = 150
@@ -33,63 +36,88 @@ FEATURES = pd.DataFrame({
 META = {"id_column": "customer_id", "axes": {"shape": ["x", "y"], "returns": ["r"]},
         "methods": ["fcm", "gmm", "neural"], "k_max": 4, "neural": {"epochs": 30, "hidden_units": 8},
         "subdivision": {"min_size": 40}, "random_state": 42}
-# the SQL view of each record type (python_models/customers/int_customer_<table>.sql)
-VIEWS = {"k_selection": "int_customer_k_selection", "membership": "int_customer_memberships",
-         "assignment": "int_customer_assignments", "fit_metrics": "int_customer_fit_metrics"}
+# the SQL view of each table: (view, record type the view reads)
+VIEWS = {"k_selection": ("int_customer_k_selection", "k_selection:packed"),
+         "membership": ("int_customer_memberships", "assignment"),
+         "assignment": ("int_customer_assignments", "assignment"),
+         "fit_metrics": ("int_customer_fit_metrics", "fit_metrics:packed")}
 
 
 @pytest.fixture(scope="module")
-def long() -> pd.DataFrame:
+def arrow() -> pa.Table:
     return segmentation_table(FEATURES, META, model=MODEL)
 
 
 @pytest.fixture(scope="module")
+def long(arrow) -> pd.DataFrame:
+    return arrow.to_pandas()
+
+
+@pytest.fixture(scope="module")
 def tables() -> dict[str, pd.DataFrame]:
-    """The four tables built from a separate fit of the same rows: what the four models used to return."""
+    """The tables built from a separate fit of the same rows."""
     fit = segment_all(FEATURES, META, model=MODEL)
     return {"k_selection": segment_k_selection(fit), "membership": segment_memberships(fit),
             "assignment": segment_assignments(fit), "fit_metrics": segment_fit_metrics(fit)}
 
 
 def test_record_types_in_order_and_counts(long):
-    assert list(RECORD_TYPES) == list(VIEWS)
-    assert long.columns[0] == RECORD_TYPE
+    assert list(RECORD_TYPES) == ["k_selection", "fit_metrics"]
+    assert long.columns[0] == RECORD_TYPE and long.columns[-1] == RECORD
     counts = long[RECORD_TYPE].value_counts(sort=False)
-    assert counts.index.tolist() == list(VIEWS)
+    assert counts.index.tolist() == ["assignment", "k_selection", "fit_metrics"]
     n_fits, k_grid = 2 * 3, 3  # 2 axes x 3 methods; k = 2..4
-    assert counts["k_selection"] == n_fits * k_grid
-    assert counts["assignment"] == N * n_fits
-    assert counts["fit_metrics"] == n_fits
-    fm = long[long[RECORD_TYPE] == "fit_metrics"]
-    assert counts["membership"] == N * int(fm["k"].sum())  # one row per customer and top-level segment
+    assert counts.to_dict() == {"assignment": N * n_fits, "k_selection": n_fits * k_grid, "fit_metrics": n_fits}
+    fm = packed_rows(long, "fit_metrics", ["axis", "method", "k"])
+    rows = long[long[RECORD_TYPE] == "assignment"]
+    lengths = rows.groupby(["axis", "method"], observed=True)["memberships"].agg(lambda m: {len(x) for x in m})
+    assert {(a, m): {k} for a, m, k in fm.itertuples(index=False)} == lengths.to_dict()
 
 
-def test_the_long_table_splits_back_into_the_four_tables(long, tables):
-    for record_type, table in tables.items():
-        rows = record_rows(long, record_type, list(table.columns))
-        pd.testing.assert_frame_equal(rows.astype(table.dtypes), table)
-        others = [c for c in long.columns if c not in table.columns and c != RECORD_TYPE]
-        assert long.loc[long[RECORD_TYPE] == record_type, others].isna().all().all(), record_type
-    assert len(long) == sum(len(t) for t in tables.values())
-    # one run id per (axis, method), the same in all four tables
-    ids = long.groupby(["axis", "method"])["run_id"].nunique()
-    assert len(ids) == 6 and ids.eq(1).all()
+def test_the_long_table_splits_back_into_the_tables(long, tables):
+    assignment = record_rows(long, "assignment", list(tables["assignment"].columns))
+    for column in ("axis", "method", "segment_path", "run_id"):
+        assignment[column] = assignment[column].astype("str")
+    pd.testing.assert_frame_equal(assignment.astype(tables["assignment"].dtypes), tables["assignment"])
+    for record_type in RECORD_TYPES:
+        table = tables[record_type]
+        rows = packed_rows(long, record_type, list(table.columns)).fillna(np.nan)
+        pd.testing.assert_frame_equal(rows.astype(table.dtypes), table, check_exact=True)
+        typed = [c for c in long.columns if c not in (RECORD_TYPE, RECORD)]
+        assert long.loc[long[RECORD_TYPE] == record_type, typed].isna().all().all(), record_type
+    assert long.loc[long[RECORD_TYPE] == "assignment", RECORD].isna().all()
+    # the list column exploded is the long memberships table
+    rows = long[long[RECORD_TYPE] == "assignment"]
+    exploded = np.concatenate(rows["memberships"].to_numpy())
+    np.testing.assert_array_equal(exploded, tables["membership"]["membership"].to_numpy())
+    # one run id per (axis, method), the same in every table
+    ids = pd.concat([rows[["axis", "method", "run_id"]].astype(str),
+                     packed_rows(long, "k_selection", ["axis", "method", "run_id"])]).groupby(["axis", "method"])
+    assert ids["run_id"].nunique().eq(1).all() and ids.ngroups == 6
 
 
-def test_warehouse_types(long):
-    dtypes = long.dtypes.astype(str)
-    assert dtypes["k"] == "Int64" and dtypes["is_chosen"] == "boolean" and dtypes["converged"] == "boolean"
-    assert dtypes["membership"] == "float64" and dtypes["customer_id"] == "str" and dtypes["segment_id"] == "Int64"
-    assert not (long.dtypes == object).any()
+def test_warehouse_types(arrow):
+    con = duckdb.connect()
+    con.register("long", arrow)
+    types = dict(con.execute("select column_name, column_type from (describe long)").fetchall())
+    assert types["record_type"] == "VARCHAR" and types["customer_id"] == "VARCHAR" and types["axis"] == "VARCHAR"
+    assert types["segment_id"] == "BIGINT" and types["second_segment_id"] == "BIGINT"
+    assert types["memberships"] == "DOUBLE[]" and types["record"] == "VARCHAR" and types["margin"] == "DOUBLE"
+    k = con.execute("select count(*), count(distinct json_extract_string(record, '$.k')) from long "
+                    "where record_type = 'k_selection'").fetchall()
+    assert k == [(18, 3)]
 
 
 def test_the_sql_views_select_each_table_with_its_columns(tables):
     views = split_models("python_models/customers")
-    assert set(views) == set(VIEWS.values())
-    for record_type, view in VIEWS.items():
+    assert set(views) == {view for view, _ in VIEWS.values()}
+    for table, (view, record_type) in VIEWS.items():
         long_table, selected_type, columns = views[view]
         assert (long_table, selected_type) == (MODEL, record_type)
-        assert columns == list(tables[record_type].columns), view
+        expected = list(tables[table].columns)
+        if table == "membership":  # the view unnests the memberships list of the assignment rows
+            expected = ["customer_id", "axis", "method", "memberships", "run_id"]
+        assert columns == expected, view
 
 
 _SCRIPT = """
@@ -97,11 +125,12 @@ import json, sys
 import pandas as pd
 from cluster_marts.adapters.customers import segmentation_table
 features = pd.read_parquet(sys.argv[1])
-segmentation_table(features, json.loads(sys.argv[2]), model="int_customer_segmentation").to_parquet(sys.argv[3])
+import pyarrow.parquet as pq
+pq.write_table(segmentation_table(features, json.loads(sys.argv[2]), model="int_customer_segmentation"), sys.argv[3])
 """
 
 
-def test_two_fresh_processes_give_identical_tables(long, tmp_path):
+def test_two_fresh_processes_give_identical_tables(arrow, tmp_path):
     """Determinism without any cache: each process fits from scratch."""
     source = tmp_path / "features.parquet"
     FEATURES.to_parquet(source)
@@ -113,5 +142,5 @@ def test_two_fresh_processes_give_identical_tables(long, tmp_path):
         assert done.returncode == 0, done.stderr[-2000:]
         outputs.append(pd.read_parquet(out))
     pd.testing.assert_frame_equal(outputs[0], outputs[1])
-    long.to_parquet(tmp_path / "in_process.parquet")
+    pq.write_table(arrow, tmp_path / "in_process.parquet")
     pd.testing.assert_frame_equal(outputs[0], pd.read_parquet(tmp_path / "in_process.parquet"))

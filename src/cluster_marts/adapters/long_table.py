@@ -8,6 +8,15 @@ split it back with the ``record_rows`` macro (``macros/long_table.sql``);
 :func:`record_rows` is its Python twin.  No state is shared between dbt
 models: each SQL model's output is a function of the one table it reads.
 
+When one record type is row-level and large (one row per customer, axis and
+method) and the others are small (one row per axis, method and k),
+:func:`pack_records` keeps the long table narrow: the large table's columns
+are typed Arrow columns and the small tables' rows carry their values as one
+JSON object in the ``record`` column (the typed columns null), so the large
+table does not carry dozens of all-null columns.  ``record_rows(...,
+packed=true)`` reads such a record type back as VARCHAR columns (typed by the
+mart's cast); :func:`packed_rows` is its Python twin.
+
 Column types stay explicit: a column's pandas dtype becomes its nullable
 counterpart (``int64`` -> ``Int64``, ``bool`` -> ``boolean``; floats, strings,
 dates and nullable dtypes stay), so the warehouse column keeps its type
@@ -17,14 +26,17 @@ share a column name only with the same type.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-__all__ = ["RECORD_TYPE", "stack_records", "record_rows", "nullable_dtype"]
+__all__ = ["RECORD_TYPE", "RECORD", "stack_records", "record_rows", "nullable_dtype", "pack_records", "packed_rows"]
 
 RECORD_TYPE = "record_type"
+RECORD = "record"
 
 
 def nullable_dtype(dtype: object) -> object:
@@ -97,3 +109,53 @@ def record_rows(long: pd.DataFrame, record_type: str, columns: Sequence[str]) ->
     """
     rows = long.loc[long[RECORD_TYPE] == record_type, list(columns)]
     return rows.reset_index(drop=True)
+
+
+def _json_rows(frame: pd.DataFrame) -> list[str]:
+    """Each row of ``frame`` as a JSON object; NaN and missing values become null."""
+    columns = {c: frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns}
+    values = [dict(zip(columns, row)) for row in zip(*columns.values())] if columns else [{}] * len(frame)
+    return [json.dumps({k: v.item() if isinstance(v, np.generic) else v for k, v in row.items()}, allow_nan=False)
+            for row in values]
+
+
+def pack_records(rows_type: str, rows: pa.Table, packed: Mapping[str, pd.DataFrame]) -> pa.Table:
+    """The long table of one large typed table and small tables packed as JSON.
+
+    Parameters
+    ----------
+    rows_type : str
+        Record type of ``rows``.
+    rows : pyarrow.Table
+        The large table; its columns stay typed (null on the packed rows).
+    packed : mapping of str to DataFrame
+        Record type -> small table, stacked after ``rows`` in mapping order,
+        each row as one JSON object (column -> value; NaN and missing -> null).
+
+    Returns
+    -------
+    pyarrow.Table
+        ``record_type``, the columns of ``rows``, ``record`` (JSON string, null on
+        the rows of ``rows``).
+    """
+    if RECORD_TYPE in rows.column_names or RECORD in rows.column_names:
+        raise ValueError(f"the typed table has a column named {RECORD_TYPE!r} or {RECORD!r}, which the long table "
+                         f"reserves")
+    n_rows = rows.num_rows
+    texts = [text for frame in packed.values() for text in _json_rows(frame)]
+    kinds = [name for name, frame in packed.items() for _ in range(len(frame))]
+    head = rows.add_column(0, RECORD_TYPE, pa.array([rows_type] * n_rows, pa.string())).append_column(
+        RECORD, pa.nulls(n_rows, pa.string()))
+    tail = pa.table({RECORD_TYPE: pa.array(kinds, pa.string()),
+                     **{f.name: pa.nulls(len(texts), f.type) for f in rows.schema},
+                     RECORD: pa.array(texts, pa.string())})
+    return pa.concat_tables([head, tail.cast(head.schema)])
+
+
+def packed_rows(long: pd.DataFrame, record_type: str, columns: Sequence[str]) -> pd.DataFrame:
+    """The rows of one packed record type with its columns: what ``record_rows(..., packed=true)`` selects.
+
+    Values are decoded from JSON (numbers, strings, booleans, null -> None); index 0..n-1.
+    """
+    records = [json.loads(text) for text in long.loc[long[RECORD_TYPE] == record_type, RECORD]]
+    return pd.DataFrame({c: [r.get(c) for r in records] for c in columns}, dtype=object)

@@ -61,10 +61,12 @@ def fit_method(method: str, Xs: np.ndarray, k: int, params: dict[str, Any], s: S
     return make_estimator(method, k, random_state=s.random_state, **params).fit(Xs)
 
 
-def method_metrics(est: ClusterEstimator, s: SegmentationSettings) -> dict[str, Any]:
-    """``est.metrics_`` plus, for gmm, the posterior uncertainty summaries."""
+def method_metrics(est: ClusterEstimator, s: SegmentationSettings, memberships: np.ndarray | None = None
+                   ) -> dict[str, Any]:
+    """``est.metrics_`` plus, for gmm, the posterior uncertainty summaries of ``memberships`` (default the fit's)."""
     metrics = dict(est.metrics_)
     if est.algorithm == "gmm":
-        metrics.update(uncertainty(est.memberships_, high_confidence=s.high_confidence,
+        memberships = est.memberships_ if memberships is None else memberships
+        metrics.update(uncertainty(memberships, high_confidence=s.high_confidence,
                                    low_confidence=s.low_confidence))
     return metrics

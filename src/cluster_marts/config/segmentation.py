@@ -18,6 +18,8 @@ Example (the defaults, except ``id_column`` and ``axes`` which are required)::
     subdivision: {max_variance: 2.0, max_share: 0.6, min_size: 100, max_depth: 3, k_max: 4}
     random_state: 42
     silhouette_sample_size: 2000
+    fit_sample_size: 5000      # k grid and fits on a seeded stratified sample of this many rows; every row is scored
+    n_jobs: 2                  # processes fitting axes in parallel on large tables (1: sequential)
     high_confidence: 0.9       # GMM: max probability >= this counts as high confidence
     low_confidence: 0.6        # GMM: max probability < this counts as low confidence
 
@@ -46,7 +48,7 @@ from cluster_marts.config.common import (
     SCALING,
     SILHOUETTE_SAMPLE_SIZE,
 )
-from cluster_marts.config.rules import CHOICE, FLOAT, LIST, MAPPING, Context, Rule
+from cluster_marts.config.rules import CHOICE, FLOAT, INT, LIST, MAPPING, Context, Rule
 from cluster_marts.config.schema import bind, pairs, parse_mapping
 from cluster_marts.config.segmentation_params import (
     BALANCE_WEIGHTS,
@@ -92,6 +94,8 @@ class SegmentationSettings:
     subdivision: SubdivisionParams = field(default_factory=SubdivisionParams)
     random_state: int = 42
     silhouette_sample_size: int = 2000
+    fit_sample_size: int = 5000
+    n_jobs: int = 2
     high_confidence: float = 0.9
     low_confidence: float = 0.6
 
@@ -120,7 +124,7 @@ RULES = bind(
          doc="a non-empty mapping of axis name -> feature columns, e.g. {engagement: [log_frequency, log_monetary]}"),
     Rule("methods", LIST, allowed=METHOD_NAMES), SCALING, K_MIN, K_MAX,
     Rule("selection_rule", CHOICE, allowed=SELECTION_RULES), BALANCE_WEIGHTS, *BLOCK_RULES.values(),
-    RANDOM_STATE, SILHOUETTE_SAMPLE_SIZE,
+    RANDOM_STATE, SILHOUETTE_SAMPLE_SIZE, Rule("fit_sample_size", INT, low=100), Rule("n_jobs", INT, low=1, high=64),
     Rule("high_confidence", FLOAT, low=0.0, open_low=True, high=1.0),
     Rule("low_confidence", FLOAT, low=0.0, open_low=True, high=1.0),
 )

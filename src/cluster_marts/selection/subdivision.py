@@ -41,6 +41,7 @@ from cluster_marts.algorithms.registry import fit_k
 from cluster_marts.config.segmentation_params import SubdivisionParams
 from cluster_marts.errors import InputDataError
 from cluster_marts.identity.canonical import canonical_labels
+from cluster_marts.preprocessing.sampling import fit_sample
 from cluster_marts.selection.grid import evaluate_k_grid
 from cluster_marts.selection.rules import choose_k
 
@@ -93,7 +94,8 @@ def needs_split(size: int, share: float, variance: float, depth: int, p: Subdivi
 
 
 def split_segment(
-    X: np.ndarray, p: SubdivisionParams, *, weights: tuple[float, float], sample_size: int, random_state: int
+    X: np.ndarray, p: SubdivisionParams, *, weights: tuple[float, float], sample_size: int, random_state: int,
+    fit_sample_size: int | None = None,
 ) -> np.ndarray | None:
     """Split rows ``X`` with k-means at the k ``p.selection_rule`` chooses; canonical child labels, or None.
 
@@ -102,8 +104,13 @@ def split_segment(
     :func:`~cluster_marts.selection.rules.choose_k`); a k is eligible when
     every child holds at least 2 rows (``min_cluster_share = 2 / n``).  None
     when no k is eligible (e.g. fewer than 2 distinct rows) or the rule's
-    score is undefined at every eligible k.
+    score is undefined at every eligible k.  With ``fit_sample_size`` the grid
+    runs on the segment's fit sample
+    (:func:`~cluster_marts.preprocessing.sampling.fit_sample`) and every row
+    takes its nearest child centre (``predict``).
     """
+    rows = np.arange(X.shape[0]) if fit_sample_size is None else fit_sample(X, fit_sample_size, random_state)
+    full, X = X, X[rows]
     n_distinct = np.unique(X, axis=0).shape[0]
     k_top = min(p.k_max, X.shape[0] - 1, n_distinct)
     if k_top < 2:
@@ -123,7 +130,12 @@ def split_segment(
     except InputDataError:
         return None
     k = int(chosen.loc[chosen["is_chosen"], "k"].item())
-    return canonical_labels(X, fits[k].labels_, k)[0]
+    if rows.size == full.shape[0]:
+        return canonical_labels(X, fits[k].labels_, k)[0]
+    labels = fits[k].predict(full)
+    if np.bincount(labels, minlength=k).min() < 2:
+        return None
+    return canonical_labels(full, labels, k)[0]
 
 
 def subdivide(
@@ -134,6 +146,7 @@ def subdivide(
     weights: tuple[float, float],
     sample_size: int,
     random_state: int,
+    fit_sample_size: int | None = None,
 ) -> Subdivision:
     """Recursively split top-level segments; see the module docstring.
 
@@ -148,6 +161,9 @@ def subdivide(
         ``(w_silhouette, w_balance)`` of the combined score.
     sample_size, random_state : int
         Silhouette sampling and k-means seed.
+    fit_sample_size : int, optional
+        Fit each split on at most this many rows of the segment (seeded,
+        stratified) and assign every member by ``predict``; None fits on all.
 
     Returns
     -------
@@ -163,7 +179,8 @@ def subdivide(
         rows, path, depth = stack.pop()
         if not needs_split(rows.size, rows.size / n, intra_variance(X[rows]), depth, p):
             continue
-        child = split_segment(X[rows], p, weights=weights, sample_size=sample_size, random_state=random_state)
+        child = split_segment(X[rows], p, weights=weights, sample_size=sample_size, random_state=random_state,
+                              fit_sample_size=fit_sample_size)
         if child is None:
             continue
         for c in range(int(child.max()), -1, -1):

@@ -1,21 +1,28 @@
-"""Segment one axis with one method: k grid, choice, canonical ids, subdivision.
+"""Segment one axis with one method: fit on a sample, score every row, canonical ids, subdivision.
 
-k is chosen by the engine's one grid and rules
+:func:`fit_axis` is the fit: the axis scaler on every row, the seeded
+stratified fit sample (:func:`cluster_marts.preprocessing.sampling.fit_sample`,
+``fit_sample_size`` rows; every row when the table is not larger), the k grid
+and the choice on that sample
 (:func:`~cluster_marts.selection.grid.evaluate_k_grid`,
 :func:`~cluster_marts.selection.rules.choose_k`, rule ``balanced`` or
-``silhouette``).
-
-:func:`segment_axis` is the whole computation behind the tables of
-:mod:`cluster_marts.adapters.customers.pipeline`; :func:`axis_run_id` names it.
+``silhouette``), then every row scored with the chosen estimator's
+``predict_memberships`` (on an unsampled table: the fit's own memberships).
+:func:`segment_axis` adds the per-row scores and the subdivision (whose splits
+are fitted on samples of each segment as well); :func:`axis_run_id` names it.
 
 Each (axis, method, k) is a registry estimator (:mod:`cluster_marts.algorithms.methods`).
 Canonical segment ids follow the one rule of :mod:`cluster_marts.identity.canonical`
 on the axis's scaled features (first feature leading), members by dominant
-segment; a segment no row is dominant in is placed by its membership-weighted
-mean.  Per-row scores (distance, normalised distance, margin, runner-up) come
-from :func:`cluster_marts.algorithms.scores.row_scores`.
+segment over every row; a segment no row is dominant in is placed by its
+membership-weighted mean.  Per-row scores (distance, normalised distance,
+margin, runner-up) come from :func:`cluster_marts.algorithms.scores.row_scores`.
+Sample-based quantities: the k grid (silhouette on ``silhouette_sample_size``
+rows of the sample), the chosen fit's ``inertia_``, ``radius_`` and method
+metrics (PC/PE, BIC/AIC, reconstruction error); counts, shares and the GMM
+uncertainty summaries are over every row.
 
-Below :data:`SINGLE_THREAD_BELOW` rows the fits run with native thread pools
+When the fit sample has fewer than :data:`SINGLE_THREAD_BELOW` rows the fits run with native thread pools
 (OpenMP, BLAS) limited to one thread: on such small tables k-means,
 mixtures and silhouettes gain nothing from threads, and on a busy machine
 (dbt running several models at once) OpenMP spin-waiting made k-means 100x
@@ -25,6 +32,7 @@ slower.  Results do not depend on the thread count beyond float rounding.
 from __future__ import annotations
 
 import dataclasses
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,12 +46,15 @@ from cluster_marts.algorithms.scores import RowScores, row_scores
 from cluster_marts.config.segmentation import SegmentationSettings
 from cluster_marts.identity.canonical import canonical_labels
 from cluster_marts.identity.run_id import run_id as content_run_id
-from cluster_marts.preprocessing.scaling import fit_scaler, transform
+from cluster_marts.preprocessing.sampling import fit_sample
+from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
 from cluster_marts.selection.grid import GridFit, evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k
 from cluster_marts.selection.subdivision import Subdivision, subdivide
 
-__all__ = ["AxisResult", "axis_run_id", "segment_axis", "canonical_ids"]
+__all__ = [
+    "AxisFit", "AxisResult", "axis_run_id", "fit_axis", "segment_axis", "canonical_ids", "single_threaded_below",
+]
 
 SINGLE_THREAD_BELOW = 50_000
 
@@ -73,7 +84,8 @@ class AxisResult:
 
 
 def _relevant_settings(s: SegmentationSettings, axis: str, method: str) -> dict[str, Any]:
-    config = {name: value for name, value in s.as_dict().items() if name not in ("axes", "methods", *METHOD_NAMES)}
+    config = {name: value for name, value in s.as_dict().items()
+              if name not in ("axes", "methods", "n_jobs", *METHOD_NAMES)}
     config.update(axis=axis, features=list(s.features_of(axis)), method=method)
     block = getattr(s, method, None)
     config[method] = dataclasses.asdict(block) if dataclasses.is_dataclass(block) else None
@@ -92,11 +104,10 @@ def axis_run_id(s: SegmentationSettings, axis: str, method: str, ids: pd.Series,
     return content_run_id(_relevant_settings(s, axis, method), ids, X)
 
 
-def canonical_ids(Xs: np.ndarray, est: ClusterEstimator) -> tuple[np.ndarray, np.ndarray]:
-    """Canonical labels and ``order[new_id] == old_id`` of a fit, by the rule of the module docstring."""
-    u = est.memberships_
-    weighted = (u.T @ Xs) / np.maximum(u.sum(axis=0), np.finfo(np.float64).tiny)[:, None]
-    return canonical_labels(Xs, est.labels_, est.n_clusters_, fallback=weighted)
+def canonical_ids(Xs: np.ndarray, labels: np.ndarray, memberships: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Canonical labels and ``order[new_id] == old_id`` of scored rows, by the rule of the module docstring."""
+    weighted = (memberships.T @ Xs) / np.maximum(memberships.sum(axis=0), np.finfo(np.float64).tiny)[:, None]
+    return canonical_labels(Xs, labels, memberships.shape[1], fallback=weighted)
 
 
 def _choose_k(Xs: np.ndarray, s: SegmentationSettings, method: str, model: str
@@ -127,6 +138,51 @@ def _choose_k(Xs: np.ndarray, s: SegmentationSettings, method: str, model: str
     return chosen, est, int(est.cluster_centers_.shape[1])
 
 
+@dataclass(eq=False)
+class AxisFit:
+    """One (axis, method) fitted on the fit sample, every row scored; columns and rows in canonical order."""
+
+    scaler: ScalerParams  # fitted on every row
+    scaled: np.ndarray  # (n, p) every row, scaled axis features
+    sample: np.ndarray  # row indices the fit saw (sorted)
+    k_grid: pd.DataFrame
+    estimator: ClusterEstimator
+    n_components: int
+    order: np.ndarray  # order[canonical id] == estimator's cluster index
+    memberships: np.ndarray  # (n, k) every row, canonical columns
+    labels: np.ndarray  # (n,) dominant canonical segment
+
+    @property
+    def centers(self) -> np.ndarray:
+        """Cluster centres in canonical order, clustering space."""
+        return self.estimator.cluster_centers_[self.order]
+
+
+def fit_axis(X: np.ndarray, s: SegmentationSettings, axis: str, method: str, model: str) -> AxisFit:
+    """Scale the axis, draw the fit sample, choose k on it and score every row; see the module docstring.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Raw axis features, rows sorted by id.
+    s : SegmentationSettings
+    axis, method : str
+    model : str
+        dbt model name, used in error messages.
+
+    Returns
+    -------
+    AxisFit
+    """
+    scaler = fit_scaler(X, s.scaling, s.features_of(axis))
+    Xs = transform(X, scaler)
+    sample = fit_sample(Xs, s.fit_sample_size, s.random_state)
+    grid, est, n_components = _choose_k(Xs[sample], s, method, model)
+    memberships = est.memberships_ if sample.size == Xs.shape[0] else est.predict_memberships(Xs)
+    labels, order = canonical_ids(Xs, memberships.argmax(axis=1), memberships)
+    return AxisFit(scaler, Xs, sample, grid, est, n_components, order, memberships[:, order], labels)
+
+
 def _runner_up(memberships: np.ndarray, labels: np.ndarray, scores: RowScores, hard: bool
                ) -> tuple[np.ndarray, np.ndarray]:
     """Second segment and its membership: second largest membership, or for hard methods the nearest other centre."""
@@ -150,7 +206,7 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 def segment_axis(
     X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str
 ) -> AxisResult:
-    """Scale the axis, choose k, fit, canonicalise ids and subdivide.
+    """:func:`fit_axis`, then per-row scores and the subdivision of every row.
 
     Parameters
     ----------
@@ -167,33 +223,40 @@ def segment_axis(
     -------
     AxisResult
     """
-    if X.shape[0] < SINGLE_THREAD_BELOW:
-        with threadpool_limits(limits=1):
-            return _segment_axis(X, s, axis, method, run_id, model)
-    return _segment_axis(X, s, axis, method, run_id, model)
+    with single_threaded_below(min(X.shape[0], s.fit_sample_size)):
+        return _segment_axis(X, s, axis, method, run_id, model)
+
+
+def single_threaded_below(n_rows: int) -> AbstractContextManager:
+    """Native thread pools limited to one thread when the fits see ``n_rows < SINGLE_THREAD_BELOW`` rows.
+
+    ``n_rows`` is the size of the fit sample (fits dominate; scoring every row
+    is a few vectorised passes), see the module docstring.
+    """
+    return threadpool_limits(limits=1) if n_rows < SINGLE_THREAD_BELOW else nullcontext()
 
 
 def _segment_axis(
     X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str
 ) -> AxisResult:
-    Xs = transform(X, fit_scaler(X, s.scaling, s.features_of(axis)))
-    grid, est, n_components = _choose_k(Xs, s, method, model)
+    fit = fit_axis(X, s, axis, method, model)
+    est, grid, labels, memberships = fit.estimator, fit.k_grid, fit.labels, fit.memberships
     sil = float(grid.loc[grid["is_chosen"], "silhouette"].item())
-    labels, order = canonical_ids(Xs, est)
-    memberships = est.memberships_[:, order]
-    scores = row_scores(est.transform(Xs)[:, order], labels, est.radius_[order])
+    scores = row_scores(est.transform(fit.scaled)[:, fit.order], labels, est.radius_[fit.order])
     rows = np.arange(labels.size)
     second_ids, second_membership = _runner_up(memberships, labels, scores, hard=not est.soft)
-    sub = subdivide(Xs, labels, s.subdivision, weights=s.balance_weights,
-                    sample_size=s.silhouette_sample_size, random_state=s.random_state)
+    sub = subdivide(fit.scaled, labels, s.subdivision, weights=s.balance_weights,
+                    sample_size=s.silhouette_sample_size, random_state=s.random_state,
+                    fit_sample_size=s.fit_sample_size)
     k = int(est.n_clusters_)
-    metrics = {**method_metrics(est, s), "silhouette": sil, "converged": est.converged_, "n_iter": est.n_iter_,
+    metrics = {**method_metrics(est, s, memberships), "silhouette": sil, "converged": est.converged_,
+               "n_iter": est.n_iter_, "n_fit_samples": int(fit.sample.size),
                "max_share_before_subdivision": float(np.bincount(labels, minlength=k).max() / labels.size),
                "max_share_after_subdivision": sub.max_leaf_share, "n_leaf_segments": sub.n_leaves}
     return AxisResult(
         axis=axis, method=method, run_id=run_id, n_samples=int(labels.size), k_grid=grid, k=k,
-        n_components=n_components,
-        memberships=_frozen(memberships), centers=_frozen(est.cluster_centers_[order]), labels=_frozen(labels),
+        n_components=fit.n_components,
+        memberships=_frozen(memberships), centers=_frozen(fit.centers), labels=_frozen(labels),
         max_membership=_frozen(memberships[rows, labels]), second_ids=_frozen(second_ids),
         second_membership=_frozen(second_membership), distances=_frozen(scores.distance),
         normalized_distances=_frozen(scores.normalized_distance), margins=_frozen(scores.margin),

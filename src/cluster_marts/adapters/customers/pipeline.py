@@ -2,19 +2,29 @@
 
 :func:`segment_all` validates the model's ``config.meta``
 (:mod:`cluster_marts.config.segmentation`), checks the features frame (one row
-per customer) and fits every axis with every method, once.  Four functions
-turn that fit into typed tables:
+per customer) and fits every axis with every method, once, each on its fit
+sample with every row scored (:mod:`~cluster_marts.adapters.customers.core`);
+on large tables (:data:`PARALLEL_FROM` rows) the (axis, method) fits run in
+``n_jobs`` processes, and each finished fit is logged
+(:func:`cluster_marts.progress.run_each`).  The fit becomes tables:
 
+* :func:`assignment_table`: one row per id, axis and method, with the
+  memberships as a list indexed by segment id (Arrow);
 * :func:`segment_k_selection`: one row per axis, method and k;
-* :func:`segment_memberships`: one row per id, axis, method and top-level segment;
-* :func:`segment_assignments`: one row per id, axis and method;
-* :func:`segment_fit_metrics`: one row per axis and method.
+* :func:`segment_fit_metrics`: one row per axis and method;
+* :func:`segment_assignments` and :func:`segment_memberships`: the
+  assignments as a DataFrame and the memberships in long form (one row per
+  id, axis, method and segment: the Python twin of the
+  ``int_customer_memberships`` view).
 
 :func:`segmentation_table` is what the dbt Python model
-``int_customer_segmentation`` returns: the four tables stacked into one long
-table (:func:`cluster_marts.adapters.long_table.stack_records`, ``record_type``
-= a key of :data:`RECORD_TYPES`), which SQL models split back.  Nothing is
-kept between calls: every call fits.
+``int_customer_segmentation`` returns: the assignment rows typed, then the
+k-selection and fit-metrics rows packed as JSON
+(:func:`cluster_marts.adapters.long_table.pack_records`, ``record_type`` = a
+key of :data:`RECORD_TYPES`), which SQL views split back.  Storage at scale:
+one row per customer, axis and method (21 per customer with the default 7
+axes x 3 methods), memberships in a list column; the long membership form is
+a view.  Nothing is kept between calls: every call fits.
 
 Rows are sorted by axis (configuration order), method (configuration order)
 and id.  ``run_id`` (:func:`~cluster_marts.adapters.customers.core.axis_run_id`)
@@ -29,18 +39,23 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cluster_marts.adapters.customers.core import AxisResult, axis_run_id, segment_axis
-from cluster_marts.adapters.long_table import stack_records
+from cluster_marts.adapters.long_table import pack_records
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta, settings_json
 from cluster_marts.preprocessing.axis_inputs import SortedInput, axis_matrix, sorted_input
+from cluster_marts.progress import run_each
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
 
 __all__ = [
     "segment_k_selection", "segment_memberships", "segment_assignments", "segment_fit_metrics", "segment_all",
-    "segmentation_table", "SegmentationFit", "RECORD_TYPES",
+    "assignment_table", "segmentation_table", "SegmentationFit", "RECORD_TYPES", "PARALLEL_FROM",
     "K_SELECTION_COLUMNS", "MEMBERSHIP_COLUMNS", "ASSIGNMENT_COLUMNS", "FIT_METRICS_COLUMNS",
 ]
+
+#: rows from which the (axis, method) fits run in ``n_jobs`` processes (below, starting them costs more)
+PARALLEL_FROM = 50_000
 
 # MEMBERSHIP_COLUMNS and ASSIGNMENT_COLUMNS follow the id column (named as config.meta.id_column).
 MEMBERSHIP_COLUMNS = ["axis", "method", "segment_id", "membership", "run_id"]
@@ -54,7 +69,7 @@ _METRICS_FLOAT = [
 FIT_METRICS_COLUMNS = [
     "axis", "method", "k", "n_samples", "features", "run_id", *_METRICS_FLOAT, "converged", "n_iter",
     "reconstruction_error", "avg_max_probability", "high_confidence_count", "low_confidence_count", "avg_entropy",
-    "max_share_before_subdivision", "max_share_after_subdivision", "n_leaf_segments", "settings_json",
+    "max_share_before_subdivision", "max_share_after_subdivision", "n_leaf_segments", "n_fit_samples", "settings_json",
     "fuzziness", "max_iter", "tolerance", "covariance_type", "encoding_dim", "epochs", "batch_size",
 ]
 
@@ -86,12 +101,19 @@ def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model
     """
     s = segmentation_settings_from_meta(meta, model=model)
     data = sorted_input(features, s, model)
-    results = []
+    calls = []
     for axis, columns in s.axes:
         X = axis_matrix(data, axis, columns, s.id_column, model)
-        for method in s.methods:
-            results.append(segment_axis(X, s, axis, method, axis_run_id(s, axis, method, data.ids, X), model))
+        calls += [(X, s, axis, method, axis_run_id(s, axis, method, data.ids, X), model) for method in s.methods]
+    n_jobs = s.n_jobs if len(data.ids) >= PARALLEL_FROM else 1
+    results = list(run_each(segment_axis, calls, n_jobs=n_jobs, describe=_describe))
     return SegmentationFit(s, data, results)
+
+
+def _describe(args: tuple, r: AxisResult) -> str:
+    grid = r.k_grid["k"]
+    return (f"{r.axis}/{r.method}: k={r.k} (grid {grid.min()}..{grid.max()} on {r.metrics['n_fit_samples']:,} of "
+            f"{r.n_samples:,} rows), {r.metrics['n_leaf_segments']} leaf segments")
 
 
 def _const(value: Any, n: int, dtype: str) -> pd.Series:
@@ -120,13 +142,84 @@ def segment_k_selection(fit: SegmentationFit) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _dictionary(values: np.ndarray) -> pa.DictionaryArray:
+    """A dictionary-encoded string column (few distinct values over many rows), e.g. segment paths."""
+    uniques, codes = np.unique(values, return_inverse=True)
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(uniques.astype(str), pa.string()))
+
+
+def _floats(values: np.ndarray) -> pa.Array:
+    return pa.array(values, pa.float64(), from_pandas=True)  # NaN -> null
+
+
+def assignment_table(fit: SegmentationFit) -> pa.Table:
+    """Dominant segment per id, axis and method, with runner-up, subdivision path, scores and memberships.
+
+    Columns: the id column, ``axis``, ``method`` (string), ``segment_id``
+    (int64), ``max_membership`` (float64), ``second_segment_id`` (int64;
+    second largest membership, for neural the second-nearest centre; null
+    when k == 1), ``second_membership`` (float64, 0 for neural),
+    ``segment_path`` (string, e.g. ``"0.1.2"``), ``depth`` (int64, 0 for an
+    unsplit top-level segment), ``distance_to_centroid`` (float64, to the own
+    top-level centre in the clustering space: scaled axis features, or the
+    embedding for neural), ``normalized_distance`` (float64,
+    ``distance_to_centroid`` divided by the own segment's RMS radius: about 1
+    for a typical member, an anomaly score comparable across axes, methods and
+    segments), ``margin`` (float64, distance to the nearest other top-level
+    centre minus ``distance_to_centroid``, same space; negative when a soft
+    method puts the row in a segment whose centre is not the nearest; null
+    when k == 1), ``run_id`` (string), ``memberships`` (list of float64, one
+    per top-level segment, indexed by segment id; FCM memberships, GMM
+    posteriors, 1/0 for neural; sums to 1).  The scores are
+    :func:`cluster_marts.algorithms.scores.row_scores`.  Repeated strings are
+    dictionary-encoded (VARCHAR in the warehouse).
+    """
+    s, data, results = fit
+    ids = pa.array(data.ids, from_pandas=True)
+    batches = []
+    for r in results:
+        n, k = r.memberships.shape
+        zeros = pa.array(np.zeros(n, dtype=np.int32))
+        batches.append(pa.table({
+            s.id_column: ids,
+            "axis": pa.DictionaryArray.from_arrays(zeros, pa.array([r.axis])),
+            "method": pa.DictionaryArray.from_arrays(zeros, pa.array([r.method])),
+            "segment_id": pa.array(r.labels, pa.int64()),
+            "max_membership": _floats(r.max_membership),
+            "second_segment_id": pa.array(r.second_ids, pa.int64(), mask=r.second_ids < 0),
+            "second_membership": _floats(r.second_membership),
+            "segment_path": _dictionary(r.subdivision.paths),
+            "depth": pa.array(r.subdivision.depths, pa.int64()),
+            "distance_to_centroid": _floats(r.distances),
+            "normalized_distance": _floats(r.normalized_distances),
+            "margin": _floats(r.margins),
+            "run_id": pa.DictionaryArray.from_arrays(zeros, pa.array([r.run_id])),
+            "memberships": pa.ListArray.from_arrays(pa.array(np.arange(0, n * k + 1, k, dtype=np.int32)),
+                                                    _floats(r.memberships.ravel())),
+        }))
+    return pa.concat_tables(batches)
+
+
+def segment_assignments(fit: SegmentationFit) -> pd.DataFrame:
+    """:func:`assignment_table` without ``memberships`` as a DataFrame.
+
+    Strings are ``str``, ``second_segment_id`` is ``Int64``, nulls of the
+    float columns are NaN.
+    """
+    table = assignment_table(fit).drop_columns(["memberships"])
+    frame = table.to_pandas()
+    for column in ("axis", "method", "segment_path", "run_id"):
+        frame[column] = frame[column].astype("str")
+    frame["second_segment_id"] = frame["second_segment_id"].astype("Int64")
+    return frame
+
+
 def segment_memberships(fit: SegmentationFit) -> pd.DataFrame:
-    """Long soft memberships: one row per id, axis, method and top-level segment.
+    """Long soft memberships: one row per id, axis, method and top-level segment (the SQL view's Python twin).
 
     Columns: the id column (input dtype), ``axis``, ``method`` (str),
-    ``segment_id`` (int64, canonical), ``membership`` (float64; FCM
-    memberships, GMM posteriors, 1/0 for neural), ``run_id`` (str).  Each
-    (id, axis, method) sums to 1.
+    ``segment_id`` (int64, canonical), ``membership`` (float64), ``run_id``
+    (str).  Each (id, axis, method) sums to 1.
     """
     s, data, results = fit
     frames = []
@@ -139,48 +232,6 @@ def segment_memberships(fit: SegmentationFit) -> pd.DataFrame:
             "segment_id": pd.Series(np.tile(np.arange(k, dtype=np.int64), n), dtype="int64"),
             "membership": pd.Series(r.memberships.ravel(), dtype="float64"),
             "run_id": _const(r.run_id, n * k, "str"),
-        }))
-    return pd.concat(frames, ignore_index=True)
-
-
-def segment_assignments(fit: SegmentationFit) -> pd.DataFrame:
-    """Dominant segment per id, axis and method, with runner-up and subdivision path.
-
-    Columns: the id column, ``axis``, ``method``, ``segment_id`` (int64),
-    ``max_membership`` (float64), ``second_segment_id`` (Int64; second
-    largest membership, for neural the second-nearest centre; null when
-    k == 1), ``second_membership`` (float64, 0 for neural), ``segment_path``
-    (str, e.g. ``"0.1.2"``), ``depth`` (int64, 0 for an unsplit top-level
-    segment), ``distance_to_centroid`` (float64, to the own top-level centre
-    in the clustering space: scaled axis features, or the embedding for
-    neural), ``normalized_distance`` (float64, ``distance_to_centroid``
-    divided by the own segment's RMS radius: about 1 for a typical member, an
-    anomaly score comparable across axes, methods and segments),
-    ``margin`` (float64, distance to the nearest other top-level centre
-    minus ``distance_to_centroid``, same space; negative when a soft method
-    puts the row in a segment whose centre is not the nearest; NaN when
-    k == 1), ``run_id`` (str).  The scores are
-    :func:`cluster_marts.algorithms.scores.row_scores`.
-    """
-    s, data, results = fit
-    frames = []
-    for r in results:
-        n = r.n_samples
-        second = pd.Series(r.second_ids, dtype="Int64")
-        frames.append(pd.DataFrame({
-            s.id_column: data.ids,
-            "axis": _const(r.axis, n, "str"),
-            "method": _const(r.method, n, "str"),
-            "segment_id": pd.Series(r.labels, dtype="int64"),
-            "max_membership": pd.Series(r.max_membership, dtype="float64"),
-            "second_segment_id": second.mask(second < 0),
-            "second_membership": pd.Series(r.second_membership, dtype="float64"),
-            "segment_path": pd.Series(r.subdivision.paths, dtype="str"),
-            "depth": pd.Series(r.subdivision.depths, dtype="int64"),
-            "distance_to_centroid": pd.Series(r.distances, dtype="float64"),
-            "normalized_distance": pd.Series(r.normalized_distances, dtype="float64"),
-            "margin": pd.Series(r.margins, dtype="float64"),
-            "run_id": _const(r.run_id, n, "str"),
         }))
     return pd.concat(frames, ignore_index=True)
 
@@ -223,27 +274,27 @@ def segment_fit_metrics(fit: SegmentationFit) -> pd.DataFrame:
             "avg_entropy": m.get("avg_entropy", np.nan),
             "max_share_before_subdivision": m["max_share_before_subdivision"],
             "max_share_after_subdivision": m["max_share_after_subdivision"],
-            "n_leaf_segments": m["n_leaf_segments"], "settings_json": blob, **_params(s, r),
+            "n_leaf_segments": m["n_leaf_segments"], "n_fit_samples": m["n_fit_samples"], "settings_json": blob,
+            **_params(s, r),
         })
     dtypes = {c: "float64" for c in FIT_METRICS_COLUMNS}
     dtypes.update({c: "str" for c in ("axis", "method", "features", "run_id", "settings_json", "covariance_type")})
-    dtypes.update({c: "int64" for c in ("k", "n_samples", "n_iter", "n_leaf_segments")})
+    dtypes.update({c: "int64" for c in ("k", "n_samples", "n_iter", "n_leaf_segments", "n_fit_samples")})
     dtypes.update({c: "Int64" for c in ("high_confidence_count", "low_confidence_count", "max_iter", "encoding_dim",
                                         "epochs", "batch_size")})
     dtypes["converged"] = "bool"
     return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=dtypes[c]) for c in FIT_METRICS_COLUMNS})
 
 
+#: the packed record types of the long table (the assignment rows come first, typed)
 RECORD_TYPES: dict[str, Callable[[SegmentationFit], pd.DataFrame]] = {
     "k_selection": segment_k_selection,
-    "membership": segment_memberships,
-    "assignment": segment_assignments,
     "fit_metrics": segment_fit_metrics,
 }
 
 
-def segmentation_table(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
-    """Fit once and return the four tables as one long table: what ``int_customer_segmentation`` returns.
+def segmentation_table(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pa.Table:
+    """Fit once and return the long table: what ``int_customer_segmentation`` returns.
 
     Parameters
     ----------
@@ -252,12 +303,13 @@ def segmentation_table(features: pd.DataFrame, meta: Mapping[str, Any] | None, *
 
     Returns
     -------
-    DataFrame
-        ``record_type`` (str: ``k_selection``, ``membership``, ``assignment``,
-        ``fit_metrics``, in that order), then the union of the four tables'
-        columns in nullable dtypes, null where a column is not the row's
-        table's.  ``record_rows(long, record_type, columns)``
-        (:mod:`cluster_marts.adapters.long_table`) gives each table back.
+    pyarrow.Table
+        ``record_type`` (``assignment`` rows, then ``k_selection``, then
+        ``fit_metrics``), the columns of :func:`assignment_table` (null on the
+        packed rows) and ``record`` (the packed rows' JSON object, keys
+        :data:`K_SELECTION_COLUMNS` / :data:`FIT_METRICS_COLUMNS`).
+        ``record_rows`` / ``packed_rows`` (:mod:`cluster_marts.adapters.long_table`)
+        give each table back.
     """
     fit = segment_all(features, meta, model=model)
-    return stack_records({name: build(fit) for name, build in RECORD_TYPES.items()})
+    return pack_records("assignment", assignment_table(fit), {name: build(fit) for name, build in RECORD_TYPES.items()})

@@ -7,13 +7,14 @@ memberships of every date live in the same segment space and can be compared
 scores in SQL with the formula of
 :func:`cluster_marts.profiling.reference.score_memberships`.
 
-The fit is the segmentation pipeline's own ``fcm`` fit
-(:func:`cluster_marts.adapters.customers.pipeline.segment_all`, run here on the
+The fit is the segmentation's own ``fcm`` fit of an axis
+(:func:`cluster_marts.adapters.customers.core.fit_axis`, run here on the
 reference features; nothing is shared with other models), whatever
-``methods`` says: same scaling, k grid and choice, canonical segment ids and
-``run_id``.  The centres are :func:`~cluster_marts.algorithms.fcm.fcm_centers`
-of the fit's final memberships in scaled space, which is how the fit computes
-them (equal up to the final renormalisation of the memberships, ~1e-16).
+``methods`` says: same scaling, fit sample, k grid and choice, canonical
+segment ids and ``run_id``.  It is fitted once and published as it is: the
+centres are the estimator's ``cluster_centers_`` (the centres its
+memberships are computed from), nothing is refitted or recomputed, and the
+per-row work of the segmentation (row scores, subdivision) is not done.
 Scoring tolerance: see :mod:`cluster_marts.profiling.reference`.
 """
 
@@ -25,12 +26,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.adapters.customers.pipeline import segment_all
-from cluster_marts.algorithms.fcm import fcm_centers
+from cluster_marts.adapters.customers.core import axis_run_id, fit_axis, single_threaded_below
+from cluster_marts.adapters.customers.pipeline import PARALLEL_FROM
 from cluster_marts.config.coerce import as_features, bad_setting, is_unset
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta
-from cluster_marts.preprocessing.axis_inputs import axis_matrix
-from cluster_marts.preprocessing.scaling import fit_scaler, transform
+from cluster_marts.preprocessing.axis_inputs import axis_matrix, sorted_input
+from cluster_marts.progress import run_each
 
 __all__ = ["REFERENCE_COLUMNS", "reference_model"]
 
@@ -54,6 +55,22 @@ def _reference_axes(value: Any, s: SegmentationSettings, model: str) -> tuple[st
         raise bad_setting(model, "reference_axes", value,
                           f"names unknown axis(es) {', '.join(unknown)}; configured axes: {', '.join(configured)};")
     return tuple(name for name in configured if name in wanted)
+
+
+def _reference_axis(X: np.ndarray, s: SegmentationSettings, axis: str, ids: pd.Series, model: str) -> pd.DataFrame:
+    """The rows of one axis: its fcm fit's centres (canonical order) and scaler."""
+    with single_threaded_below(min(X.shape[0], s.fit_sample_size)):
+        fit = fit_axis(X, s, axis, "fcm", model)
+    centers, columns = fit.centers, s.features_of(axis)
+    k, p = centers.shape
+    frame = pd.DataFrame({
+        "axis": axis, "segment_id": np.repeat(np.arange(k), p), "feature": np.tile(np.array(columns), k),
+        "center_scaled": centers.ravel(), "scaler_center": np.tile(fit.scaler.center, k),
+        "scaler_scale": np.tile(fit.scaler.scale, k), "fuzziness": s.fcm.m, "k": k, "n_samples": X.shape[0],
+        "run_id": axis_run_id(s, axis, "fcm", ids, X),
+    })
+    frame.attrs["n_fit_samples"] = int(fit.sample.size)
+    return frame
 
 
 def reference_model(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
@@ -91,20 +108,13 @@ def reference_model(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, m
     wanted, _ = raw.pop("reference_axes", None), raw.pop("methods", None)
     s = segmentation_settings_from_meta(raw, model=model)
     axes = _reference_axes(wanted, s, model)
-    fcm_meta = {**raw, "axes": {name: list(s.features_of(name)) for name in axes}, "methods": ["fcm"]}
-    s, data, results = segment_all(features, fcm_meta, model=model)
-    frames = []
-    for r in results:
-        columns = s.features_of(r.axis)
-        X = axis_matrix(data, r.axis, columns, s.id_column, model)
-        scaler = fit_scaler(X, s.scaling, columns)
-        centers = fcm_centers(transform(X, scaler), r.memberships, s.fcm.m)   # (k, p), canonical rows
-        k, p = centers.shape
-        frames.append(pd.DataFrame({
-            "axis": r.axis, "segment_id": np.repeat(np.arange(k), p), "feature": np.tile(np.array(columns), k),
-            "center_scaled": centers.ravel(), "scaler_center": np.tile(scaler.center, k),
-            "scaler_scale": np.tile(scaler.scale, k), "fuzziness": s.fcm.m, "k": k, "n_samples": r.n_samples,
-            "run_id": r.run_id,
-        }))
+    s = segmentation_settings_from_meta(
+        {**raw, "axes": {name: list(s.features_of(name)) for name in axes}, "methods": ["fcm"]}, model=model)
+    data = sorted_input(features, s, model)
+    calls = [(axis_matrix(data, axis, s.features_of(axis), s.id_column, model), s, axis, data.ids, model)
+             for axis in axes]
+    n_jobs = s.n_jobs if len(data.ids) >= PARALLEL_FROM else 1
+    frames = list(run_each(_reference_axis, calls, n_jobs=n_jobs, describe=lambda args, f: f"reference {args[2]}/fcm: "
+                           f"k={f['k'].iat[0]} on {f.attrs['n_fit_samples']:,} of {len(data.ids):,} rows"))
     out = pd.concat(frames, ignore_index=True)[REFERENCE_COLUMNS]
     return pd.DataFrame({c: pd.Series(out[c].to_numpy(), dtype=_DTYPES[c]) for c in REFERENCE_COLUMNS})

@@ -1,0 +1,26 @@
+"""Frames across the warehouse / Python boundary.
+
+A dbt Python model reads its refs with :func:`to_frame`: the relation is
+fetched as an Arrow table (columnar, no per-row conversion) and turned into
+pandas once, instead of the relation's row-oriented ``.df()`` path.  Objects
+without an Arrow export (e.g. a DataFrame already) pass through.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["to_frame"]
+
+
+def to_frame(relation: Any) -> pd.DataFrame:
+    """``relation`` (a DuckDB relation, an Arrow table or a DataFrame) as a pandas DataFrame, through Arrow."""
+    if isinstance(relation, pd.DataFrame):
+        return relation
+    if hasattr(relation, "to_arrow_table"):
+        relation = relation.to_arrow_table()
+    if hasattr(relation, "to_pandas"):
+        return relation.to_pandas()
+    return relation.df()
