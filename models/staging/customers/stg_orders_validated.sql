@@ -2,7 +2,15 @@
     Every raw order row, typed, with the reason it cannot be used (or null).
     Among usable rows sharing an order_id the first by timestamp is kept; the
     others are duplicate_row (same values) or conflicting_duplicate_order_id.
+
+    A table, not a view: at warehouse scale the validation (text cleaning, row
+    fingerprints, the duplicate window over every order) is computed once per
+    build instead of once per reader (current features, reference features,
+    snapshot features, quarantine). The fingerprint is hash() of the typed
+    values: it only compares rows within this query, so a fast 64-bit hash does
+    (md5 of the values cast to text took a third of the model's time).
 #}
+{{ config(materialized='table') }}
 with
 
 source as (
@@ -40,11 +48,10 @@ value_checked as (
             when amount < 0 then 'negative_amount'
             when item_count is null or item_count < 1 then 'invalid_item_count'
         end as value_reason,
-        md5(concat_ws('|',
+        hash(
             order_id, customer_id, coalesce(product_category, '<null>'),
-            cast(amount as varchar), cast(item_count as varchar),
-            cast(is_returned as varchar), cast(ordered_at as varchar)
-        )) as row_fingerprint
+            amount, item_count, is_returned, ordered_at
+        ) as row_fingerprint
     from typed
 ),
 
@@ -62,16 +69,7 @@ ranked as (
 
 reasons as (
     select
-        order_id,
-        customer_id,
-        product_category,
-        amount_text,
-        ordered_at_text,
-        amount,
-        item_count,
-        is_returned,
-        ordered_at,
-        returned_at,
+        *,
         coalesce(
             value_reason,
             case
@@ -80,6 +78,23 @@ reasons as (
             end
         ) as quarantine_reason
     from ranked
+),
+
+validated as (
+    select
+        order_id,
+        customer_id,
+        product_category,
+        -- the raw texts explain a quarantined row; usable rows have their typed values
+        case when quarantine_reason is not null then amount_text end as amount_text,
+        case when quarantine_reason is not null then ordered_at_text end as ordered_at_text,
+        amount,
+        item_count,
+        is_returned,
+        ordered_at,
+        returned_at,
+        quarantine_reason
+    from reasons
 )
 
-select * from reasons
+select * from validated
