@@ -35,6 +35,7 @@ from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.preprocessing.encoding import encode_categoricals
 from cluster_marts.preprocessing.inputs import check_frame, feature_matrix
 from cluster_marts.preprocessing.reduction import Preprocessing, apply_preprocessing, fit_preprocessing
+from cluster_marts.preprocessing.sampling import fit_sample
 from cluster_marts.preprocessing.scaling import ScalerParams, clip, fit_scaler, transform
 
 __all__ = [
@@ -49,7 +50,8 @@ RUN_ID_SETTINGS = (
 # preprocessing or categorical features are unchanged from before these existed.
 # ``features`` is hashed as effective (one-hot names appended), so select_k and
 # assign_clusters on the same input and config.meta share a run_id.
-_RUN_ID_OPTIONAL = {"min_variance": 0.0, "pca_components": None, "categorical_features": (), "clip_quantile": 0.0}
+_RUN_ID_OPTIONAL = {"min_variance": 0.0, "pca_components": None, "categorical_features": (), "clip_quantile": 0.0,
+                    "fit_sample_size": 20_000}
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,6 +67,12 @@ class Prepared:
     Z: np.ndarray  # what the algorithm sees: kept scaled features, or PCA scores
     order_feature: str
     run_id: str
+    sample: np.ndarray  # rows of Z the k grid and the fits see (fit_sample_size; every row on small tables)
+
+    @property
+    def Z_fit(self) -> np.ndarray:
+        """The rows of ``Z`` the fits see."""
+        return self.Z if self.sample.size == self.Z.shape[0] else self.Z[self.sample]
 
 
 def run_id(settings: ClusterSettings, ids: pd.Series, X: np.ndarray) -> str:
@@ -116,7 +124,8 @@ def prepare(features: pd.DataFrame, meta: Mapping[str, Any] | None, model: str) 
     Xs = transform(X, scaler) if scaler is not None else X
     pre = fit_preprocessing(X, Xs, settings, model=model)
     Z = apply_preprocessing(Xs, pre)
-    return Prepared(settings, order, X, scaler, Xs, pre, Z, _order_feature(settings, pre, model), rid)
+    sample = fit_sample(Z, settings.fit_sample_size, settings.random_state)
+    return Prepared(settings, order, X, scaler, Xs, pre, Z, _order_feature(settings, pre, model), rid, sample)
 
 
 def chosen_k(k_selection: pd.DataFrame, prep: Prepared, model: str, upstream: str | None) -> int:
@@ -190,13 +199,16 @@ def fit_chosen(
 ) -> ChosenFit:
     """Fit the registry estimator at the chosen k and make its ids canonical.
 
-    Same estimator, seed and restarts as the k grid of :func:`~cluster_marts.adapters.partition.select_k`
+    Same estimator, seed, restarts and fit sample as the k grid of
+    :func:`~cluster_marts.adapters.partition.select_k`
     (:func:`~cluster_marts.algorithms.registry.fit_k`), so the fit at the
-    chosen k is the one the grid scored.
+    chosen k is the one the grid scored; on a sampled table every row then
+    takes the estimator's ``predict``.
     """
     prep = prepare(features, meta, model)
     k = chosen_k(k_selection, prep, model, upstream)
     s = prep.settings
-    est = fit_k(s.algorithm, prep.Z, k, random_state=s.random_state, n_init=s.n_init)
-    labels, order = canonical_labels(prep.Xs, est.labels_, k, order_column=s.features.index(prep.order_feature))
+    est = fit_k(s.algorithm, prep.Z_fit, k, random_state=s.random_state, n_init=s.n_init)
+    own = est.labels_ if prep.sample.size == prep.Z.shape[0] else est.predict(prep.Z)
+    labels, order = canonical_labels(prep.Xs, own, k, order_column=s.features.index(prep.order_feature))
     return ChosenFit(prep, k, est, order, labels, est.cluster_centers_[order])

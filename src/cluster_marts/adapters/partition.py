@@ -124,9 +124,10 @@ def select_k(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: s
     """
     prep = prepare(features, meta, model)
     s = prep.settings
+    Z = prep.Z_fit  # the fit sample (every row on small tables)
     grid = evaluate_k_grid(
-        prep.Z, k_values(s.k_min, s.k_max, prep.Z.shape[0], model=model),
-        lambda k: fit_k(s.algorithm, prep.Z, k, random_state=s.random_state, n_init=s.n_init),
+        Z, k_values(s.k_min, s.k_max, Z.shape[0], model=model),
+        lambda k: fit_k(s.algorithm, Z, k, random_state=s.random_state, n_init=s.n_init),
         silhouette_sample_size=s.silhouette_sample_size, random_state=s.random_state,
         gap_references=s.gap_references, reference_fit=reference_fit(s.algorithm, s.random_state, s.n_init),
     )

@@ -84,6 +84,12 @@ class ClusterSettings:
     silhouette_sample_size : int, default=2000
         Silhouette is computed on a seeded sample of this many rows when the
         data has more rows.
+    fit_sample_size : int, default=20000
+        The k grid and the fit at the chosen k run on a seeded sample of this
+        many rows, stratified by outlyingness
+        (:func:`~cluster_marts.preprocessing.sampling.fit_sample`); every row
+        is then assigned with ``predict``.  Tables with at most this many rows
+        are fitted on every row.
     canonical_order : str or None, default=None
         Feature whose (scaled) centroid orders cluster ids; ``None`` means
         the first feature kept by preprocessing.
@@ -118,6 +124,7 @@ class ClusterSettings:
     random_state: int = 42
     n_init: int = 10
     silhouette_sample_size: int = 2000
+    fit_sample_size: int = 20_000
     canonical_order: str | None = None
     gap_references: int = 0
     min_cluster_share: float = 0.0
@@ -141,7 +148,8 @@ RULES = bind(
     ID_COLUMN, FEATURES, SCALING, Rule("clip_quantile", FLOAT, low=0.0, high=0.5, open_high=True),
     Rule("algorithm", CHOICE, allowed=ALGORITHM_NAMES), K_MIN, K_MAX,
     Rule("selection_rule", CHOICE, allowed=SELECTION_RULES), Rule("n_clusters", INT, nullable=True),
-    RANDOM_STATE, PARAMETERS["n_init"], SILHOUETTE_SAMPLE_SIZE, Rule("canonical_order", STR, nullable=True),
+    RANDOM_STATE, PARAMETERS["n_init"], SILHOUETTE_SAMPLE_SIZE, Rule("fit_sample_size", INT, low=100),
+    Rule("canonical_order", STR, nullable=True),
     Rule("gap_references", INT, low=0), Rule("min_cluster_share", FLOAT, low=0.0, high=0.5, open_high=True),
     Rule("min_variance", FLOAT, low=0.0), Rule("pca_components", INT, low=1, nullable=True),
     Rule("categorical_features", LIST, allow_empty=True), Rule("max_categories", INT, low=1),
