@@ -7,13 +7,14 @@ Returns the input columns, cluster_id, silhouette, the per-row scores
 algorithm and run_id; dfu_cluster_assignments casts them.
 """
 
+from cluster_marts.adapters.frames import to_frame
 from cluster_marts.adapters.partition import assign_clusters
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    features = dbt.ref("dfu_features").df()
-    k_selection = dbt.ref("int_dfu_k_selection").df()
+    features = to_frame(dbt.ref("dfu_features"))
+    k_selection = to_frame(dbt.ref("int_dfu_k_selection"))
     return assign_clusters(
         features, k_selection, dbt.config.get("meta"),
         model="int_dfu_clusters", upstream="int_dfu_k_selection",

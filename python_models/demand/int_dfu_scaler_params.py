@@ -4,10 +4,11 @@ With these and int_dfu_centroids, new DFUs can be scored in plain
 SQL with the training statistics. Thin adapter over cluster_marts.adapters.partition.
 """
 
+from cluster_marts.adapters.frames import to_frame
 from cluster_marts.adapters.partition import scaler_params
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    features = dbt.ref("dfu_features").df()
+    features = to_frame(dbt.ref("dfu_features"))
     return scaler_params(features, dbt.config.get("meta"), model="int_dfu_scaler_params")

@@ -7,13 +7,14 @@ Returns the input columns, cluster_id, silhouette, the per-row scores
 algorithm and run_id; provider_clusters casts them.
 """
 
+from cluster_marts.adapters.frames import to_frame
 from cluster_marts.adapters.partition import assign_clusters
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    features = dbt.ref("provider_features").df()
-    k_selection = dbt.ref("int_provider_k_selection").df()
+    features = to_frame(dbt.ref("provider_features"))
+    k_selection = to_frame(dbt.ref("int_provider_k_selection"))
     return assign_clusters(
         features, k_selection, dbt.config.get("meta"),
         model="int_provider_clusters", upstream="int_provider_k_selection",

@@ -22,5 +22,5 @@ def to_frame(relation: Any) -> pd.DataFrame:
     if hasattr(relation, "to_arrow_table"):
         relation = relation.to_arrow_table()
     if hasattr(relation, "to_pandas"):
-        return relation.to_pandas()
+        return relation.to_pandas(date_as_object=False)  # DATE as datetime64, as the row path gives it
     return relation.df()
