@@ -29,7 +29,7 @@ import pandas as pd
 
 from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
 from cluster_marts.adapters.workbench.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
-from cluster_marts.adapters.workbench.scale import quadratic_rows, scale_notes
+from cluster_marts.adapters.workbench.scale import fit_threads, quadratic_rows, scale_notes
 from cluster_marts.config.spec import DEFAULT_FIT_SAMPLE_SIZE, DEFAULT_K_RANGE, Spec
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
 from cluster_marts.identity.run_id import run_id
@@ -124,10 +124,11 @@ def _coords_2d(spec: Spec, X: np.ndarray) -> np.ndarray:
     return pca_2d(X, random_state=spec.random_state)[0]
 
 
-def _row_silhouette(X: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray:
-    """Per-row silhouette on the non-noise rows; NaN for noise (and everywhere when undefined)."""
+def _row_silhouette(X: np.ndarray, labels: np.ndarray, seed: int, rows: np.ndarray) -> np.ndarray:
+    """Per-row silhouette of the non-noise ``rows``; NaN for noise, other rows (and everywhere when undefined)."""
     out = np.full(labels.size, np.nan)
-    keep = labels >= 0
+    keep = np.zeros(labels.size, dtype=bool)
+    keep[rows] = labels[rows] >= 0
     if keep.sum() >= 3 and np.unique(labels[keep]).size >= 2:
         out[keep] = per_sample_silhouette(X[keep], labels[keep], sample_size=SILHOUETTE_SAMPLE,
                                           random_state=seed)
@@ -147,7 +148,7 @@ def _assignments(spec: Spec, prep: Prepared, fit: Clustering) -> pd.DataFrame:
         "outlier_score": pd.Series(prep.outlier_scores, dtype="float64"),
         "x_2d": pd.Series(coords[:, 0], dtype="float64"),
         "y_2d": pd.Series(coords[:, 1], dtype="float64"),
-        "silhouette": pd.Series(_row_silhouette(prep.X, labels, spec.random_state), dtype="float64"),
+        "silhouette": pd.Series(_row_silhouette(prep.X, labels, spec.random_state, prep.sample), dtype="float64"),
         "distance_to_centre": pd.Series(scores.distance, dtype="float64"),
         "normalized_distance": pd.Series(scores.normalized_distance, dtype="float64"),
         "margin": pd.Series(scores.margin, dtype="float64"),
@@ -172,7 +173,9 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         * ``assignments``: id, cluster_id (-1 = noise), confidence,
           is_noise, is_outlier, outlier_score, x_2d, y_2d (the spec's 2-D
           reduction, else the engine's PCA of the prepared matrix),
-          silhouette (per row, non-noise rows only; NaN for noise),
+          silhouette (per row, non-noise rows only; NaN for noise; on a
+          sampled run only the fit sample's rows have one, as each costs a
+          pass over a reference sample),
           distance_to_centre, normalized_distance (distance / the cluster's
           RMS radius), margin (distance to the nearest other centre minus
           distance_to_centre; NaN with one cluster): the estimator's row
@@ -207,6 +210,12 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         The rows do not fit the spec (see :func:`~cluster_marts.preprocessing.prepare.prepare`).
     """
     prep = prepare(spec, frame)
+    with fit_threads(prep.sample.size):
+        return _analyse(spec, prep, frame)
+
+
+def _analyse(spec: Spec, prep: Prepared, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables of :func:`run_spec` from the prepared rows."""
     X, X_fit, seed, algo = prep.X, prep.X_fit, spec.random_state, spec.algorithm
     density = algo.name in DENSITY_ALGORITHMS
     k_range = spec.k_range or DEFAULT_K_RANGE
