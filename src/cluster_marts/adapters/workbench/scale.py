@@ -113,10 +113,10 @@ def scale_notes(spec: Spec, prep: Prepared, algorithms: Iterable[str]) -> list[t
     for name in dict.fromkeys(algorithms):
         own = name == spec.algorithm.name
         if name in QUADRATIC_ALGORITHMS and m > QUADRATIC_SAMPLE_SIZE:
-            rest = "every other row" if own else "in the comparison, the other sampled rows"
+            rest = "every other row takes" if own else "in the comparison, the other sampled rows take"
             rows.append((f"sample_{name}", float(QUADRATIC_SAMPLE_SIZE), (
                 f"{name} is quadratic in rows: fitted on a seeded sample of {QUADRATIC_SAMPLE_SIZE:,} of the "
-                f"{m:,} sampled rows; {rest} take its {PREDICT_RULES[name]}")))
+                f"{m:,} sampled rows; {rest} its {PREDICT_RULES[name]}")))
         elif own and name in DENSITY_ALGORITHMS and prep.sampled:
             rows.append((f"sample_{name}", float(m), (
                 f"{name} labels only the rows it was fitted on: fitted on the {m:,} sampled rows; every other "
