@@ -25,7 +25,8 @@ from cluster_marts.config.schema import bind, parse_mapping
 
 __all__ = [
     "Source", "Reduction", "Outliers", "Preprocessing", "Algorithm", "Spec", "load_spec", "parse_spec",
-    "FORMATS", "REDUCTIONS", "OUTLIER_METHODS", "METRICS", "FIGURES", "DEFAULT_COMPARE", "DEFAULT_K_RANGE", "RULES",
+    "FORMATS", "REDUCTIONS", "OUTLIER_METHODS", "METRICS", "FIGURES", "DEFAULT_COMPARE", "DEFAULT_K_RANGE",
+    "DEFAULT_FIT_SAMPLE_SIZE", "RULES",
 ]
 
 FORMATS = ("csv", "parquet", "json")
@@ -35,6 +36,8 @@ METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin", "inertia", "ari"
 FIGURES = ("scatter", "silhouette", "heatmap", "dendrogram")
 DEFAULT_COMPARE = ("kmeans", "gmm", "agglomerative", "dbscan")
 DEFAULT_K_RANGE = (2, 8)
+#: rows the k search, the algorithm comparison and the fit see; every row is then assigned
+DEFAULT_FIT_SAMPLE_SIZE = 20_000
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -99,6 +102,7 @@ class Spec:
     metrics: tuple[str, ...]
     figures: tuple[str, ...]
     compare: tuple[str, ...]
+    fit_sample_size: int = DEFAULT_FIT_SAMPLE_SIZE
     file: str = "<inline>"
 
 
@@ -140,6 +144,9 @@ RULES = (
     Rule("metrics", LIST, allowed=METRICS, allow_empty=True),
     Rule("figures", LIST, allowed=FIGURES, allow_empty=True),
     Rule("compare", LIST, allowed=ALGORITHMS, allow_empty=True, default=DEFAULT_COMPARE),
+    Rule("fit_sample_size", INT, low=100, default=DEFAULT_FIT_SAMPLE_SIZE,
+         doc="an int >= 100: the k search, the comparison and the fit see a seeded sample of this many rows "
+             "(all rows when the table is not larger); every row is assigned"),
 )
 _RULE = {rule.name: rule for rule in RULES}
 
@@ -187,7 +194,11 @@ def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
         ``target``, ``preprocessing``, ``algorithm`` ({name, params}; params
         checked against :data:`~cluster_marts.config.algorithm_params.PARAM_RULES`),
         ``n_clusters`` or ``k_range``, ``random_state``, ``metrics``,
-        ``figures``, ``compare``.
+        ``figures``, ``compare``, ``fit_sample_size`` (default
+        :data:`DEFAULT_FIT_SAMPLE_SIZE`: on a larger table the k search, the
+        algorithm comparison and the fit see a seeded sample stratified by
+        outlyingness, :func:`~cluster_marts.preprocessing.sampling.fit_sample`,
+        and every row is then assigned by the fitted estimator).
     file : str, default="<inline>"
         Spec file name, quoted in error messages.
 
@@ -226,7 +237,8 @@ def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
         name=name, source=_source(values["source"], ctx), id_column=values["id_column"],
         features=values["features"], target=target, preprocessing=preprocessing,
         algorithm=Algorithm(algo_name, params), n_clusters=n_clusters, k_range=k_range,
-        random_state=values["random_state"], metrics=metrics, figures=figures, compare=values["compare"], file=file,
+        random_state=values["random_state"], metrics=metrics, figures=figures, compare=values["compare"],
+        fit_sample_size=values["fit_sample_size"], file=file,
     )
 
 

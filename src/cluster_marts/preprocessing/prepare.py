@@ -1,9 +1,19 @@
-"""Preprocessing of a workbench run: check, scale, filter, reduce, flag outliers.
+"""Preprocessing of a workbench run: check, scale, filter, draw the fit sample, reduce, flag outliers.
 
 Order (as in the engine, see ``docs/conventions.md``): rows sorted by id →
 scale every feature (:mod:`cluster_marts.preprocessing.scaling`) → drop features whose raw
-variance is below ``min_variance`` → optional PCA / t-SNE → fit.  Outliers are
+variance is below ``min_variance`` → the fit sample → optional PCA / t-SNE → fit.  Outliers are
 flagged on the scaled, filtered features and never dropped.
+
+The fit sample (:func:`~cluster_marts.preprocessing.sampling.fit_sample` of
+the scaled, filtered features, ``fit_sample_size`` rows, seeded, stratified by
+outlyingness; every row when the table is not larger) is what the k search,
+the algorithm comparison and the fit see.  On a sampled table the isolation
+forest is fitted on the sample and scores every row, and t-SNE (which cannot
+embed new rows) embeds the sample; every other row is placed at the mean
+embedding of its :data:`TSNE_NEIGHBOURS` nearest sample rows (in the scaled
+features).  PCA is fitted on every row.  Unsampled tables are prepared
+exactly as without sampling.
 """
 
 from __future__ import annotations
@@ -15,12 +25,17 @@ import pandas as pd
 from sklearn.decomposition import PCA
 from sklearn.ensemble import IsolationForest
 from sklearn.manifold import TSNE
+from sklearn.neighbors import NearestNeighbors
 
 from cluster_marts.config.spec import Spec
 from cluster_marts.errors import InputDataError, preview
+from cluster_marts.preprocessing.sampling import fit_sample
 from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
 
-__all__ = ["Prepared", "prepare"]
+__all__ = ["Prepared", "prepare", "TSNE_NEIGHBOURS"]
+
+#: sample rows whose mean t-SNE embedding places a row outside the fit sample
+TSNE_NEIGHBOURS = 5
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +58,9 @@ class Prepared:
     outlier_flags : ndarray of bool
     outlier_scores : ndarray of float64
         Higher = more anomalous; NaN when outlier detection is off.
+    sample : ndarray of int64
+        Sorted rows of the fit sample (every row when the table is not
+        larger than ``fit_sample_size``).
     """
 
     ids: np.ndarray
@@ -54,6 +72,17 @@ class Prepared:
     scaler: ScalerParams
     outlier_flags: np.ndarray
     outlier_scores: np.ndarray
+    sample: np.ndarray
+
+    @property
+    def sampled(self) -> bool:
+        """True when the fits see a sample, not every row."""
+        return self.sample.size < self.X.shape[0]
+
+    @property
+    def X_fit(self) -> np.ndarray:
+        """The rows of ``X`` the fits see."""
+        return self.X[self.sample] if self.sampled else self.X
 
 
 def _check(spec: Spec, frame: pd.DataFrame) -> pd.DataFrame:
@@ -76,26 +105,43 @@ def _check(spec: Spec, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(spec.id_column, kind="stable").reset_index(drop=True)
 
 
-def _reduce(X: np.ndarray, spec: Spec) -> np.ndarray:
+def _tsne(X: np.ndarray, spec: Spec, sample: np.ndarray) -> np.ndarray:
+    """t-SNE of the sample rows; the other rows at the mean embedding of their nearest sample rows."""
+    red = spec.preprocessing.reduction
+    fit_rows = X[sample] if sample.size < X.shape[0] else X
+    perplexity = float(min(30.0, max(2.0, (fit_rows.shape[0] - 1) / 3.0)))
+    tsne = TSNE(red.n_components, perplexity=perplexity, init="pca", random_state=spec.random_state)
+    embedded = tsne.fit_transform(fit_rows)
+    if sample.size == X.shape[0]:
+        return embedded
+    out = np.empty((X.shape[0], embedded.shape[1]))
+    out[sample] = embedded
+    rest = np.setdiff1d(np.arange(X.shape[0]), sample, assume_unique=True)
+    neighbours = NearestNeighbors(n_neighbors=min(TSNE_NEIGHBOURS, sample.size)).fit(fit_rows)
+    out[rest] = embedded[neighbours.kneighbors(X[rest], return_distance=False)].mean(axis=1)
+    return out
+
+
+def _reduce(X: np.ndarray, spec: Spec, sample: np.ndarray) -> np.ndarray:
     red = spec.preprocessing.reduction
     if red.method == "none":
         return X
-    n_comp = min(red.n_components, X.shape[1], X.shape[0] - 1)
     if red.method == "pca":
+        n_comp = min(red.n_components, X.shape[1], X.shape[0] - 1)
         return PCA(n_comp, random_state=spec.random_state).fit_transform(X)
-    perplexity = float(min(30.0, max(2.0, (X.shape[0] - 1) / 3.0)))
-    tsne = TSNE(red.n_components, perplexity=perplexity, init="pca", random_state=spec.random_state)
-    return tsne.fit_transform(X)
+    return _tsne(X, spec, sample)
 
 
-def _outliers(X: np.ndarray, spec: Spec) -> tuple[np.ndarray, np.ndarray]:
+def _outliers(X: np.ndarray, spec: Spec, sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     cfg = spec.preprocessing.outliers
     n = X.shape[0]
     if cfg.method == "none":
         return np.zeros(n, dtype=bool), np.full(n, np.nan)
     if cfg.method == "isolation_forest":
-        forest = IsolationForest(contamination=cfg.contamination, random_state=spec.random_state).fit(X)
-        return forest.predict(X) == -1, -forest.score_samples(X)
+        fit_rows = X[sample] if sample.size < n else X
+        forest = IsolationForest(contamination=cfg.contamination, random_state=spec.random_state).fit(fit_rows)
+        scores = -forest.score_samples(X)
+        return -scores < forest.offset_, scores
     sd = X.std(axis=0)
     z = np.abs(X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
     score = z.max(axis=1) if z.shape[1] else np.zeros(n)
@@ -130,10 +176,12 @@ def prepare(spec: Spec, frame: pd.DataFrame) -> Prepared:
         raise InputDataError(f"spec {spec.file}: preprocessing.feature_selection.min_variance="
                              f"{spec.preprocessing.min_variance} removes every feature; lower it")
     used = tuple(f for f, k in zip(spec.features, keep) if k)
-    flags, scores = _outliers(scaled[:, keep], spec)
+    kept = scaled[:, keep]
+    sample = fit_sample(kept, spec.fit_sample_size, spec.random_state)
+    flags, scores = _outliers(kept, spec, sample)
     target = frame[spec.target].to_numpy() if spec.target else None
     return Prepared(
         ids=frame[spec.id_column].astype(str).to_numpy(), raw=raw, scaled=scaled, used=used,
-        X=_reduce(scaled[:, keep], spec), target=target, scaler=scaler,
-        outlier_flags=flags, outlier_scores=np.asarray(scores, dtype=np.float64),
+        X=_reduce(kept, spec, sample), target=target, scaler=scaler,
+        outlier_flags=flags, outlier_scores=np.asarray(scores, dtype=np.float64), sample=sample,
     )

@@ -7,6 +7,14 @@ k themselves) → fit the spec's algorithm → describe the result
 (:mod:`~cluster_marts.profiling.cluster_stats`) → recommend
 (:mod:`~cluster_marts.adapters.workbench.recommend`).  Every step is seeded with the
 spec's ``random_state``, so a rerun gives identical tables.
+
+Fit on a sample, score every row (:mod:`~cluster_marts.adapters.workbench.scale`):
+the k search, the DBSCAN ``eps`` suggestion, the algorithm comparison and the
+spec's fit see the fit sample (``fit_sample_size`` rows; every row of a
+table that is not larger), quadratic methods a smaller sample of it; the
+assignments, clusters, centres, metrics, importance and representatives
+cover every row, labelled by the fitted estimator's ``predict``.  The
+``suggestions`` table says what was sampled.
 """
 
 from __future__ import annotations
@@ -21,7 +29,8 @@ import pandas as pd
 
 from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
 from cluster_marts.adapters.workbench.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
-from cluster_marts.config.spec import DEFAULT_K_RANGE, Spec
+from cluster_marts.adapters.workbench.scale import fit_threads, quadratic_rows, scale_notes
+from cluster_marts.config.spec import DEFAULT_FIT_SAMPLE_SIZE, DEFAULT_K_RANGE, Spec
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
 from cluster_marts.identity.run_id import run_id
 from cluster_marts.preprocessing.prepare import Prepared, prepare
@@ -41,6 +50,9 @@ from cluster_marts.selection.table import RunInfo, k_selection_table
 # Spec fields that do not change the tables: where the spec and its rows are read
 # from (the rows themselves are hashed), its name (a column of its own) and its figures.
 RUN_ID_IGNORES = ("name", "file", "source", "figures")
+# Spec fields hashed (and written to settings_json) only when set away from their
+# default, so the run ids of specs written before they existed are unchanged.
+_OPTIONAL = {"fit_sample_size": DEFAULT_FIT_SAMPLE_SIZE}
 
 __all__ = ["run_spec", "spec_json", "spec_run_id", "RUN_ID_IGNORES", "TABLES"]
 
@@ -59,22 +71,28 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _at_default(spec: Spec, name: str) -> bool:
+    return name in _OPTIONAL and getattr(spec, name) == _OPTIONAL[name]
+
+
 def spec_json(spec: Spec) -> str:
-    """Every field of the spec but its file path, as JSON (``sort_keys=True``)."""
-    fields = {k: v for k, v in _plain(spec).items() if k != "file"}
+    """Every field of the spec but its file path (and optional fields at their default), as JSON (sorted keys)."""
+    fields = {k: v for k, v in _plain(spec).items() if k != "file" and not _at_default(spec, k)}
     return json.dumps(fields, sort_keys=True, default=str)
 
 
 def spec_run_id(spec: Spec, frame: pd.DataFrame) -> str:
     """:func:`cluster_marts.identity.run_id.run_id` of one spec's analysis.
 
-    Hashes the spec's settings (every field but :data:`RUN_ID_IGNORES`), the
+    Hashes the spec's settings (every field but :data:`RUN_ID_IGNORES`;
+    ``fit_sample_size`` only when it is not the default), the
     ids sorted as text together with the target (if any), and the raw
     features in that order, so every table of a spec's analysis carries the
     same ``run_id`` and a rerun on the same rows and spec reproduces it.
     ``frame`` must already have passed :func:`run_spec`'s checks.
     """
-    settings = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec) if f.name not in RUN_ID_IGNORES}
+    settings = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)
+                if f.name not in RUN_ID_IGNORES and not _at_default(spec, f.name)}
     rows = frame.assign(**{spec.id_column: frame[spec.id_column].astype(str)})
     rows = rows.sort_values(spec.id_column, kind="stable").reset_index(drop=True)
     keys = rows[[spec.id_column, *([spec.target] if spec.target else [])]]
@@ -106,10 +124,11 @@ def _coords_2d(spec: Spec, X: np.ndarray) -> np.ndarray:
     return pca_2d(X, random_state=spec.random_state)[0]
 
 
-def _row_silhouette(X: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray:
-    """Per-row silhouette on the non-noise rows; NaN for noise (and everywhere when undefined)."""
+def _row_silhouette(X: np.ndarray, labels: np.ndarray, seed: int, rows: np.ndarray) -> np.ndarray:
+    """Per-row silhouette of the non-noise ``rows``; NaN for noise, other rows (and everywhere when undefined)."""
     out = np.full(labels.size, np.nan)
-    keep = labels >= 0
+    keep = np.zeros(labels.size, dtype=bool)
+    keep[rows] = labels[rows] >= 0
     if keep.sum() >= 3 and np.unique(labels[keep]).size >= 2:
         out[keep] = per_sample_silhouette(X[keep], labels[keep], sample_size=SILHOUETTE_SAMPLE,
                                           random_state=seed)
@@ -129,7 +148,7 @@ def _assignments(spec: Spec, prep: Prepared, fit: Clustering) -> pd.DataFrame:
         "outlier_score": pd.Series(prep.outlier_scores, dtype="float64"),
         "x_2d": pd.Series(coords[:, 0], dtype="float64"),
         "y_2d": pd.Series(coords[:, 1], dtype="float64"),
-        "silhouette": pd.Series(_row_silhouette(prep.X, labels, spec.random_state), dtype="float64"),
+        "silhouette": pd.Series(_row_silhouette(prep.X, labels, spec.random_state, prep.sample), dtype="float64"),
         "distance_to_centre": pd.Series(scores.distance, dtype="float64"),
         "normalized_distance": pd.Series(scores.normalized_distance, dtype="float64"),
         "margin": pd.Series(scores.margin, dtype="float64"),
@@ -154,7 +173,9 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         * ``assignments``: id, cluster_id (-1 = noise), confidence,
           is_noise, is_outlier, outlier_score, x_2d, y_2d (the spec's 2-D
           reduction, else the engine's PCA of the prepared matrix),
-          silhouette (per row, non-noise rows only; NaN for noise),
+          silhouette (per row, non-noise rows only; NaN for noise; on a
+          sampled run only the fit sample's rows have one, as each costs a
+          pass over a reference sample),
           distance_to_centre, normalized_distance (distance / the cluster's
           RMS radius), margin (distance to the nearest other centre minus
           distance_to_centre; NaN with one cluster): the estimator's row
@@ -171,7 +192,10 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
           is_recommended, reason;
         * ``suggestions``: name, value, note (``k``, ``dbscan_eps``,
           ``dbscan_min_samples``, ``recommended_algorithm``,
-          ``interpretation_<i>``; value NaN for text-only rows);
+          ``interpretation_<i>``; value NaN for text-only rows; on a
+          sampled run also ``fit_sample``, ``sample_<algorithm>``,
+          ``sample_tsne``, ``sample_silhouette`` with the rows each step
+          saw, :func:`~cluster_marts.adapters.workbench.scale.scale_notes`);
         * ``k_selection``: the engine's k-selection table
           (:data:`~cluster_marts.selection.table.K_SELECTION_COLUMNS`) of the
           k search: ``algorithm`` is what was fitted at every k (the spec's
@@ -186,26 +210,34 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         The rows do not fit the spec (see :func:`~cluster_marts.preprocessing.prepare.prepare`).
     """
     prep = prepare(spec, frame)
-    X, seed, algo = prep.X, spec.random_state, spec.algorithm
+    with fit_threads(prep.sample.size):
+        return _analyse(spec, prep, frame)
+
+
+def _analyse(spec: Spec, prep: Prepared, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables of :func:`run_spec` from the prepared rows."""
+    X, X_fit, seed, algo = prep.X, prep.X_fit, spec.random_state, spec.algorithm
     density = algo.name in DENSITY_ALGORITHMS
     k_range = spec.k_range or DEFAULT_K_RANGE
     searched = not density and spec.n_clusters is None  # k must be chosen with the spec's own algorithm
     k_algo = algo.name if searched else "kmeans"  # else a cheap k-means scan only suggests k
     k_params = algo.params if searched else {"n_init": 3}
     note = f"suggestion only: {algo.name} finds its clusters itself" if density else None
-    k_search = search_k(X, k_algo, k_range, k_params, seed, n_clusters=spec.n_clusters, note=note,
+    k_search = search_k(X_fit, k_algo, k_range, k_params, seed, n_clusters=spec.n_clusters, note=note,
                         model=f"spec {spec.file}")
     best_k, best_sil = silhouette_best(k_search, k_range[0])
     k = None if density else (spec.n_clusters or best_k)
-    fit = run_algorithm(algo.name, X, k, algo.params, seed)
+    inner = quadratic_rows(X_fit, algo.name, seed)  # the rows the k search fitted a quadratic method on
+    fit_rows = prep.sample if inner is None else prep.sample[inner]
+    fit = run_algorithm(algo.name, X, k, algo.params, seed, fit_rows=fit_rows)
 
     metrics = metrics_table(prep, fit, spec.metrics, seed)
     clusters = clusters_table(prep, fit, seed)
     importance = importance_table(prep, fit)
     min_samples = int(algo.params["min_samples"]) if algo.name == "dbscan" else 5
-    eps = suggest_eps(X, min_samples)
+    eps = suggest_eps(X_fit, min_samples)
     algorithms = tuple(dict.fromkeys((algo.name, *spec.compare)))
-    comparison = compare(X, algorithms, k or best_k, eps, algo.name, algo.params, seed)
+    comparison = compare(X_fit, algorithms, k or best_k, eps, algo.name, algo.params, seed)
 
     values = dict(zip(metrics["metric"], metrics["value"]))
     if "silhouette" not in values:
@@ -221,6 +253,7 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
          "none: no compared algorithm found two or more clusters"),
     ]
     rows += [(f"interpretation_{i}", np.nan, note) for i, note in enumerate(notes, start=1)]
+    rows += scale_notes(spec, prep, algorithms)
     return {
         "assignments": _assignments(spec, prep, fit),
         "clusters": clusters,

@@ -18,6 +18,15 @@ and returns a :class:`Clustering`:
   ``optics`` (an OPTICS member is core when its core distance is at most the
   largest finite reachability distance inside its cluster);
 * ``centres``: member means, one row per cluster (noise has none);
+* fitted on a sample (``fit_rows``): the sample rows keep the fit's own
+  labels, every other row takes the estimator's ``predict`` (k-means, GMM,
+  FCM: nearest centre / largest posterior / membership; agglomerative,
+  spectral: nearest member mean; density methods: nearest anchor within its
+  reach, else noise); members, centres and scores then cover every row.  The
+  confidence of a row outside the sample is its maximum ``predict_memberships``
+  for ``gmm`` and ``fcm``, 0.5 for a clustered row of a density method (it
+  joined through an anchor, like a border point; 0 for noise), the margin
+  confidence otherwise;
 * ``scores``: the estimator's per-row distance, normalised distance, margin
   and runner-up (:func:`~cluster_marts.algorithms.scores.row_scores`), in
   the canonical ids.
@@ -39,6 +48,8 @@ from cluster_marts.errors import InputDataError
 from cluster_marts.identity.canonical import canonical_labels
 
 __all__ = ["Clustering", "run_algorithm", "margin_confidence", "CONFIDENCE"]
+
+_CHUNK = 65_536  # rows per block of the margin confidence
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,10 +104,13 @@ def margin_confidence(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """
     if centres.shape[0] < 2:
         return np.ones(X.shape[0])
-    d = np.sqrt(((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
-    d.sort(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = 1.0 - d[:, 0] / d[:, 1]
+    out = np.empty(X.shape[0])
+    for start in range(0, X.shape[0], _CHUNK):  # bounded memory on large tables
+        part = X[start:start + _CHUNK]
+        d = np.sqrt(((part[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
+        d.sort(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[start:start + _CHUNK] = 1.0 - d[:, 0] / d[:, 1]
     return np.clip(np.nan_to_num(out, nan=0.0), 0.0, 1.0)
 
 
@@ -126,8 +140,23 @@ CONFIDENCE: dict[str, Callable[[ClusterEstimator], np.ndarray]] = {
 """Confidence of the methods that have their own; the others use :func:`margin_confidence`."""
 
 
+def _confidence(name: str, est: ClusterEstimator, X: np.ndarray, centres: np.ndarray,
+                fit_rows: np.ndarray | None) -> np.ndarray:
+    """Confidence of every row (see the module docstring); ``fit_rows`` None: the fit saw every row."""
+    if name not in CONFIDENCE:
+        return margin_confidence(X, centres)
+    if fit_rows is None:
+        return CONFIDENCE[name](est)
+    if est.soft:
+        return est.predict_memberships(X).max(axis=1)
+    conf = np.full(X.shape[0], 0.5)
+    conf[fit_rows] = CONFIDENCE[name](est)
+    return conf
+
+
 def run_algorithm(
-    name: str, X: np.ndarray, k: int | None, params: Mapping[str, Any] | None = None, random_state: int = 42
+    name: str, X: np.ndarray, k: int | None, params: Mapping[str, Any] | None = None, random_state: int = 42,
+    fit_rows: np.ndarray | None = None,
 ) -> Clustering:
     """Fit one algorithm of the menu.
 
@@ -143,6 +172,9 @@ def run_algorithm(
         Validated parameters; missing ones take the defaults of
         :data:`~cluster_marts.config.spec_params.PARAM_RULES`.
     random_state : int, default=42
+    fit_rows : ndarray of int, optional
+        Rows of ``X`` the estimator is fitted on (default every row); the
+        other rows take its ``predict`` (see the module docstring).
 
     Returns
     -------
@@ -151,20 +183,27 @@ def run_algorithm(
     Raises
     ------
     InputDataError
-        Unknown algorithm, or ``k`` outside ``2..n_samples - 1``.
+        Unknown algorithm, or ``k`` outside ``2..n_fitted_rows - 1``.
     """
     if name not in ALGORITHMS:
         raise InputDataError(f"unknown algorithm {name!r}; allowed values: {', '.join(ALGORITHMS)}")
     X = np.asarray(X, dtype=np.float64)
+    if fit_rows is not None and fit_rows.size == X.shape[0]:
+        fit_rows = None
+    X_fit = X if fit_rows is None else X[fit_rows]
     density = name in DENSITY_ALGORITHMS
-    if not density and (k is None or not 2 <= k < X.shape[0]):
-        raise InputDataError(f"{name}: k={k} must lie in 2..n_samples-1={X.shape[0] - 1}")
+    if not density and (k is None or not 2 <= k < X_fit.shape[0]):
+        raise InputDataError(f"{name}: k={k} must lie in 2..n_samples-1={X_fit.shape[0] - 1}")
     full = {key: rule.default for key, rule in PARAM_RULES[name].items()} | dict(params or {})
-    est = make_estimator(name, None if density else int(k), random_state=random_state, **full).fit(X)
-    labels, order = canonical_labels(X, est.labels_, est.n_clusters_)
+    est = make_estimator(name, None if density else int(k), random_state=random_state, **full).fit(X_fit)
+    own = est.labels_
+    if fit_rows is not None:
+        own = est.predict(X)
+        own[fit_rows] = est.labels_
+    labels, order = canonical_labels(X, own, est.n_clusters_)
     n_found = int(labels.max()) + 1 if (labels >= 0).any() else 0
     centres = member_means(X, labels, n_found)
-    conf = CONFIDENCE[name](est) if name in CONFIDENCE else margin_confidence(X, centres)
+    conf = _confidence(name, est, X, centres, fit_rows)
     conf = np.clip(np.where(labels >= 0, conf, 0.0), 0.0, 1.0)
     inertia = float("nan") if density else within_ss(X, labels)
     scores = row_scores(est.transform(X)[:, order], labels, est.radius_[order])

@@ -9,6 +9,11 @@
 * :func:`compare`: every algorithm on the same prepared matrix, scored by
   ``silhouette * (1 - noise_share)`` (runs with fewer than 2 clusters cannot
   win); the best is recommended with a reason.
+
+On a large table the caller passes the fit sample as ``X``; the quadratic
+methods fit on a sample of it
+(:func:`~cluster_marts.adapters.workbench.scale.quadratic_rows`) and label
+the rest of it by ``predict``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
 from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
+from cluster_marts.adapters.workbench.scale import quadratic_rows
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
 from cluster_marts.profiling.cluster_stats import SILHOUETTE_SAMPLE, quality
 from cluster_marts.reporting.vocabulary import silhouette_band
@@ -35,6 +41,9 @@ def search_k(
     n_clusters: int | None = None, note: str | None = None, model: str = "(workbench)",
 ) -> pd.DataFrame:
     """Score ``name`` at every k of ``k_range`` (capped at ``n_samples - 1``) and choose k.
+
+    A quadratic method fits on :func:`~cluster_marts.adapters.workbench.scale.quadratic_rows`
+    of ``X`` and labels the other rows by ``predict``.
 
     The grid is :func:`~cluster_marts.selection.grid.evaluate_k_grid` (silhouette
     on up to :data:`~cluster_marts.profiling.cluster_stats.SILHOUETTE_SAMPLE`
@@ -66,8 +75,9 @@ def search_k(
         silhouette is undefined at every k, the smallest k is chosen and
         ``selection_rule`` says so.
     """
-    ks = k_values(k_range[0], k_range[1], X.shape[0], model=model)
-    grid = evaluate_k_grid(X, ks, lambda k: run_algorithm(name, X, k, params, random_state),
+    rows = quadratic_rows(X, name, random_state)
+    ks = k_values(k_range[0], k_range[1], X.shape[0] if rows is None else rows.size, model=model)
+    grid = evaluate_k_grid(X, ks, lambda k: run_algorithm(name, X, k, params, random_state, fit_rows=rows),
                            silhouette_sample_size=SILHOUETTE_SAMPLE, random_state=random_state)
     if n_clusters in ks:
         return choose_k(grid, "fixed", n_clusters=n_clusters, model=model)
@@ -125,6 +135,8 @@ def compare(
 
     k methods use ``k``; the spec's own algorithm keeps its parameters, the
     others take defaults, except DBSCAN, which takes the suggested ``eps``.
+    A quadratic method fits on :func:`~cluster_marts.adapters.workbench.scale.quadratic_rows`
+    of ``X`` and labels the other rows by ``predict``.
 
     Returns
     -------
@@ -136,7 +148,8 @@ def compare(
     rows = []
     for name in algorithms:
         params = dict(spec_params) if name == spec_algorithm else ({"eps": eps} if name == "dbscan" else {})
-        fit = run_algorithm(name, X, None if name in DENSITY_ALGORITHMS else k, params, random_state)
+        fit = run_algorithm(name, X, None if name in DENSITY_ALGORITHMS else k, params, random_state,
+                            fit_rows=quadratic_rows(X, name, random_state))
         sil, combined = _score(fit, X, random_state)
         rows.append({"algorithm": name, "n_clusters": fit.n_clusters, "silhouette": sil,
                      "noise_share": fit.noise_share, "combined": combined})
