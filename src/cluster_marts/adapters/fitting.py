@@ -28,6 +28,7 @@ import pandas as pd
 from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.registry import fit_k
 from cluster_marts.algorithms.scores import RowScores, row_scores
+from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
 from cluster_marts.errors import InputDataError
 from cluster_marts.identity.canonical import canonical_labels
@@ -208,7 +209,8 @@ def fit_chosen(
     prep = prepare(features, meta, model)
     k = chosen_k(k_selection, prep, model, upstream)
     s = prep.settings
-    est = fit_k(s.algorithm, prep.Z_fit, k, random_state=s.random_state, n_init=s.n_init)
+    with fit_threads(prep.sample.size):
+        est = fit_k(s.algorithm, prep.Z_fit, k, random_state=s.random_state, n_init=s.n_init)
     own = est.labels_ if prep.sample.size == prep.Z.shape[0] else est.predict(prep.Z)
     labels, order = canonical_labels(prep.Xs, own, k, order_column=s.features.index(prep.order_feature))
     return ChosenFit(prep, k, est, order, labels, est.cluster_centers_[order])

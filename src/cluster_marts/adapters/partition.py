@@ -33,6 +33,7 @@ import pandas as pd
 from cluster_marts.adapters.fitting import fit_chosen, prepare
 from cluster_marts.algorithms.registry import fit_k
 from cluster_marts.algorithms.scores import RowScores, member_means
+from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.config.cluster import ClusterSettings
 from cluster_marts.errors import InputDataError
 from cluster_marts.preprocessing.scaling import inverse_transform, scaler_params_frame
@@ -125,12 +126,13 @@ def select_k(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: s
     prep = prepare(features, meta, model)
     s = prep.settings
     Z = prep.Z_fit  # the fit sample (every row on small tables)
-    grid = evaluate_k_grid(
-        Z, k_values(s.k_min, s.k_max, Z.shape[0], model=model),
-        lambda k: fit_k(s.algorithm, Z, k, random_state=s.random_state, n_init=s.n_init),
-        silhouette_sample_size=s.silhouette_sample_size, random_state=s.random_state,
-        gap_references=s.gap_references, reference_fit=reference_fit(s.algorithm, s.random_state, s.n_init),
-    )
+    with fit_threads(Z.shape[0]):
+        grid = evaluate_k_grid(
+            Z, k_values(s.k_min, s.k_max, Z.shape[0], model=model),
+            lambda k: fit_k(s.algorithm, Z, k, random_state=s.random_state, n_init=s.n_init),
+            silhouette_sample_size=s.silhouette_sample_size, random_state=s.random_state,
+            gap_references=s.gap_references, reference_fit=reference_fit(s.algorithm, s.random_state, s.n_init),
+        )
     chosen = choose_k(grid, s.selection_rule, n_clusters=s.n_clusters, min_cluster_share=s.min_cluster_share,
                       model=model)
     run = RunInfo(

@@ -22,27 +22,23 @@ rows of the sample), the chosen fit's ``inertia_``, ``radius_`` and method
 metrics (PC/PE, BIC/AIC, reconstruction error); counts, shares and the GMM
 uncertainty summaries are over every row.
 
-When the fit sample has fewer than :data:`SINGLE_THREAD_BELOW` rows the fits run with native thread pools
-(OpenMP, BLAS) limited to one thread: on such small tables k-means,
-mixtures and silhouettes gain nothing from threads, and on a busy machine
-(dbt running several models at once) OpenMP spin-waiting made k-means 100x
-slower.  Results do not depend on the thread count beyond float rounding.
+Fits on samples run with native thread pools limited to one thread
+(:func:`cluster_marts.algorithms.threads.fit_threads`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.methods import METHOD_NAMES, axis_params, fit_method, method_metrics
 from cluster_marts.algorithms.scores import RowScores, row_scores
+from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.config.segmentation import SegmentationSettings
 from cluster_marts.identity.canonical import canonical_labels
 from cluster_marts.identity.run_id import run_id as content_run_id
@@ -53,11 +49,8 @@ from cluster_marts.selection.rules import choose_k
 from cluster_marts.selection.subdivision import Subdivision, subdivide
 
 __all__ = [
-    "AxisFit", "AxisResult", "axis_run_id", "fit_axis", "segment_axis", "canonical_ids", "single_threaded_below",
+    "AxisFit", "AxisResult", "axis_run_id", "fit_axis", "segment_axis", "canonical_ids",
 ]
-
-SINGLE_THREAD_BELOW = 50_000
-
 
 @dataclass(eq=False)
 class AxisResult:
@@ -223,17 +216,8 @@ def segment_axis(
     -------
     AxisResult
     """
-    with single_threaded_below(min(X.shape[0], s.fit_sample_size)):
+    with fit_threads(min(X.shape[0], s.fit_sample_size)):
         return _segment_axis(X, s, axis, method, run_id, model)
-
-
-def single_threaded_below(n_rows: int) -> AbstractContextManager:
-    """Native thread pools limited to one thread when the fits see ``n_rows < SINGLE_THREAD_BELOW`` rows.
-
-    ``n_rows`` is the size of the fit sample (fits dominate; scoring every row
-    is a few vectorised passes), see the module docstring.
-    """
-    return threadpool_limits(limits=1) if n_rows < SINGLE_THREAD_BELOW else nullcontext()
 
 
 def _segment_axis(

@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.adapters.customers.core import axis_run_id, fit_axis, single_threaded_below
+from cluster_marts.adapters.customers.core import axis_run_id, fit_axis
 from cluster_marts.adapters.customers.pipeline import PARALLEL_FROM
+from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.config.coerce import as_features, bad_setting, is_unset
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta
 from cluster_marts.preprocessing.axis_inputs import axis_matrix, sorted_input
@@ -59,7 +60,7 @@ def _reference_axes(value: Any, s: SegmentationSettings, model: str) -> tuple[st
 
 def _reference_axis(X: np.ndarray, s: SegmentationSettings, axis: str, ids: pd.Series, model: str) -> pd.DataFrame:
     """The rows of one axis: its fcm fit's centres (canonical order) and scaler."""
-    with single_threaded_below(min(X.shape[0], s.fit_sample_size)):
+    with fit_threads(min(X.shape[0], s.fit_sample_size)):
         fit = fit_axis(X, s, axis, "fcm", model)
     centers, columns = fit.centers, s.features_of(axis)
     k, p = centers.shape

@@ -29,7 +29,8 @@ import pandas as pd
 
 from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
 from cluster_marts.adapters.workbench.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
-from cluster_marts.adapters.workbench.scale import fit_threads, quadratic_rows, scale_notes
+from cluster_marts.adapters.workbench.scale import quadratic_rows, scale_notes
+from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.config.spec import DEFAULT_FIT_SAMPLE_SIZE, DEFAULT_K_RANGE, Spec
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
 from cluster_marts.identity.run_id import run_id

@@ -18,8 +18,8 @@ sample (:func:`quadratic_rows`); the other rows take their ``predict``.
 ``sample_silhouette``), so a user sees what was sampled and how the other rows
 were labelled.  Nothing is written when every fit saw every row.
 
-:func:`fit_threads` limits native thread pools (OpenMP, BLAS) to one thread
-while the fits see fewer than :data:`SINGLE_THREAD_BELOW` rows, the rule of
+`algorithms.threads.fit_threads` limits native thread pools (OpenMP, BLAS) to one thread
+while the fits see fewer than :data:`~cluster_marts.algorithms.threads.SINGLE_THREAD_BELOW` rows, the rule of
 the customer domain: on such samples k-means and silhouettes gain nothing from
 threads, and on a machine shared with other builds OpenMP spin-waiting made
 them several times slower (a 1,000,000-row k-means spec took 80 s with the
@@ -30,10 +30,8 @@ count beyond float rounding.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import AbstractContextManager, nullcontext
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from cluster_marts.config.spec import Spec
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
@@ -42,8 +40,8 @@ from cluster_marts.preprocessing.sampling import fit_sample
 from cluster_marts.profiling.cluster_stats import SILHOUETTE_SAMPLE
 
 __all__ = [
-    "QUADRATIC_ALGORITHMS", "QUADRATIC_SAMPLE_SIZE", "PREDICT_RULES", "SINGLE_THREAD_BELOW", "quadratic_rows",
-    "scale_notes", "fit_threads",
+    "QUADRATIC_ALGORITHMS", "QUADRATIC_SAMPLE_SIZE", "PREDICT_RULES", "quadratic_rows",
+    "scale_notes",
 ]
 
 QUADRATIC_ALGORITHMS = ("agglomerative", "spectral", "optics")
@@ -51,7 +49,6 @@ QUADRATIC_ALGORITHMS = ("agglomerative", "spectral", "optics")
 QUADRATIC_SAMPLE_SIZE = 5_000
 
 #: fits on fewer rows run with one native thread (see the module docstring)
-SINGLE_THREAD_BELOW = 50_000
 
 #: how each algorithm's ``predict`` labels a row it was not fitted on (:mod:`cluster_marts.algorithms`)
 PREDICT_RULES = {
@@ -65,11 +62,6 @@ PREDICT_RULES = {
     "hdbscan": "nearest clustered sample row when within its core distance, else noise",
     "optics": "nearest clustered sample row when within its core distance, else noise",
 }
-
-
-def fit_threads(n_fit_rows: int) -> AbstractContextManager:
-    """One native thread when the fits see fewer than :data:`SINGLE_THREAD_BELOW` rows, else no limit."""
-    return threadpool_limits(limits=1) if n_fit_rows < SINGLE_THREAD_BELOW else nullcontext()
 
 
 def quadratic_rows(X_fit: np.ndarray, name: str, random_state: int) -> np.ndarray | None:
