@@ -1,26 +1,52 @@
 {#
     The drift maths of the snapshot marts, written once for customer_drift,
-    customer_drift_timeline and customer_drift_window.
+    customer_drift_timeline and customer_drift_window. List functions are
+    DuckDB syntax, kept in these macros.
 
     membership_drift_score(new_memberships, old_memberships): between two
     membership lists (position = segment_id + 1), the euclidean distance of
     the two vectors / sqrt(2), capped at 1; a segment missing on one side (a
-    shorter list) counts as 0. List functions are DuckDB syntax.
+    shorter list, e.g. a reference that gained segments) counts as 0.
 
-    in_severity_band(score, bands): join condition putting a score in its band
-    of seeds/drift_severity_bands.csv (lower bound inclusive, upper exclusive,
-    empty upper = no limit).
+    severity_band_lists(bands): a one-row select of seeds/drift_severity_bands.csv
+    as lists ordered by lower bound (severities, severity_ranks, lower_bounds,
+    upper_bounds), to cross join; severity_band_index(score, band_lists): the
+    position in those lists of the band holding the score (lower bound
+    inclusive, upper exclusive, empty upper = no limit; null when no band
+    holds it). The bands tile [0, 1] (tests/dbt/assert_drift_bands_cover_zero_to_one),
+    so this is the band a range join would find, without sorting every drift
+    row for the join.
 #}
 {% macro membership_drift_score(new_memberships, old_memberships) %}
-    least(sqrt(list_sum(list_transform(
-        range(1, greatest(len({{ new_memberships }}), len({{ old_memberships }})) + 1),
-        lambda position: power(coalesce({{ new_memberships }}[position], 0)
-                               - coalesce({{ old_memberships }}[position], 0), 2)))) / sqrt(2.0), 1.0)
+    least(
+        case when len({{ new_memberships }}) = len({{ old_memberships }})
+            then list_distance({{ new_memberships }}, {{ old_memberships }})
+            else list_distance(
+                list_resize({{ new_memberships }}, greatest(len({{ new_memberships }}), len({{ old_memberships }})),
+                            cast(0 as double)),
+                list_resize({{ old_memberships }}, greatest(len({{ new_memberships }}), len({{ old_memberships }})),
+                            cast(0 as double)))
+        end / sqrt(2.0),
+        1.0)
 {% endmacro %}
 
-{% macro in_severity_band(score, bands) %}
-    {{ score }} >= {{ bands }}.lower_bound
-    and ({{ score }} < {{ bands }}.upper_bound or {{ bands }}.upper_bound is null)
+{% macro severity_band_lists(bands) %}
+select
+    {{ ordered_list('severity', 'lower_bound') }} as severities,
+    {{ ordered_list('severity_rank', 'lower_bound') }} as severity_ranks,
+    {{ ordered_list('lower_bound', 'lower_bound') }} as lower_bounds,
+    {{ ordered_list('upper_bound', 'lower_bound') }} as upper_bounds
+from {{ bands }}
+{% endmacro %}
+
+{% macro severity_band_index(score, band_lists) %}
+{%- set below = 'len(list_filter(' ~ band_lists ~ '.lower_bounds, lambda bound: bound <= ' ~ score ~ '))' -%}
+    case
+        when {{ below }} > 0
+            and ({{ band_lists }}.upper_bounds[{{ below }}] is null
+                 or {{ score }} < {{ band_lists }}.upper_bounds[{{ below }}])
+            then {{ below }}
+    end
 {% endmacro %}
 
 {#

@@ -9,14 +9,17 @@
     ordered_list(expression, order_by): aggregate, the values of a group as a
     list in the given order.
 
-    axis_squared_distances(feature_values, positions, scaler_center,
-    scaler_scale, centres): squared euclidean distances (one per centre, in
-    the order of `centres`) of a row in a reference model's scaled space.
-    feature_values is the row's packed feature list; positions (int[]) picks
-    the axis's features from it; scaler_center, scaler_scale (double[]) are
-    the reference scaler of those features in the same order; centres
-    (double[][]) the reference centres, one list per segment. A null feature
-    value adds nothing (as a sum over features skips it).
+    scaled_axis_values(feature_values, positions, scaler_center, scaler_scale):
+    a row's values of one axis in the reference scaler's space,
+    (value - center) / scale. feature_values is the row's packed feature
+    list; positions (int[]) picks the axis's features from it; scaler_center,
+    scaler_scale (double[]) are the reference scaler of those features in the
+    same order.
+
+    axis_squared_distances(scaled_values, centres): squared euclidean
+    distances of the scaled values to every centre (double[][], one list per
+    segment, same feature order), one per centre in the order of `centres`. A
+    null feature value adds nothing (as a sum over features skips it).
 
     dominant_segment(memberships): segment_id of the largest membership, the
     lowest id on ties; largest_membership(memberships): that membership.
@@ -37,10 +40,14 @@
     array_agg({{ expression }} order by {{ order_by }})
 {%- endmacro %}
 
-{% macro axis_squared_distances(feature_values, positions, scaler_center, scaler_scale, centres) -%}
+{% macro scaled_axis_values(feature_values, positions, scaler_center, scaler_scale) -%}
+    list_transform({{ positions }}, lambda position, j:
+        ({{ feature_values }}[position] - {{ scaler_center }}[j]) / {{ scaler_scale }}[j])
+{%- endmacro %}
+
+{% macro axis_squared_distances(scaled_values, centres) -%}
     list_transform({{ centres }}, lambda centre: list_sum(list_transform(centre, lambda center_value, j:
-        power(({{ feature_values }}[{{ positions }}[j]] - {{ scaler_center }}[j]) / {{ scaler_scale }}[j]
-              - center_value, 2))))
+        power({{ scaled_values }}[j] - center_value, 2))))
 {%- endmacro %}
 
 {% macro dominant_segment(memberships) -%}

@@ -17,16 +17,23 @@ snapshots as (
     select * from {{ ref('customer_membership_snapshots') }}
 ),
 
+band_lists as (
+    {{ severity_band_lists(ref('drift_severity_bands')) }}
+),
+
 all_steps as (
     {{ drift_steps('snapshots') }}
 ),
 
 steps as (
-    select * from all_steps where previous_snapshot_date is not null
-),
-
-bands as (
-    select * from {{ ref('drift_severity_bands') }}
+    select
+        all_steps.*,
+        band_lists.severities,
+        band_lists.severity_ranks,
+        {{ severity_band_index('all_steps.drift_score', 'band_lists') }} as band_index
+    from all_steps
+    cross join band_lists
+    where all_steps.previous_snapshot_date is not null
 ),
 
 drift as (
@@ -38,20 +45,18 @@ drift as (
         cast(steps.dominant_segment_id as integer) as new_dominant_segment_id,
         ----- strings
         cast(steps.snapshot_type as varchar) as snapshot_type,
-        cast(bands.severity as varchar) as severity,
+        cast(steps.severities[steps.band_index] as varchar) as severity,
         ----- numerics
         cast(steps.drift_score as double) as drift_score,
         cast(steps.days_between as integer) as days_between,
         cast(steps.drift_score / nullif(steps.days_between, 0) as double) as drift_velocity,
-        cast(bands.severity_rank as integer) as severity_rank,
+        cast(steps.severity_ranks[steps.band_index] as integer) as severity_rank,
         ----- booleans
         cast(steps.dominant_segment_id <> steps.previous_dominant_segment_id as boolean) as segment_changed,
         ----- dates
         cast(steps.previous_snapshot_date as date) as previous_snapshot_date,
         cast(steps.snapshot_date as date) as snapshot_date
     from steps
-    left join bands
-        on {{ in_severity_band('steps.drift_score', 'bands') }}
 )
 
 select * from drift

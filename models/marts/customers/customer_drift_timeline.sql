@@ -17,19 +17,23 @@ steps as (
     {{ drift_steps('snapshots') }}
 ),
 
-bands as (
-    select * from {{ ref('drift_severity_bands') }}
+band_lists as (
+    {{ severity_band_lists(ref('drift_severity_bands')) }}
+),
+
+indexed as (
+    select steps.*, band_lists.severities, {{ severity_band_index('steps.drift_score', 'band_lists') }} as band_index
+    from steps
+    cross join band_lists
 ),
 
 banded as (
     select
         steps.*,
-        bands.severity,
+        steps.severities[steps.band_index] as severity,
         steps.dominant_segment_id <> steps.previous_dominant_segment_id as segment_changed,
         steps.drift_score / nullif(steps.days_between, 0) as drift_velocity
-    from steps
-    left join bands
-        on {{ in_severity_band('steps.drift_score', 'bands') }}
+    from indexed as steps
 ),
 
 timeline as (

@@ -13,8 +13,8 @@ snapshots as (
     from {{ ref('customer_membership_snapshots') }}
 ),
 
-bands as (
-    select * from {{ ref('drift_severity_bands') }}
+band_lists as (
+    {{ severity_band_lists(ref('drift_severity_bands')) }}
 ),
 
 ranked as (
@@ -63,6 +63,12 @@ scored as (
         and latest.snapshot_type = window_start.snapshot_type
 ),
 
+indexed as (
+    select scored.*, band_lists.severities, {{ severity_band_index('scored.drift_score', 'band_lists') }} as band_index
+    from scored
+    cross join band_lists
+),
+
 final as (
     select
         ----- ids
@@ -72,7 +78,7 @@ final as (
         cast(scored.new_dominant_segment_id as integer) as new_dominant_segment_id,
         ----- strings
         cast(scored.snapshot_type as varchar) as snapshot_type,
-        cast(bands.severity as varchar) as severity,
+        cast(scored.severities[scored.band_index] as varchar) as severity,
         ----- numerics
         cast(scored.drift_score as double) as drift_score,
         cast(scored.drift_score / nullif({{ dbt.datediff('scored.window_start', 'scored.window_end', 'day') }}, 0)
@@ -83,9 +89,7 @@ final as (
         ----- dates
         cast(scored.window_start as date) as window_start,
         cast(scored.window_end as date) as window_end
-    from scored
-    left join bands
-        on {{ in_severity_band('scored.drift_score', 'bands') }}
+    from indexed as scored
 )
 
 select * from final

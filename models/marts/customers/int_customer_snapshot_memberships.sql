@@ -5,8 +5,8 @@
     segment): the snapshot's numeric features are packed into one list, the
     reference model into one row per axis (the axis's feature positions in
     that list, the reference scaler, the centres as a list of lists), the
-    squared distances to the centres come from list arithmetic (macro
-    axis_squared_distances) and the FCM memberships
+    squared distances to the centres come from list arithmetic (macros
+    scaled_axis_values, axis_squared_distances) and the FCM memberships
     u_j = d2_j^(-1/(m-1)) / sum_l d2_l^(-1/(m-1)) from macro fcm_memberships,
     as a list indexed by segment_id (position segment_id + 1); a snapshot
     sitting exactly on a centre is one-hot on the first such centre. The
@@ -79,7 +79,7 @@ snapshots as (
     from {{ ref('int_customer_snapshot_features') }}
 ),
 
-distances as (
+scaled as (
     select
         snapshots.customer_id,
         snapshots.snapshot_date,
@@ -92,10 +92,19 @@ distances as (
         axes.axis,
         axes.reference_run_id,
         axes.fuzziness,
-        {{ axis_squared_distances('snapshots.feature_values', 'axes.feature_positions', 'axes.scaler_centers',
-                                  'axes.scaler_scales', 'axes.centres') }} as squared_distances
+        axes.centres,
+        {{ scaled_axis_values('snapshots.feature_values', 'axes.feature_positions', 'axes.scaler_centers',
+                              'axes.scaler_scales') }} as scaled_values
     from snapshots
     cross join axes
+),
+
+distances as (
+    select
+        customer_id, snapshot_date, snapshot_type, frequency, monetary, tenure_days, last_ordered_at, as_of_at,
+        axis, reference_run_id, fuzziness,
+        {{ axis_squared_distances('scaled_values', 'centres') }} as squared_distances
+    from scaled
 ),
 
 memberships as (
