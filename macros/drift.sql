@@ -1,6 +1,7 @@
 {#
-    The drift maths of the snapshot marts, written once for customer_drift,
-    customer_drift_timeline and customer_drift_window. List functions are
+    The drift maths of the snapshot marts, written once for
+    customer_drift_timeline (customer_drift is its rows with a previous
+    snapshot) and customer_drift_window. List functions are
     DuckDB syntax, kept in these macros.
 
     membership_drift_score(new_memberships, old_memberships): between two
@@ -56,8 +57,7 @@ from {{ bands }}
     one before it of the same customer, axis, type and reference segment space
     (previous_snapshot_date, previous_dominant_segment_id: null for a first
     snapshot), days_between and drift_score (null for a first snapshot). One
-    window pass, no join; customer_drift keeps the steps with a previous
-    snapshot, customer_drift_timeline all of them.
+    window pass, no join (customer_drift_timeline).
 #}
 {% macro drift_steps(snapshots) %}
 select

@@ -1,11 +1,17 @@
 {#
     Per-customer timeline within one reference segment space (reference_run_id;
     a new reference starts a new timeline at FIRST_SNAPSHOT): every snapshot of
-    a customer on an axis, in order, with its dominant segment, the drift
-    since the previous snapshot, the severity, whether the segment changed,
-    the running count of segment changes and the cumulative drift. One row
-    per customer, axis, type and snapshot date. Same steps and bands as
-    customer_drift (macro drift_steps), without a join to it.
+    a customer on an axis, in order, with its dominant segment, the previous
+    snapshot (date, dominant segment, days between), the drift since then
+    (drift_score = euclidean distance between the two membership lists, a
+    reference segment missing on one side counting as 0, / sqrt(2), capped at
+    1: macros drift_steps, membership_drift_score), its velocity (drift per
+    day) and severity (seeds/drift_severity_bands.csv: STABLE < 0.1 <= MINOR
+    < 0.3 <= MODERATE < 0.5 <= SIGNIFICANT < 0.7 <= MAJOR by default), whether
+    the segment changed, the running count of segment changes and the
+    cumulative drift. One row per customer, axis, type and snapshot date. The
+    drift maths runs here once, in one window pass over the history (no join);
+    customer_drift is its rows with a previous snapshot.
 #}
 with
 
@@ -13,27 +19,32 @@ snapshots as (
     select * from {{ ref('customer_membership_snapshots') }}
 ),
 
-steps as (
-    {{ drift_steps('snapshots') }}
-),
-
 band_lists as (
     {{ severity_band_lists(ref('drift_severity_bands')) }}
 ),
 
+steps as (
+    {{ drift_steps('snapshots') }}
+),
+
 indexed as (
-    select steps.*, band_lists.severities, {{ severity_band_index('steps.drift_score', 'band_lists') }} as band_index
+    select
+        steps.*,
+        band_lists.severities,
+        band_lists.severity_ranks,
+        {{ severity_band_index('steps.drift_score', 'band_lists') }} as band_index
     from steps
     cross join band_lists
 ),
 
 banded as (
     select
-        steps.*,
-        steps.severities[steps.band_index] as severity,
-        steps.dominant_segment_id <> steps.previous_dominant_segment_id as segment_changed,
-        steps.drift_score / nullif(steps.days_between, 0) as drift_velocity
-    from indexed as steps
+        indexed.*,
+        indexed.severities[indexed.band_index] as severity,
+        indexed.severity_ranks[indexed.band_index] as severity_rank,
+        indexed.dominant_segment_id <> indexed.previous_dominant_segment_id as segment_changed,
+        indexed.drift_score / nullif(indexed.days_between, 0) as drift_velocity
+    from indexed
 ),
 
 timeline as (
@@ -42,14 +53,17 @@ timeline as (
         customer_id,
         axis,
         dominant_segment_id,
+        previous_dominant_segment_id,
         reference_run_id,
         ----- strings
         snapshot_type,
-        coalesce(severity, 'FIRST_SNAPSHOT') as severity,
+        case when previous_snapshot_date is null then 'FIRST_SNAPSHOT' else severity end as severity,
         ----- numerics
         max_membership,
         drift_score,
         drift_velocity,
+        cast(severity_rank as integer) as severity_rank,
+        cast(days_between as integer) as days_between,
         cast(row_number() over customer_sequence as integer) as snapshot_number,
         cast(sum(case when segment_changed then 1 else 0 end) over customer_sequence as integer)
             as segment_changes_so_far,
@@ -57,6 +71,7 @@ timeline as (
         ----- booleans
         coalesce(segment_changed, false) as segment_changed,
         ----- dates
+        previous_snapshot_date,
         snapshot_date
     from banded
     window customer_sequence as (
