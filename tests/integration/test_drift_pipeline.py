@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import planted
 import pytest
@@ -91,8 +92,27 @@ def test_sql_scoring_matches_the_engine_formula(query):
     scaler = reference.drop_duplicates("feature").set_index("feature").loc[features]
     expected = score_memberships(snap[features].to_numpy(), wide.to_numpy(), scaler["scaler_center"].to_numpy(),
                                  scaler["scaler_scale"].to_numpy(), float(reference["fuzziness"].iloc[0]))
-    got = query(
-        f"select customer_id, segment_id, membership from customer_membership_snapshots "
-        f"where axis = '{AXIS}' and snapshot_date = date '{latest}'"
-    ).pivot(index="customer_id", columns="segment_id", values="membership").loc[snap["customer_id"]]
-    assert abs(got.to_numpy() - expected).max() < 1e-9
+    stored = query(
+        f"select customer_id, memberships, dominant_segment_id, max_membership from customer_membership_snapshots "
+        f"where axis = '{AXIS}' and snapshot_date = date '{latest}'").set_index("customer_id").loc[snap["customer_id"]]
+    got = np.vstack([np.asarray(u, dtype=np.float64) for u in stored["memberships"]])
+    assert got.shape == expected.shape == (len(snap), len(wide))   # one list entry per reference segment
+    assert abs(got - expected).max() < 1e-9
+    # the stored dominant segment is the first largest membership of the independent scoring
+    assert (stored["dominant_segment_id"].to_numpy() == expected.argmax(axis=1)).all()
+    assert abs(stored["max_membership"].to_numpy() - expected.max(axis=1)).max() < 1e-9
+
+
+def test_long_view_unrolls_the_stored_lists(query):
+    stored = query(f"select customer_id, snapshot_date, memberships, dominant_segment_id "
+                   f"from customer_membership_snapshots where axis = '{AXIS}'")
+    long = query(f"select customer_id, snapshot_date, segment_id, membership, is_dominant "
+                 f"from customer_membership_snapshots_long where axis = '{AXIS}'")
+    expected = stored.assign(segment_id=stored["memberships"].map(lambda u: list(range(len(u))))).explode(
+        ["memberships", "segment_id"])
+    assert len(long) == len(expected) == sum(len(u) for u in stored["memberships"]) > len(stored)
+    merged = long.merge(expected, on=["customer_id", "snapshot_date", "segment_id"], validate="one_to_one")
+    assert len(merged) == len(long)
+    assert (merged["membership"] == merged["memberships"].astype(float)).all()
+    assert (merged["is_dominant"] == (merged["segment_id"] == merged["dominant_segment_id"])).all()
+    assert (merged.groupby(["customer_id", "snapshot_date"])["is_dominant"].sum() == 1).all()

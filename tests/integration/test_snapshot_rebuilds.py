@@ -14,12 +14,15 @@ SNAPSHOT_MODELS = ["int_customer_snapshot_dates", "int_customer_snapshot_feature
 
 
 def _snapshots(db) -> pd.DataFrame:
+    """The history, one row per snapshot; the membership lists as tuples so frames compare exactly."""
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.sql("select * from customer_membership_snapshots").df()
+        frame = con.sql("select * from customer_membership_snapshots").df()
+    return frame.assign(memberships=frame["memberships"].map(lambda u: tuple(float(x) for x in u)))
 
 
 def _key(frame: pd.DataFrame) -> pd.DataFrame:
-    keys = ["customer_id", "axis", "snapshot_type", "snapshot_date", "segment_id"]
+    keys = ["customer_id", "axis", "snapshot_type", "snapshot_date"]
+    assert not frame.duplicated(keys).any()
     return frame.sort_values(keys).reset_index(drop=True)
 
 

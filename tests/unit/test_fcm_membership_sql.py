@@ -1,9 +1,10 @@
 """The SQL macro ``fcm_memberships`` (macros/fcm_memberships.sql) agrees with the Python formula.
 
 The macro is plain Jinja (no dbt context), so it is rendered here with jinja2 and its SQL run in
-DuckDB on random distances; the memberships must equal
-:func:`cluster_marts.algorithms.fcm.fcm_memberships` to 1e-9, including rows sitting exactly on one
-or several centres (one-hot on the first) and rows very close to a centre.
+DuckDB on random distances, one list of squared distances per row as the snapshot scoring stores
+them; the membership lists must equal :func:`cluster_marts.algorithms.fcm.fcm_memberships` to 1e-9,
+including rows sitting exactly on one or several centres (one-hot on the first) and rows very close
+to a centre.
 """
 
 from __future__ import annotations
@@ -22,23 +23,25 @@ MACRO = Path(__file__).resolve().parents[2] / "macros" / "fcm_memberships.sql"
 
 
 def macro_sql(relation: str = "distances") -> str:
-    """The macro rendered for a relation of (row_id, centre, squared_distance, fuzziness)."""
+    """The macro rendered for a relation of (row_id, squared_distances double[], fuzziness)."""
     module = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(MACRO.read_text()).module
-    return str(module.fcm_memberships(relation, ["row_id"], centre="centre"))
+    return str(module.fcm_memberships(relation))
 
 
 def sql_memberships(d2: np.ndarray, m: float) -> np.ndarray:
-    """Memberships (n, k) from the macro's SQL on squared distances ``d2`` (n, k), rows shuffled."""
+    """Memberships (n, k) from the macro's SQL on squared distances ``d2`` (n, k), one list per row."""
     n, k = d2.shape
-    long = pd.DataFrame({"row_id": np.repeat(np.arange(n), k), "centre": np.tile(np.arange(k), n),
-                         "squared_distance": d2.ravel(), "fuzziness": m})
-    long = long.sample(frac=1.0, random_state=0)  # the macro must not depend on the row order
+    rows = pd.DataFrame({"row_id": np.arange(n), "d2": list(d2), "fuzziness": m})
+    rows = rows.sample(frac=1.0, random_state=0)  # rows are scored independently of their order
     con = duckdb.connect()
-    con.register("distances", long)
-    got = con.sql(macro_sql()).df()
+    con.register("rows_in", rows)
+    con.execute("create table distances as select row_id, cast(d2 as double[]) as squared_distances, fuzziness "
+                "from rows_in")
+    got = con.sql(f"select row_id, memberships from ({macro_sql()}) as scored order by row_id").df()
     con.close()
-    assert len(got) == n * k
-    return got.pivot(index="row_id", columns="centre", values="membership").sort_index().to_numpy()
+    assert len(got) == n and got["row_id"].tolist() == list(range(n))
+    assert all(len(u) == k for u in got["memberships"])
+    return np.vstack([np.asarray(u, dtype=np.float64) for u in got["memberships"]])
 
 
 @pytest.mark.parametrize("m", [1.1, 1.5, 2.0, 3.0])

@@ -1,55 +1,82 @@
 {#
     Per-customer timeline within one reference segment space (reference_run_id;
     a new reference starts a new timeline at FIRST_SNAPSHOT): every snapshot of
-    a customer on an axis, in order,
-    with its dominant segment, the drift since the previous snapshot, the
-    severity, whether the segment changed, the running count of segment
-    changes and the cumulative drift. One row per customer, axis, type and
-    snapshot date.
+    a customer on an axis, in order, with its dominant segment, the previous
+    snapshot (date, dominant segment, days between), the drift since then
+    (drift_score = euclidean distance between the two membership lists, a
+    reference segment missing on one side counting as 0, / sqrt(2), capped at
+    1: macros drift_steps, membership_drift_score), its velocity (drift per
+    day) and severity (seeds/drift_severity_bands.csv: STABLE < 0.1 <= MINOR
+    < 0.3 <= MODERATE < 0.5 <= SIGNIFICANT < 0.7 <= MAJOR by default), whether
+    the segment changed, the running count of segment changes and the
+    cumulative drift. One row per customer, axis, type and snapshot date. The
+    drift maths runs here once, in one window pass over the history (no join);
+    customer_drift is its rows with a previous snapshot.
 #}
 with
 
 snapshots as (
-    select distinct
-        customer_id, axis, snapshot_type, snapshot_date, dominant_segment_id, max_membership, reference_run_id
-    from {{ ref('customer_membership_snapshots') }}
+    select * from {{ ref('customer_membership_snapshots') }}
 ),
 
-drift as (
-    select * from {{ ref('customer_drift') }}
+band_lists as (
+    {{ severity_band_lists(ref('drift_severity_bands')) }}
+),
+
+steps as (
+    {{ drift_steps('snapshots') }}
+),
+
+indexed as (
+    select
+        steps.*,
+        band_lists.severities,
+        band_lists.severity_ranks,
+        {{ severity_band_index('steps.drift_score', 'band_lists') }} as band_index
+    from steps
+    cross join band_lists
+),
+
+banded as (
+    select
+        indexed.*,
+        indexed.severities[indexed.band_index] as severity,
+        indexed.severity_ranks[indexed.band_index] as severity_rank,
+        indexed.dominant_segment_id <> indexed.previous_dominant_segment_id as segment_changed,
+        indexed.drift_score / nullif(indexed.days_between, 0) as drift_velocity
+    from indexed
 ),
 
 timeline as (
     select
         ----- ids
-        snapshots.customer_id,
-        snapshots.axis,
-        snapshots.dominant_segment_id,
-        snapshots.reference_run_id,
+        customer_id,
+        axis,
+        dominant_segment_id,
+        previous_dominant_segment_id,
+        reference_run_id,
         ----- strings
-        snapshots.snapshot_type,
-        coalesce(drift.severity, 'FIRST_SNAPSHOT') as severity,
+        snapshot_type,
+        case when previous_snapshot_date is null then 'FIRST_SNAPSHOT' else severity end as severity,
         ----- numerics
-        snapshots.max_membership,
-        drift.drift_score,
-        drift.drift_velocity,
+        max_membership,
+        drift_score,
+        drift_velocity,
+        cast(severity_rank as integer) as severity_rank,
+        cast(days_between as integer) as days_between,
         cast(row_number() over customer_sequence as integer) as snapshot_number,
-        cast(sum(case when drift.segment_changed then 1 else 0 end) over customer_sequence as integer)
+        cast(sum(case when segment_changed then 1 else 0 end) over customer_sequence as integer)
             as segment_changes_so_far,
-        cast(sum(coalesce(drift.drift_score, 0)) over customer_sequence as double) as cumulative_drift,
+        cast(sum(coalesce(drift_score, 0)) over customer_sequence as double) as cumulative_drift,
         ----- booleans
-        coalesce(drift.segment_changed, false) as segment_changed,
+        coalesce(segment_changed, false) as segment_changed,
         ----- dates
-        snapshots.snapshot_date
-    from snapshots
-    left join drift
-        on snapshots.customer_id = drift.customer_id
-        and snapshots.axis = drift.axis
-        and snapshots.snapshot_type = drift.snapshot_type
-        and snapshots.snapshot_date = drift.snapshot_date
+        previous_snapshot_date,
+        snapshot_date
+    from banded
     window customer_sequence as (
-        partition by snapshots.customer_id, snapshots.axis, snapshots.snapshot_type, snapshots.reference_run_id
-        order by snapshots.snapshot_date
+        partition by customer_id, axis, snapshot_type, reference_run_id
+        order by snapshot_date
         rows between unbounded preceding and current row
     )
 )

@@ -1,8 +1,9 @@
 {#
     One row per snapshot: customer, axis, snapshot date and type, with the
-    memberships as a JSON object {"segment_id": membership, ...}, the dominant
-    segment and the context. A customer's snapshot history between two dates
-    is a filter on this view (see analyses/customer_snapshot_history.sql).
+    memberships as a JSON object {"segment_id": membership, ...} (for tools
+    that read no lists), the dominant segment and the context. A customer's
+    snapshot history between two dates is a filter on this view (see
+    analyses/customer_snapshot_history.sql).
 #}
 {{ config(materialized='view') }}
 with
@@ -11,7 +12,7 @@ snapshots as (
     select * from {{ ref('customer_membership_snapshots') }}
 ),
 
-grouped as (
+with_json as (
     select
         ----- ids
         customer_id,
@@ -20,8 +21,7 @@ grouped as (
         reference_run_id,
         ----- strings
         snapshot_type,
-        '{' || {{ dbt.listagg("'\"' || cast(segment_id as varchar) || '\": ' || cast(round(membership, 6) as varchar)", "', '", "order by segment_id") }} || '}'
-            as memberships_json,
+        {{ memberships_json('memberships') }} as memberships_json,
         ----- numerics
         max_membership,
         orders_at_snapshot,
@@ -34,10 +34,6 @@ grouped as (
         last_ordered_at,
         snapshot_at
     from snapshots
-    group by
-        customer_id, axis, dominant_segment_id, reference_run_id, snapshot_type, max_membership,
-        orders_at_snapshot, value_at_snapshot, days_since_first_order, tenure_months,
-        snapshot_date, last_ordered_at, snapshot_at
 )
 
-select * from grouped
+select * from with_json

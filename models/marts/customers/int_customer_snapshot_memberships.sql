@@ -1,56 +1,122 @@
 -- depends_on: {{ ref('int_customer_snapshot_features') }}
 {#
-    Scores every snapshot of this run with the reference model, in SQL: each
-    feature is scaled with the reference scaler, the squared distance to every
-    reference centre is summed over the axis's features, and the FCM
-    membership is u_j = d2_j^(-1/(m-1)) / sum_l d2_l^(-1/(m-1)) (macro
-    fcm_memberships); a snapshot sitting exactly on a centre is one-hot on the
-    first such centre. The Python twin is
-    cluster_marts.profiling.reference.score_memberships (tested against it).
-    One row per customer, axis, snapshot date and type, and segment.
+    Scores every snapshot of this run with the reference model, in SQL, one
+    row per customer, axis, snapshot date and type (no row per feature or
+    segment): the snapshot's numeric features are packed into one list, the
+    reference model into one row per axis (the axis's feature positions in
+    that list, the reference scaler, the centres as a list of lists), the
+    squared distances to the centres come from list arithmetic (macros
+    scaled_axis_values, axis_squared_distances) and the FCM memberships
+    u_j = d2_j^(-1/(m-1)) / sum_l d2_l^(-1/(m-1)) from macro fcm_memberships,
+    as a list indexed by segment_id (position segment_id + 1); a snapshot
+    sitting exactly on a centre is one-hot on the first such centre. The
+    Python twin is cluster_marts.profiling.reference.score_memberships
+    (tested against it). Carries the snapshot's context columns so the
+    history mart needs no join. A view: the history mart materialises it.
 #}
+{{ config(materialized='view') }}
 {%- set feature_columns = numeric_columns(ref('int_customer_snapshot_features')) -%}
 with
 
-reference as (
-    select * from {{ ref('customer_reference_model') }}
+feature_positions as (
+    -- position of every numeric snapshot feature in the packed feature list
+    {% for column in feature_columns %}
+    select '{{ column }}' as feature, {{ loop.index }} as feature_position
+    {% if not loop.last %}union all{% endif %}
+    {% else %}
+    select cast(null as varchar) as feature, cast(null as integer) as feature_position where false
+    {% endfor %}
 ),
 
-feature_values as (
-    {% for column in feature_columns %}
-    select customer_id, snapshot_date, snapshot_type, '{{ column }}' as feature,
-           cast({{ column }} as double) as feature_value
+reference as (
+    select reference_model.*, feature_positions.feature_position
+    from {{ ref('customer_reference_model') }} as reference_model
+    inner join feature_positions
+        on reference_model.feature = feature_positions.feature
+),
+
+axis_scalers as (
+    select
+        axis,
+        {{ ordered_list('feature_position', 'feature_position') }} as feature_positions,
+        {{ ordered_list('scaler_center', 'feature_position') }} as scaler_centers,
+        {{ ordered_list('scaler_scale', 'feature_position') }} as scaler_scales
+    from (select distinct axis, feature_position, scaler_center, scaler_scale from reference) as axis_features
+    group by axis
+),
+
+segment_centres as (
+    select
+        axis,
+        segment_id,
+        {{ ordered_list('center_scaled', 'feature_position') }} as centre,
+        max(fuzziness) as fuzziness,
+        max(run_id) as reference_run_id
+    from reference
+    group by axis, segment_id
+),
+
+axes as (
+    -- one row per axis; centres in segment_id order (ids are 0..k-1, tested on the reference model)
+    select
+        axis_scalers.axis,
+        axis_scalers.feature_positions,
+        axis_scalers.scaler_centers,
+        axis_scalers.scaler_scales,
+        {{ ordered_list('segment_centres.centre', 'segment_centres.segment_id') }} as centres,
+        max(segment_centres.fuzziness) as fuzziness,
+        max(segment_centres.reference_run_id) as reference_run_id
+    from axis_scalers
+    inner join segment_centres
+        on axis_scalers.axis = segment_centres.axis
+    group by axis_scalers.axis, axis_scalers.feature_positions, axis_scalers.scaler_centers, axis_scalers.scaler_scales
+),
+
+snapshots as (
+    select
+        customer_id, snapshot_date, snapshot_type, frequency, monetary, tenure_days, last_ordered_at, as_of_at,
+        {{ double_list(feature_columns) }} as feature_values
     from {{ ref('int_customer_snapshot_features') }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+),
+
+scaled as (
+    select
+        snapshots.customer_id,
+        snapshots.snapshot_date,
+        snapshots.snapshot_type,
+        snapshots.frequency,
+        snapshots.monetary,
+        snapshots.tenure_days,
+        snapshots.last_ordered_at,
+        snapshots.as_of_at,
+        axes.axis,
+        axes.reference_run_id,
+        axes.fuzziness,
+        axes.centres,
+        {{ scaled_axis_values('snapshots.feature_values', 'axes.feature_positions', 'axes.scaler_centers',
+                              'axes.scaler_scales') }} as scaled_values
+    from snapshots
+    cross join axes
 ),
 
 distances as (
     select
-        feature_values.customer_id,
-        feature_values.snapshot_date,
-        feature_values.snapshot_type,
-        reference.axis,
-        reference.segment_id,
-        max(reference.fuzziness) as fuzziness,
-        max(reference.run_id) as reference_run_id,
-        sum(power(
-            (feature_values.feature_value - reference.scaler_center) / reference.scaler_scale
-            - reference.center_scaled, 2)) as squared_distance
-    from feature_values
-    inner join reference
-        on feature_values.feature = reference.feature
-    group by
-        feature_values.customer_id, feature_values.snapshot_date, feature_values.snapshot_type,
-        reference.axis, reference.segment_id
+        customer_id, snapshot_date, snapshot_type, frequency, monetary, tenure_days, last_ordered_at, as_of_at,
+        axis, reference_run_id, fuzziness,
+        {{ axis_squared_distances('scaled_values', 'centres') }} as squared_distances
+    from scaled
 ),
 
 memberships as (
-    {{ fcm_memberships('distances', ['customer_id', 'snapshot_date', 'snapshot_type', 'axis']) }}
+    {{ fcm_memberships('distances') }}
 ),
 
 scored as (
-    select customer_id, snapshot_date, snapshot_type, axis, segment_id, reference_run_id, membership
+    select
+        customer_id, snapshot_date, snapshot_type, axis, reference_run_id, memberships,
+        {{ dominant_segment('memberships') }} as dominant_segment_id,
+        {{ largest_membership('memberships') }} as max_membership,
+        frequency, monetary, tenure_days, last_ordered_at, as_of_at
     from memberships
 )
 

@@ -8,7 +8,8 @@
 with
 
 snapshots as (
-    select distinct customer_id, axis, snapshot_type, snapshot_date
+    -- one row per snapshot (customer, axis, date, type)
+    select customer_id, axis, snapshot_type, snapshot_date
     from {{ ref('customer_membership_snapshots') }}
 ),
 

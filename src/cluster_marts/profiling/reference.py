@@ -33,7 +33,8 @@ def score_memberships(X: np.ndarray, centers_scaled: np.ndarray, scaler_center: 
     ``xs = (x - scaler_center) / scaler_scale``, ``d_j = ||xs - center_j||``, then the one membership
     formula :func:`~cluster_marts.algorithms.fcm.fcm_memberships` (``u_j = 1 / sum_l (d_j / d_l)**(2/(m-1))``;
     a row sitting exactly on a centre is one-hot on the first such centre).  The SQL twin is the macro
-    ``fcm_memberships`` (``macros/fcm_memberships.sql``) that ``int_customer_snapshot_memberships`` calls.
+    ``fcm_memberships`` (``macros/fcm_memberships.sql``) that ``int_customer_snapshot_memberships`` calls; it
+    stores row ``i`` of the result as one list per customer, axis and snapshot (position ``segment_id + 1``).
 
     Parameters
     ----------

@@ -1,0 +1,48 @@
+{#
+    The snapshot history in long form, for BI tools that want one row per
+    segment: one row per customer, axis, snapshot date and type, and reference
+    segment, with the membership, the dominant segment and the context. A view
+    over customer_membership_snapshots (k times its rows: keep filters on
+    customer, axis or date when reading it at scale).
+#}
+{{ config(materialized='view') }}
+with
+
+snapshots as (
+    select * from {{ ref('customer_membership_snapshots') }}
+),
+
+segments as (
+    select snapshots.*, {{ segment_ids('snapshots.memberships') }} as segment_id
+    from snapshots
+),
+
+long_form as (
+    select
+        ----- ids
+        customer_id,
+        axis,
+        cast(segment_id as integer) as segment_id,
+        dominant_segment_id,
+        reference_run_id,
+        ----- strings
+        snapshot_type,
+        ----- numerics
+        {{ membership_of('memberships', 'segment_id') }} as membership,
+        max_membership,
+        orders_at_snapshot,
+        value_at_snapshot,
+        days_since_first_order,
+        tenure_months,
+        ----- booleans
+        segment_id = dominant_segment_id as is_dominant,
+        ----- dates
+        snapshot_date,
+        ----- timestamps
+        last_ordered_at,
+        snapshot_at,
+        taken_at
+    from segments
+)
+
+select * from long_form
