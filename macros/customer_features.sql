@@ -5,9 +5,11 @@
     so a snapshot is computed exactly like the current features.
 
     scoped_orders: a relation or CTE with customer_id, order_id, ordered_at,
-    amount, item_count, is_returned, returned_at, product_category, as_of_at, the
-    group_columns, and only orders placed before as_of_at (no leakage is the
-    caller's filter). Categories follow var customer_categories.
+    previous_ordered_at (stg_orders: the customer's previous order, which is the
+    same for every as-of date after the order), amount, item_count, is_returned,
+    returned_at, product_category, as_of_at, the group_columns, and only orders
+    placed before as_of_at (no leakage is the caller's filter). Categories
+    follow var customer_categories.
 
     Deterministic to the last bit: a sum of doubles depends on the order the
     engine adds them in, which varies with its threads from run to run, and the
@@ -28,9 +30,7 @@ orders_timed as (
         extract(hour from ordered_at) as order_hour,
         extract(isodow from ordered_at) as order_weekday,
         {{ dbt.datediff('ordered_at', 'as_of_at', 'hour') }} / 24.0 as order_age_days,
-        {{ dbt.datediff(
-            "lag(ordered_at) over (partition by " ~ keys | join(', ') ~ " order by ordered_at, order_id)",
-            'ordered_at', 'hour') }} as gap_hours,
+        {{ dbt.datediff('previous_ordered_at', 'ordered_at', 'hour') }} as gap_hours,
         cast(amount as decimal(38, 6)) as amount_exact
     from {{ scoped_orders }}
 ),

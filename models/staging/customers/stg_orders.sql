@@ -1,4 +1,11 @@
-{# Usable orders: typed, one row per order. #}
+{#
+    Usable orders: typed, one row per order, with the customer's previous
+    usable order's timestamp (previous_ordered_at, null for the first order;
+    ties ordered by order_id). The previous order of an order placed before
+    any date is the same whether or not later orders are counted, so the
+    point-in-time features of every snapshot date reuse it instead of ranking
+    each date's orders again.
+#}
 with
 
 validated as (
@@ -22,6 +29,13 @@ usable as (
         returned_at
     from validated
     where quarantine_reason is null
+),
+
+sequenced as (
+    select
+        *,
+        lag(ordered_at) over (partition by customer_id order by ordered_at, order_id) as previous_ordered_at
+    from usable
 )
 
-select * from usable
+select * from sequenced
