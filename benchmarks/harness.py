@@ -263,7 +263,7 @@ def run_bench(scale: str = "large", workdir: str | Path = "bench_results", raw: 
     print(format_table([demo, *stages, race_result], summary))
     print(format_quality(quality, {d: inner for d, (_, inner) in baselines.items()}))
     print(format_race(race))
-    print(format_targets(report["targets"]))
+    print(format_targets(report["targets"], scale))
     for name in ("bench_results.json", f"bench_results_{scale}.json"):
         (workdir / name).write_text(json.dumps(report, indent=2) + "\n")
         print(f"wrote {workdir / name}")

@@ -48,7 +48,7 @@ def warehouse_quality(database: Path, raw_dir: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with duckdb.connect(str(database), read_only=True) as con:
         def query(sql: str) -> pd.DataFrame:
-            return con.execute(sql).arrow().to_pandas()
+            return con.sql(sql).to_arrow_table().to_pandas()
 
         personas = read_truth(raw_dir, "customers", "customer_id", "persona")
         if personas is not None:

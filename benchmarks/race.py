@@ -66,7 +66,7 @@ def read_features(database: Path, columns: Sequence[str]) -> pd.DataFrame:
 
     select = ", ".join(columns)
     with duckdb.connect(str(database), read_only=True) as con:
-        table = con.execute(f"select customer_id, {select} from customer_features order by customer_id").arrow()
+        table = con.sql(f"select customer_id, {select} from customer_features order by customer_id").to_arrow_table()
     return table.to_pandas().set_index("customer_id")
 
 

@@ -97,8 +97,8 @@ def _show(value: Any, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
-def format_targets(rows: list[dict[str, Any]]) -> str:
-    """Printable table target / at scale / goal / measured / met."""
+def format_targets(rows: list[dict[str, Any]], scale: str) -> str:
+    """Printable table target / at scale / goal / measured / met, and what ``(yes)`` means, for a run at ``scale``."""
     width = max(len(r["target"]) for r in rows)
     head = f"{'target':<{width}} {'at scale':>9} {'goal':>14} {'measured':>11} met"
     lines = [head, "-" * len(head)]
@@ -106,4 +106,5 @@ def format_targets(rows: list[dict[str, Any]]) -> str:
         goal = f"{r['op']} {_show(r['threshold'], r['unit'])}"
         lines.append(f"{r['target']:<{width}} {r['scales']:>9} {goal:>14} {_show(r['measured'], r['unit']):>11} "
                      f"{r['met']}")
+    lines.append(f"(yes) / (no): measured at scale {scale}, the target is set at the scale(s) shown")
     return "\n".join(lines)

@@ -228,8 +228,9 @@ def test_targets_are_computed_from_the_measurements() -> None:
     assert met[("demand domain at 100 000 DFUs", "100k, 1m")] == "no"     # 200 > 180
     assert met[("provider domain at 10 000 creators", "100k, 1m")] == "not measured"
     assert met[("workbench k-means spec at 1M rows", "1m")] == "not measured"
-    table = format_targets(list(rows.values())).splitlines()
-    assert len(table) == len(rows) + 2 and table[0].split()[:4] == ["target", "at", "scale", "goal"]
+    table = format_targets(list(rows.values()), "1m").splitlines()
+    assert len(table) == len(rows) + 3 and "scale 1m" in table[-1]
+    assert table[0].split()[:4] == ["target", "at", "scale", "goal"]
     assert table[2].split()[-3:] == ["500", "s", "yes"]  # the first target: measured, met
 
 
