@@ -134,8 +134,8 @@ def generate(scale: str, seed: int) -> dict[str, pa.Table]:
     Parameters
     ----------
     scale : {"small", "medium", "large", "100k", "1m"}
-        2 000, 20 000, 100 000, 100 000 or 1 000 000 customers (about 15 orders each
-        at the larger scales: ~1.5M orders at 100k, ~15M at 1m).
+        2 000, 20 000, 100 000, 100 000 or 1 000 000 customers; the persona mix gives
+        about 27 orders per customer (2.7M orders at 100k, 27M at 1m).
     seed : int
         Seed of the random generators; the same seed gives identical tables.
     """

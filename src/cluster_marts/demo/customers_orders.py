@@ -164,7 +164,7 @@ def build_orders(n_customers: int, seed: int, drift: bool = True) -> tuple[pa.Ta
     ids = customer_ids(n_customers)
     n_orders = owner.size
     owner = owner[order]
-    clean = {   # string columns as Arrow arrays: no Python object per order (1M customers write 15M orders)
+    clean = {   # string columns as Arrow arrays: no Python object per order (1M customers write ~27M orders)
         "order_id": order_ids(1, n_orders),
         "customer_id": pa.array(ids, pa.string()).take(owner),
         "ordered_at": ts[order].astype("datetime64[us]"),
