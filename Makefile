@@ -7,6 +7,7 @@
 #   make snapshot-retention                  delete snapshots older than their retention
 #   make bench   stage-by-stage timings vs a plain pandas/scikit-learn baseline (scale BENCH_SCALE, default large)
 #   make bench SCALE=100k | SCALE=1m   the scale series: quality vs planted truth, single-axis race, targets
+#                [BENCH_RAW=dir]      reuse demo data of that scale already written in dir
 #   make cluster-features | cluster-train | cluster-label | cluster-update | cluster-all
 #                slices of the DFU pipeline (selectors.yml), on the build warehouse
 #   make docs    dbt docs generate
@@ -89,7 +90,7 @@ export: install
 	$(BIN)/cluster-marts export --out reports/profiles
 
 bench: install
-	$(BIN)/python -m benchmarks --scale $(BENCH_SCALE) --workdir bench_results
+	$(BIN)/python -m benchmarks --scale $(BENCH_SCALE) --workdir bench_results $(if $(BENCH_RAW),--raw $(BENCH_RAW))
 
 docs: install
 	$(DBT) docs generate
