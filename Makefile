@@ -5,7 +5,9 @@
 #   make export  customer segment profiles as JSON + YAML for people and LLMs (after build)
 #   make snapshot SNAPSHOT_DATE=2026-11-30   take (or retake) one membership snapshot
 #   make snapshot-retention                  delete snapshots older than their retention
-#   make bench   stage-by-stage timings vs a plain pandas/scikit-learn baseline
+#   make bench   stage-by-stage timings vs a plain pandas/scikit-learn baseline (scale BENCH_SCALE, default large)
+#   make bench SCALE=100k | SCALE=1m   the scale series: quality vs planted truth, single-axis race, targets
+#                [BENCH_RAW=dir]      reuse demo data of that scale already written in dir
 #   make cluster-features | cluster-train | cluster-label | cluster-update | cluster-all
 #                slices of the DFU pipeline (selectors.yml), on the build warehouse
 #   make docs    dbt docs generate
@@ -19,6 +21,10 @@ DBT    := $(BIN)/dbt
 RAW    ?= data/raw
 SCALE  ?= small
 BENCH_SCALE ?= large
+# `make bench SCALE=100k` (command line or environment) benchmarks that scale; `make bench` alone: BENCH_SCALE
+ifneq ($(filter command line environment,$(origin SCALE)),)
+BENCH_SCALE := $(SCALE)
+endif
 TEST_DB := target/test.duckdb
 COMMA := ,
 
@@ -84,7 +90,7 @@ export: install
 	$(BIN)/cluster-marts export --out reports/profiles
 
 bench: install
-	$(BIN)/python -m benchmarks --scale $(BENCH_SCALE) --workdir bench_results
+	$(BIN)/python -m benchmarks --scale $(BENCH_SCALE) --workdir bench_results $(if $(BENCH_RAW),--raw $(BENCH_RAW))
 
 docs: install
 	$(DBT) docs generate

@@ -1,22 +1,25 @@
-"""Plain pandas + scikit-fuzzy customer baseline for ``cluster-marts bench``.
+"""Plain pandas + scikit-learn customer baseline for ``cluster-marts bench``.
 
 The core of the customers domain (``stg_orders``, ``customer_features`` and the
-FCM k-selection of ``python_models/customers``), written the way a plain
-pandas script would: read the orders, drop unusable rows (missing ids,
-unparseable timestamps, null/negative amounts, item counts below 1) and repeated
-order ids (first by timestamp kept), compute each customer's features with
-``groupby`` (frequency, monetary, recency, tenure, orders per month, return
-rate, timing and category shares, ...), then for every axis of
-``python_models/customers/_customers__models.yml`` standardise, fit
-``skfuzzy.cluster.cmeans`` for k = 2..8 with the full (unsampled) silhouette
-and the balance-aware score, pick k and refit. It does less than the dbt build
-(no GMM or autoencoder, no subdivision, snapshots or drift). Run it as its own
-process so its peak memory can be measured::
+k-selection of ``python_models/customers``), written the way a plain pandas
+script would: read the orders, drop unusable rows (missing ids, unparseable
+timestamps, null/negative amounts, item counts below 1) and repeated order ids
+(first by timestamp kept), compute each customer's features with ``groupby``
+(frequency, monetary, recency, tenure, orders per month, return rate, timing and
+category shares, ...), then for every axis of
+``python_models/customers/_customers__models.yml`` standardise and sweep
+k-means over k = 2..10 with the silhouette on a seeded sample of
+:data:`SILHOUETTE_SAMPLE` rows, keeping the fit of the best silhouette
+(:func:`kmeans_sweep`). It does less than the dbt build (one method, no
+subdivision, snapshots or drift). Run it as its own process so its peak memory
+can be measured::
 
     python -m benchmarks.customers_baseline data/raw/customer_orders.parquet
 
 It prints one JSON object on stdout: the seconds of each stage, the total, the
-chosen k per axis and the row counts.
+chosen k per axis, the row counts and, when ``demo_truth_customers.parquet``
+lies beside the orders, the ARI of the main axis against the planted personas
+(computed after the timed stages).
 """
 
 from __future__ import annotations
@@ -30,18 +33,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import skfuzzy
 import yaml
+from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 
 from benchmarks.baseline import timed
+from benchmarks.quality import ari, read_truth
 
 #: The segmentation settings (axes, fcm, balance weights) shared by the Python models.
 MODELS_YML = Path(__file__).resolve().parents[1] / "python_models/customers/_customers__models.yml"
 CATEGORIES = ["fabric", "notions", "patterns", "tools", "kits", "books"]
-#: Defaults of the dbt vars behind the Jinja strings of k_min, k_max and random_state.
-K_MIN, K_MAX, RANDOM_STATE = 2, 8, 42
+#: The plain k sweep of the issue's baseline: k = 2..10, silhouette on a seeded 10 000-row sample.
+K_MIN, K_MAX, RANDOM_STATE = 2, 10, 42
+SILHOUETTE_SAMPLE = 10_000
+MAIN_AXIS = "engagement"
 
 
 def settings(path: Path = MODELS_YML) -> dict[str, Any]:
@@ -103,50 +109,39 @@ def features(orders: pd.DataFrame) -> pd.DataFrame:
     return f
 
 
-def balance(labels: np.ndarray, k: int) -> float:
-    """``1 - min(1, std(sizes) / mean(sizes))`` over the k segment sizes (population std)."""
-    sizes = np.bincount(labels, minlength=k).astype(float)
-    return float(1.0 - min(1.0, sizes.std() / sizes.mean()))
+def kmeans_sweep(X: np.ndarray) -> tuple[int, np.ndarray, dict[int, float]]:
+    """k-means (scikit-learn defaults, seeded) for k = K_MIN..K_MAX on the rows of ``X``.
 
-
-def fcm(X: np.ndarray, k: int, meta: dict[str, Any]) -> np.ndarray:
-    """Dominant segments of a fuzzy c-means fit of ``X`` (rows = customers) with k centres."""
-    params = meta.get("fcm", {})
-    _, u, *_ = skfuzzy.cluster.cmeans(X.T, c=k, m=float(params.get("m", 2.0)),
-                                      error=float(params.get("tol", 1e-5)),
-                                      maxiter=int(params.get("max_iter", 150)), seed=RANDOM_STATE)
-    return u.argmax(axis=0)
-
-
-def select_k(X: np.ndarray, meta: dict[str, Any]) -> tuple[int, dict[int, list[float]]]:
-    """Best k in K_MIN..K_MAX by w_sil * silhouette + w_bal * balance; every k's [sil, bal, score]."""
-    weights = meta.get("balance_weights", {"silhouette": 0.4, "balance": 0.6})
-    w_sil, w_bal = (float(weights[key]) for key in ("silhouette", "balance"))
-    total = w_sil + w_bal
-    grid = {}
+    Returns the k of the best silhouette (seeded sample of :data:`SILHOUETTE_SAMPLE` rows),
+    the labels of that fit and every k's silhouette.
+    """
+    scores, labels = {}, {}
     for k in range(K_MIN, K_MAX + 1):
-        labels = fcm(X, k, meta)
-        sil = float(silhouette_score(X, labels)) if len(np.unique(labels)) > 1 else float("nan")
-        bal = balance(labels, k)
-        score = (w_sil * (sil if np.isfinite(sil) else -1.0) + w_bal * bal) / total
-        grid[k] = [round(sil, 6), round(bal, 6), round(score, 6)]
-    return max(grid, key=lambda k: grid[k][2]), grid
+        labels[k] = KMeans(k, random_state=RANDOM_STATE).fit_predict(X)
+        scores[k] = round(float(silhouette_score(X, labels[k], sample_size=min(SILHOUETTE_SAMPLE, len(X)),
+                                                 random_state=RANDOM_STATE)), 6)
+    best = max(scores, key=scores.__getitem__)
+    return best, labels[best], scores
 
 
 def segment(table: pd.DataFrame, meta: dict[str, Any], stages: dict[str, float]) -> dict[str, Any]:
-    """Per axis: scale, choose k, final fit (seconds summed over axes into ``stages``)."""
+    """Per axis: scale, sweep k (seconds summed over axes into ``stages``); chosen k, sizes and labels."""
     out = {}
     for axis, columns in meta["axes"].items():
         step: dict[str, float] = {}
-        X = timed(step, "scale", StandardScaler().fit_transform,
-                  table[columns].to_numpy(dtype=float))
-        best_k, grid = timed(step, "k_selection", select_k, X, meta)
-        labels = timed(step, "final_fit", fcm, X, best_k, meta)
+        X = timed(step, "scale", StandardScaler().fit_transform, table[columns].to_numpy(dtype=float))
+        best_k, labels, grid = timed(step, "k_sweep", kmeans_sweep, X)
         for name, seconds in step.items():
             stages[name] = round(stages.get(name, 0.0) + seconds, 4)
         out[axis] = {"chosen_k": best_k, "sizes": np.bincount(labels, minlength=best_k).tolist(),
-                     "grid": grid}
+                     "silhouette": grid, "labels": labels}
     return out
+
+
+def main_axis_ari(ids: pd.Index, labels: np.ndarray, raw_dir: Path) -> float | None:
+    """ARI of ``labels`` (one per customer of ``ids``) against the planted personas, when the truth is there."""
+    personas = read_truth(raw_dir, "customers", "customer_id", "persona")
+    return None if personas is None else ari(personas, pd.Series(labels, index=ids))
 
 
 def run(parquet: str) -> dict[str, Any]:
@@ -164,7 +159,9 @@ def run(parquet: str) -> dict[str, Any]:
         "n_clean_rows": int(len(orders)),
         "n_customers": int(len(table)),
         "chosen_k": {axis: r["chosen_k"] for axis, r in axes.items()},
-        "axes": axes,
+        "axes": {axis: {k: v for k, v in r.items() if k != "labels"} for axis, r in axes.items()},
+        "main_axis": MAIN_AXIS,
+        "ari": main_axis_ari(table.index, axes[MAIN_AXIS]["labels"], Path(parquet).parent),
     }
 
 

@@ -11,10 +11,15 @@ silhouette and the textbook gap statistic (B uniform reference sets over the
 bounding box), pick k by silhouette and refit. Run it as its own process so its
 peak memory can be measured::
 
-    python -m benchmarks.demand_baseline data/raw/fact_sales_monthly.parquet
+    python -m benchmarks.demand_baseline data/raw/fact_sales_monthly.parquet [--sample 10000]
 
+With ``--sample n`` (the bench passes it at the warehouse scales) the k
+selection (silhouettes and gap statistic) runs on a seeded sample of n DFUs and
+only the final fit on all of them, as a plain script at that size would.
 It prints one JSON object on stdout: the seconds of each stage, the total, the
-chosen k and the row counts.
+chosen k, the row counts and, when ``demo_truth_dfu.parquet`` lies beside the
+sales, the ARI of the final clusters against the planted archetypes (computed
+after the timed stages).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,6 +38,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 
 from benchmarks.baseline import timed
+from benchmarks.quality import ari, read_truth
 
 #: The clustering features of dfu_features (``_demand__models.yml``).
 FEATURES: list[str] = ["log_mean_demand", "cv_demand", "seasonality_strength", "zero_demand_pct",
@@ -138,8 +145,15 @@ def select_k(scaled: np.ndarray) -> tuple[int, dict[int, float], dict[int, list[
     return max(silhouettes, key=silhouettes.get), silhouettes, gaps
 
 
-def run(parquet: str) -> dict[str, Any]:
-    """Run the demand baseline on ``parquet`` and return its timings and results."""
+def sample_rows(X: np.ndarray, sample: int | None) -> np.ndarray:
+    """A seeded sample of ``sample`` rows of ``X`` (all rows when None or not smaller)."""
+    if sample is None or sample >= len(X):
+        return X
+    return X[np.sort(np.random.default_rng(RANDOM_STATE).choice(len(X), sample, replace=False))]
+
+
+def run(parquet: str, sample: int | None = None) -> dict[str, Any]:
+    """Run the demand baseline on ``parquet`` (k selection on ``sample`` DFUs if given); timings and results."""
     stages: dict[str, float] = {}
     raw = timed(stages, "read", pd.read_parquet, parquet)
     sales = timed(stages, "clean", clean, raw)
@@ -147,9 +161,10 @@ def run(parquet: str) -> dict[str, Any]:
     kept, short = timed(stages, "quarantine", quarantine, grid)
     table = timed(stages, "features", features, kept)
     scaled = timed(stages, "scale", StandardScaler().fit_transform, table.to_numpy())
-    best_k, silhouettes, gaps = timed(stages, "k_selection", select_k, scaled)
+    best_k, silhouettes, gaps = timed(stages, "k_selection", select_k, sample_rows(scaled, sample))
     final = KMeans(best_k, n_init=10, random_state=RANDOM_STATE)
-    timed(stages, "final_fit", final.fit_predict, scaled)
+    labels = timed(stages, "final_fit", final.fit_predict, scaled)
+    archetypes = read_truth(Path(parquet).parent, "dfu", "dfu_id", "archetype")
     return {
         "stages": stages,
         "total_seconds": round(sum(stages.values()), 4),
@@ -161,6 +176,8 @@ def run(parquet: str) -> dict[str, Any]:
         "chosen_k": int(best_k),
         "silhouette": silhouettes,
         "gap": gaps,
+        "k_selection_rows": int(min(len(scaled), sample or len(scaled))),
+        "ari": None if archetypes is None else ari(archetypes, pd.Series(labels, index=table.index)),
     }
 
 
@@ -168,8 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command line: print :func:`run`'s result as JSON."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.demand_baseline")
     parser.add_argument("parquet", help="raw monthly sales (Parquet)")
+    parser.add_argument("--sample", type=int, default=None, help="DFUs of the k selection (default: all)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.parquet)))
+    print(json.dumps(run(args.parquet, args.sample)))
     return 0
 
 

@@ -3,20 +3,28 @@
 Benchmarks are measured, not asserted: nothing here runs in the test suite.
 The harness
 
-1. writes the synthetic demo data at the requested scale into ``<workdir>/raw``
-   in a child process, timed as the ``demo data`` stage (wall seconds and peak
-   memory of the generator, printed first and written to the JSON as
-   ``demo_data``; not counted in the dbt totals): Linux charges a child's ``ru_maxrss`` with the RSS
-   of the process it was forked from, so this process must stay small;
+1. writes the synthetic demo data at the requested scale into its raw directory
+   (:func:`raw_dir`: ``<workdir>/raw``, rewritten on every run, for the demo
+   scales; ``<workdir>/raw<scale>``, reused when all its files are present, for
+   the warehouse scales :data:`WAREHOUSE_SCALES`) in a child process, timed as
+   the ``demo data`` stage (wall seconds and peak memory of the generator,
+   printed first and written to the JSON as ``demo_data``; not counted in the
+   dbt totals): Linux charges a child's ``ru_maxrss`` with the RSS of the
+   process it was forked from, so this process must stay small;
 2. runs each stage of :data:`STAGES` as its own ``dbt`` process from the project
    root, on a fresh DuckDB file ``<workdir>/bench.duckdb``, recording wall
    seconds and the child's peak resident memory;
 3. runs each domain's plain pandas + scikit-learn baseline (:data:`BASELINES`:
    :mod:`benchmarks.baseline`, :mod:`benchmarks.demand_baseline`,
-   :mod:`benchmarks.customers_baseline`) the same way;
-4. prints a table (stages, then per-domain dbt vs baseline totals and ratios)
-   (:mod:`benchmarks.report`) and writes the same information to
-   ``<workdir>/bench_results.json``.
+   :mod:`benchmarks.customers_baseline`) the same way (at the warehouse scales
+   the demand baseline selects k on a 10 000-DFU sample);
+4. runs the single-axis race (:mod:`benchmarks.race`) the same way;
+5. measures the marts against the planted truth (:mod:`benchmarks.quality`),
+   prints the tables (stages, per-domain dbt vs baseline totals and ratios,
+   quality, race, targets: :mod:`benchmarks.report`, :mod:`benchmarks.targets`)
+   and writes the same information to ``<workdir>/bench_results.json`` and
+   ``<workdir>/bench_results_<scale>.json`` (the targets compare the 100k and
+   1m runs found there).
 
 Adding a domain to the benchmark is its lines in :data:`STAGES`, its
 baseline in :data:`BASELINES` and its raw file's dbt var in :data:`RAW_VARS`.
@@ -33,7 +41,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NamedTuple
 
-from benchmarks.report import StageResult, format_table, name_width, summarise
+from benchmarks.quality import warehouse_quality
+from benchmarks.report import StageResult, format_quality, format_race, format_table, name_width, summarise
+from benchmarks.targets import evaluate, format_targets, measurements
 
 
 class Stage(NamedTuple):
@@ -59,8 +69,14 @@ STAGES: list[Stage] = [
     Stage("demand", "demand marts", ["run", "-s", "path:models/marts/demand"]),
     Stage("customers", "customers staging+features", ["run", "-s", "path:models/staging/customers",
                                                       "path:models/features/customers"]),
-    Stage("customers", "customers segmentation", ["run", "-s", "path:python_models/customers"]),
-    Stage("customers", "customers marts", ["run", "-s", "path:models/marts/customers"]),
+    Stage("customers", "customers segmentation", ["run", "-s", "path:python_models/customers",
+                                                  "--exclude", "int_customer_reference_model"]),
+    Stage("customers", "customers reference model", ["run", "-s", "int_customer_reference_model"]),
+    # the marts that do not descend from the reference model, then those that do (snapshot scoring, drift)
+    Stage("customers", "customers segment marts", ["run", "-s", "path:models/marts/customers",
+                                                   "--exclude", "int_customer_reference_model+"]),
+    Stage("customers", "customers snapshots+drift", ["run", "-s",
+                                                     "path:models/marts/customers,int_customer_reference_model+"]),
 ]
 #: domain -> (baseline module, raw file it reads), run as ``python -m <module> <raw file>``.
 BASELINES: dict[str, tuple[str, str]] = {
@@ -77,6 +93,10 @@ RAW_VARS: dict[str, str] = {
 }
 SEED = 42
 DEMO_STAGE = "demo data"
+RACE_STAGE = "race: one axis, k=2..10"
+#: Scales of the issue's scale series: their raw directory is kept and reused, the demand baseline samples.
+WAREHOUSE_SCALES: tuple[str, ...] = ("100k", "1m")
+BASELINE_SAMPLE = 10_000
 REGION_SEED = Path("seeds/provider_regions.csv")
 TAIL_LINES = 40
 
@@ -119,17 +139,27 @@ def dbt_command(args: list[str], workdir: Path, raw_models: Path) -> list[str]:
             "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
 
 
+def raw_dir(workdir: Path, scale: str) -> Path:
+    """The demo files of ``scale``: ``<workdir>/raw`` for the demo scales, ``<workdir>/raw<scale>`` else."""
+    return workdir / (f"raw{scale}" if scale in WAREHOUSE_SCALES else "raw")
+
+
 def demo_command(scale: str, raw: Path) -> list[str]:
-    """``cluster-marts demo`` at ``scale`` into ``raw``, with the benchmark's fixed seed."""
+    """``cluster-marts demo`` at ``scale`` into ``raw``, with the benchmark's fixed seed.
+
+    At the warehouse scales with ``--if-absent``: a raw directory already holding every file is reused.
+    """
+    reuse = ["--if-absent"] if scale in WAREHOUSE_SCALES else []
     return [sys.executable, "-m", "cluster_marts.cli", "demo", "--scale", scale, "--out", str(raw),
-            "--seed", str(SEED)]
+            "--seed", str(SEED), *reuse]
 
 
-def run_demo_stage(scale: str, workdir: Path) -> StageResult:
-    """Write the demo data into ``<workdir>/raw`` as a measured child process (domain ``data``)."""
-    result = measure(DEMO_STAGE, demo_command(scale, workdir / "raw"), dict(os.environ),
-                     workdir / "logs" / "demo_data.log", "data")[0]
-    print(f"  {DEMO_STAGE:<{name_width([s.name for s in STAGES])}} {result.seconds:8.2f} s")
+def run_demo_stage(scale: str, workdir: Path, raw: Path) -> StageResult:
+    """Write the demo data into ``raw`` as a measured child process (domain ``data``)."""
+    result, output = measure(DEMO_STAGE, demo_command(scale, raw), dict(os.environ),
+                             workdir / "logs" / "demo_data.log", "data")
+    note = " (present, reused)" if "skipping" in output else ""
+    print(f"  {DEMO_STAGE:<{name_width([s.name for s in STAGES])}} {result.seconds:8.2f} s{note}")
     return result
 
 
@@ -148,53 +178,74 @@ def run_dbt_stages(workdir: Path, raw_models: Path) -> list[StageResult]:
     return results
 
 
-def baseline_command(domain: str, raw_dir: Path) -> list[str]:
-    """Command line of ``domain``'s baseline (:data:`BASELINES`) on the files in ``raw_dir``."""
+def baseline_command(domain: str, raw_dir: Path, scale: str = "large") -> list[str]:
+    """Command line of ``domain``'s baseline (:data:`BASELINES`) on the files in ``raw_dir``.
+
+    At the warehouse scales the demand baseline selects k on :data:`BASELINE_SAMPLE` DFUs.
+    """
     module, raw_file = BASELINES[domain]
     cmd = [sys.executable, "-m", module, str(raw_dir / raw_file)]
     if domain == "provider" and REGION_SEED.exists():
         cmd += ["--regions", str(REGION_SEED.resolve())]
+    if domain == "demand" and scale in WAREHOUSE_SCALES:
+        cmd += ["--sample", str(BASELINE_SAMPLE)]
     return cmd
 
 
-def run_baselines(workdir: Path, raw_dir: Path) -> dict[str, tuple[StageResult, dict]]:
+def race_command(workdir: Path, raw_dir: Path) -> list[str]:
+    """The single-axis race (:mod:`benchmarks.race`) on the bench DuckDB."""
+    return [sys.executable, "-m", "benchmarks.race", str(workdir / "bench.duckdb"), str(raw_dir)]
+
+
+def run_race(workdir: Path, raw_dir: Path) -> tuple[StageResult, dict]:
+    """The race as a measured child process (domain ``customers``): (measure, its JSON report)."""
+    result, output = measure(RACE_STAGE, race_command(workdir, raw_dir), dict(os.environ),
+                             workdir / "logs" / "race.log", "customers")
+    print(f"  {RACE_STAGE:<{name_width([s.name for s in STAGES])}} {result.seconds:8.2f} s")
+    return result, json.loads(output.strip().splitlines()[-1])
+
+
+def run_baselines(workdir: Path, raw_dir: Path, scale: str = "large") -> dict[str, tuple[StageResult, dict]]:
     """Run every baseline as a child process: domain -> (measure, its own JSON report)."""
     width = name_width([*(s.name for s in STAGES), *(f"{d} baseline" for d in BASELINES)])
     results = {}
     for domain in BASELINES:
         name, log = f"{domain} baseline", workdir / "logs" / f"{domain}_baseline.log"
-        result, output = measure(name, baseline_command(domain, raw_dir), dict(os.environ),
+        result, output = measure(name, baseline_command(domain, raw_dir, scale), dict(os.environ),
                                  log, domain)
         results[domain] = (result, json.loads(output.strip().splitlines()[-1]))
         print(f"  {name:<{width}} {result.seconds:8.2f} s")
     return results
 
 
-def run_bench(scale: str = "large", workdir: str | Path = "bench_results") -> int:
+def run_bench(scale: str = "large", workdir: str | Path = "bench_results", raw: str | Path | None = None) -> int:
     """Benchmark the dbt build against the pandas/scikit-learn baselines, per domain.
 
-    ``scale`` ("small", "medium", "large") sizes the synthetic demo data;
-    ``workdir`` receives the raw data, the DuckDB file, the stage logs and
-    ``bench_results.json``. Returns the exit code: 0, or 1 when a stage failed.
+    ``scale`` (one of ``cluster-marts demo --scale``) sizes the synthetic demo
+    data; ``workdir`` receives the raw data (or ``raw``, when given: an existing
+    demo directory of that scale is reused), the DuckDB file, the stage logs and
+    the JSON results. Returns the exit code: 0, or 1 when a stage failed.
     """
     workdir = Path(workdir).resolve()
-    raw = workdir / "raw"
-    raw_models = raw / "ai_models.parquet"
+    raw = Path(raw).resolve() if raw else raw_dir(workdir, scale)
     try:
-        print(f"synthetic demo data (scale={scale}, seed={SEED}):")
-        demo = run_demo_stage(scale, workdir)
+        print(f"synthetic demo data (scale={scale}, seed={SEED}) in {raw}:")
+        demo = run_demo_stage(scale, workdir, raw)
         print(f"dbt build, stage by stage (scale={scale}):")
-        stages = run_dbt_stages(workdir, raw_models)
+        stages = run_dbt_stages(workdir, raw / "ai_models.parquet")
         print("baselines (pandas + scikit-learn):")
-        baselines = run_baselines(workdir, raw)
+        baselines = run_baselines(workdir, raw, scale)
+        print("single-axis race (engine vs k-means sweep, same process):")
+        race_result, race = run_race(workdir, raw)
     except RuntimeError as err:
         print(err, file=sys.stderr)
         return 1
     summary = summarise(stages, baselines)
-    print(format_table([demo, *stages], summary))
+    quality = warehouse_quality(workdir / "bench.duckdb", raw)
     total = summary["total"]
     report = {
         "scale": scale,
+        "raw_dir": str(raw),
         "demo_data": asdict(demo),
         "dbt_stages": [asdict(s) for s in stages],
         "dbt_total_seconds": total["dbt_seconds"],
@@ -203,7 +254,17 @@ def run_bench(scale: str = "large", workdir: str | Path = "bench_results") -> in
         "baseline_total_seconds": total["baseline_seconds"],
         "domains": summary,
         "ratio_dbt_to_baseline": total["ratio_dbt_to_baseline"],
+        "quality": quality,
+        "race": {**race, "process": asdict(race_result)},
     }
-    (workdir / "bench_results.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {workdir / 'bench_results.json'}")
+    others = {other: json.loads(path.read_text()) for other in WAREHOUSE_SCALES
+              if other != scale and (path := workdir / f"bench_results_{other}.json").exists()}
+    report["targets"] = evaluate(measurements(report, others), scale)
+    print(format_table([demo, *stages, race_result], summary))
+    print(format_quality(quality, {d: inner for d, (_, inner) in baselines.items()}))
+    print(format_race(race))
+    print(format_targets(report["targets"], scale))
+    for name in ("bench_results.json", f"bench_results_{scale}.json"):
+        (workdir / name).write_text(json.dumps(report, indent=2) + "\n")
+        print(f"wrote {workdir / name}")
     return 0

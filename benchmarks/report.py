@@ -1,4 +1,4 @@
-"""Summary and printable tables of ``cluster-marts bench`` (see :mod:`benchmarks.harness`)."""
+"""Summary and printable tables of ``make bench`` (see :mod:`benchmarks.harness`)."""
 
 from __future__ import annotations
 
@@ -71,3 +71,33 @@ def format_table(stages: list[StageResult], summary: dict[str, dict[str, Any]]) 
                  num(r["ratio_dbt_to_baseline"], ".1f") + "x" * (r["baseline_seconds"] is not None))
         lines.append(f"{domain:<{dw}} " + " ".join(f"{c:>9}" for c in cells))
     return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def format_quality(quality: dict[str, Any], baselines: dict[str, dict]) -> str:
+    """Quality against the planted truth: the marts (``quality``) and each baseline's own ``ari``."""
+    rows = [("customers", "ARI personas, engagement/fcm paths", quality.get("customers_ari"),
+             baselines.get("customers", {}).get("ari")),
+            ("demand", "label accuracy vs archetypes", quality.get("demand_label_accuracy"), None),
+            ("demand", "ARI archetypes", quality.get("demand_ari"), baselines.get("demand", {}).get("ari")),
+            ("provider", "ARI tiers", quality.get("provider_ari"), baselines.get("provider", {}).get("ari"))]
+    head = f"{'domain':<9} {'against the planted truth':<34} {'dbt':>7} {'baseline':>8}"
+    lines = ["", head, "-" * len(head)]
+    lines += [f"{d:<9} {what:<34} {_cell(dbt):>7} {_cell(base):>8}" for d, what, dbt, base in rows]
+    return "\n".join(lines)
+
+
+def format_race(race: dict[str, Any]) -> str:
+    """The single-axis race (:mod:`benchmarks.race`): times, ratio, chosen k, silhouettes, ARI."""
+    lo, hi = race["k_range"]
+    lines = ["", f"race: axis {race['axis']}, method {race['method']}, k={lo}..{hi}, {race['n_rows']} rows",
+             f"  engine {race['engine_seconds']:.2f} s   k-means sweep {race['baseline_seconds']:.2f} s   "
+             f"baseline/engine {race['speedup']:.2f}x",
+             f"  chosen k: engine {race['engine_k']}, k-means {race['baseline_k']}",
+             f"  engine silhouette: reported {race['engine_silhouette_reported']:.4f}, exact on "
+             f"{race['exact_sample']} rows {race['engine_silhouette_exact']:.4f} (gap {race['silhouette_gap']:.4f})",
+             f"  ARI vs personas: engine {_cell(race['engine_ari'])}, k-means {_cell(race['baseline_ari'])}"]
+    return "\n".join(lines) + "\n"

@@ -24,6 +24,11 @@ from types import ModuleType
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+#: Scales of ``cluster-marts demo --scale``: the demo sizes, then the warehouse-scale series of
+#: ``make bench SCALE=...`` (100k: 100 000 customers, 100 000 DFUs, 10 000 creators; 1m: 1 000 000
+#: customers, the same DFUs and creators). Every domain's ``generate`` accepts each of them.
+SCALES: tuple[str, ...] = ("small", "medium", "large", "100k", "1m")
+
 #: Registered demo domains: module names inside ``cluster_marts.demo``.
 DOMAINS: tuple[str, ...] = (
     "providers",
@@ -57,8 +62,8 @@ def run_demo(scale: str = "small", out: str | Path = "data/raw", seed: int = 42,
 
     Parameters
     ----------
-    scale : {"small", "medium", "large"}
-        Size of the data; ``small`` is the default demo.
+    scale : {"small", "medium", "large", "100k", "1m"}
+        Size of the data (:data:`SCALES`); ``small`` is the default demo.
     out : str or path
         Output directory, created when missing.
     seed : int

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cluster_marts.demo.customers_params import (
     _BUSINESS_HOURS,
@@ -141,18 +142,17 @@ def build_orders(n_customers: int, seed: int, drift: bool = True) -> tuple[pa.Ta
     later_owner = owner[n_customers:]
     later_business = rng.random(n_later) < business_p[later_owner]
     day = np.concatenate([start_day, draw_later_days(later_owner, rates, start_day, later_business, rng)])
+    del rates, later_owner
     business = np.concatenate([first_business, later_business])
     seconds = _draw_seconds(business, rng)
 
     median = np.array([PERSONAS[p][2] for p in names])
     item_lambda = np.array([PERSONAS[p][3] for p in names])
     return_rate = np.array([PERSONAS[p][4] for p in names])
-    code = np.array([names.index(p) for p in personas])[owner]   # persona index in PERSONAS order
+    code = _persona_codes(personas, names)[owner]             # persona index in PERSONAS order
     amount = np.maximum(np.round(median[code] * rng.lognormal(0.0, AMOUNT_SIGMA, owner.size), 2), MIN_AMOUNT)
     items = 1 + rng.poisson(item_lambda[code])
-    mix = np.array([CATEGORY_MIX[p] for p in names])
-    cum = np.cumsum(mix, axis=1)[code]
-    category = np.minimum((cum <= rng.random(owner.size)[:, None]).sum(axis=1), len(CATEGORIES) - 1)
+    category = _draw_categories(code, rng.random(owner.size), names)
     returned = rng.random(owner.size) < return_rate[code]
 
     ts = (FIRST_DAY.astype("datetime64[s]") + (day * 86_400 + seconds).astype("timedelta64[s]"))
@@ -163,25 +163,66 @@ def build_orders(n_customers: int, seed: int, drift: bool = True) -> tuple[pa.Ta
     order = np.lexsort((owner, ts))                                 # time order, ties by customer
     ids = customer_ids(n_customers)
     n_orders = owner.size
-    clean = {
-        "order_id": np.array([f"O-{i:07d}" for i in range(1, n_orders + 1)], dtype=object),
-        "customer_id": ids[owner[order]],
+    owner = owner[order]
+    clean = {   # string columns as Arrow arrays: no Python object per order (1M customers write ~27M orders)
+        "order_id": order_ids(1, n_orders),
+        "customer_id": pa.array(ids, pa.string()).take(owner),
         "ordered_at": ts[order].astype("datetime64[us]"),
         "amount": amount[order],
         "item_count": items[order].astype(np.int32),
-        "product_category": np.array(CATEGORIES, dtype=object)[category[order]],
+        "product_category": pa.array(CATEGORIES, pa.string()).take(category[order]),
         "is_returned": returned[order],
         "returned_at": back[order],
     }
+    del ts, amount, items, category, returned, back
     until = (FIRST_DAY + planted.start_day).astype("datetime64[us]") - np.timedelta64(1, "s")
-    bad = _bad_rows(clean, owner[order], personas, planted_counts(n_customers), until, rng)
-    orders = pa.table({
-        name: pa.array(np.concatenate([clean[name], bad[name]]), ORDERS_SCHEMA.field(name).type)
-        for name in ORDERS_SCHEMA.names
-    }, schema=ORDERS_SCHEMA)
+    bad = _bad_rows(clean, owner, personas, planted_counts(n_customers), until, rng)
+    columns = {}
+    for name, kind in zip(ORDERS_SCHEMA.names, ORDERS_SCHEMA.types):   # one column at a time: no second copy
+        columns[name] = pa.concat_arrays([_arrow(clean.pop(name), kind), pa.array(bad[name], kind)])
+    orders = pa.table(columns, schema=ORDERS_SCHEMA)
     truth = pa.table({"customer_id": pa.array(ids, pa.string()),
                       "persona": pa.array(personas, pa.string())})
     return orders, truth, truth_table(ids, personas, planted, FIRST_DAY)
+
+
+def order_ids(first: int, n: int) -> pa.StringArray:
+    """``O-<first:07d>`` .. for ``n`` consecutive orders, built in Arrow (no Python string per order)."""
+    digits = pc.cast(pa.array(np.arange(first, first + n, dtype=np.int64)), pa.string())
+    return pc.binary_join_element_wise("O-", pc.utf8_lpad(digits, 7, "0"), "")
+
+
+def _persona_codes(personas: np.ndarray, names: list[str]) -> np.ndarray:
+    """Index in ``names`` of each customer's persona."""
+    code = np.zeros(personas.size, dtype=np.int64)
+    for i, name in enumerate(names):
+        code[personas == name] = i
+    return code
+
+
+def _draw_categories(code: np.ndarray, u: np.ndarray, names: list[str]) -> np.ndarray:
+    """Category index of each order from its persona's mix (inverse CDF of the uniform ``u``).
+
+    Counts the cumulative mix values at or below ``u``, one category at a time (no
+    ``(n_orders, 6)`` array), capped at the last category.
+    """
+    cum = np.cumsum(np.array([CATEGORY_MIX[p] for p in names]), axis=1)
+    category = np.zeros(code.size, dtype=np.int64)
+    for j in range(cum.shape[1]):
+        category += cum[code, j] <= u
+    return np.minimum(category, len(CATEGORIES) - 1)
+
+
+def _arrow(values: np.ndarray | pa.Array, kind: pa.DataType) -> pa.Array:
+    """``values`` as an Arrow array of type ``kind``."""
+    return values if isinstance(values, pa.Array) else pa.array(values, kind)
+
+
+def _take(values: np.ndarray | pa.Array, rows: np.ndarray) -> np.ndarray:
+    """``values[rows]`` as a writable NumPy array (object array for Arrow strings)."""
+    if isinstance(values, pa.Array):
+        return values.take(rows).to_numpy(zero_copy_only=False).astype(object)
+    return values[rows].copy()
 
 
 def _returned_at(ordered_at: np.ndarray, returned: np.ndarray, seed: int) -> np.ndarray:
@@ -195,7 +236,7 @@ def _returned_at(ordered_at: np.ndarray, returned: np.ndarray, seed: int) -> np.
     return np.where(returned, at, np.datetime64("NaT", "us"))
 
 
-def _bad_rows(clean: dict[str, np.ndarray], owner: np.ndarray, personas: np.ndarray, counts: dict[str, int],
+def _bad_rows(clean: dict[str, np.ndarray | pa.Array], owner: np.ndarray, personas: np.ndarray, counts: dict[str, int],
               until: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """The planted bad rows, each based on a clean order of its own repeat customer; extra rows are
     moved at most to ``until[customer]`` (end of the window, or the second before a drifter's lapse)."""
@@ -208,9 +249,9 @@ def _bad_rows(clean: dict[str, np.ndarray], owner: np.ndarray, personas: np.ndar
     first = np.searchsorted(owner[by_owner], customers)
     n_own = np.searchsorted(owner[by_owner], customers, side="right") - first
     rows = by_owner[first + rng.integers(0, n_own)]
-    bad = {name: values[rows].copy() for name, values in clean.items()}
-    n_clean = clean["order_id"].size
-    new_ids = np.array([f"O-{n_clean + i:07d}" for i in range(1, n_bad + 1)], dtype=object)
+    bad = {name: _take(values, rows) for name, values in clean.items()}
+    n_clean = len(clean["order_id"])
+    new_ids = order_ids(n_clean + 1, n_bad).to_numpy(zero_copy_only=False)
     bounds = np.cumsum([0] + [counts[k] for k in kinds])
     part = {k: slice(bounds[i], bounds[i + 1]) for i, k in enumerate(kinds)}
     extra = np.ones(n_bad, dtype=bool)

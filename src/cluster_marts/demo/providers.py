@@ -46,6 +46,9 @@ SCALES: dict[str, tuple[int, float]] = {
     "small": (40, 4.0),
     "medium": (1_000, 9.0),
     "large": (5_000, 19.0),
+    # the warehouse-scale series: 10 000 creators / ~200 000 models at both 100k and 1m
+    "100k": (10_000, 19.0),
+    "1m": (10_000, 19.0),
 }
 
 BAD_PRICE_TEXT: tuple[str, ...] = ("n/a", "tbd", "")
@@ -157,8 +160,9 @@ def build_catalogue(scale: str, seed: int) -> tuple[pa.Table, pa.Table]:
 
     Parameters
     ----------
-    scale : {"small", "medium", "large"}
-        About 200 models / 40 creators, 10 000 / 1 000, or 100 000 / 5 000.
+    scale : {"small", "medium", "large", "100k", "1m"}
+        About 200 models / 40 creators, 10 000 / 1 000, 100 000 / 5 000, or
+        (100k and 1m) 200 000 / 10 000.
     seed : int
         Seed of the only random generator used.
 

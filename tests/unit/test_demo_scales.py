@@ -1,0 +1,70 @@
+"""The demo's scale series (100k, 1m) and the vectorised order generation behind it.
+
+No large data here: the sizes are checked on the scale tables, the vectorised
+helpers against plain per-row computations, and the small scale against a
+content hash of the tables written before the generator was vectorised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cluster_marts import cli
+from cluster_marts.demo import SCALES, customers, demand, providers
+from cluster_marts.demo.customers_orders import _draw_categories, build_orders, order_ids
+from cluster_marts.demo.customers_params import CATEGORIES, CATEGORY_MIX, PERSONAS
+
+#: sha256 of pandas' row hashes of the small-scale tables (seed 42), as written before vectorising
+SMALL_ORDERS_HASH = "dbefa576b9c8d84298658908ce7a5ad85cda641756deb8c6fec3390cfc229dd2"
+SMALL_TRUTH_HASH = "9a83f0e17a280959ce85d2b14389d5082fd81b937fabdc015acda4880d98f709"
+
+
+def content_hash(frame: pd.DataFrame) -> str:
+    return hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).values.tobytes()).hexdigest()
+
+
+def test_every_domain_and_the_cli_accept_every_scale() -> None:
+    assert SCALES == ("small", "medium", "large", "100k", "1m")
+    assert tuple(cli.DEMO_SCALES) == SCALES
+    for module in (customers, demand, providers):
+        assert set(module.SCALES) == set(SCALES)
+    assert cli.build_parser().parse_args(["demo", "--scale", "1m"]).scale == "1m"
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["demo", "--scale", "10m"])
+
+
+def test_scale_series_sizes() -> None:
+    assert customers.SCALES["100k"] == 100_000 and customers.SCALES["1m"] == 1_000_000
+    assert demand.SCALES["100k"] == demand.SCALES["1m"] == 100_000
+    assert providers.SCALES["100k"] == providers.SCALES["1m"] == (10_000, 19.0)  # ~20 models per creator
+    # the demo scales are unchanged
+    assert [customers.SCALES[s] for s in ("small", "medium", "large")] == [2_000, 20_000, 100_000]
+    assert [demand.SCALES[s] for s in ("small", "medium", "large")] == [300, 5_000, 30_000]
+
+
+def test_small_scale_tables_are_unchanged() -> None:
+    orders, truth, _ = build_orders(customers.SCALES["small"], 42)
+    assert content_hash(orders.to_pandas()) == SMALL_ORDERS_HASH
+    assert content_hash(truth.to_pandas()) == SMALL_TRUTH_HASH
+
+
+def test_order_ids_match_the_formatted_numbers() -> None:
+    ids = order_ids(9_999_998, 4).to_pylist()
+    assert ids == ["O-9999998", "O-9999999", "O-10000000", "O-10000001"]
+    assert order_ids(1, 3).to_pylist() == [f"O-{i:07d}" for i in range(1, 4)]
+
+
+def test_categories_follow_the_inverse_cdf_row_by_row() -> None:
+    names = list(PERSONAS)
+    rng = np.random.default_rng(3)
+    code = rng.integers(0, len(names), 2_000)
+    u = rng.random(2_000)
+    u[:6] = np.cumsum(CATEGORY_MIX[names[0]])  # exactly on the steps
+    code[:6] = 0
+    expected = [min(int(np.searchsorted(np.cumsum(CATEGORY_MIX[names[c]]), x, side="right")), len(CATEGORIES) - 1)
+                for c, x in zip(code, u)]
+    assert _draw_categories(code, u, names).tolist() == expected
