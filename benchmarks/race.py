@@ -7,9 +7,9 @@ written by the dbt stages), for the main axis :data:`AXIS` (``engagement``):
   method :data:`METHOD` (``fcm``) and the settings of
   ``python_models/customers/_customers__models.yml`` validated by
   :func:`cluster_marts.config.segmentation.segmentation_settings_from_meta`,
-  with k = 2..10, one method and no subdivision (:func:`race_meta`; every other
-  key as in the YAML, so a setting the engine adds, such as a fit sample size,
-  keeps its default);
+  with k = 2..10 and one method (:func:`race_meta`; every other key as in the
+  YAML, Jinja var defaults rendered, so the fit sample size and the
+  subdivision are the product's);
 * the baseline: :func:`benchmarks.customers_baseline.kmeans_sweep` (k-means
   k = 2..10, silhouette on a seeded 10 000-row sample) on the same rows,
   standardised.
@@ -18,8 +18,9 @@ Both are timed in this process, one after the other. Then, outside the timing:
 the exact silhouette of the engine's labels on a seeded :data:`EXACT_SAMPLE`-row
 sample (scikit-learn, standardised features; silhouette is unchanged by a
 common scale factor, so any standard scaling gives the same value) against the
-silhouette the engine reports at its chosen k, and the ARI of both against the
-planted personas. Run it as its own process::
+silhouette the engine reports at its chosen k, and the ARI against the planted
+personas of the k-means labels, of the engine's top-level segments and of its
+segment paths (top level + subdivision: what ``customer_segments`` publishes). Run it as its own process::
 
     python -m benchmarks.race <bench.duckdb> <raw dir>
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -50,14 +52,18 @@ EXACT_SAMPLE = 20_000
 MODEL = "int_customer_segmentation"
 
 
-def race_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    """The customer ``config.meta`` for the race: k 2..10, :data:`METHOD` only, no subdivision.
+_VAR_DEFAULT = re.compile(r"^\{\{\s*var\('\w+',\s*(?P<default>[^)]+?)\s*\)\s*\}\}$")
 
-    The Jinja strings of the YAML (k_min, k_max, random_state) are replaced by their var
-    defaults; every other key is kept as it is.
+
+def race_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """The customer ``config.meta`` for the race: k 2..10, :data:`METHOD` only.
+
+    Every Jinja string ``{{ var('name', default) }}`` of the YAML is replaced by
+    its default; every other key is kept as it is.
     """
-    return {**meta, "k_min": K_MIN, "k_max": K_MAX, "random_state": RANDOM_STATE, "methods": [METHOD],
-            "subdivision": {**meta.get("subdivision", {}), "max_depth": 0}}
+    rendered = {key: (_VAR_DEFAULT.match(value)["default"] if isinstance(value, str) and _VAR_DEFAULT.match(value)
+                      else value) for key, value in meta.items()}
+    return {**rendered, "k_min": K_MIN, "k_max": K_MAX, "random_state": RANDOM_STATE, "methods": [METHOD]}
 
 
 def read_features(database: Path, columns: Sequence[str]) -> pd.DataFrame:
@@ -110,7 +116,8 @@ def run(database: Path, raw_dir: Path) -> dict[str, Any]:
         "engine_silhouette_reported": round(reported, 4), "engine_silhouette_exact": round(exact, 4),
         "exact_sample": int(min(EXACT_SAMPLE, len(X))),
         "silhouette_gap": round(abs(reported - exact), 4),
-        "engine_ari": persona_ari(labels), "baseline_ari": persona_ari(base_labels),
+        "engine_ari": persona_ari(np.asarray(result.subdivision.paths)), "engine_ari_top_level": persona_ari(labels),
+        "baseline_ari": persona_ari(base_labels), "engine_fit_rows": int(result.metrics["n_fit_samples"]),
     }
 
 

@@ -99,5 +99,6 @@ def format_race(race: dict[str, Any]) -> str:
              f"  chosen k: engine {race['engine_k']}, k-means {race['baseline_k']}",
              f"  engine silhouette: reported {race['engine_silhouette_reported']:.4f}, exact on "
              f"{race['exact_sample']} rows {race['engine_silhouette_exact']:.4f} (gap {race['silhouette_gap']:.4f})",
-             f"  ARI vs personas: engine {_cell(race['engine_ari'])}, k-means {_cell(race['baseline_ari'])}"]
+             f"  ARI vs personas: engine segment paths {_cell(race['engine_ari'])} (top level "
+             f"{_cell(race.get('engine_ari_top_level'))}), k-means {_cell(race['baseline_ari'])}"]
     return "\n".join(lines) + "\n"

@@ -190,7 +190,9 @@ def test_race_meta_is_valid_settings_with_the_race_grid() -> None:
 
     meta = race_meta(bench_customers_baseline.settings())
     s = segmentation_settings_from_meta(meta, model="int_customer_segmentation")
-    assert (s.k_min, s.k_max, s.random_state) == (2, 10, 42) and s.subdivision.max_depth == 0
+    assert (s.k_min, s.k_max, s.random_state, s.methods) == (2, 10, 42, ("fcm",))
+    assert s.fit_sample_size == 5000 and s.n_jobs == 2  # Jinja var defaults of the YAML, rendered
+    assert s.subdivision.max_depth == 3  # the product's subdivision
     assert s.features_of("engagement") == ("log_frequency", "log_monetary", "orders_per_month")
     assert meta["fcm"] == bench_customers_baseline.settings()["fcm"]  # other keys as in the YAML
 
