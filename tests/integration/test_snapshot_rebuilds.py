@@ -74,3 +74,30 @@ def test_full_refresh_does_not_drop_history_unless_allowed(warehouse_copy, raw_d
                      project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
     assert len(_snapshots(warehouse_copy)) == len(before)
+
+
+def test_a_long_layout_history_is_upgraded_in_place(warehouse_copy, raw_dir, tmp_path):
+    """A history written one row per segment (the older layout) becomes the list layout, every snapshot kept."""
+    before = _key(_snapshots(warehouse_copy))
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute("""
+            create table old_layout as
+            select customer_id, axis, cast(position - 1 as integer) as segment_id, dominant_segment_id,
+                   reference_run_id, snapshot_type, membership, max_membership, orders_at_snapshot,
+                   value_at_snapshot, days_since_first_order, tenure_months,
+                   position - 1 = dominant_segment_id as is_dominant, snapshot_date, last_ordered_at,
+                   snapshot_at, taken_at
+            from customer_membership_snapshots,
+                 unnest(memberships) with ordinality as u(membership, position)
+        """)
+        con.execute("drop table customer_membership_snapshots")
+        con.execute("alter table old_layout rename to customer_membership_snapshots")
+        assert con.execute("select count(*) from customer_membership_snapshots").fetchall()[0][0] > len(before)
+    old_date = "2025-06-30"  # a date of no earlier run: the upgraded history keeps every other snapshot as it was
+    result = run_dbt(["run", "-s", *SNAPSHOT_MODELS], db=warehouse_copy, project_dir=PROJECT_ROOT,
+                     raw=raw_dir, tmp=tmp_path, vars_extra=f", customer_snapshot_dates: ['{old_date}']")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "upgrading the long history" in result.stdout
+    after = _snapshots(warehouse_copy)
+    kept = _key(after[pd.to_datetime(after["snapshot_date"]).dt.strftime("%Y-%m-%d") != old_date])
+    pd.testing.assert_frame_equal(before, kept[before.columns])

@@ -13,7 +13,9 @@
     int_customer_snapshot_dates are left alone, so older snapshots survive.
     --full-refresh does NOT rebuild it unless
     var customer_snapshots_allow_full_refresh is true. Old dates are removed only
-    by `make snapshot-retention`.
+    by `make snapshot-retention`. A history in the older long layout (one row
+    per segment) is upgraded in place before the run (macro
+    migrate_long_membership_snapshots): nothing is lost.
 #}
 {{ config(
     materialized='incremental',
@@ -21,6 +23,7 @@
     unique_key=['snapshot_type', 'snapshot_date'],
     on_schema_change='append_new_columns',
     full_refresh=(none if var('customer_snapshots_allow_full_refresh') else false),
+    pre_hook="{{ migrate_long_membership_snapshots(this) }}",
 ) }}
 with
 
