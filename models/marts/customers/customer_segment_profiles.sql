@@ -130,7 +130,8 @@ weighted_variances as (
 ),
 
 {%- set statistics %}
-        count(distinct member_values.customer_id) as size,
+        -- one row per customer and feature of a segment: count(*) is the member count (no distinct hash set)
+        count(*) as size,
         avg(member_values.feature_value) as mean,
         percentile_cont(0.5) within group (order by member_values.feature_value) as median,
         stddev_samp(member_values.feature_value) as std,
