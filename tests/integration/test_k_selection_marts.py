@@ -39,12 +39,17 @@ def test_one_chosen_k_per_run_and_nulls_where_a_domain_has_none(query):
 
 
 def test_registry_runs_are_the_chosen_rows_of_the_k_selection_marts(query):
-    runs = query("select domain, scope, run_id, method, n_clusters, silhouette from clustering_runs")
+    """Each chosen row of a mart is one registry row: same run id, settings (hash), method and k.
+
+    A persistent warehouse keeps older rows too, e.g. the same run id under an
+    earlier settings record, so the match includes the settings hash.
+    """
+    runs = query("select domain, scope, run_id, settings_hash, method, n_clusters, silhouette from clustering_runs")
     for domain, mart in [("providers", "provider_k_selection"), ("demand", "dfu_k_selection"),
                          ("customers", "customer_k_selection")]:
-        chosen = query(f"select axis as scope, run_id, algorithm as method, k as n_clusters, silhouette "
-                       f"from {mart} where is_chosen")
-        got = runs[runs["domain"] == domain].merge(chosen, on=["run_id", "method", "n_clusters"],
+        chosen = query(f"select axis as scope, run_id, md5(settings_json) as settings_hash, algorithm as method, "
+                       f"k as n_clusters, silhouette from {mart} where is_chosen")
+        got = runs[runs["domain"] == domain].merge(chosen, on=["run_id", "settings_hash", "method", "n_clusters"],
                                                    suffixes=("", "_mart"))
         assert len(got) == len(chosen) >= 1, domain
         assert (got["silhouette"] - got["silhouette_mart"]).abs().max() < 1e-12, domain
