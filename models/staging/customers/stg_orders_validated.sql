@@ -1,5 +1,9 @@
 {#
     Every raw order row, typed, with the reason it cannot be used (or null).
+    Infinite or NaN amounts (non_finite_amount) and orders dated more than a
+    day after the build (future_ordered_at) are set aside: the first would
+    poison every money feature, the second would become the as-of date and age
+    every customer by years.
     Among usable rows sharing an order_id the first by timestamp is kept; the
     others are duplicate_row (same values) or conflicting_duplicate_order_id.
 
@@ -45,8 +49,11 @@ value_checked as (
             when customer_id is null then 'missing_customer_id'
             when ordered_at is null then 'invalid_ordered_at'
             when amount is null then 'non_numeric_amount'
+            when not isfinite(amount) then 'non_finite_amount'
             when amount < 0 then 'negative_amount'
             when item_count is null or item_count < 1 then 'invalid_item_count'
+            -- a day of slack for time zones; a later order would become every customer's as-of date
+            when ordered_at > {{ dbt.dateadd('day', 1, dbt.current_timestamp()) }} then 'future_ordered_at'
         end as value_reason,
         hash(
             order_id, customer_id, coalesce(product_category, '<null>'),
