@@ -29,6 +29,7 @@ Fits on samples run with native thread pools limited to one thread
 from __future__ import annotations
 
 import dataclasses
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +50,7 @@ from cluster_marts.selection.rules import choose_k
 from cluster_marts.selection.subdivision import Subdivision, subdivide
 
 __all__ = [
-    "AxisFit", "AxisResult", "axis_run_id", "fit_axis", "segment_axis", "canonical_ids",
+    "AxisFit", "AxisResult", "axis_run_id", "axis_threads", "fit_axis", "segment_axis", "canonical_ids",
 ]
 
 @dataclass(eq=False)
@@ -216,8 +217,13 @@ def segment_axis(
     -------
     AxisResult
     """
-    with fit_threads(min(X.shape[0], s.fit_sample_size)):
+    with axis_threads(X, s):
         return _segment_axis(X, s, axis, method, run_id, model)
+
+
+def axis_threads(X: np.ndarray, s: SegmentationSettings) -> AbstractContextManager:
+    """The thread-pool limit of an axis's fits, which see ``min(n_rows, fit_sample_size)`` rows."""
+    return fit_threads(min(X.shape[0], s.fit_sample_size))
 
 
 def _segment_axis(

@@ -50,7 +50,7 @@ from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_select
 
 __all__ = [
     "segment_k_selection", "segment_memberships", "segment_assignments", "segment_fit_metrics", "segment_all",
-    "assignment_table", "segmentation_table", "SegmentationFit", "RECORD_TYPES", "PARALLEL_FROM",
+    "assignment_table", "segmentation_table", "SegmentationFit", "RECORD_TYPES", "PARALLEL_FROM", "fit_jobs",
     "K_SELECTION_COLUMNS", "MEMBERSHIP_COLUMNS", "ASSIGNMENT_COLUMNS", "FIT_METRICS_COLUMNS",
 ]
 
@@ -105,9 +105,13 @@ def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model
     for axis, columns in s.axes:
         X = axis_matrix(data, axis, columns, s.id_column, model)
         calls += [(X, s, axis, method, axis_run_id(s, axis, method, data.ids, X), model) for method in s.methods]
-    n_jobs = s.n_jobs if len(data.ids) >= PARALLEL_FROM else 1
-    results = list(run_each(segment_axis, calls, n_jobs=n_jobs, describe=_describe))
+    results = list(run_each(segment_axis, calls, n_jobs=fit_jobs(s, len(data.ids)), describe=_describe))
     return SegmentationFit(s, data, results)
+
+
+def fit_jobs(s: SegmentationSettings, n_rows: int) -> int:
+    """Worker processes for the fits of a table of ``n_rows``: ``s.n_jobs`` from :data:`PARALLEL_FROM` rows, else 1."""
+    return s.n_jobs if n_rows >= PARALLEL_FROM else 1
 
 
 def _describe(args: tuple, r: AxisResult) -> str:

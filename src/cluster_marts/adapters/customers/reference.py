@@ -26,9 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.adapters.customers.core import axis_run_id, fit_axis
-from cluster_marts.adapters.customers.pipeline import PARALLEL_FROM
-from cluster_marts.algorithms.threads import fit_threads
+from cluster_marts.adapters.customers.core import axis_run_id, axis_threads, fit_axis
+from cluster_marts.adapters.customers.pipeline import fit_jobs
 from cluster_marts.config.coerce import as_features, bad_setting, is_unset
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta
 from cluster_marts.preprocessing.axis_inputs import axis_matrix, sorted_input
@@ -60,7 +59,7 @@ def _reference_axes(value: Any, s: SegmentationSettings, model: str) -> tuple[st
 
 def _reference_axis(X: np.ndarray, s: SegmentationSettings, axis: str, ids: pd.Series, model: str) -> pd.DataFrame:
     """The rows of one axis: its fcm fit's centres (canonical order) and scaler."""
-    with fit_threads(min(X.shape[0], s.fit_sample_size)):
+    with axis_threads(X, s):
         fit = fit_axis(X, s, axis, "fcm", model)
     centers, columns = fit.centers, s.features_of(axis)
     k, p = centers.shape
@@ -114,8 +113,9 @@ def reference_model(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, m
     data = sorted_input(features, s, model)
     calls = [(axis_matrix(data, axis, s.features_of(axis), s.id_column, model), s, axis, data.ids, model)
              for axis in axes]
-    n_jobs = s.n_jobs if len(data.ids) >= PARALLEL_FROM else 1
-    frames = list(run_each(_reference_axis, calls, n_jobs=n_jobs, describe=lambda args, f: f"reference {args[2]}/fcm: "
-                           f"k={f['k'].iat[0]} on {f.attrs['n_fit_samples']:,} of {len(data.ids):,} rows"))
+    frames = list(run_each(
+        _reference_axis, calls, n_jobs=fit_jobs(s, len(data.ids)),
+        describe=lambda args, f: f"reference {args[2]}/fcm: k={f['k'].iat[0]} on {f.attrs['n_fit_samples']:,} of "
+                                 f"{len(data.ids):,} rows"))
     out = pd.concat(frames, ignore_index=True)[REFERENCE_COLUMNS]
     return pd.DataFrame({c: pd.Series(out[c].to_numpy(), dtype=_DTYPES[c]) for c in REFERENCE_COLUMNS})
