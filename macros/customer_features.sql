@@ -8,8 +8,8 @@
     previous_ordered_at (stg_orders: the customer's previous order, which is the
     same for every as-of date after the order), amount, item_count, is_returned,
     returned_at, product_category, as_of_at, the group_columns, and only orders
-    placed before as_of_at (no leakage is the caller's filter). Categories
-    follow var customer_categories.
+    placed before as_of_at (no leakage is the caller's filter). One share_*
+    column per category of customer_categories(), plus share_other.
 
     Deterministic to the last bit: a sum of doubles depends on the order the
     engine adds them in, which varies with its threads from run to run, and the
@@ -20,7 +20,7 @@
     Averages of 0/1 flags, hours and item counts are exact already.
 #}
 {% macro customer_features_from(scoped_orders, group_columns=[]) %}
-{%- set categories = var('customer_categories') -%}
+{%- set categories = customer_categories() -%}
 {%- set keys = ['customer_id'] + group_columns + ['as_of_at'] -%}
 with
 
@@ -59,10 +59,11 @@ aggregated as (
             as business_hours_share,
         avg(order_hour) as mean_order_hour,
         {% for category in categories %}
-        avg(case when product_category = '{{ category }}' then 1.0 else 0.0 end) as share_{{ category }},
+        avg(case when product_category = {{ category.literal }} then 1.0 else 0.0 end) as {{ category.column }},
         {% endfor %}
-        avg(case when product_category not in ('{{ categories | join("', '") }}')
-                   or product_category is null then 1.0 else 0.0 end) as share_other
+        avg(case when product_category is null
+            {%- for category in categories %} or product_category = {{ category.literal }}{% endfor %}
+                 then 0.0 else 1.0 end) as share_other
     from orders_timed
     group by {{ keys | join(', ') }}
 ),
@@ -109,7 +110,7 @@ features as (
         business_hours_share,
         mean_order_hour,
         {% for category in categories %}
-        share_{{ category }},
+        {{ category.column }},
         {% endfor %}
         share_other,
         ----- timestamps
@@ -120,4 +121,48 @@ features as (
 )
 
 select * from features
+{% endmacro %}
+
+
+{#
+    customer_categories(): the categories that get a share_<name> feature, as
+    dicts {value, literal, column}: var customer_categories when set (a list,
+    in its order), else discovered from stg_orders: the
+    customer_top_categories (default 8) categories with the most valid orders,
+    most first. Any other category, and orders without one, count in
+    share_other. Column names are the category lower-cased with every run of
+    other characters turned into `_` ("Home & Garden" -> share_home_garden).
+    No category at all (e.g. the orders have no product_category column):
+    only share_other, which is then 1 for everyone and the category axis is
+    left out as constant.
+#}
+{% macro customer_categories() %}
+{%- set configured = var('customer_categories', none) -%}
+{%- if configured is not none and configured is string -%}
+    {%- set configured = [configured] -%}
+{%- endif -%}
+{%- set values = [] -%}
+{%- if configured -%}
+    {%- for value in configured %}{% do values.append(value | string | lower | trim) %}{% endfor -%}
+{%- elif execute -%}
+    {%- set discovered = run_query(
+        'select product_category from ' ~ ref('stg_orders')
+        ~ ' where product_category is not null group by product_category'
+        ~ ' order by count(*) desc, product_category limit '
+        ~ (var('customer_top_categories', 8) | int)) -%}
+    {%- for row in discovered.rows %}{% do values.append(row[0]) %}{% endfor -%}
+{%- endif -%}
+{%- set categories = [] -%}
+{%- set columns = ['share_other'] -%}
+{%- for value in values -%}
+    {%- set slug = modules.re.sub('[^a-z0-9]+', '_', value) | trim('_') -%}
+    {%- set column = 'share_' ~ (slug or 'category_' ~ loop.index) -%}
+    {%- if column in columns -%}
+        {%- set column = column ~ '_' ~ loop.index -%}
+    {%- endif -%}
+    {%- do columns.append(column) -%}
+    {%- do categories.append({'value': value, 'literal': "'" ~ value | replace("'", "''") ~ "'",
+                              'column': column}) -%}
+{%- endfor -%}
+{{ return(categories) }}
 {% endmacro %}

@@ -18,7 +18,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'customer_orders') }}
+    {{ raw_source('customer_orders') }}
 ),
 
 typed as (

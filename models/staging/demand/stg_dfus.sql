@@ -5,7 +5,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'dim_dfu') }}
+    {{ raw_source('dim_dfu') }}
 ),
 
 typed as (

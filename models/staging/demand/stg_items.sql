@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'dim_item') }}
+    {{ raw_source('dim_item') }}
 ),
 
 typed as (

@@ -7,7 +7,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'fact_sales_monthly') }}
+    {{ raw_source('fact_sales_monthly') }}
 ),
 
 typed as (

@@ -6,7 +6,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'ai_models') }}
+    {{ raw_source('ai_models') }}
 ),
 
 typed as (
