@@ -48,6 +48,7 @@ value_checked as (
             when order_id is null then 'missing_order_id'
             when customer_id is null then 'missing_customer_id'
             when ordered_at is null then 'invalid_ordered_at'
+            when amount_text is null or trim(amount_text) = '' then 'missing_amount'
             when amount is null then 'non_numeric_amount'
             when not isfinite(amount) then 'non_finite_amount'
             when amount < 0 then 'negative_amount'
