@@ -51,6 +51,7 @@ from {{ relation }}
 {%- set mapping_var = prefix ~ '_columns' -%}
 {%- set mapping = var(mapping_var, none) or {} -%}
 {%- set where = 'Source raw.' ~ table_name ~ ' (' ~ raw_source_location(prefix) ~ ')' -%}
+{%- do raw_source_table_exists(prefix) -%}
 {%- set sample = run_query('select * from ' ~ relation ~ ' limit 1') -%}
 {%- set found = {} -%}
 {%- for name in sample.column_names -%}
@@ -116,4 +117,23 @@ from {{ relation }}
 {% macro raw_source_location(prefix) -%}
 {%- set table = var(prefix ~ '_table', none) -%}
 {{ return('table ' ~ table if table else 'file ' ~ var(prefix ~ '_path')) }}
+{%- endmacro %}
+
+
+{# raw_source_table_exists(prefix): var <prefix>_table, when set, names a relation that exists. #}
+{% macro raw_source_table_exists(prefix) -%}
+{%- set name = var(prefix ~ '_table', none) -%}
+{%- if name -%}
+    {%- set parts = (name | string).split('.') -%}
+    {%- set identifier = parts[-1] -%}
+    {%- set schema = parts[-2] if parts | length > 1 else target.schema -%}
+    {%- set database = parts[-3] if parts | length > 2 else target.database -%}
+    {%- if adapter.get_relation(database=database, schema=schema, identifier=identifier) is none -%}
+        {{ exceptions.raise_compiler_error(
+            'var ' ~ prefix ~ '_table names `' ~ name ~ '`, which is not in the warehouse (looked for '
+            ~ database ~ '.' ~ schema ~ '.' ~ identifier ~ '). Give schema.table or database.schema.table '
+            ~ 'of a table or view loaded beforehand or of an attached database, or unset it to read var '
+            ~ prefix ~ '_path.') }}
+    {%- endif -%}
+{%- endif -%}
 {%- endmacro %}

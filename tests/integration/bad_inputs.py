@@ -49,6 +49,9 @@ class Case:
     write: Callable[[Path], Path]  # writes the file(s) into a folder, returns the path var value
     expect: Quarantined | Succeeds | Fails
     columns: dict[str, str] = field(default_factory=dict)  # the <source>_columns mapping var
+    # the file is loaded into the warehouse as this table first and read through var <source>_table
+    # ("main.missing" names a table that is never loaded)
+    table: str | None = None
 
 
 # --------------------------------------------------------------------------- clean bases
@@ -216,6 +219,11 @@ def _orders_cases() -> list[Case]:
              _parquet(clean.rename(columns=str.upper)), Succeeds(n)),
         Case("json_lines_file", "customer_orders", _json(clean), Succeeds(n)),
         Case("glob_of_three_files", "customer_orders", _glob(clean), Succeeds(n)),
+        Case("warehouse_table_with_other_names", "customer_orders", _csv(minimal), Succeeds(n),
+             columns={"ordered_at": "order_date", "amount": "revenue"}, table="main.delivered_orders"),
+        Case("table_var_names_a_missing_table", "customer_orders", _csv(minimal),
+             Fails(("customer_orders_table", "`main.missing`", "not in the warehouse")),
+             columns={"ordered_at": "order_date", "amount": "revenue"}, table="main.missing"),
         Case("missing_required_column", "customer_orders",
              _parquet(clean.drop(columns=["amount"])),
              Fails(("raw.customer_orders", "no column `amount`", "required", "Columns found: order_id",

@@ -43,6 +43,12 @@ def _build(case: Case, root: Path, project: Path) -> dict:
     if case.columns:
         dbt_vars[columns_var] = case.columns
     db = folder / "warehouse.duckdb"
+    if case.table:
+        dbt_vars[path_var.replace("_path", "_table")] = case.table
+        if case.table != "main.missing":
+            con = duckdb.connect(str(db))
+            con.execute(f"create table {case.table} as select * from '{location}'")
+            con.close()
     env = {**os.environ, "CLUSTER_MARTS_DB": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
            "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     done = subprocess.run(
@@ -53,7 +59,7 @@ def _build(case: Case, root: Path, project: Path) -> dict:
     outcome = {"returncode": done.returncode, "output": done.stdout + done.stderr, "location": location}
     if done.returncode == 0:
         con = duckdb.connect(str(db), read_only=True)
-        source_sql = f"'{location}'"
+        source_sql = case.table or f"'{location}'"
         outcome["source_rows"] = con.sql(f"select count(*) from {source_sql}").fetchall()[0][0]
         outcome["usable"] = con.sql(f"select count(*) from {usable_model}").fetchall()[0][0]
         outcome["reasons"] = dict(con.sql(
