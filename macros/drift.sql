@@ -14,7 +14,7 @@
     upper_bounds), to cross join; severity_band_index(score, band_lists): the
     position in those lists of the band holding the score (lower bound
     inclusive, upper exclusive, empty upper = no limit; null when no band
-    holds it). The bands tile [0, 1] (tests/dbt/assert_drift_bands_cover_zero_to_one),
+    holds it). The bands tile [0, 1] (seed tests in seeds/_seeds.yml),
     so this is the band a range join would find, without sorting every drift
     row for the join.
 #}

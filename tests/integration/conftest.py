@@ -83,7 +83,11 @@ def warehouse_copy(db_path, tmp_path) -> Path:
 @pytest.fixture()
 def project_copy(tmp_path) -> Path:
     """A private copy of the dbt project (models, seeds, macros, config)."""
-    dest = tmp_path / "project"
+    return copy_project(tmp_path / "project")
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the dbt project (models, seeds, macros, config; no target/) into a new directory `dest`."""
     dest.mkdir()
     for name in ["dbt_project.yml", "profiles.yml", "selectors.yml"]:
         shutil.copy(PROJECT_ROOT / name, dest / name)
