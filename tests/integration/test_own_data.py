@@ -1,0 +1,131 @@
+"""A shop's own order history, as a user brings it: four columns with other names, as a CSV file and as a
+table already in the warehouse; and the documented vars changed, which must not break the dbt unit tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import DBT, PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+
+MAPPING = {"ordered_at": "order_date", "amount": "revenue"}
+# without product_category and returns these axes have constant features: skipped, never segmented
+SKIPPED_AXES = {"category_mix", "returns"}
+
+
+def _dbt(args: list[str], db: Path, tmp: Path, dbt_vars: dict) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CLUSTER_MARTS_DB": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+           "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    return subprocess.run(
+        [str(DBT), *args, "--vars", json.dumps(dbt_vars), "--target-path", str(tmp / "target"),
+         "--log-path", str(tmp / "logs")],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def shop_csv(raw_dir, tmp_path_factory) -> Path:
+    """The demo orders as a shop exports them: order_id, customer_id, order_date, revenue (CSV)."""
+    path = tmp_path_factory.mktemp("shop") / "shop_orders.csv"
+    duckdb.sql(f"""
+        copy (select order_id, customer_id, ordered_at as order_date, amount as revenue
+              from '{raw_dir / "customer_orders.parquet"}') to '{path}' (header)
+    """)
+    return path
+
+
+@pytest.fixture(scope="module")
+def shop_builds(shop_csv, tmp_path_factory) -> dict[str, Path]:
+    """The customer domain built from the CSV (file var), and its features from the same rows loaded as
+    a warehouse table (table var), side by side, each into an empty warehouse."""
+    def from_file() -> tuple[str, Path]:
+        tmp = tmp_path_factory.mktemp("shop_file")
+        db = tmp / "shop.duckdb"
+        done = _dbt(["build", "--select", "source:raw.customer_orders+ drift_severity_bands",
+                     "--exclude", "clustering_runs", "--indirect-selection", "buildable"], db, tmp,
+                    {"customer_orders_path": str(shop_csv), "customer_orders_columns": MAPPING})
+        assert done.returncode == 0, done.stdout[-5000:]
+        assert "Binder Error" not in done.stdout
+        return "file", db
+
+    def from_table() -> tuple[str, Path]:
+        tmp = tmp_path_factory.mktemp("shop_table")
+        db = tmp / "shop.duckdb"
+        con = duckdb.connect(str(db))
+        con.execute(f"create table main.shop_orders as select * from read_csv('{shop_csv}')")
+        con.close()
+        done = _dbt(["build", "--select", "+customer_features", "--indirect-selection", "buildable"], db, tmp,
+                    {"customer_orders_table": "main.shop_orders", "customer_orders_columns": MAPPING})
+        assert done.returncode == 0, done.stdout[-5000:]
+        return "table", db
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(lambda build: build(), [from_file, from_table]))
+
+
+def _read(db: Path, sql: str) -> pd.DataFrame:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.sql(sql).df()
+    finally:
+        con.close()
+
+
+def test_every_customer_of_the_file_is_segmented_or_quarantined(shop_builds, shop_csv):
+    db = shop_builds["file"]
+    delivered = duckdb.sql(f"""
+        select count(distinct nullif(trim(customer_id), '')) from read_csv('{shop_csv}')
+    """).fetchall()[0][0]
+    checked = _read(db, "select customer_id, quarantine_reason from int_customers_checked")
+    assert len(checked) == delivered
+    usable = set(checked.loc[checked["quarantine_reason"].isna(), "customer_id"])
+    quarantined = _read(db, "select customer_id from customer_features_quarantine")
+    assert set(quarantined["customer_id"]) == set(checked["customer_id"]) - usable
+    segments = _read(db, "select axis, method, customer_id from customer_segments")
+    fitted = set(segments["axis"])
+    assert fitted, "no axis was segmented"
+    for (axis, method), rows in segments.groupby(["axis", "method"]):
+        assert set(rows["customer_id"]) == usable, f"{axis}/{method} does not cover every usable customer"
+
+
+def test_axes_without_their_columns_are_skipped_with_a_reason_and_no_segments(shop_builds):
+    db = shop_builds["file"]
+    metrics = _read(db, "select axis, method, status, reason from customer_fit_metrics")
+    skipped = metrics[metrics["status"] == "skipped"]
+    assert set(skipped["axis"]) == SKIPPED_AXES
+    assert skipped["reason"].str.contains("constant").all(), skipped["reason"].tolist()
+    assert (metrics.loc[metrics["status"] != "skipped", "status"] == "fitted").all()
+    for table in ["customer_segments", "customer_memberships", "customer_k_selection"]:
+        axes = set(_read(db, f"select distinct axis from {table}")["axis"])
+        assert not axes & SKIPPED_AXES, f"{table} has rows for skipped axes {axes & SKIPPED_AXES}"
+
+
+def test_the_warehouse_table_gives_the_same_features_as_the_file(shop_builds):
+    def features(db: Path) -> pd.DataFrame:
+        frame = _read(db, "select * exclude (as_of_at) from customer_features order by customer_id")
+        return frame.reset_index(drop=True)
+
+    from_file, from_table = features(shop_builds["file"]), features(shop_builds["table"])
+    assert len(from_file) > 1000
+    pd.testing.assert_frame_equal(from_file, from_table)
+
+
+def test_changing_the_documented_vars_does_not_break_the_dbt_unit_tests(warehouse_copy, tmp_path):
+    changed = {
+        "customer_orders_columns": {"amount": "revenue"}, "customer_orders_table": "main.elsewhere",
+        "ai_models_columns": {"creator": "vendor"}, "sales_monthly_columns": {"demand": "units"},
+        "customer_as_of_date": "2020-01-01", "customer_categories": ["zzz"], "customer_top_categories": 1,
+        "dfu_time_window": 3, "dfu_min_months": 2, "dfu_as_of_month": "2020-01-01",
+        "dfu_trend_stable_band": 0.5, "customer_drift_window_days": 5, "customer_transition_threshold": 0.95,
+        "customer_snapshot_type": "weekly", "customer_snapshot_periods": 2,
+    }
+    done = _dbt(["test", "--select", "test_type:unit"], warehouse_copy, tmp_path, changed)
+    assert done.returncode == 0, done.stdout[-4000:]
+    assert "PASS=" in done.stdout and " ERROR=0" in done.stdout and " FAIL" not in done.stdout
