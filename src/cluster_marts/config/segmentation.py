@@ -69,7 +69,8 @@ from cluster_marts.config.segmentation_params import (
 from cluster_marts.errors import SettingsError, preview
 
 __all__ = [
-    "SegmentationSettings", "segmentation_settings_from_meta", "settings_json", "expand_axes", "is_pattern",
+    "SegmentationSettings", "segmentation_settings_from_meta", "settings_json", "expand_axes", "expand_axis",
+    "is_pattern",
     "SELECTION_RULES", "RULES",
 ]
 
@@ -220,17 +221,31 @@ def expand_axes(settings: SegmentationSettings, columns: Sequence[str], *, model
     (('mix', ('share_b', 'share_a', 'n')),)
     """
     candidates = [str(c) for c in columns if str(c) != settings.id_column]
-    axes = []
-    for name, entries in settings.axes:
-        expanded: list[str] = []
-        for entry in entries:
-            matched = [c for c in candidates if fnmatchcase(c, entry)] if is_pattern(entry) else [entry]
-            if not matched:
-                raise SettingsError(
-                    f"model {model}: setting 'axes.{name}' pattern {entry!r} matches no column of the input; "
-                    f"available columns: {preview(candidates, limit=50) or '(none)'}; fix the pattern in "
-                    "config.meta.axes or the upstream model"
-                )
-            expanded += matched
-        axes.append((name, tuple(dict.fromkeys(expanded))))
-    return dataclasses.replace(settings, axes=tuple(axes))
+    axes = tuple((name, expand_axis(name, entries, candidates, model=model)) for name, entries in settings.axes)
+    return dataclasses.replace(settings, axes=axes)
+
+
+def expand_axis(axis: str, entries: Sequence[str], columns: Sequence[str], *, model: str) -> tuple[str, ...]:
+    """One axis's entries with each pattern replaced by the ``columns`` it matches, in their order, each once.
+
+    Raises
+    ------
+    SettingsError
+        A pattern that matches no column.
+
+    Examples
+    --------
+    >>> expand_axis("mix", ["share_*", "n"], ["n", "share_b", "share_a"], model="m")
+    ('share_b', 'share_a', 'n')
+    """
+    expanded: list[str] = []
+    for entry in entries:
+        matched = [c for c in columns if fnmatchcase(c, entry)] if is_pattern(entry) else [entry]
+        if not matched:
+            raise SettingsError(
+                f"model {model}: setting 'axes.{axis}' pattern {entry!r} matches no column of the input; "
+                f"available columns: {preview(columns, limit=50) or '(none)'}; fix the pattern in "
+                "config.meta.axes or the upstream model"
+            )
+        expanded += matched
+    return tuple(dict.fromkeys(expanded))
