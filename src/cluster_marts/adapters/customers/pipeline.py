@@ -113,13 +113,14 @@ def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model
     results: list[AxisResult | AxisSkipped | None] = []
     calls = []
     for axis, axis_in in axis_inputs(data, s, model):
+        X = None if axis_in.skip_reason else axis_in.X_used
         for method in s.methods:
             run_id = axis_run_id(s, axis, method, data.ids, axis_in.X)
-            if axis_in.skip_reason:
+            if X is None:
                 results.append(AxisSkipped(axis, method, run_id, len(data.ids), axis_in.skip_reason))
             else:
                 results.append(None)
-                calls.append((axis_in.X_used, s, axis, method, run_id, model, axis_in.used))
+                calls.append((X, s, axis, method, run_id, model, axis_in.used))
     fitted = run_each(segment_axis, calls, n_jobs=fit_jobs(s, len(data.ids)), describe=_describe)
     return SegmentationFit(s, data, [next(fitted) if r is None else r for r in results])
 
