@@ -40,6 +40,7 @@ from sklearn.preprocessing import StandardScaler
 
 from benchmarks.baseline import timed
 from benchmarks.quality import ari, read_truth
+from cluster_marts.config.segmentation import expand_axis
 
 #: The segmentation settings (axes, fcm, balance weights) shared by the Python models.
 MODELS_YML = Path(__file__).resolve().parents[1] / "python_models/customers/_customers__models.yml"
@@ -125,9 +126,11 @@ def kmeans_sweep(X: np.ndarray) -> tuple[int, np.ndarray, dict[int, float]]:
 
 
 def segment(table: pd.DataFrame, meta: dict[str, Any], stages: dict[str, float]) -> dict[str, Any]:
-    """Per axis: scale, sweep k (seconds summed over axes into ``stages``); chosen k, sizes and labels."""
+    """Per axis (patterns such as ``share_*`` expanded as the engine does): scale, sweep k (seconds summed over axes
+    into ``stages``); chosen k, sizes and labels."""
     out = {}
-    for axis, columns in meta["axes"].items():
+    for axis, entries in meta["axes"].items():
+        columns = list(expand_axis(axis, entries, list(table.columns), model="customers_baseline"))
         step: dict[str, float] = {}
         X = timed(step, "scale", StandardScaler().fit_transform, table[columns].to_numpy(dtype=float))
         best_k, labels, grid = timed(step, "k_sweep", kmeans_sweep, X)

@@ -1,9 +1,10 @@
 {#
-    Nothing lost: every customer named by an order is, on every axis and
-    method, in customer_segments, or is in customer_features_quarantine with a
-    reason. Returns the customers (per axis and method) that are neither, and
-    one row when customer_fit_metrics holds no fit at all (then nobody was
-    segmented, and the per-fit check above would have nothing to compare).
+    Nothing lost: every customer named by an order is, on every fitted axis
+    and method, in customer_segments, or is in customer_features_quarantine
+    with a reason. Returns the customers (per axis and method) that are
+    neither, and one row when customer_fit_metrics holds no row at all (then
+    nothing was segmented nor skipped, and the per-fit check above would have
+    nothing to compare).
 #}
 with
 
@@ -12,13 +13,15 @@ customers as (
 ),
 
 fits as (
-    select axis, method from {{ ref('customer_fit_metrics') }}
+    select axis, method, status from {{ ref('customer_fit_metrics') }}
 ),
 
 expected as (
+    -- a skipped axis segments nobody (customer_axes_skipped warns about it)
     select customers.customer_id, fits.axis, fits.method
     from customers
     cross join fits
+    where fits.status = 'fitted'
 ),
 
 lost as (

@@ -140,12 +140,14 @@ def fake_customer_marts(seed: int = 11) -> dict[str, pd.DataFrame]:
         else:
             fit.update(encoding_dim=3, epochs=200, batch_size=64)
         fits.append({
-            "axis": CUSTOMER_AXIS, "method": method, "k": k, "n_samples": n,
-            "features": ",".join(CUSTOMER_FEATURES), "run_id": run_id, **fit,
+            "axis": CUSTOMER_AXIS, "method": method, "status": "fitted", "reason": None, "k": k, "n_samples": n,
+            "features": ",".join(CUSTOMER_FEATURES), "features_used": ",".join(CUSTOMER_FEATURES), "run_id": run_id,
+            **fit,
             "max_share_before_subdivision": 40 / n, "max_share_after_subdivision": 25 / n,
             "n_leaf_segments": 5, "settings_json": '{"fixture": true}',
         })
-    fit_columns = ["axis", "method", "k", "n_samples", "features", "run_id", "silhouette",
+    fit_columns = ["axis", "method", "status", "reason", "k", "n_samples", "features", "features_used", "run_id",
+                   "silhouette",
                    "partition_coefficient", "partition_entropy", "bic", "aic", "log_likelihood", "converged",
                    "n_iter", "reconstruction_error", "avg_max_probability", "high_confidence_count",
                    "low_confidence_count", "avg_entropy", "max_share_before_subdivision",

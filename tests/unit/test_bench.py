@@ -31,6 +31,7 @@ from benchmarks.harness import (
 from benchmarks.quality import ari
 from benchmarks.race import exact_silhouette, race_meta
 from benchmarks.targets import evaluate, format_targets, measurements
+from cluster_marts.config.segmentation import expand_axis
 
 
 def test_stage_table_is_ordered_and_named() -> None:
@@ -139,7 +140,9 @@ def test_customer_baseline_drops_bad_rows_and_builds_one_row_per_customer() -> N
     table = bench_customers_baseline.features(orders)
     meta = bench_customers_baseline.settings()
     assert list(table.index) == ["C1", "C2"]
-    assert {c for cols in meta["axes"].values() for c in cols} <= set(table.columns)
+    axes = {axis: expand_axis(axis, cols, list(table.columns), model="m") for axis, cols in meta["axes"].items()}
+    assert {c for cols in axes.values() for c in cols} <= set(table.columns)
+    assert axes["category_mix"] == tuple(f"share_{c}" for c in bench_customers_baseline.CATEGORIES)
     assert table.loc["C1", "frequency"] == 2 and table.loc["C1", "share_fabric"] == 0.5
     assert table.loc["C1", "return_rate"] == 0.5 and table.loc["C2", "recency_days"] == 1.0
 

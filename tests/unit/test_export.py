@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import jsonschema
+import pandas as pd
 import pytest
 import yaml
 from marts_fixture import CUSTOMER_AXIS, CUSTOMER_FEATURES, fake_customer_marts, write_warehouse
@@ -234,6 +235,20 @@ def test_missing_axis_returns_1(tmp_path: Path, capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert "axis 'loyalty' not in customer_fit_metrics; available: engagement" in err
     assert not out.exists()
+
+
+def test_skipped_axis_returns_1_with_the_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    marts = fake_customer_marts()
+    fits = marts["customer_fit_metrics"]
+    reason = "axis returns: every feature is constant (return_rate = 0 for all 300 customers); not segmented"
+    skipped = fits.assign(axis="returns", status="skipped", reason=reason, k=None, features="return_rate",
+                          features_used=None)
+    marts["customer_fit_metrics"] = pd.concat([fits, skipped], ignore_index=True)
+    code, out = export(tmp_path, marts, axis="returns")
+    assert code == 1 and not out.exists()
+    err = capsys.readouterr().err
+    assert f"{reason} (status 'skipped' in customer_fit_metrics): it has no segments to export" in err
+    assert "segmented axes: engagement" in err
 
 
 def test_missing_method_returns_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

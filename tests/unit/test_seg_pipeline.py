@@ -58,7 +58,10 @@ def test_dtypes_are_explicit(outputs):
     a, fm = outputs["segment_assignments"], outputs["segment_fit_metrics"]
     assert a["second_segment_id"].dtype == "Int64" and a["segment_id"].dtype == "int64"
     assert a["customer_id"].dtype == FEATURES["customer_id"].dtype
-    assert fm["converged"].dtype == bool and fm["high_confidence_count"].dtype == "Int64"
+    # nullable: a skipped axis has no k, convergence or iterations
+    assert fm["converged"].dtype == "boolean" and fm["high_confidence_count"].dtype == "Int64"
+    assert fm["k"].dtype == "Int64" and fm["n_iter"].dtype == "Int64" and fm["status"].dtype == "str"
+    assert fm["converged"].notna().all() and (fm["status"] == "fitted").all() and fm["reason"].isna().all()
     assert outputs["segment_k_selection"]["is_chosen"].dtype == bool
 
 
@@ -226,7 +229,8 @@ def test_giant_segment_is_subdivided(method):
         (FEATURES.assign(customer_id=1), r"id column 'customer_id' has 1 duplicated id"),
         (FEATURES.drop(columns="customer_id"), r"id column 'customer_id' \(config.meta.id_column\) is missing"),
         (FEATURES.assign(r="high"), r"feature column 'r' \(axis returns\) has non-numeric type"),
-        (FEATURES.head(2), r"has 2 row\(s\); segmentation needs at least 3"),
+        (FEATURES.head(2), r"int_customer_assignments: customer_features has 2 row\(s\); segmenting into k_min = 2 "
+                           r"or more segments needs at least k_min \+ 1 = 3 rows"),
     ],
 )
 def test_input_errors_name_model_column_and_fix(frame, match):

@@ -32,7 +32,10 @@ memberships as (
 ),
 
 fits as (
-    select axis, method, features, fuzziness from {{ ref('customer_fit_metrics') }}
+    -- the fitted axes and the features their fit used (a skipped axis has no segments to profile)
+    select axis, method, features_used as features, fuzziness
+    from {{ ref('customer_fit_metrics') }}
+    where status = 'fitted'
 ),
 
 memberships_weighted as (

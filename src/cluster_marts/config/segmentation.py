@@ -3,8 +3,9 @@
 Example (the defaults, except ``id_column`` and ``axes`` which are required)::
 
     id_column: customer_id
-    axes:                      # axis name -> numeric feature columns (>= 1)
+    axes:                      # axis name -> numeric feature columns or glob patterns (>= 1)
       engagement: [log_frequency, log_monetary, orders_per_month]
+      category_mix: ["share_*"]
       returns: [return_rate]
     methods: [fcm, gmm, neural]
     scaling: standard          # standard | minmax | robust | none (cluster_marts.preprocessing.scaling)
@@ -23,6 +24,12 @@ Example (the defaults, except ``id_column`` and ``axes`` which are required)::
     high_confidence: 0.9       # GMM: max probability >= this counts as high confidence
     low_confidence: 0.6        # GMM: max probability < this counts as low confidence
 
+An axis entry containing ``*``, ``?`` or ``[`` is a glob pattern
+(:mod:`fnmatch`, case-sensitive), expanded at fit time against the columns of
+the features table, in the table's column order (:func:`expand_axes`; the id
+column never matches); the expanded list is what the run ids, ``settings_json``
+and the fit metrics record.
+
 Values set through dbt vars may arrive as strings and are coerced; mapping
 settings may arrive as JSON strings.  ``description`` and ``owner`` are
 allowed and ignored.  Each key's rule is in :data:`RULES`; the method blocks
@@ -34,8 +41,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import Any
 
 from cluster_marts.config.algorithm_params import METHOD_NAMES
@@ -58,8 +66,13 @@ from cluster_marts.config.segmentation_params import (
     NeuralParams,
     SubdivisionParams,
 )
+from cluster_marts.errors import SettingsError, preview
 
-__all__ = ["SegmentationSettings", "segmentation_settings_from_meta", "settings_json", "SELECTION_RULES", "RULES"]
+__all__ = [
+    "SegmentationSettings", "segmentation_settings_from_meta", "settings_json", "expand_axes", "expand_axis",
+    "is_pattern",
+    "SELECTION_RULES", "RULES",
+]
 
 SELECTION_RULES = ("balanced", "silhouette")
 
@@ -120,7 +133,8 @@ def settings_json(settings: SegmentationSettings) -> str:
 RULES = bind(
     SegmentationSettings,
     ID_COLUMN,
-    Rule("axes", MAPPING, values=Rule("axis", LIST, doc="a non-empty list of numeric column names"), into=pairs,
+    Rule("axes", MAPPING, into=pairs,
+         values=Rule("axis", LIST, doc="a non-empty list of numeric column names or glob patterns (share_*)"),
          doc="a non-empty mapping of axis name -> feature columns, e.g. {engagement: [log_frequency, log_monetary]}"),
     Rule("methods", LIST, allowed=METHOD_NAMES), SCALING, K_MIN, K_MAX,
     Rule("selection_rule", CHOICE, allowed=SELECTION_RULES), BALANCE_WEIGHTS, *BLOCK_RULES.values(),
@@ -168,3 +182,70 @@ def segmentation_settings_from_meta(meta: Mapping[str, Any] | None, *, model: st
     if s.low_confidence > s.high_confidence:
         raise ctx.error("low_confidence", s.low_confidence, f"must be <= high_confidence={s.high_confidence}")
     return s
+
+
+def is_pattern(entry: str) -> bool:
+    """True when an axis entry is a glob pattern (contains ``*``, ``?`` or ``[``), not a column name."""
+    return any(char in entry for char in "*?[")
+
+
+def expand_axes(settings: SegmentationSettings, columns: Sequence[str], *, model: str) -> SegmentationSettings:
+    """``settings`` with every axis pattern replaced by the columns it matches.
+
+    Parameters
+    ----------
+    settings : SegmentationSettings
+    columns : sequence of str
+        Columns of the features table, in its order.  A pattern's matches
+        come in this order; the id column never matches; a column named twice
+        in an axis is kept at its first place.
+    model : str
+        dbt model name, used in the error message.
+
+    Returns
+    -------
+    SegmentationSettings
+        The same settings with concrete feature columns (names that are not
+        patterns are kept as they are; a missing one is an input error later).
+
+    Raises
+    ------
+    SettingsError
+        A pattern that matches no column (names the axis, the pattern and the
+        available columns).
+
+    Examples
+    --------
+    >>> s = segmentation_settings_from_meta({"id_column": "id", "axes": {"mix": ["share_*", "n"]}}, model="m")
+    >>> expand_axes(s, ["id", "n", "share_b", "share_a"], model="m").axes
+    (('mix', ('share_b', 'share_a', 'n')),)
+    """
+    candidates = [str(c) for c in columns if str(c) != settings.id_column]
+    axes = tuple((name, expand_axis(name, entries, candidates, model=model)) for name, entries in settings.axes)
+    return dataclasses.replace(settings, axes=axes)
+
+
+def expand_axis(axis: str, entries: Sequence[str], columns: Sequence[str], *, model: str) -> tuple[str, ...]:
+    """One axis's entries with each pattern replaced by the ``columns`` it matches, in their order, each once.
+
+    Raises
+    ------
+    SettingsError
+        A pattern that matches no column.
+
+    Examples
+    --------
+    >>> expand_axis("mix", ["share_*", "n"], ["n", "share_b", "share_a"], model="m")
+    ('share_b', 'share_a', 'n')
+    """
+    expanded: list[str] = []
+    for entry in entries:
+        matched = [c for c in columns if fnmatchcase(c, entry)] if is_pattern(entry) else [entry]
+        if not matched:
+            raise SettingsError(
+                f"model {model}: setting 'axes.{axis}' pattern {entry!r} matches no column of the input; "
+                f"available columns: {preview(columns, limit=50) or '(none)'}; fix the pattern in "
+                "config.meta.axes or the upstream model"
+            )
+        expanded += matched
+    return tuple(dict.fromkeys(expanded))

@@ -7,13 +7,15 @@ per axis and method by a balance-aware score, ids are canonical, and
 over-large or over-spread segments are subdivided hierarchically.
 
 Modules: :mod:`~.core` (one axis and method: k grid, fit, canonical ids,
-subdivision, run id) and :mod:`~.pipeline` (every axis and method fitted once,
-the four tables, and :func:`segmentation_table`, the one long table the dbt
-Python model ``int_customer_segmentation`` returns).  Settings, inputs,
+subdivision, run id), :mod:`~.inputs` (axis patterns expanded, the input
+checked, each axis's features and whether it is skipped), :mod:`~.pipeline`
+(every axis and method fitted once, the four tables, and
+:func:`segmentation_table`, the one long table the dbt Python model
+``int_customer_segmentation`` returns), :mod:`~.fit_metrics` (one row per
+axis and method, fitted or skipped) and :mod:`~.reference` (the snapshots'
+reference model, imported from its module).  Settings, input checks,
 methods and scores live in the engine folders (``config``, ``preprocessing``,
-``algorithms``, ``selection``).  The snapshot reference model is
-:mod:`cluster_marts.profiling.reference` (it calls :func:`segment_all`; importing
-it from here made the two packages import each other).
+``algorithms``, ``selection``).
 """
 
 from cluster_marts.adapters.customers.pipeline import (

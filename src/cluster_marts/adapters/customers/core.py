@@ -10,6 +10,10 @@ and the choice on that sample
 ``predict_memberships`` (on an unsampled table: the fit's own memberships).
 :func:`segment_axis` adds the per-row scores and the subdivision (whose splits
 are fitted on samples of each segment as well); :func:`axis_run_id` names it.
+Both take the axis's *used* features: the degenerate ones (constant or null
+for every row) are left out by the caller
+(:func:`cluster_marts.preprocessing.axis_inputs.axis_input`), and an axis
+with nothing left to segment is an :class:`AxisSkipped` instead.
 
 Each (axis, method, k) is a registry estimator (:mod:`cluster_marts.algorithms.methods`).
 Canonical segment ids follow the one rule of :mod:`cluster_marts.identity.canonical`
@@ -50,7 +54,7 @@ from cluster_marts.selection.rules import choose_k
 from cluster_marts.selection.subdivision import Subdivision, subdivide
 
 __all__ = [
-    "AxisFit", "AxisResult", "axis_run_id", "axis_threads", "fit_axis", "segment_axis", "canonical_ids",
+    "AxisFit", "AxisResult", "AxisSkipped", "axis_run_id", "axis_threads", "fit_axis", "segment_axis", "canonical_ids",
 ]
 
 @dataclass(eq=False)
@@ -61,6 +65,7 @@ class AxisResult:
     method: str
     run_id: str
     n_samples: int
+    features: tuple[str, ...]  # the features fitted (the axis's features less the degenerate ones)
     k_grid: pd.DataFrame  # choose_k output, one row per k; copy before changing
     k: int
     n_components: int  # dimension of the method's clustering space
@@ -75,6 +80,17 @@ class AxisResult:
     margins: np.ndarray  # (n,), distance to the nearest other centre minus distance; NaN when k == 1
     subdivision: Subdivision
     metrics: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AxisSkipped:
+    """An (axis, method) not segmented: every feature degenerate or too few distinct points; ``reason`` says which."""
+
+    axis: str
+    method: str
+    run_id: str
+    n_samples: int
+    reason: str
 
 
 def _relevant_settings(s: SegmentationSettings, axis: str, method: str) -> dict[str, Any]:
@@ -152,7 +168,8 @@ class AxisFit:
         return self.estimator.cluster_centers_[self.order]
 
 
-def fit_axis(X: np.ndarray, s: SegmentationSettings, axis: str, method: str, model: str) -> AxisFit:
+def fit_axis(X: np.ndarray, s: SegmentationSettings, axis: str, method: str, model: str,
+             features: tuple[str, ...] | None = None) -> AxisFit:
     """Scale the axis, draw the fit sample, choose k on it and score every row; see the module docstring.
 
     Parameters
@@ -163,12 +180,14 @@ def fit_axis(X: np.ndarray, s: SegmentationSettings, axis: str, method: str, mod
     axis, method : str
     model : str
         dbt model name, used in error messages.
+    features : tuple of str, optional
+        Names of the columns of ``X`` (the axis's used features); default all of ``s.features_of(axis)``.
 
     Returns
     -------
     AxisFit
     """
-    scaler = fit_scaler(X, s.scaling, s.features_of(axis))
+    scaler = fit_scaler(X, s.scaling, s.features_of(axis) if features is None else features)
     Xs = transform(X, scaler)
     sample = fit_sample(Xs, s.fit_sample_size, s.random_state)
     grid, est, n_components = _choose_k(Xs[sample], s, method, model)
@@ -198,7 +217,8 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 
 
 def segment_axis(
-    X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str
+    X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str,
+    features: tuple[str, ...] | None = None,
 ) -> AxisResult:
     """:func:`fit_axis`, then per-row scores and the subdivision of every row.
 
@@ -212,13 +232,16 @@ def segment_axis(
         From :func:`axis_run_id`.
     model : str
         dbt model name, used in error messages.
+    features : tuple of str, optional
+        Names of the columns of ``X`` (the axis's used features); default all of ``s.features_of(axis)``.
 
     Returns
     -------
     AxisResult
     """
+    features = s.features_of(axis) if features is None else tuple(features)
     with axis_threads(X, s):
-        return _segment_axis(X, s, axis, method, run_id, model)
+        return _segment_axis(X, s, axis, method, run_id, model, features)
 
 
 def axis_threads(X: np.ndarray, s: SegmentationSettings) -> AbstractContextManager:
@@ -227,9 +250,10 @@ def axis_threads(X: np.ndarray, s: SegmentationSettings) -> AbstractContextManag
 
 
 def _segment_axis(
-    X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str
+    X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str,
+    features: tuple[str, ...],
 ) -> AxisResult:
-    fit = fit_axis(X, s, axis, method, model)
+    fit = fit_axis(X, s, axis, method, model, features)
     est, grid, labels, memberships = fit.estimator, fit.k_grid, fit.labels, fit.memberships
     sil = float(grid.loc[grid["is_chosen"], "silhouette"].item())
     scores = row_scores(est.transform(fit.scaled)[:, fit.order], labels, est.radius_[fit.order])
@@ -244,7 +268,7 @@ def _segment_axis(
                "max_share_before_subdivision": float(np.bincount(labels, minlength=k).max() / labels.size),
                "max_share_after_subdivision": sub.max_leaf_share, "n_leaf_segments": sub.n_leaves}
     return AxisResult(
-        axis=axis, method=method, run_id=run_id, n_samples=int(labels.size), k_grid=grid, k=k,
+        axis=axis, method=method, run_id=run_id, n_samples=int(labels.size), features=features, k_grid=grid, k=k,
         n_components=fit.n_components,
         memberships=_frozen(memberships), centers=_frozen(fit.centers), labels=_frozen(labels),
         max_membership=_frozen(memberships[rows, labels]), second_ids=_frozen(second_ids),

@@ -1,9 +1,16 @@
 """Customer segmentation as warehouse tables: fit every (axis, method) once, publish one long table.
 
 :func:`segment_all` validates the model's ``config.meta``
-(:mod:`cluster_marts.config.segmentation`), checks the features frame (one row
-per customer) and fits every axis with every method, once, each on its fit
-sample with every row scored (:mod:`~cluster_marts.adapters.customers.core`);
+(:mod:`cluster_marts.config.segmentation`), expands the axes' column patterns
+against the features frame (one row per customer), checks it and fits every
+axis with every method, once, each on its fit sample with every row scored
+(:mod:`~cluster_marts.adapters.customers.core`).  An axis whose features are
+all constant or null, or with fewer distinct points than ``k_min``, is not
+fitted: each method gets an
+:class:`~cluster_marts.adapters.customers.core.AxisSkipped` with the reason
+(a fit-metrics row, no k selection, no assignments); a degenerate feature of
+an axis that varies is left out of its fit
+(:func:`cluster_marts.preprocessing.axis_inputs.axis_input`);
 on large tables (:data:`PARALLEL_FROM` rows) the (axis, method) fits run in
 ``n_jobs`` processes, and each finished fit is logged
 (:func:`cluster_marts.progress.run_each`).  The fit becomes tables:
@@ -11,7 +18,8 @@ on large tables (:data:`PARALLEL_FROM` rows) the (axis, method) fits run in
 * :func:`assignment_table`: one row per id, axis and method, with the
   memberships as a list indexed by segment id (Arrow);
 * :func:`segment_k_selection`: one row per axis, method and k;
-* :func:`segment_fit_metrics`: one row per axis and method;
+* :func:`segment_fit_metrics`: one row per axis and method, fitted or
+  skipped (:mod:`~cluster_marts.adapters.customers.fit_metrics`);
 * :func:`segment_assignments` and :func:`segment_memberships`: the
   assignments as a DataFrame and the memberships in long form (one row per
   id, axis, method and segment: the Python twin of the
@@ -28,8 +36,9 @@ a view.  Nothing is kept between calls: every call fits.
 
 Rows are sorted by axis (configuration order), method (configuration order)
 and id.  ``run_id`` (:func:`~cluster_marts.adapters.customers.core.axis_run_id`)
-hashes the ids, the raw axis features and the settings relevant to that axis
-and method, so it is equal in the four tables and on a rerun on the same data.
+hashes the ids, the raw axis features (every configured one, a degenerate one
+included) and the settings relevant to that axis and method, so it is equal in
+the four tables and on a rerun on the same data.
 """
 
 from __future__ import annotations
@@ -41,10 +50,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from cluster_marts.adapters.customers.core import AxisResult, axis_run_id, segment_axis
+from cluster_marts.adapters.customers.core import AxisResult, AxisSkipped, axis_run_id, segment_axis
+from cluster_marts.adapters.customers.fit_metrics import FIT_METRICS_COLUMNS, segment_fit_metrics
+from cluster_marts.adapters.customers.inputs import FEATURES_SOURCE, axis_inputs, checked_input
 from cluster_marts.adapters.long_table import pack_records
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta, settings_json
-from cluster_marts.preprocessing.axis_inputs import SortedInput, axis_matrix, sorted_input
+from cluster_marts.preprocessing.axis_inputs import SortedInput
 from cluster_marts.progress import run_each
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
 
@@ -63,27 +74,24 @@ ASSIGNMENT_COLUMNS = [
     "axis", "method", "segment_id", "max_membership", "second_segment_id", "second_membership",
     "segment_path", "depth", "distance_to_centroid", "normalized_distance", "margin", "run_id",
 ]
-_METRICS_FLOAT = [
-    "silhouette", "partition_coefficient", "partition_entropy", "bic", "aic", "log_likelihood",
-]
-FIT_METRICS_COLUMNS = [
-    "axis", "method", "k", "n_samples", "features", "run_id", *_METRICS_FLOAT, "converged", "n_iter",
-    "reconstruction_error", "avg_max_probability", "high_confidence_count", "low_confidence_count", "avg_entropy",
-    "max_share_before_subdivision", "max_share_after_subdivision", "n_leaf_segments", "n_fit_samples", "settings_json",
-    "fuzziness", "max_iter", "tolerance", "covariance_type", "encoding_dim", "epochs", "batch_size",
-]
 
 
 class SegmentationFit(NamedTuple):
     """Every (axis, method) fit of one call of :func:`segment_all`."""
 
-    settings: SegmentationSettings
+    settings: SegmentationSettings  # axis patterns expanded
     data: SortedInput  # input rows sorted by id
-    results: list[AxisResult]  # axis, then method, configuration order
+    results: list[AxisResult | AxisSkipped]  # axis, then method, configuration order
+
+    @property
+    def fitted(self) -> list[AxisResult]:
+        """The (axis, method) pairs that were segmented, in configuration order."""
+        return [r for r in self.results if isinstance(r, AxisResult)]
 
 
-def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> SegmentationFit:
-    """Validate the settings, check the input and fit every (axis, method) once.
+def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str,
+                source: str = FEATURES_SOURCE) -> SegmentationFit:
+    """Validate the settings, check the input and fit every (axis, method) once; skip the axes with nothing to fit.
 
     Parameters
     ----------
@@ -93,20 +101,28 @@ def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model
         The model's ``config.meta``.
     model : str
         dbt model name, used in error messages.
+    source : str, default="customer_features"
+        The model ``features`` comes from, for error messages.
 
     Returns
     -------
     SegmentationFit
         ``(settings, data, results)``; the input of the four table functions.
     """
-    s = segmentation_settings_from_meta(meta, model=model)
-    data = sorted_input(features, s, model)
+    s, data = checked_input(features, segmentation_settings_from_meta(meta, model=model), model=model, source=source)
+    results: list[AxisResult | AxisSkipped | None] = []
     calls = []
-    for axis, columns in s.axes:
-        X = axis_matrix(data, axis, columns, s.id_column, model)
-        calls += [(X, s, axis, method, axis_run_id(s, axis, method, data.ids, X), model) for method in s.methods]
-    results = list(run_each(segment_axis, calls, n_jobs=fit_jobs(s, len(data.ids)), describe=_describe))
-    return SegmentationFit(s, data, results)
+    for axis, axis_in in axis_inputs(data, s, model):
+        X = None if axis_in.skip_reason else axis_in.X_used
+        for method in s.methods:
+            run_id = axis_run_id(s, axis, method, data.ids, axis_in.X)
+            if X is None:
+                results.append(AxisSkipped(axis, method, run_id, len(data.ids), axis_in.skip_reason))
+            else:
+                results.append(None)
+                calls.append((X, s, axis, method, run_id, model, axis_in.used))
+    fitted = run_each(segment_axis, calls, n_jobs=fit_jobs(s, len(data.ids)), describe=_describe)
+    return SegmentationFit(s, data, [next(fitted) if r is None else r for r in results])
 
 
 def fit_jobs(s: SegmentationSettings, n_rows: int) -> int:
@@ -134,16 +150,15 @@ def segment_k_selection(fit: SegmentationFit) -> pd.DataFrame:
     (``gap_references`` 0).  ``silhouette_method`` is ``full``,
     ``sampled_<n>`` or ``undefined``.
     """
-    s, _, results = fit
+    s = fit.settings
     blob = settings_json(s)
     frames = []
-    for r in results:
-        columns = s.features_of(r.axis)
+    for r in fit.fitted:
         run = RunInfo(algorithm=r.method, scaling=s.scaling, random_state=s.random_state, n_samples=r.n_samples,
-                      features=columns, features_used=columns, n_components=r.n_components, run_id=r.run_id,
-                      settings_json=blob, axis=r.axis, method=r.method)
+                      features=s.features_of(r.axis), features_used=r.features, n_components=r.n_components,
+                      run_id=r.run_id, settings_json=blob, axis=r.axis, method=r.method)
         frames.append(k_selection_table(r.k_grid, run))
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=K_SELECTION_COLUMNS)
 
 
 def _dictionary(values: np.ndarray) -> pa.DictionaryArray:
@@ -154,6 +169,17 @@ def _dictionary(values: np.ndarray) -> pa.DictionaryArray:
 
 def _floats(values: np.ndarray) -> pa.Array:
     return pa.array(values, pa.float64(), from_pandas=True)  # NaN -> null
+
+
+def _assignment_schema(id_column: str, id_type: pa.DataType) -> pa.Schema:
+    words = pa.dictionary(pa.int32(), pa.string())
+    return pa.schema([
+        (id_column, id_type), ("axis", words), ("method", words), ("segment_id", pa.int64()),
+        ("max_membership", pa.float64()), ("second_segment_id", pa.int64()), ("second_membership", pa.float64()),
+        ("segment_path", words), ("depth", pa.int64()), ("distance_to_centroid", pa.float64()),
+        ("normalized_distance", pa.float64()), ("margin", pa.float64()), ("run_id", words),
+        ("memberships", pa.list_(pa.float64())),
+    ])
 
 
 def assignment_table(fit: SegmentationFit) -> pa.Table:
@@ -176,16 +202,16 @@ def assignment_table(fit: SegmentationFit) -> pa.Table:
     per top-level segment, indexed by segment id; FCM memberships, GMM
     posteriors, 1/0 for neural; sums to 1).  The scores are
     :func:`cluster_marts.algorithms.scores.row_scores`.  Repeated strings are
-    dictionary-encoded (VARCHAR in the warehouse).
+    dictionary-encoded (VARCHAR in the warehouse).  No rows for a skipped axis.
     """
-    s, data, results = fit
-    ids = pa.array(data.ids, from_pandas=True)
+    ids = pa.array(fit.data.ids, from_pandas=True)
+    schema = _assignment_schema(fit.settings.id_column, ids.type)
     batches = []
-    for r in results:
+    for r in fit.fitted:
         n, k = r.memberships.shape
         zeros = pa.array(np.zeros(n, dtype=np.int32))
         batches.append(pa.table({
-            s.id_column: ids,
+            fit.settings.id_column: ids,
             "axis": pa.DictionaryArray.from_arrays(zeros, pa.array([r.axis])),
             "method": pa.DictionaryArray.from_arrays(zeros, pa.array([r.method])),
             "segment_id": pa.array(r.labels, pa.int64()),
@@ -200,8 +226,8 @@ def assignment_table(fit: SegmentationFit) -> pa.Table:
             "run_id": pa.DictionaryArray.from_arrays(zeros, pa.array([r.run_id])),
             "memberships": pa.ListArray.from_arrays(pa.array(np.arange(0, n * k + 1, k, dtype=np.int32)),
                                                     _floats(r.memberships.ravel())),
-        }))
-    return pa.concat_tables(batches)
+        }, schema=schema))
+    return pa.concat_tables(batches) if batches else schema.empty_table()
 
 
 def segment_assignments(fit: SegmentationFit) -> pd.DataFrame:
@@ -223,11 +249,11 @@ def segment_memberships(fit: SegmentationFit) -> pd.DataFrame:
 
     Columns: the id column (input dtype), ``axis``, ``method`` (str),
     ``segment_id`` (int64, canonical), ``membership`` (float64), ``run_id``
-    (str).  Each (id, axis, method) sums to 1.
+    (str).  Each (id, axis, method) sums to 1.  No rows for a skipped axis.
     """
-    s, data, results = fit
+    s, data = fit.settings, fit.data
     frames = []
-    for r in results:
+    for r in fit.fitted:
         n, k = r.memberships.shape
         frames.append(pd.DataFrame({
             s.id_column: data.ids.iloc[np.repeat(np.arange(n), k)].reset_index(drop=True),
@@ -237,57 +263,7 @@ def segment_memberships(fit: SegmentationFit) -> pd.DataFrame:
             "membership": pd.Series(r.memberships.ravel(), dtype="float64"),
             "run_id": _const(r.run_id, n * k, "str"),
         }))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _params(s: SegmentationSettings, r: AxisResult) -> dict[str, Any]:
-    none = {"fuzziness": np.nan, "max_iter": pd.NA, "tolerance": np.nan, "covariance_type": None,
-            "encoding_dim": pd.NA, "epochs": pd.NA, "batch_size": pd.NA}
-    if r.method == "fcm":
-        return {**none, "fuzziness": s.fcm.m, "max_iter": s.fcm.max_iter, "tolerance": s.fcm.tol}
-    if r.method == "gmm":
-        return {**none, "max_iter": s.gmm.max_iter, "covariance_type": s.gmm.covariance_type}
-    if r.method == "neural":
-        return {**none, "encoding_dim": r.metrics["encoding_dim"], "epochs": s.neural.epochs,
-                "batch_size": s.neural.batch_size}
-    return none
-
-
-def segment_fit_metrics(fit: SegmentationFit) -> pd.DataFrame:
-    """One row per axis and method: chosen k, metrics at that k, subdivision summary, parameters.
-
-    Columns :data:`FIT_METRICS_COLUMNS`.  GMM uncertainty columns
-    (``avg_max_probability`` ... ``avg_entropy``) are filled for gmm only;
-    ``encoding_dim`` is the effective bottleneck (capped at the axis's
-    feature count); parameters that do not apply to a method are null.
-    """
-    s, _, results = fit
-    blob = settings_json(s)
-    rows = []
-    for r in results:
-        m = r.metrics
-        rows.append({
-            "axis": r.axis, "method": r.method, "k": r.k, "n_samples": r.n_samples,
-            "features": ",".join(s.features_of(r.axis)), "run_id": r.run_id,
-            **{c: m.get(c, np.nan) for c in _METRICS_FLOAT},
-            "converged": bool(m["converged"]), "n_iter": int(m["n_iter"]),
-            "reconstruction_error": m.get("reconstruction_error", np.nan),
-            "avg_max_probability": m.get("avg_max_probability", np.nan),
-            "high_confidence_count": m.get("high_confidence_count", pd.NA),
-            "low_confidence_count": m.get("low_confidence_count", pd.NA),
-            "avg_entropy": m.get("avg_entropy", np.nan),
-            "max_share_before_subdivision": m["max_share_before_subdivision"],
-            "max_share_after_subdivision": m["max_share_after_subdivision"],
-            "n_leaf_segments": m["n_leaf_segments"], "n_fit_samples": m["n_fit_samples"], "settings_json": blob,
-            **_params(s, r),
-        })
-    dtypes = {c: "float64" for c in FIT_METRICS_COLUMNS}
-    dtypes.update({c: "str" for c in ("axis", "method", "features", "run_id", "settings_json", "covariance_type")})
-    dtypes.update({c: "int64" for c in ("k", "n_samples", "n_iter", "n_leaf_segments", "n_fit_samples")})
-    dtypes.update({c: "Int64" for c in ("high_confidence_count", "low_confidence_count", "max_iter", "encoding_dim",
-                                        "epochs", "batch_size")})
-    dtypes["converged"] = "bool"
-    return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=dtypes[c]) for c in FIT_METRICS_COLUMNS})
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[s.id_column, *MEMBERSHIP_COLUMNS])
 
 
 #: the packed record types of the long table (the assignment rows come first, typed)
@@ -297,12 +273,13 @@ RECORD_TYPES: dict[str, Callable[[SegmentationFit], pd.DataFrame]] = {
 }
 
 
-def segmentation_table(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pa.Table:
+def segmentation_table(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str,
+                       source: str = FEATURES_SOURCE) -> pa.Table:
     """Fit once and return the long table: what ``int_customer_segmentation`` returns.
 
     Parameters
     ----------
-    features, meta, model
+    features, meta, model, source
         As :func:`segment_all`.
 
     Returns
@@ -315,5 +292,5 @@ def segmentation_table(features: pd.DataFrame, meta: Mapping[str, Any] | None, *
         ``record_rows`` / ``packed_rows`` (:mod:`cluster_marts.adapters.long_table`)
         give each table back.
     """
-    fit = segment_all(features, meta, model=model)
+    fit = segment_all(features, meta, model=model, source=source)
     return pack_records("assignment", assignment_table(fit), {name: build(fit) for name, build in RECORD_TYPES.items()})

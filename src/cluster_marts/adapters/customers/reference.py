@@ -15,11 +15,16 @@ segment ids and ``run_id``.  It is fitted once and published as it is: the
 centres are the estimator's ``cluster_centers_`` (the centres its
 memberships are computed from), nothing is refitted or recomputed, and the
 per-row work of the segmentation (row scores, subdivision) is not done.
+The axes' column patterns are expanded, degenerate features left out and
+axes skipped exactly as in the segmentation
+(:mod:`~cluster_marts.adapters.customers.inputs`), judged on the reference
+features: a skipped axis has no rows, so its snapshots are not scored.
 Scoring tolerance: see :mod:`cluster_marts.profiling.reference`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,13 +32,21 @@ import numpy as np
 import pandas as pd
 
 from cluster_marts.adapters.customers.core import axis_run_id, axis_threads, fit_axis
+from cluster_marts.adapters.customers.inputs import axis_inputs, checked_input
 from cluster_marts.adapters.customers.pipeline import fit_jobs
 from cluster_marts.config.coerce import as_features, bad_setting, is_unset
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta
-from cluster_marts.preprocessing.axis_inputs import axis_matrix, sorted_input
+from cluster_marts.preprocessing.axis_inputs import AxisInput
 from cluster_marts.progress import run_each
 
-__all__ = ["REFERENCE_COLUMNS", "reference_model"]
+__all__ = ["REFERENCE_COLUMNS", "REFERENCE_SOURCE", "EMPTY_REFERENCE", "reference_model"]
+
+#: the model the reference model reads, and why it can be empty (the error message of an empty input)
+REFERENCE_SOURCE = "int_customer_reference_features"
+EMPTY_REFERENCE = (
+    "no valid order on or before the reference date (var customer_reference_date): every order was quarantined, "
+    "the orders source is empty or the reference date is before the first order; see stg_orders_quarantine"
+)
 
 REFERENCE_COLUMNS = [
     "axis", "segment_id", "feature", "center_scaled", "scaler_center", "scaler_scale", "fuzziness", "k",
@@ -57,17 +70,19 @@ def _reference_axes(value: Any, s: SegmentationSettings, model: str) -> tuple[st
     return tuple(name for name in configured if name in wanted)
 
 
-def _reference_axis(X: np.ndarray, s: SegmentationSettings, axis: str, ids: pd.Series, model: str) -> pd.DataFrame:
-    """The rows of one axis: its fcm fit's centres (canonical order) and scaler."""
+def _reference_axis(axis_in: AxisInput, s: SegmentationSettings, axis: str, ids: pd.Series, model: str
+                    ) -> pd.DataFrame:
+    """The rows of one axis: its fcm fit's centres (canonical order) and scaler, over the used features."""
+    X, columns = axis_in.X_used, axis_in.used
     with axis_threads(X, s):
-        fit = fit_axis(X, s, axis, "fcm", model)
-    centers, columns = fit.centers, s.features_of(axis)
+        fit = fit_axis(X, s, axis, "fcm", model, columns)
+    centers = fit.centers
     k, p = centers.shape
     frame = pd.DataFrame({
         "axis": axis, "segment_id": np.repeat(np.arange(k), p), "feature": np.tile(np.array(columns), k),
         "center_scaled": centers.ravel(), "scaler_center": np.tile(fit.scaler.center, k),
         "scaler_scale": np.tile(fit.scaler.scale, k), "fuzziness": s.fcm.m, "k": k, "n_samples": X.shape[0],
-        "run_id": axis_run_id(s, axis, "fcm", ids, X),
+        "run_id": axis_run_id(s, axis, "fcm", ids, axis_in.X),
     })
     frame.attrs["n_fit_samples"] = int(fit.sample.size)
     return frame
@@ -90,7 +105,8 @@ def reference_model(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, m
     Returns
     -------
     DataFrame
-        One row per axis (configuration order), ``segment_id`` and feature (axis order); columns
+        One row per axis (configuration order; none for a skipped axis), ``segment_id`` and used
+        feature (axis order); columns
         :data:`REFERENCE_COLUMNS`: ``axis`` (str), ``segment_id`` (int64, canonical, equal to the
         pipeline's fcm ids), ``feature`` (str), ``center_scaled`` (float64), ``scaler_center`` and
         ``scaler_scale`` (float64, the axis scaler fitted on ``features``; same for every segment),
@@ -100,22 +116,22 @@ def reference_model(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, m
     Raises
     ------
     SettingsError
-        Invalid settings, or ``reference_axes`` naming an axis that is not configured.
+        Invalid settings, ``reference_axes`` naming an axis that is not configured, an axis pattern
+        matching no column.
     InputDataError
-        As the segmentation pipeline (missing columns, nulls, too few rows ...).
+        As the segmentation pipeline (missing columns, nulls, no rows, too few rows ...).
     """
     raw = dict(meta or {})
     wanted, _ = raw.pop("reference_axes", None), raw.pop("methods", None)
     s = segmentation_settings_from_meta(raw, model=model)
     axes = _reference_axes(wanted, s, model)
-    s = segmentation_settings_from_meta(
-        {**raw, "axes": {name: list(s.features_of(name)) for name in axes}, "methods": ["fcm"]}, model=model)
-    data = sorted_input(features, s, model)
-    calls = [(axis_matrix(data, axis, s.features_of(axis), s.id_column, model), s, axis, data.ids, model)
-             for axis in axes]
+    s = dataclasses.replace(s, axes=tuple((name, s.features_of(name)) for name in axes), methods=("fcm",))
+    s, data = checked_input(features, s, model=model, source=REFERENCE_SOURCE, when_empty=EMPTY_REFERENCE)
+    calls = [(axis_in, s, axis, data.ids, model) for axis, axis_in in axis_inputs(data, s, model)
+             if not axis_in.skip_reason]
     frames = list(run_each(
         _reference_axis, calls, n_jobs=fit_jobs(s, len(data.ids)),
         describe=lambda args, f: f"reference {args[2]}/fcm: k={f['k'].iat[0]} on {f.attrs['n_fit_samples']:,} of "
                                  f"{len(data.ids):,} rows"))
-    out = pd.concat(frames, ignore_index=True)[REFERENCE_COLUMNS]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REFERENCE_COLUMNS)
     return pd.DataFrame({c: pd.Series(out[c].to_numpy(), dtype=_DTYPES[c]) for c in REFERENCE_COLUMNS})

@@ -79,11 +79,16 @@ def build_profiles(fit_metrics: Any, segment_profiles: Any, axis: str, timestamp
     Raises
     ------
     ExportError
-        When the axis, a method or its profile rows are missing.
+        When the axis, a method or its profile rows are missing, or the axis was skipped (not segmented).
     """
     axes = sorted(fit_metrics["axis"].dropna().unique())
     if axis not in axes:
         raise ExportError(f"axis {axis!r} not in {FIT_TABLE}; available: {', '.join(axes) or '(none)'}")
+    skipped = fit_metrics[(fit_metrics["axis"] == axis) & (fit_metrics["status"] == "skipped")]
+    if not skipped.empty:
+        fitted = sorted(fit_metrics.loc[fit_metrics["status"] == "fitted", "axis"].dropna().unique())
+        raise ExportError(f"{skipped['reason'].iloc[0]} (status 'skipped' in {FIT_TABLE}): it has no segments to "
+                          f"export; segmented axes: {', '.join(fitted) or '(none)'}")
     return {method: build_profile(fit_metrics, segment_profiles, axis, method, timestamp, min_segment_size)
             for method in METHODS}
 

@@ -60,7 +60,7 @@ INTEGER_PARAMETERS = frozenset({"max_iterations", "n_iterations", "encoding_dim"
 STATISTICS = ("mean", "median", "std", "min", "max", "q25", "q75")
 WITHHELD = ("min", "max")
 
-FIT_COLUMNS = ("axis", "method", "k", "n_samples", "features", "run_id", "silhouette",
+FIT_COLUMNS = ("axis", "method", "status", "reason", "k", "n_samples", "features", "run_id", "silhouette",
                "avg_max_probability", "high_confidence_count", "low_confidence_count", "avg_entropy",
                *sorted({c for m in (PARAMETERS, METRICS) for cols in m.values() for c in cols.values()}))
 PROFILE_COLUMNS = ("axis", "method", "segment_id", "segment_path", "is_top_level", "size", "percentage",
