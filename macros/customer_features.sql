@@ -61,8 +61,8 @@ aggregated as (
         {% for category in categories %}
         avg(case when product_category = {{ category.literal }} then 1.0 else 0.0 end) as {{ category.column }},
         {% endfor %}
-        avg(case when product_category is null
-            {%- for category in categories %} or product_category = {{ category.literal }}{% endfor %}
+        -- a listed category is not other; any other category and a missing one are (null or false is null)
+        avg(case when {% for category in categories %}product_category = {{ category.literal }} or {% endfor %}false
                  then 0.0 else 1.0 end) as share_other
     from orders_timed
     group by {{ keys | join(', ') }}

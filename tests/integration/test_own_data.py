@@ -1,5 +1,10 @@
-"""A shop's own order history, as a user brings it: four columns with other names, as a CSV file and as a
-table already in the warehouse; and the documented vars changed, which must not break the dbt unit tests."""
+"""A shop's own order history, as a user brings it: four columns with other names (no categories, no
+returns), as a CSV file and as a table already in the warehouse; and the documented vars changed, which must
+not break the dbt unit tests.
+
+The file build is the customer domain on a fresh warehouse: every customer segmented or quarantined; the
+category_mix and returns axes, whose features are constant without those columns, skipped with their reason
+(warn-level test customer_axes_skipped) and without a row in any segment table."""
 
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ pytestmark = pytest.mark.integration
 MAPPING = {"ordered_at": "order_date", "amount": "revenue"}
 # without product_category and returns these axes have constant features: skipped, never segmented
 SKIPPED_AXES = {"category_mix", "returns"}
+FITTED_AXES = {"engagement", "value", "loyalty", "activity", "timing"}
+METHODS = {"fcm", "gmm", "neural"}
 
 
 def _dbt(args: list[str], db: Path, tmp: Path, dbt_vars: dict) -> subprocess.CompletedProcess:
@@ -48,11 +55,12 @@ def shop_builds(shop_csv, tmp_path_factory) -> dict[str, Path]:
     def from_file() -> tuple[str, Path]:
         tmp = tmp_path_factory.mktemp("shop_file")
         db = tmp / "shop.duckdb"
-        done = _dbt(["build", "--select", "source:raw.customer_orders+ drift_severity_bands",
-                     "--exclude", "clustering_runs", "--indirect-selection", "buildable"], db, tmp,
-                    {"customer_orders_path": str(shop_csv), "customer_orders_columns": MAPPING})
+        done = _dbt(["build", "--select", "+customer_segment_profiles +customer_reference_model "
+                     "+customer_features_quarantine +customer_k_selection", "--indirect-selection", "buildable"],
+                    db, tmp, {"customer_orders_path": str(shop_csv), "customer_orders_columns": MAPPING})
         assert done.returncode == 0, done.stdout[-5000:]
         assert "Binder Error" not in done.stdout
+        (tmp / "build.log").write_text(done.stdout)
         return "file", db
 
     def from_table() -> tuple[str, Path]:
@@ -89,22 +97,38 @@ def test_every_customer_of_the_file_is_segmented_or_quarantined(shop_builds, sho
     quarantined = _read(db, "select customer_id from customer_features_quarantine")
     assert set(quarantined["customer_id"]) == set(checked["customer_id"]) - usable
     segments = _read(db, "select axis, method, customer_id from customer_segments")
-    fitted = set(segments["axis"])
-    assert fitted, "no axis was segmented"
+    assert set(segments["axis"]) == FITTED_AXES
     for (axis, method), rows in segments.groupby(["axis", "method"]):
         assert set(rows["customer_id"]) == usable, f"{axis}/{method} does not cover every usable customer"
 
 
+def test_the_build_warns_about_the_skipped_axes(shop_builds):
+    log = (shop_builds["file"].parent / "build.log").read_text()
+    assert "WARN 2 customer_axes_skipped" in log
+    assert "PASS assert_every_customer_segmented_or_quarantined" in log
+
+
 def test_axes_without_their_columns_are_skipped_with_a_reason_and_no_segments(shop_builds):
-    db = shop_builds["file"]
-    metrics = _read(db, "select axis, method, status, reason from customer_fit_metrics")
-    skipped = metrics[metrics["status"] == "skipped"]
-    assert set(skipped["axis"]) == SKIPPED_AXES
-    assert skipped["reason"].str.contains("constant").all(), skipped["reason"].tolist()
-    assert (metrics.loc[metrics["status"] != "skipped", "status"] == "fitted").all()
-    for table in ["customer_segments", "customer_memberships", "customer_k_selection"]:
-        axes = set(_read(db, f"select distinct axis from {table}")["axis"])
-        assert not axes & SKIPPED_AXES, f"{table} has rows for skipped axes {axes & SKIPPED_AXES}"
+    with duckdb.connect(str(shop_builds["file"]), read_only=True) as con:
+        fits = con.sql("select axis, method, status, reason, k, n_samples from customer_fit_metrics").df()
+        n = con.execute("select count(*) from customer_features").fetchall()[0][0]
+        segments = con.sql("select axis, count(*) as n from customer_segments group by axis").df()
+        tables = {table: set(con.sql(f"select distinct axis from {table}").df()["axis"]) for table in (
+            "customer_k_selection", "customer_memberships", "customer_segment_profiles", "customer_reference_model")}
+    skipped = fits[fits["status"] == "skipped"]
+    assert set(map(tuple, skipped[["axis", "method"]].values)) == {(a, m) for a in SKIPPED_AXES for m in METHODS}
+    assert skipped["k"].isna().all() and (skipped["n_samples"] == n).all()
+    reasons = dict(zip(skipped["axis"], skipped["reason"], strict=False))
+    assert reasons["returns"] == (f"axis returns: every feature is constant (return_rate = 0 for all {n:,} "
+                                  "customers); not segmented")
+    # no category column: no category was discovered, every order counts in share_other
+    assert reasons["category_mix"] == (f"axis category_mix: every feature is constant (share_other = 1 for all "
+                                       f"{n:,} customers); not segmented")
+    fitted = fits[fits["status"] == "fitted"]
+    assert set(fitted["axis"]) == FITTED_AXES and len(fitted) == 15 and fitted["reason"].isna().all()
+    assert dict(zip(segments["axis"], segments["n"], strict=True)) == {axis: 3 * n for axis in FITTED_AXES}
+    for table, axes in tables.items():
+        assert axes == FITTED_AXES, table
 
 
 def test_the_warehouse_table_gives_the_same_features_as_the_file(shop_builds):
