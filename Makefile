@@ -1,6 +1,6 @@
 # cluster_marts — every target installs what it needs into .venv first.
 #   make build   install, generate demo data if absent, dbt build, workbench HTML reports
-#   make test    install, lint (ruff), pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
+#   make test    install, lint (ruff, sqlfluff), pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
 #   make report  figures + narrative report from the marts (after build)
 #   make export  customer segment profiles as JSON + YAML for people and LLMs (after build)
 #   make snapshot SNAPSHOT_DATE=2026-11-30   take (or retake) one membership snapshot
@@ -59,8 +59,11 @@ build: data
 cluster-features cluster-train cluster-label cluster-update cluster-all: data
 	$(DBT) build --selector $(subst cluster-,dfu_,$@) $(DBT_VARS)
 
-lint: install
+# sqlfluff compiles the models with the dbt templater: it needs the demo files (sources are read
+# to check their contract) and writes its scratch warehouse under target/
+lint: install data
 	$(BIN)/ruff check src tests benchmarks python_models
+	CLUSTER_MARTS_DB=target/lint.duckdb $(BIN)/sqlfluff lint models python_models tests/dbt
 
 unit: install
 	$(BIN)/pytest tests/unit -q

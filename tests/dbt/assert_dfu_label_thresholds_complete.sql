@@ -6,13 +6,10 @@
 with
 
 required as (
-    select 'volume_high_percentile' as threshold_name
-    union all select 'volume_low_percentile'
-    union all select 'zero_demand'
-    union all select 'seasonality'
-    union all select 'trend'
-    union all select 'cv_volatile'
-    union all select 'cv_steady'
+    select unnest([
+        'volume_high_percentile', 'volume_low_percentile', 'zero_demand', 'seasonality', 'trend',
+        'cv_volatile', 'cv_steady'
+    ]) as threshold_name
 )
 
 select required.threshold_name

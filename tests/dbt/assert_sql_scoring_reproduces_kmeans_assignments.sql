@@ -75,7 +75,10 @@ coverage as (
     -- every used feature must be one the test scales, and there must be rows to compare
     select cast(null as varchar) as provider_id, -1 as cluster_id, -1 as nearest_cluster_id
     where (select count(*) from clusters) = 0
-        or (select count(*) from params where feature not in ('{{ feature_columns | join("', '") }}')) > 0
+        or (
+            select count(*) from params
+            where feature not in ('{{ feature_columns | join("', '") }}')  -- noqa: LT05
+        ) > 0
 )
 
 select * from mismatches

@@ -42,7 +42,7 @@ dfu_months as (
         month_spine.sales_month
     from first_sales
     inner join month_spine
-        on month_spine.sales_month >= first_sales.first_sales_month
+        on first_sales.first_sales_month <= month_spine.sales_month
 ),
 
 filled as (

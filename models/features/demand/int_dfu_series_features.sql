@@ -73,9 +73,13 @@ month_of_year_ranked as (
     select
         month_of_year_means.*,
         row_number() over (
-            partition by dfu_id order by month_mean desc, month_of_year
+            partition by dfu_id order by month_mean desc, month_of_year asc
         ) as month_rank
     from month_of_year_means
+),
+
+series_means as (
+    select dfu_id, avg(demand) as series_mean from series group by dfu_id
 ),
 
 seasonal_profile as (
@@ -84,9 +88,7 @@ seasonal_profile as (
         max(case when ranked.month_rank = 1 then ranked.month_of_year end) as peak_month,
         stddev_pop(ranked.month_mean / nullif(totals.series_mean, 0)) as seasonal_index_std
     from month_of_year_ranked as ranked
-    inner join (
-        select dfu_id, avg(demand) as series_mean from series group by dfu_id
-    ) as totals
+    inner join series_means as totals
         on ranked.dfu_id = totals.dfu_id
     group by ranked.dfu_id
 ),

@@ -31,7 +31,7 @@ spellings_ranked as (
         provider_id,
         creator,
         row_number() over (
-            partition by provider_id order by spelling_count desc, creator
+            partition by provider_id order by spelling_count desc, creator asc
         ) as spelling_rank
     from spellings_counted
 ),

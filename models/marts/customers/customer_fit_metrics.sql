@@ -1,4 +1,7 @@
-{# Contracted fit metrics and parameters. One row per axis and method. Columns and types: the contract in the YAML beside this model. #}
+{#
+    Contracted fit metrics and parameters. One row per axis and method. Columns and types: the contract
+    in the YAML beside this model.
+#}
 with
 
 typed as (

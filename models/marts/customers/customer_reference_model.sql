@@ -1,4 +1,7 @@
-{# Contracted reference model of the snapshots. One row per axis, segment and feature. Columns and types: the contract in the YAML beside this model. #}
+{#
+    Contracted reference model of the snapshots. One row per axis, segment and feature. Columns and
+    types: the contract in the YAML beside this model.
+#}
 with
 
 typed as (

@@ -1,4 +1,7 @@
-{# Contracted, typed DFU cluster centres. One row per cluster and configured feature. (casts: macros/engine_outputs.sql) #}
+{#
+    Contracted, typed DFU cluster centres. One row per cluster and configured feature. (casts:
+    macros/engine_outputs.sql)
+#}
 with
 
 typed as (

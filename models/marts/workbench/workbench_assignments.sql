@@ -1,4 +1,7 @@
-{# Contracted workbench `assignments` table for every shipped spec. One row per spec and source row. Columns and types: the contract in the YAML beside this model. #}
+{#
+    Contracted workbench `assignments` table for every shipped spec. One row per spec and source row.
+    Columns and types: the contract in the YAML beside this model.
+#}
 with
 
 typed as (

@@ -1,4 +1,7 @@
-{# Contracted workbench `centres` table for every shipped spec. One row per spec, cluster and feature. Columns and types: the contract in the YAML beside this model. #}
+{#
+    Contracted workbench `centres` table for every shipped spec. One row per spec, cluster and feature.
+    Columns and types: the contract in the YAML beside this model.
+#}
 with
 
 typed as (

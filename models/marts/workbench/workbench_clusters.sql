@@ -1,4 +1,7 @@
-{# Contracted workbench `clusters` table for every shipped spec. One row per spec and cluster. Columns and types: the contract in the YAML beside this model. #}
+{#
+    Contracted workbench `clusters` table for every shipped spec. One row per spec and cluster. Columns
+    and types: the contract in the YAML beside this model.
+#}
 with
 
 typed as (

@@ -1,4 +1,7 @@
-{# Contracted workbench `comparison` table for every shipped spec. One row per spec and compared algorithm. Columns and types: the contract in the YAML beside this model. #}
+{#
+    Contracted workbench `comparison` table for every shipped spec. One row per spec and compared
+    algorithm. Columns and types: the contract in the YAML beside this model.
+#}
 with
 
 typed as (

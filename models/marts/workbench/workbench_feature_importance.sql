@@ -1,4 +1,7 @@
-{# Contracted workbench `feature_importance` table for every shipped spec. One row per spec and feature. Columns and types: the contract in the YAML beside this model. #}
+{#
+    Contracted workbench `feature_importance` table for every shipped spec. One row per spec and
+    feature. Columns and types: the contract in the YAML beside this model.
+#}
 with
 
 typed as (

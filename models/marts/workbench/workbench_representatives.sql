@@ -1,4 +1,7 @@
-{# Contracted workbench `representatives` table for every shipped spec. One row per spec, cluster and rank. Columns and types: the contract in the YAML beside this model. #}
+{#
+    Contracted workbench `representatives` table for every shipped spec. One row per spec, cluster and
+    rank. Columns and types: the contract in the YAML beside this model.
+#}
 with
 
 typed as (

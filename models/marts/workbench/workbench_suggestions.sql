@@ -1,4 +1,7 @@
-{# Contracted workbench `suggestions` table for every shipped spec. One row per spec and suggestion. Columns and types: the contract in the YAML beside this model. #}
+{#
+    Contracted workbench `suggestions` table for every shipped spec. One row per spec and suggestion.
+    Columns and types: the contract in the YAML beside this model.
+#}
 with
 
 typed as (

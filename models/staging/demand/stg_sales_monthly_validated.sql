@@ -45,7 +45,7 @@ ranked as (
     from value_checked
     window highest_first as (
         partition by dfu_id, sales_month, value_reason is null
-        order by demand desc, month_text, demand_text
+        order by demand desc, month_text asc, demand_text asc
     )
 ),
 

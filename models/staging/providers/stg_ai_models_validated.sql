@@ -75,9 +75,9 @@ ranked as (
         order by
             release_date desc nulls last,
             intelligence_index desc nulls last,
-            blended_price_usd nulls last,
+            blended_price_usd asc nulls last,
             median_output_speed desc nulls last,
-            row_fingerprint
+            row_fingerprint asc
     )
 ),
 
