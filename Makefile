@@ -1,5 +1,6 @@
 # cluster_marts — every target installs what it needs into .venv first.
-#   make build   install, generate demo data if absent, dbt build, workbench HTML reports
+#   make build   install, generate demo data if absent, dbt build, publish (when every test passed), workbench HTML reports
+#   make publish copy the marts of the last clean dbt build into the serving warehouse BI reads
 #   make test    install, lint (ruff, sqlfluff), pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
 #   make report  figures + narrative report from the marts (after build)
 #   make export  customer segment profiles as JSON + YAML for people and LLMs (after build)
@@ -33,7 +34,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install build data test lint unit dbt-test quality integration report export snapshot snapshot-retention bench docs clean \
+.PHONY: install build publish data test lint unit dbt-test quality integration report export snapshot snapshot-retention bench docs clean \
         cluster-features cluster-train cluster-label cluster-update cluster-all
 
 install: $(STAMP)
@@ -52,9 +53,15 @@ DBT_VARS := --vars '{ai_models_path: $(abspath $(RAW))/ai_models.parquet, \
 	dim_item_path: $(abspath $(RAW))/dim_item.parquet, dim_dfu_path: $(abspath $(RAW))/dim_dfu.parquet, \
 	customer_orders_path: $(abspath $(RAW))/customer_orders.parquet}'
 
+# write, audit, publish: the serving warehouse BI reads (CLUSTER_MARTS_SERVING_DB, default
+# target/serving.duckdb) is replaced only when every model and test of the build passed
 build: data
-	$(DBT) build $(DBT_VARS)
+	@$(DBT) build $(DBT_VARS) || { echo "dbt build failed: nothing published; BI keeps the last published version"; exit 1; }
+	$(BIN)/cluster-marts publish
 	$(BIN)/cluster-marts workbench-report --out reports/workbench
+
+publish: install
+	$(BIN)/cluster-marts publish
 
 cluster-features cluster-train cluster-label cluster-update cluster-all: data
 	$(DBT) build --selector $(subst cluster-,dfu_,$@) $(DBT_VARS)

@@ -7,6 +7,7 @@ report  write figures and a narrative report from the built marts
 check   run the Great Expectations checkpoint on the built marts (read-only)
 workbench-report  one HTML report with figures per workbench spec, from the marts
 export  write the customer segment profiles of one axis as JSON + YAML for LLM analysis
+publish copy the marts of a clean dbt build into the serving warehouse BI reads (atomic swap)
 
 Each command lives in its own module; this file only parses arguments.
 """
@@ -61,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="segmentation axis of customer_fit_metrics (default: engagement)")
     export.add_argument("--min-segment-size", type=int, default=5,
                         help="withhold min/max of segments smaller than this (default: 5)")
+
+    publish = sub.add_parser("publish", help="publish the marts of a clean dbt build to the serving warehouse")
+    publish.add_argument("--db", default=_db_default(), help="build warehouse (default: CLUSTER_MARTS_DB)")
+    publish.add_argument("--serving", default=os.environ.get("CLUSTER_MARTS_SERVING_DB", "target/serving.duckdb"),
+                         help="serving warehouse BI reads (default: CLUSTER_MARTS_SERVING_DB or "
+                              "target/serving.duckdb)")
+    publish.add_argument("--target-dir", default="target", help="dbt target folder with run_results.json")
+    publish.add_argument("--parquet", default=os.environ.get("CLUSTER_MARTS_PARQUET_DIR") or None,
+                         help="also export Parquet under this folder (default: CLUSTER_MARTS_PARQUET_DIR)")
     return parser
 
 
@@ -83,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cluster_marts.reporting.export import run_export
         return run_export(db_path=args.db, out_dir=args.out, axis=args.axis,
                           min_segment_size=args.min_segment_size)
+    if args.command == "publish":
+        from cluster_marts.publish import run_publish
+        return run_publish(build_db=args.db, serving=args.serving, target_dir=args.target_dir,
+                           parquet_dir=args.parquet)
     return 2  # pragma: no cover - argparse enforces the choices
 
 

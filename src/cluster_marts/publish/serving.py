@@ -1,0 +1,109 @@
+"""The serving warehouse: a copy of the published tables, swapped in whole.
+
+The copy is written to a temporary file beside the serving file and renamed
+over it (``os.replace``, atomic on one file system). A reader that opened the
+old file keeps reading that version to the end of its connection (the old
+file lives on until its last reader closes it); a new connection opens the
+new one. A publish that dies half way leaves a temporary file, never a half
+written serving file; the next publish removes it. Publishes take an
+exclusive lock beside the serving file, so two never interleave.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from cluster_marts.publish.audit import PublishError
+
+#: run ids listed per table in the manifest (snapshot histories hold many)
+MAX_RUN_IDS = 20
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def publish_lock(serving: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<serving>.lock`` (waits for a running publish)."""
+    lock = serving.with_name(serving.name + ".lock")
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_leftovers(serving: Path) -> list[Path]:
+    """Delete temporary files of earlier, interrupted publishes (call under the lock)."""
+    leftovers = sorted(serving.parent.glob(f".{serving.name}.*.tmp*"))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return leftovers
+
+
+def copy_tables(build_db: Path, serving: Path, tables: Sequence[str]) -> dict[str, dict]:
+    """Write ``tables`` of ``build_db`` into a new serving file and swap it in.
+
+    Returns ``{table: {"rows": n, "run_ids": [...]}}`` as read from the copy.
+    Call under :func:`publish_lock`.
+    """
+    if not build_db.is_file():
+        raise PublishError(f"build warehouse {build_db} not found: run `make build` first")
+    tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute(f"attach {sql_literal(build_db)} as build (read_only)")
+        present = {row[0] for row in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'build' and table_schema = 'main'").fetchall()}
+        missing = [table for table in tables if table not in present]
+        if missing:
+            raise PublishError(f"build warehouse {build_db} lacks {', '.join(missing)}: "
+                               "the build that wrote run_results.json did not write this file; rerun `make build`")
+        summary = {}
+        for table in tables:
+            con.execute(f"create table main.{quote(table)} as select * from build.main.{quote(table)}")
+            summary[table] = _describe(con, table)
+        con.execute("detach build")
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    _fsync(tmp)
+    os.replace(tmp, serving)
+    _fsync(serving.parent)
+    return summary
+
+
+def _describe(con: duckdb.DuckDBPyConnection, table: str) -> dict:
+    rows = con.execute(f"select count(*) from main.{quote(table)}").fetchall()[0][0]
+    columns = {row[0] for row in con.execute(f"describe main.{quote(table)}").fetchall()}
+    run_ids: list[str] = []
+    if "run_id" in columns:
+        run_ids = [row[0] for row in con.execute(
+            f"select distinct run_id from main.{quote(table)} where run_id is not null "
+            f"order by run_id limit {MAX_RUN_IDS}").fetchall()]
+    return {"rows": int(rows), "run_ids": run_ids}
+
+
+def sql_literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
