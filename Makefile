@@ -9,6 +9,7 @@
 #   make bench   stage-by-stage timings vs a plain pandas/scikit-learn baseline (scale BENCH_SCALE, default large)
 #   make bench SCALE=100k | SCALE=1m   the scale series: quality vs planted truth, single-axis race, targets
 #                [BENCH_RAW=dir]      reuse demo data of that scale already written in dir
+#   make evaluate-lapse  lapse score vs recency and BG/NBD on a calibration/holdout split (bench_results/lapse_eval.json)
 #   make cluster-features | cluster-train | cluster-label | cluster-update | cluster-all
 #                slices of the DFU pipeline (selectors.yml), on the build warehouse
 #   make docs    dbt docs generate
@@ -34,7 +35,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install build publish data test lint unit dbt-test quality integration report export snapshot snapshot-retention bench docs clean \
+.PHONY: install build publish data test lint unit dbt-test quality integration report export snapshot snapshot-retention bench evaluate-lapse docs clean \
         cluster-features cluster-train cluster-label cluster-update cluster-all
 
 install: $(STAMP)
@@ -101,6 +102,9 @@ export: install
 
 bench: install
 	$(BIN)/python -m benchmarks --scale $(BENCH_SCALE) --workdir bench_results $(if $(BENCH_RAW),--raw $(BENCH_RAW))
+
+evaluate-lapse: install
+	$(BIN)/python -m benchmarks.lapse_eval --workdir bench_results
 
 docs: install
 	$(DBT) docs generate

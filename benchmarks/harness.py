@@ -125,16 +125,17 @@ def measure(name: str, cmd: list[str], env: dict[str, str], log: Path,
     return StageResult(name, round(seconds, 3), round(usage.ru_maxrss / 1024, 1), domain), output
 
 
-def dbt_command(args: list[str], workdir: Path, raw_models: Path) -> list[str]:
+def dbt_command(args: list[str], workdir: Path, raw_models: Path, extra_vars: dict | None = None) -> list[str]:
     """The dbt invocation of one stage, pointed at the benchmark's raw files.
 
     ``raw_models`` is the catalogue; the other files (:data:`RAW_VARS`) are
-    read from the same directory. Artifacts and dbt's own log go under
-    ``workdir`` so a benchmark never touches the project's ``target/``.
+    read from the same directory; ``extra_vars`` adds or overrides dbt vars.
+    Artifacts and dbt's own log go under ``workdir`` so a benchmark never
+    touches the project's ``target/``.
     """
     dbt = str(Path(sys.executable).parent / "dbt")
     raw_vars = {"ai_models_path": str(raw_models),
-                **{var: str(raw_models.parent / name) for var, name in RAW_VARS.items()}}
+                **{var: str(raw_models.parent / name) for var, name in RAW_VARS.items()}, **(extra_vars or {})}
     return [dbt, *args, "--vars", json.dumps(raw_vars),
             "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
 
