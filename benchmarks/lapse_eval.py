@@ -123,7 +123,7 @@ def snapshot_flags(mart: pd.DataFrame, usable: pd.DataFrame, horizon: int) -> di
     """(customer_id, snapshot_date) flagged by each scorer at each snapshot (module docstring, step 5)."""
     rows: dict[str, list] = {scorer: [] for scorer in SCORERS}
     for date, at_date in mart.groupby("snapshot_date"):
-        flagged = at_date.loc[at_date["is_lapsing"].astype(bool), "customer_id"]
+        flagged = at_date.loc[at_date["is_lapsing"].eq(True), "customer_id"]
         rows["lapse_score"] += [(c, date) for c in flagged]
         history = customer_history(usable, date + DAY)
         if flagged.empty or (history["x"] == 0).all():
@@ -168,7 +168,7 @@ def evaluate_run(name: str, horizon: int, scratch: Path) -> tuple[dict, dict]:
         "snapshots": int(mart["snapshot_date"].nunique()), "customers_scored": int(len(population)),
         "customers_not_scored": int(len(labels) - len(population)), "no_order_share": float(label.mean()),
         "dbt_build_seconds": seconds, "scorers": metrics,
-        "recipe": recipe_scores(set(at_latest.index[at_latest["is_lapsing"].astype(bool)]), truth, latest),
+        "recipe": recipe_scores(set(at_latest.index[at_latest["is_lapsing"].eq(True)]), truth, latest),
     }
     return record, {"label": label, "scores": {s: scores[s].loc[population] for s in SCORERS}}
 
