@@ -43,8 +43,8 @@ outcomes as (
     left join orders
         on
             closed.customer_id = orders.customer_id
-            and orders.ordered_at >= closed.as_of_at
-            and orders.ordered_at < closed.outcome_known_at
+            and closed.as_of_at <= orders.ordered_at
+            and closed.outcome_known_at > orders.ordered_at
     group by closed.customer_id, closed.snapshot_type, closed.snapshot_date, closed.outcome_known_at
 )
 
