@@ -1,0 +1,135 @@
+{#
+    Lapse risk of every customer at every snapshot of this run: the state
+    (lapse_score, its rank) and the change (is_lapsing, with the reason).
+    One row per customer, snapshot type and date.
+
+    is_lapsing: an active customer who has broken their own rhythm, i.e. with
+    at least var customer_lapse_min_orders (5) orders, silent for at least
+    var customer_lapse_min_silence_days (28) days, and for so long that a
+    customer ordering at random at their usual pace (mean gap between their
+    orders) would stay that silent with probability exp(-silence / usual gap)
+    below var customer_lapse_silence_probability (0.02): about 3.9 usual gaps.
+    A one-time or occasional buyer ageing as expected is not lapsing; a weekly
+    buyer silent for 60 days is.
+#}
+{%- set min_orders = var('customer_lapse_min_orders', 5) | int -%}
+{%- set min_silence_days = var('customer_lapse_min_silence_days', 28) | float -%}
+{%- set silence_probability = var('customer_lapse_silence_probability', 0.02) | float -%}
+with
+
+scores as (
+    select
+        customer_id,
+        snapshot_type,
+        -- a date again (it crosses the Python boundary as a timestamp)
+        cast(snapshot_date as date) as snapshot_date,
+        lapse_score,
+        score_method
+    from {{ ref('int_customer_lapse_scores') }}
+),
+
+features as (
+    select
+        customer_id,
+        snapshot_type,
+        snapshot_date,
+        frequency,
+        recency_days,
+        greatest(coalesce(avg_interpurchase_days, tenure_days), 1.0) as usual_gap_days
+    from {{ ref('int_customer_snapshot_features') }}
+),
+
+activity as (
+    select
+        customer_id,
+        snapshot_type,
+        snapshot_date,
+        dominant_segment_id,
+        previous_dominant_segment_id
+    from {{ ref('customer_drift_timeline') }}
+    where axis = 'activity'
+),
+
+judged as (
+    select
+        scores.customer_id,
+        scores.snapshot_type,
+        scores.snapshot_date,
+        scores.lapse_score,
+        scores.score_method,
+        features.frequency,
+        features.recency_days,
+        features.usual_gap_days,
+        features.recency_days / features.usual_gap_days as silence_ratio,
+        exp(-features.recency_days / features.usual_gap_days) as silence_probability,
+        activity.dominant_segment_id as activity_segment_id,
+        activity.previous_dominant_segment_id as previous_activity_segment_id,
+        coalesce(
+            features.frequency >= {{ min_orders }}
+            and features.recency_days >= {{ min_silence_days }}
+            and exp(-features.recency_days / features.usual_gap_days) < {{ silence_probability }},
+            false
+        ) as is_lapsing
+    from scores
+    inner join features
+        on
+            scores.customer_id = features.customer_id
+            and scores.snapshot_type = features.snapshot_type
+            and scores.snapshot_date = features.snapshot_date
+    left join activity
+        on
+            scores.customer_id = activity.customer_id
+            and scores.snapshot_type = activity.snapshot_type
+            and scores.snapshot_date = activity.snapshot_date
+),
+
+explained as (
+    select
+        *,
+        row_number() over (
+            partition by snapshot_type, snapshot_date order by lapse_score desc, customer_id asc
+        ) as lapse_rank,
+        cast(cast(round(recency_days) as integer) as varchar) || ' days silent vs '
+        || cast(round(usual_gap_days, 1) as varchar) || '-day usual gap' as silence_text,
+        case
+            when previous_activity_segment_id is not null and activity_segment_id <> previous_activity_segment_id
+                then '; activity segment ' || cast(previous_activity_segment_id as varchar) || ' -> '
+                    || cast(activity_segment_id as varchar) || ' since the previous snapshot'
+            else ''
+        end as segment_text
+    from judged
+),
+
+final as (
+    select
+        ----- ids
+        customer_id,
+        snapshot_type,
+        snapshot_date,
+        ----- numerics
+        lapse_score,
+        lapse_rank,
+        frequency,
+        recency_days,
+        usual_gap_days,
+        silence_ratio,
+        silence_probability,
+        activity_segment_id,
+        previous_activity_segment_id,
+        ----- strings
+        score_method,
+        case
+            when is_lapsing then 'broke their rhythm: ' || silence_text || segment_text
+            when frequency = 1 then 'one order so far: no rhythm to break (' || silence_text || ')'
+            when frequency < {{ min_orders }}
+                then cast(frequency as varchar) || ' orders: too few to judge a rhythm (' || silence_text || ')'
+            when silence_probability < {{ silence_probability }}
+                then 'silent beyond their rhythm for under {{ min_silence_days | int }} days: ' || silence_text
+            else 'within their rhythm: ' || silence_text || segment_text
+        end as reason,
+        ----- booleans
+        is_lapsing
+    from explained
+)
+
+select * from final

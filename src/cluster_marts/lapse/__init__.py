@@ -1,0 +1,10 @@
+"""Lapse risk: who will not order again soon, and who has broken their own rhythm.
+
+- :mod:`~cluster_marts.lapse.model`: the calibrated lapse score (logistic, on the customer's cadence).
+- :mod:`~cluster_marts.lapse.scoring`: every snapshot scored by a model fitted on what was known then.
+"""
+
+from cluster_marts.lapse.model import LAPSE_INPUTS, LapseModel, cadence_prior, lapse_inputs
+from cluster_marts.lapse.scoring import score_snapshots
+
+__all__ = ["LAPSE_INPUTS", "LapseModel", "cadence_prior", "lapse_inputs", "score_snapshots"]

@@ -1,0 +1,137 @@
+"""Lapse score: the calibrated probability that a customer places no order in the next horizon.
+
+A logistic regression on the customer's own cadence and recent behaviour, fitted on earlier snapshots
+whose outcome is known (did the customer order within ``horizon_days`` of that snapshot?). The inputs
+(:data:`LAPSE_INPUTS`, built by :func:`lapse_inputs` from the point-in-time snapshot features):
+
+- ``log_recency``: log(1 + days since the last order);
+- ``log_frequency``: log(orders so far);
+- ``log_tenure``: log(1 + days since the first order);
+- ``log_silence_ratio``: log(1 + days silent / usual gap), the usual gap being the mean days between
+  the customer's orders (tenure for a one-order customer): how far the silence is beyond their rhythm;
+- ``silence_surprise``: days silent / usual gap capped at 20, i.e. -log of the chance that a customer
+  ordering at random at their usual pace stays silent that long (Poisson);
+- ``gap_irregularity``: std / mean of the gaps (1 with fewer than 3 orders);
+- ``log_recent_orders``: log(1 + orders in the last 90 days);
+- ``activity_drift``: the drift score of the customer's activity-axis memberships since the previous
+  snapshot (0 when there is none).
+
+Logistic loss makes the probabilities calibrated on the snapshots it was fitted on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from cluster_marts.errors import InputDataError, SettingsError
+
+__all__ = ["LAPSE_INPUTS", "LapseModel", "cadence_prior", "lapse_inputs", "usual_gap_days"]
+
+LAPSE_INPUTS = ("log_recency", "log_frequency", "log_tenure", "log_silence_ratio", "silence_surprise",
+                "gap_irregularity", "log_recent_orders", "activity_drift")
+REQUIRED = ("recency_days", "frequency", "tenure_days", "avg_interpurchase_days", "std_interpurchase_days",
+            "orders_last_90_days")
+
+
+def usual_gap_days(features: pd.DataFrame) -> pd.Series:
+    """Mean days between orders; a one-order customer's tenure (at least that long without a second)."""
+    gap = features["avg_interpurchase_days"].astype(float)
+    return gap.fillna(features["tenure_days"].astype(float)).clip(lower=1.0)
+
+
+def lapse_inputs(features: pd.DataFrame, *, model: str = "(unnamed)") -> pd.DataFrame:
+    """The model inputs (:data:`LAPSE_INPUTS`) from point-in-time customer features."""
+    missing = [column for column in REQUIRED if column not in features.columns]
+    if missing:
+        raise InputDataError(f"model {model}: lapse inputs need column(s) {', '.join(missing)} of the snapshot "
+                             "features (int_customer_snapshot_features)")
+    recency = features["recency_days"].astype(float).clip(lower=0.0)
+    frequency = features["frequency"].astype(float).clip(lower=1.0)
+    gap = usual_gap_days(features)
+    ratio = recency / gap
+    std = features["std_interpurchase_days"].astype(float)
+    drift = features["activity_drift"] if "activity_drift" in features.columns else 0.0
+    return pd.DataFrame({
+        "log_recency": np.log1p(recency),
+        "log_frequency": np.log(frequency),
+        "log_tenure": np.log1p(features["tenure_days"].astype(float).clip(lower=0.0)),
+        "log_silence_ratio": np.log1p(ratio),
+        "silence_surprise": ratio.clip(upper=20.0),
+        "gap_irregularity": (std / features["avg_interpurchase_days"].astype(float)).fillna(1.0).clip(upper=5.0),
+        "log_recent_orders": np.log1p(features["orders_last_90_days"].astype(float).clip(lower=0.0)),
+        "activity_drift": pd.Series(drift, index=features.index, dtype=float).fillna(0.0),
+    }, index=features.index)
+
+
+def cadence_prior(features: pd.DataFrame, horizon_days: float) -> np.ndarray:
+    """P(no order in the horizon) for a customer ordering at random at their usual pace:
+    exp(-horizon / usual gap). Used before any snapshot's outcome is known."""
+    return np.exp(-horizon_days / usual_gap_days(features).to_numpy())
+
+
+class LapseModel:
+    """Logistic model of "no order in the next ``horizon_days``".
+
+    Parameters
+    ----------
+    horizon_days : int, default=90
+        The outcome window (documentation only: the labels carry it).
+    C : float, default=1.0
+        Inverse regularisation strength of the logistic regression.
+    max_training_rows : int, default=200_000
+        Larger training sets are subsampled (seeded) to this many rows.
+    random_state : int, default=0
+
+    Attributes
+    ----------
+    estimator_ : sklearn Pipeline (StandardScaler, LogisticRegression)
+    n_training_rows_ : int
+    base_rate_ : float
+        Share of training rows without an order in the horizon.
+    """
+
+    def __init__(self, horizon_days: int = 90, C: float = 1.0, max_training_rows: int = 200_000,
+                 random_state: int = 0):
+        self.horizon_days = horizon_days
+        self.C = C
+        self.max_training_rows = max_training_rows
+        self.random_state = random_state
+
+    def _check_params(self) -> None:
+        if not (isinstance(self.horizon_days, int) and self.horizon_days >= 1):
+            raise SettingsError(f"lapse horizon_days must be a positive integer, got {self.horizon_days!r}")
+        if not (isinstance(self.C, int | float) and self.C > 0):
+            raise SettingsError(f"lapse C must be a positive number, got {self.C!r}")
+        if not (isinstance(self.max_training_rows, int) and self.max_training_rows >= 10):
+            raise SettingsError(f"lapse max_training_rows must be an integer >= 10, got {self.max_training_rows!r}")
+
+    def fit(self, features: pd.DataFrame, lapsed: np.ndarray | pd.Series) -> LapseModel:
+        """Fit on point-in-time features and their outcome (True = no order within the horizon)."""
+        self._check_params()
+        y = np.asarray(lapsed, dtype=bool)
+        if len(y) != len(features):
+            raise InputDataError(f"lapse fit: {len(features)} feature rows but {len(y)} outcomes")
+        X = lapse_inputs(features).to_numpy()
+        if len(y) > self.max_training_rows:
+            keep = np.random.default_rng(self.random_state).choice(len(y), self.max_training_rows, replace=False)
+            X, y = X[np.sort(keep)], y[np.sort(keep)]
+        self.n_training_rows_ = int(len(y))
+        self.base_rate_ = float(y.mean()) if len(y) else float("nan")
+        if len(np.unique(y)) < 2:
+            self.estimator_ = None  # one outcome only: predict the base rate
+        else:
+            self.estimator_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=1000))
+            self.estimator_.fit(X, y)
+        return self
+
+    def predict_proba_lapse(self, features: pd.DataFrame) -> np.ndarray:
+        """P(no order within the horizon) per row."""
+        if not hasattr(self, "n_training_rows_"):
+            raise InputDataError("LapseModel is not fitted: call fit first")
+        if self.estimator_ is None:
+            return np.full(len(features), self.base_rate_)
+        return self.estimator_.predict_proba(lapse_inputs(features).to_numpy())[:, 1]
