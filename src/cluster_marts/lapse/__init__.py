@@ -2,6 +2,7 @@
 
 - :mod:`~cluster_marts.lapse.model`: the calibrated lapse score (logistic, on the customer's cadence).
 - :mod:`~cluster_marts.lapse.scoring`: every snapshot scored by a model fitted on what was known then.
+- :mod:`~cluster_marts.lapse.bgnbd`: the BG/NBD baseline of the holdout evaluation (maximum likelihood).
 """
 
 from cluster_marts.lapse.model import LAPSE_INPUTS, LapseModel, cadence_prior, lapse_inputs
