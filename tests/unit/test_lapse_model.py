@@ -65,9 +65,11 @@ def test_each_snapshot_is_scored_only_from_outcomes_known_at_that_snapshot():
     dates = sorted(features["snapshot_date"].unique())
     # windows of 90 days: the first three month ends know no outcome yet, then one more each month
     assert scored.groupby("snapshot_date")["n_training_rows"].first().tolist() == [0, 0, 0, 800, 1600, 2400]
-    prior = scored[scored["score_method"] == "cadence_prior"]
-    merged = prior.merge(features, on=["customer_id", "snapshot_type", "snapshot_date"])
-    np.testing.assert_allclose(merged["lapse_score"], np.exp(-90 / merged["avg_interpurchase_days"]))
+    # before any outcome is known the score is BG/NBD's, fitted on the snapshot alone: it ranks the stopped
+    early = scored[scored["n_training_rows"] == 0].merge(outcomes, on=["customer_id", "snapshot_type", "snapshot_date"])
+    assert set(early["score_method"]) == {"bgnbd"}
+    assert early["lapse_score"].between(0, 1).all()
+    assert roc_auc_score(early["lapsed"], early["lapse_score"]) > 0.7
     # flipping every outcome not yet known at the fifth snapshot leaves its scores (and earlier ones) unchanged
     unknown = outcomes["outcome_known_at"] > features.loc[features["snapshot_date"] == dates[4], "as_of_at"].iloc[0]
     flipped = outcomes.assign(lapsed=np.where(unknown, ~outcomes["lapsed"], outcomes["lapsed"]))
@@ -82,3 +84,15 @@ def test_bad_parameters_are_named(param, value):
     features, outcomes = _history()
     with pytest.raises(SettingsError, match=param):
         LapseModel(**{param: value}).fit(features, outcomes["lapsed"])
+
+
+def test_without_a_bgnbd_fit_the_first_snapshots_get_the_cadence_prior(monkeypatch):
+    import cluster_marts.lapse.scoring as scoring
+
+    features, outcomes = _history()
+    monkeypatch.setattr(scoring, "bgnbd_no_order", lambda rows, horizon, seed: np.full(len(rows), np.nan))
+    scored = scoring.score_snapshots(features, outcomes)
+    prior = scored[scored["score_method"] == "cadence_prior"]
+    assert prior["snapshot_date"].nunique() == 3
+    merged = prior.merge(features, on=["customer_id", "snapshot_type", "snapshot_date"])
+    np.testing.assert_allclose(merged["lapse_score"], np.exp(-90 / merged["avg_interpurchase_days"]))

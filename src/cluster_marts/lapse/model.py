@@ -14,7 +14,10 @@ whose outcome is known (did the customer order within ``horizon_days`` of that s
 - ``gap_irregularity``: std / mean of the gaps (1 with fewer than 3 orders);
 - ``log_recent_orders``: log(1 + orders in the last 90 days);
 - ``activity_drift``: the drift score of the customer's activity-axis memberships since the previous
-  snapshot (0 when there is none).
+  snapshot (0 when there is none);
+- ``logit_bgnbd``: the logit of the BG/NBD probability of no order in the horizon, the model fitted on
+  the same snapshot's purchase histories (:func:`bgnbd_no_order`; 0 when absent). The standard
+  non-contractual baseline becomes one input among the customer's own rhythm.
 
 Logistic loss makes the probabilities calibrated on the snapshots it was fitted on.
 """
@@ -29,10 +32,12 @@ from sklearn.preprocessing import StandardScaler
 
 from cluster_marts.errors import InputDataError, SettingsError
 
-__all__ = ["LAPSE_INPUTS", "LapseModel", "cadence_prior", "lapse_inputs", "usual_gap_days"]
+__all__ = ["LAPSE_INPUTS", "LapseModel", "bgnbd_no_order", "cadence_prior", "lapse_inputs", "usual_gap_days"]
 
 LAPSE_INPUTS = ("log_recency", "log_frequency", "log_tenure", "log_silence_ratio", "silence_surprise",
-                "gap_irregularity", "log_recent_orders", "activity_drift")
+                "gap_irregularity", "log_recent_orders", "activity_drift", "logit_bgnbd")
+#: customers of one snapshot the BG/NBD model is fitted on (a seeded sample above this)
+BGNBD_SAMPLE = 50_000
 REQUIRED = ("recency_days", "frequency", "tenure_days", "avg_interpurchase_days", "std_interpurchase_days",
             "orders_last_90_days")
 
@@ -55,6 +60,7 @@ def lapse_inputs(features: pd.DataFrame, *, model: str = "(unnamed)") -> pd.Data
     ratio = recency / gap
     std = features["std_interpurchase_days"].astype(float)
     drift = features["activity_drift"] if "activity_drift" in features.columns else 0.0
+    bgnbd = features["bgnbd_no_order"] if "bgnbd_no_order" in features.columns else 0.5
     return pd.DataFrame({
         "log_recency": np.log1p(recency),
         "log_frequency": np.log(frequency),
@@ -64,7 +70,37 @@ def lapse_inputs(features: pd.DataFrame, *, model: str = "(unnamed)") -> pd.Data
         "gap_irregularity": (std / features["avg_interpurchase_days"].astype(float)).fillna(1.0).clip(upper=5.0),
         "log_recent_orders": np.log1p(features["orders_last_90_days"].astype(float).clip(lower=0.0)),
         "activity_drift": pd.Series(drift, index=features.index, dtype=float).fillna(0.0),
+        "logit_bgnbd": _logit(pd.Series(bgnbd, index=features.index, dtype=float).fillna(0.5)),
     }, index=features.index)
+
+
+def _logit(p: pd.Series) -> pd.Series:
+    p = p.clip(1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def bgnbd_no_order(features: pd.DataFrame, horizon_days: float, random_state: int = 0) -> np.ndarray:
+    """BG/NBD P(no order in the next ``horizon_days``) per customer of one snapshot.
+
+    Fitted on the snapshot's own purchase histories (repeat orders x = frequency - 1, t_x = days from
+    the first to the last order, T = tenure; a seeded sample of :data:`BGNBD_SAMPLE` customers when
+    larger), so it sees nothing after the snapshot. NaN when the fit fails (too few customers).
+    """
+    from cluster_marts.lapse.bgnbd import BGNBD
+
+    tenure = features["tenure_days"].astype(float).clip(lower=0.0).to_numpy()
+    recency = features["recency_days"].astype(float).clip(lower=0.0).to_numpy()
+    x = (features["frequency"].astype(float) - 1.0).clip(lower=0.0).to_numpy()
+    T = np.maximum(tenure, 1e-3)
+    t_x = np.clip(tenure - recency, 0.0, T)
+    fit_rows = np.arange(len(x))
+    if len(x) > BGNBD_SAMPLE:
+        fit_rows = np.sort(np.random.default_rng(random_state).choice(len(x), BGNBD_SAMPLE, replace=False))
+    try:
+        model = BGNBD(penalizer=0.001).fit(x[fit_rows], t_x[fit_rows], T[fit_rows])
+        return model.prob_no_purchase(horizon_days, x, t_x, T)
+    except (ValueError, FloatingPointError, ArithmeticError):
+        return np.full(len(x), np.nan)
 
 
 def cadence_prior(features: pd.DataFrame, horizon_days: float) -> np.ndarray:

@@ -2,8 +2,10 @@
 
 For a snapshot taken at time s, the model is fitted on the earlier snapshots whose outcome window
 (``horizon_days`` after them) had closed by s; it never sees an order placed after s, so a past
-snapshot's score is what the model would have said on that day. Before any outcome is known the score
-is the cadence prior (:func:`~cluster_marts.lapse.model.cadence_prior`).
+snapshot's score is what the model would have said on that day. Every snapshot also gets the BG/NBD
+probability of no order, fitted on that snapshot's histories alone (an input of the model); before any
+outcome is known it is the score (``bgnbd``), or the cadence prior
+(:func:`~cluster_marts.lapse.model.cadence_prior`) when BG/NBD cannot be fitted.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cluster_marts.errors import InputDataError
-from cluster_marts.lapse.model import LapseModel, cadence_prior
+from cluster_marts.lapse.model import LapseModel, bgnbd_no_order, cadence_prior
 
 __all__ = ["KEYS", "score_snapshots"]
 
@@ -40,7 +42,7 @@ def score_snapshots(features: pd.DataFrame, outcomes: pd.DataFrame, settings: Ma
     Returns
     -------
     DataFrame
-        :data:`KEYS`, ``lapse_score``, ``score_method`` (``fitted`` | ``cadence_prior``),
+        :data:`KEYS`, ``lapse_score``, ``score_method`` (``fitted`` | ``bgnbd`` | ``cadence_prior``),
         ``n_training_rows``, ``training_lapse_rate``.
     """
     settings = dict(settings or {})
@@ -49,14 +51,21 @@ def score_snapshots(features: pd.DataFrame, outcomes: pd.DataFrame, settings: Ma
     missing += [f"outcomes.{c}" for c in [*KEYS, "lapsed", "outcome_known_at"] if c not in outcomes.columns]
     if missing:
         raise InputDataError(f"model {model}: missing column(s) {', '.join(missing)}")
+    seed = int(settings.get("random_state", 0))
+    features = features.copy()
+    features["bgnbd_no_order"] = np.nan
+    for _, rows in features.groupby(["snapshot_type", "as_of_at"], sort=True):
+        features.loc[rows.index, "bgnbd_no_order"] = bgnbd_no_order(rows, horizon, seed)
     labelled = features.merge(outcomes[[*KEYS, "lapsed", "outcome_known_at"]], on=KEYS, how="inner")
     parts = []
     for (snapshot_type, as_of_at), rows in features.groupby(["snapshot_type", "as_of_at"], sort=True):
         known = labelled[(labelled["snapshot_type"] == snapshot_type) & (labelled["outcome_known_at"] <= as_of_at)]
         out = rows[KEYS].copy()
         if known.empty:
-            out["lapse_score"] = cadence_prior(rows, horizon)
-            out["score_method"], out["n_training_rows"], out["training_lapse_rate"] = "cadence_prior", 0, np.nan
+            prior = rows["bgnbd_no_order"].to_numpy()
+            out["lapse_score"] = np.where(np.isnan(prior), cadence_prior(rows, horizon), prior)
+            out["score_method"] = np.where(np.isnan(prior), "cadence_prior", "bgnbd")
+            out["n_training_rows"], out["training_lapse_rate"] = 0, np.nan
         else:
             fitted = LapseModel(horizon_days=horizon, C=float(settings.get("C", 1.0)),
                                 max_training_rows=int(settings.get("max_training_rows", 200_000)),
