@@ -4,14 +4,15 @@ For each generator (:data:`GENERATORS`: the demo, ``cluster-marts demo --scale s
 ``demo_truth_drift.parquet``; and :mod:`benchmarks.lapse_generator`, seed 7, 2 000 customers, truth in
 ``lapse_truth.parquet``) and each horizon ``N`` in :data:`HORIZONS`:
 
-1. the calibration date ``C`` is the day after the last usable order minus ``N`` days;
+1. the calibration date ``C`` is the first day of the month of (the day after the last usable order - ``N`` days);
 2. the raw orders before ``C`` (returns from ``C`` on undone) are written to a file and the customer marts
    are built on it alone into a scratch warehouse: ``dbt build --select +customer_lapse_risk`` with
    ``customer_orders_path`` = that file and ``customer_as_of_date`` = ``C`` (the other sources: the demo
    files), through :func:`benchmarks.harness.dbt_command` / :func:`benchmarks.harness.measure`;
 3. every customer with a usable order before ``C`` that the latest snapshot of ``customer_lapse_risk`` scores
-   is labelled by "no order in ``[C, C + N)``" from the full orders (the latest snapshot ends at most a few
-   days before ``C``: the monthly schedule; the gap is printed and written to the JSON);
+   is labelled by "no order in ``[C, C + N)``" from the full orders (C is the first day of the month of
+   end - N, so the latest monthly snapshot ends at ``C`` and every scorer sees the same orders; the gap is
+   printed and written to the JSON);
 4. three scorers rank them: ``lapse_score`` at the latest snapshot; ``days_since_last_order`` at ``C``;
    ``bgnbd_p_no_order``, the BG/NBD probability of no purchase in the next ``N`` days
    (:class:`cluster_marts.lapse.bgnbd.BGNBD`, fitted on the calibration orders);
@@ -142,7 +143,9 @@ def evaluate_run(name: str, horizon: int, scratch: Path) -> tuple[dict, dict]:
     orders = pq.read_table(orders_file)
     usable = usable_orders(orders.to_pandas())
     end = usable["ordered_at"].max().normalize() + DAY
-    cut = end - horizon * DAY
+    # the first day of a month: the latest monthly snapshot then ends exactly at C, so the mart's score and
+    # the baselines computed at C see the same orders
+    cut = (end - horizon * DAY).to_period("M").to_timestamp()
     run = scratch / f"{name}_{horizon}"
     run.mkdir(parents=True, exist_ok=True)
     pq.write_table(calibration_orders(orders, cut), run / "customer_orders_calibration.parquet")
