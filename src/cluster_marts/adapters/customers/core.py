@@ -35,7 +35,7 @@ from __future__ import annotations
 import dataclasses
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,7 @@ from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.config.segmentation import SegmentationSettings
 from cluster_marts.identity.canonical import canonical_labels
 from cluster_marts.identity.run_id import run_id as content_run_id
+from cluster_marts.preprocessing.axis_inputs import SortedInput
 from cluster_marts.preprocessing.sampling import fit_sample
 from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
 from cluster_marts.selection.grid import GridFit, evaluate_k_grid, k_values
@@ -91,6 +92,19 @@ class AxisSkipped:
     run_id: str
     n_samples: int
     reason: str
+
+
+class SegmentationFit(NamedTuple):
+    """Every (axis, method) fit of one call of :func:`~cluster_marts.adapters.customers.pipeline.segment_all`."""
+
+    settings: SegmentationSettings  # axis patterns expanded
+    data: SortedInput  # input rows sorted by id
+    results: list[AxisResult | AxisSkipped]  # axis, then method, configuration order
+
+    @property
+    def fitted(self) -> list[AxisResult]:
+        """The (axis, method) pairs that were segmented, in configuration order."""
+        return [r for r in self.results if isinstance(r, AxisResult)]
 
 
 def _relevant_settings(s: SegmentationSettings, axis: str, method: str) -> dict[str, Any]:

@@ -13,16 +13,13 @@ method with ``status = 'skipped'``, the ``reason`` in words, ``n_samples``,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cluster_marts.adapters.customers.core import AxisResult, AxisSkipped
+from cluster_marts.adapters.customers.core import AxisResult, AxisSkipped, SegmentationFit
 from cluster_marts.config.segmentation import SegmentationSettings, settings_json
-
-if TYPE_CHECKING:
-    from cluster_marts.adapters.customers.pipeline import SegmentationFit
 
 __all__ = ["FIT_METRICS_COLUMNS", "FIT_STATUSES", "segment_fit_metrics"]
 

@@ -44,18 +44,23 @@ the four tables and on a rerun on the same data.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from cluster_marts.adapters.customers.core import AxisResult, AxisSkipped, axis_run_id, segment_axis
+from cluster_marts.adapters.customers.core import (
+    AxisResult,
+    AxisSkipped,
+    SegmentationFit,
+    axis_run_id,
+    segment_axis,
+)
 from cluster_marts.adapters.customers.fit_metrics import FIT_METRICS_COLUMNS, segment_fit_metrics
 from cluster_marts.adapters.customers.inputs import FEATURES_SOURCE, axis_inputs, checked_input
 from cluster_marts.adapters.long_table import pack_records
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta, settings_json
-from cluster_marts.preprocessing.axis_inputs import SortedInput
 from cluster_marts.progress import run_each
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
 
@@ -74,19 +79,6 @@ ASSIGNMENT_COLUMNS = [
     "axis", "method", "segment_id", "max_membership", "second_segment_id", "second_membership",
     "segment_path", "depth", "distance_to_centroid", "normalized_distance", "margin", "run_id",
 ]
-
-
-class SegmentationFit(NamedTuple):
-    """Every (axis, method) fit of one call of :func:`segment_all`."""
-
-    settings: SegmentationSettings  # axis patterns expanded
-    data: SortedInput  # input rows sorted by id
-    results: list[AxisResult | AxisSkipped]  # axis, then method, configuration order
-
-    @property
-    def fitted(self) -> list[AxisResult]:
-        """The (axis, method) pairs that were segmented, in configuration order."""
-        return [r for r in self.results if isinstance(r, AxisResult)]
 
 
 def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str,
