@@ -55,7 +55,7 @@ from benchmarks.lapse_metrics import (
     top_k_flags,
     usable_orders,
 )
-from benchmarks.lapse_report import format_table, plot_roc, table_rows
+from benchmarks.lapse_report import format_table, plot_lapser_timeline, plot_roc, plot_scores_by_label, table_rows
 
 __all__ = ["GENERATORS", "HORIZONS", "MART", "MissingMart", "evaluate", "main"]
 
@@ -184,6 +184,27 @@ def machine() -> dict[str, object]:
             "memory_gib": round(int(memory) / 2**20, 1) if memory else None}
 
 
+def _lapser_timeline(scratch: Path, path: Path) -> Path | None:
+    """The figure of the first planted demo lapser flagged at the latest snapshot of the longest history."""
+    run = scratch / f"demo_{min(HORIZONS)}"
+    if not (run / "lapse.duckdb").exists():
+        return None
+    _, truth = prepare("demo", scratch)
+    mart = read_mart(run / "lapse.duckdb")
+    latest = mart[mart["snapshot_date"] == mart["snapshot_date"].max()]
+    planted = truth[truth["is_lapser"]]
+    candidates = sorted(set(latest.loc[latest["is_lapsing"].eq(True), "customer_id"]) & set(planted["customer_id"]))
+    if not candidates:
+        return None
+    customer = candidates[0]
+    with duckdb.connect(str(run / "lapse.duckdb"), read_only=True) as con:
+        memberships = con.execute(
+            "select snapshot_date, memberships from customer_membership_snapshots "
+            "where customer_id = ? and axis = 'activity' order by snapshot_date", [customer]).df()
+    start = pd.Timestamp(planted.set_index("customer_id").loc[customer, "lapse_start"])
+    return plot_lapser_timeline(mart, memberships, customer, start, path)
+
+
 def evaluate(workdir: str | Path = "bench_results", generators=GENERATORS, horizons=HORIZONS) -> dict:
     """Run every (generator, N), print the table, write the JSON and the ROC figure; returns the report."""
     require_mart(Path.cwd())
@@ -206,7 +227,10 @@ def evaluate(workdir: str | Path = "bench_results", generators=GENERATORS, horiz
     print(format_table(runs))
     (workdir / "lapse_eval.json").write_text(json.dumps(report, indent=2) + "\n")
     plot_roc(curves, workdir / "lapse_roc.png")
-    print(f"wrote {workdir / 'lapse_eval.json'} and {workdir / 'lapse_roc.png'}")
+    plot_scores_by_label(curves, workdir / "lapse_scores.png")
+    timeline = _lapser_timeline(scratch, workdir / "lapse_timeline.png")
+    print(f"wrote {workdir / 'lapse_eval.json'}, lapse_roc.png, lapse_scores.png" + (", lapse_timeline.png"
+                                                                                     if timeline else ""))
     return report
 
 
