@@ -74,6 +74,7 @@ def test_publish_copies_the_tables_and_keeps_two_parquet_versions(tmp_path):
     build = tmp_path / "build.duckdb"
     with duckdb.connect(str(build)) as con:
         con.execute("create table customer_segments as select range as customer_id, 'r1' as run_id from range(7)")
+        con.execute("create table dbt_invocation as select 'abc-123' as invocation_id")
     _run_results(tmp_path, ["success", "pass"])
     _manifest(tmp_path, [(["p", "marts", "customers", "customer_segments"], {})])
     parquet = tmp_path / "published"
@@ -91,3 +92,15 @@ def test_a_real_folder_in_the_way_of_the_parquet_link_is_an_error(tmp_path):
     (tmp_path / "published").mkdir()
     with pytest.raises(PublishError, match="not a link written by publish"):
         export_parquet(tmp_path / "serving.duckdb", tmp_path / "published", [], {}, "v1")
+
+
+def test_a_warehouse_written_by_another_invocation_is_not_published(tmp_path):
+    build = tmp_path / "build.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute("create table customer_segments as select 1 as customer_id")
+        con.execute("create table dbt_invocation as select 'other-run' as invocation_id")
+    _run_results(tmp_path, ["success"])
+    _manifest(tmp_path, [(["p", "marts", "customers", "customer_segments"], {})])
+    with pytest.raises(PublishError, match="last written by dbt invocation other-run.*abc-123"):
+        publish(build, tmp_path / "serving.duckdb", target_dir=tmp_path)
+    assert not (tmp_path / "serving.duckdb").exists()

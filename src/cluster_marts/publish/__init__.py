@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cluster_marts.publish.audit import BuildRecord, PublishError, published_models, read_build, refusal
 from cluster_marts.publish.parquet import export_parquet
-from cluster_marts.publish.serving import copy_tables, publish_lock, remove_leftovers
+from cluster_marts.publish.serving import built_by, copy_tables, publish_lock, remove_leftovers
 
 __all__ = ["PublishError", "manifest_path", "publish", "run_publish"]
 
@@ -48,6 +48,12 @@ def publish(build_db: str | Path, serving: str | Path, *, target_dir: str | Path
     reason = refusal(record)
     if reason:
         raise PublishError(f"not published: {reason}. {_kept(serving)}")
+    invocation = built_by(build_db)
+    if invocation != record.invocation_id:
+        raise PublishError(
+            f"not published: {build_db} was last written by dbt invocation {invocation or '(none recorded)'}, "
+            f"but {Path(target_dir) / 'run_results.json'} is of {record.invocation_id}: publish the warehouse "
+            f"that build wrote (--db / CLUSTER_MARTS_DB) with its own target folder. {_kept(serving)}")
     tables = published_models(target_dir)
     serving.parent.mkdir(parents=True, exist_ok=True)
     with publish_lock(serving):

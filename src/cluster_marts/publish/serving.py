@@ -49,6 +49,19 @@ def remove_leftovers(serving: Path) -> list[Path]:
     return leftovers
 
 
+def built_by(build_db: Path) -> str | None:
+    """The dbt invocation that last ran against ``build_db`` (table ``dbt_invocation``), or None."""
+    if not build_db.is_file():
+        raise PublishError(f"build warehouse {build_db} not found: run `make build` first")
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        found = con.execute("select count(*) from information_schema.tables "
+                            "where table_schema = 'main' and table_name = 'dbt_invocation'").fetchall()[0][0]
+        if not found:
+            return None
+        rows = con.execute("select invocation_id from main.dbt_invocation").fetchall()
+    return rows[0][0] if rows else None
+
+
 def copy_tables(build_db: Path, serving: Path, tables: Sequence[str]) -> dict[str, dict]:
     """Write ``tables`` of ``build_db`` into a new serving file and swap it in.
 
