@@ -9,11 +9,14 @@ warehouse is never modified.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -58,16 +61,22 @@ def query(db_path):
 
 
 def run_dbt(args: list[str], *, db: Path, project_dir: Path, raw: Path, tmp: Path,
-            vars_extra: str = "") -> subprocess.CompletedProcess:
-    """Run dbt against a given warehouse copy; never touches target/ of the repo."""
+            vars_extra: str = "", dbt_vars: Mapping[str, Any] | None = None) -> subprocess.CompletedProcess:
+    """Run dbt against a given warehouse copy; never touches target/ of the repo.
+
+    The raw paths point at ``raw``; ``dbt_vars`` adds or overrides vars (any value JSON can write),
+    ``vars_extra`` is appended as YAML text (``", name: value"``). dbt's artefacts (run_results.json,
+    manifest.json) go to ``tmp / "dbt_target"``.
+    """
     paths = {"ai_models_path": "ai_models.parquet", "sales_monthly_path": "fact_sales_monthly.parquet",
              "dim_item_path": "dim_item.parquet", "dim_dfu_path": "dim_dfu.parquet",
              "customer_orders_path": "customer_orders.parquet"}
-    dbt_vars = "{" + ", ".join(f"{var}: '{raw / name}'" for var, name in paths.items()) + vars_extra + "}"
+    merged = {var: str(raw / name) for var, name in paths.items()} | dict(dbt_vars or {})
+    rendered = json.dumps(merged)[:-1] + vars_extra + "}"  # JSON is YAML: the appended text stays in the mapping
     env = {**os.environ, "CLUSTER_MARTS_DB": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
            "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     cmd = [str(DBT), *args, "--project-dir", str(project_dir), "--target-path",
-           str(tmp / "dbt_target"), "--log-path", str(tmp / "dbt_logs"), "--vars", dbt_vars]
+           str(tmp / "dbt_target"), "--log-path", str(tmp / "dbt_logs"), "--vars", rendered]
     return subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True,
                           timeout=600)
 

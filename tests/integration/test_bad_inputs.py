@@ -9,17 +9,14 @@ time, one dbt process each.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
 import pytest
 from bad_inputs import CASES, SOURCES, Case, Fails, Quarantined, Succeeds
-from conftest import DBT, PROJECT_ROOT
+from conftest import PROJECT_ROOT, run_dbt
 
 
 def _staging_project(root: Path) -> Path:
@@ -34,7 +31,7 @@ def _staging_project(root: Path) -> Path:
     return project
 
 
-def _build(case: Case, root: Path, project: Path) -> dict:
+def _build(case: Case, root: Path, project: Path, raw: Path) -> dict:
     folder = root / case.name
     folder.mkdir(parents=True)
     location = case.write(folder)
@@ -49,13 +46,8 @@ def _build(case: Case, root: Path, project: Path) -> dict:
             con = duckdb.connect(str(db))
             con.execute(f"create table {case.table} as select * from '{location}'")
             con.close()
-    env = {**os.environ, "CLUSTER_MARTS_DB": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-           "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    done = subprocess.run(
-        [str(DBT), "build", "--select", f"source:raw.{case.source} {models}",
-         "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars),
-         "--target-path", str(folder / "target"), "--log-path", str(folder / "logs")],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    done = run_dbt(["build", "--select", f"source:raw.{case.source} {models}", "--exclude-resource-type",
+                    "unit_test"], db=db, project_dir=project, raw=raw, tmp=folder, dbt_vars=dbt_vars)
     outcome = {"returncode": done.returncode, "output": done.stdout + done.stderr, "location": location}
     if done.returncode == 0:
         con = duckdb.connect(str(db), read_only=True)
@@ -69,11 +61,11 @@ def _build(case: Case, root: Path, project: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory) -> dict[str, dict]:
+def outcomes(raw_dir, tmp_path_factory) -> dict[str, dict]:
     root = tmp_path_factory.mktemp("bad_inputs")
     project = _staging_project(root)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = pool.map(lambda case: (case.name, _build(case, root, project)), CASES)
+        results = pool.map(lambda case: (case.name, _build(case, root, project, raw_dir)), CASES)
     return dict(results)
 
 

@@ -8,16 +8,13 @@ category_mix and returns axes, whose features are constant without those columns
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-from conftest import DBT, PROJECT_ROOT
+from conftest import PROJECT_ROOT, run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -26,15 +23,6 @@ MAPPING = {"ordered_at": "order_date", "amount": "revenue"}
 SKIPPED_AXES = {"category_mix", "returns"}
 FITTED_AXES = {"engagement", "value", "loyalty", "activity", "timing"}
 METHODS = {"fcm", "gmm", "neural"}
-
-
-def _dbt(args: list[str], db: Path, tmp: Path, dbt_vars: dict) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CLUSTER_MARTS_DB": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-           "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    return subprocess.run(
-        [str(DBT), *args, "--vars", json.dumps(dbt_vars), "--target-path", str(tmp / "target"),
-         "--log-path", str(tmp / "logs")],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 
 @pytest.fixture(scope="module")
@@ -49,15 +37,16 @@ def shop_csv(raw_dir, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shop_builds(shop_csv, tmp_path_factory) -> dict[str, Path]:
+def shop_builds(shop_csv, raw_dir, tmp_path_factory) -> dict[str, Path]:
     """The customer domain built from the CSV (file var), and its features from the same rows loaded as
     a warehouse table (table var), side by side, each into an empty warehouse."""
     def from_file() -> tuple[str, Path]:
         tmp = tmp_path_factory.mktemp("shop_file")
         db = tmp / "shop.duckdb"
-        done = _dbt(["build", "--select", "+customer_segment_profiles +customer_reference_model "
-                     "+customer_features_quarantine +customer_k_selection", "--indirect-selection", "buildable"],
-                    db, tmp, {"customer_orders_path": str(shop_csv), "customer_orders_columns": MAPPING})
+        done = run_dbt(["build", "--select", "+customer_segment_profiles +customer_reference_model "
+                        "+customer_features_quarantine +customer_k_selection", "--indirect-selection", "buildable"],
+                       db=db, project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp,
+                       dbt_vars={"customer_orders_path": str(shop_csv), "customer_orders_columns": MAPPING})
         assert done.returncode == 0, done.stdout[-5000:]
         assert "Binder Error" not in done.stdout
         (tmp / "build.log").write_text(done.stdout)
@@ -69,8 +58,9 @@ def shop_builds(shop_csv, tmp_path_factory) -> dict[str, Path]:
         con = duckdb.connect(str(db))
         con.execute(f"create table main.shop_orders as select * from read_csv('{shop_csv}')")
         con.close()
-        done = _dbt(["build", "--select", "+customer_features", "--indirect-selection", "buildable"], db, tmp,
-                    {"customer_orders_table": "main.shop_orders", "customer_orders_columns": MAPPING})
+        done = run_dbt(["build", "--select", "+customer_features", "--indirect-selection", "buildable"],
+                       db=db, project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp,
+                       dbt_vars={"customer_orders_table": "main.shop_orders", "customer_orders_columns": MAPPING})
         assert done.returncode == 0, done.stdout[-5000:]
         return "table", db
 
@@ -141,7 +131,7 @@ def test_the_warehouse_table_gives_the_same_features_as_the_file(shop_builds):
     pd.testing.assert_frame_equal(from_file, from_table)
 
 
-def test_changing_the_documented_vars_does_not_break_the_dbt_unit_tests(warehouse_copy, tmp_path):
+def test_changing_the_documented_vars_does_not_break_the_dbt_unit_tests(warehouse_copy, raw_dir, tmp_path):
     changed = {
         "customer_orders_columns": {"amount": "revenue"}, "customer_orders_table": "main.elsewhere",
         "ai_models_columns": {"creator": "vendor"}, "sales_monthly_columns": {"demand": "units"},
@@ -150,6 +140,7 @@ def test_changing_the_documented_vars_does_not_break_the_dbt_unit_tests(warehous
         "dfu_trend_stable_band": 0.5, "customer_drift_window_days": 5, "customer_transition_threshold": 0.95,
         "customer_snapshot_type": "weekly", "customer_snapshot_periods": 2,
     }
-    done = _dbt(["test", "--select", "test_type:unit"], warehouse_copy, tmp_path, changed)
+    done = run_dbt(["test", "--select", "test_type:unit"], db=warehouse_copy, project_dir=PROJECT_ROOT,
+                   raw=raw_dir, tmp=tmp_path, dbt_vars=changed)
     assert done.returncode == 0, done.stdout[-4000:]
     assert "PASS=" in done.stdout and " ERROR=0" in done.stdout and " FAIL" not in done.stdout

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DBT, PROJECT_ROOT, copy_project
+from conftest import PROJECT_ROOT, copy_project, run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -35,14 +35,10 @@ print(count(con), flush=True)             # the connection opened before the pub
 """
 
 
-def _build(project: Path, db: Path, target: Path, raw: Path, extra: dict | None = None,
+def _build(project: Path, db: Path, tmp: Path, raw: Path, extra: dict | None = None,
            select: str = SELECT) -> subprocess.CompletedProcess:
-    dbt_vars = {"ai_models_path": str(raw / "ai_models.parquet"), **(extra or {})}
-    env = {**os.environ, "CLUSTER_MARTS_DB": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-           "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    return subprocess.run([str(DBT), "build", "--select", select, "--vars", json.dumps(dbt_vars),
-                           "--target-path", str(target), "--log-path", str(target / "logs")],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    """``dbt build --select <select>``; its run_results.json lands in ``tmp / "dbt_target"``."""
+    return run_dbt(["build", "--select", select], db=db, project_dir=project, raw=raw, tmp=tmp, dbt_vars=extra)
 
 
 def _publish(db: Path, serving: Path, target: Path, parquet: Path | None = None) -> subprocess.Popen:
@@ -70,8 +66,8 @@ def _summary_rows(serving: Path) -> int:
 @pytest.fixture()
 def published(warehouse_copy, raw_dir, tmp_path) -> dict:
     """A clean build of the copy, published once (with Parquet)."""
-    target = tmp_path / "target"
-    done = _build(PROJECT_ROOT, warehouse_copy, target, raw_dir)
+    target = tmp_path / "dbt_target"
+    done = _build(PROJECT_ROOT, warehouse_copy, tmp_path, raw_dir)
     assert done.returncode == 0, done.stdout[-3000:]
     serving, parquet = tmp_path / "serving.duckdb", tmp_path / "published"
     code, output = _run_publish(warehouse_copy, serving, target, parquet)
@@ -85,7 +81,7 @@ def test_a_reader_keeps_its_version_while_a_build_and_a_publish_run(published, r
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     before = int(reader.stdout.readline())
     # k fixed at one cluster fewer than the published build: a new build with other row counts
-    done = _build(PROJECT_ROOT, published["db"], published["target"], raw_dir,
+    done = _build(PROJECT_ROOT, published["db"], published["target"].parent, raw_dir,
                   {"provider_k_min": before - 1, "provider_k_max": before - 1})
     assert done.returncode == 0, done.stdout[-3000:]
     code, output = _run_publish(published["db"], serving, published["target"], published["parquet"])
@@ -120,7 +116,7 @@ def test_a_build_with_a_failing_test_is_not_published(published, raw_dir, tmp_pa
     project = copy_project(tmp_path / "project")
     (project / "tests" / "dbt" / "a_test_that_fails.sql").write_text("select 1 as broken\n")
     before = _digest(published["serving"])
-    done = _build(project, published["db"], published["target"], raw_dir,
+    done = _build(project, published["db"], published["target"].parent, raw_dir,
                   select=f"{SELECT} a_test_that_fails")
     assert done.returncode != 0
     code, output = _run_publish(published["db"], published["serving"], published["target"])
