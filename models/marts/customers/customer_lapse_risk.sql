@@ -47,7 +47,7 @@ activity as (
         dominant_segment_id,
         previous_dominant_segment_id
     from {{ ref('customer_drift_timeline') }}
-    where axis = 'activity'
+    where axis = '{{ var('customer_lapse_drift_axis', 'activity') }}'
 ),
 
 judged as (
