@@ -7,8 +7,9 @@ For each generator (:data:`GENERATORS`: the demo, ``cluster-marts demo --scale s
 1. the calibration date ``C`` is the first day of the month of (the day after the last usable order - ``N`` days);
 2. the raw orders before ``C`` (returns from ``C`` on undone) are written to a file and the customer marts
    are built on it alone into a scratch warehouse: ``dbt build --select +customer_lapse_risk`` with
-   ``customer_orders_path`` = that file and ``customer_as_of_date`` = ``C`` (the other sources: the demo
-   files), through :func:`benchmarks.harness.dbt_command` / :func:`benchmarks.harness.measure`;
+   ``customer_orders_path`` = that file, ``customer_as_of_date`` = ``C`` and ``customer_lapse_horizon_days``
+   = ``N`` (so the score predicts the evaluated horizon; the other sources: the demo files), through
+   :func:`benchmarks.harness.dbt_command` / :func:`benchmarks.harness.measure`;
 3. every customer with a usable order before ``C`` that the latest snapshot of ``customer_lapse_risk`` scores
    is labelled by "no order in ``[C, C + N)``" from the full orders (C is the first day of the month of
    end - N, so the latest monthly snapshot ends at ``C`` and every scorer sees the same orders; the gap is
@@ -93,7 +94,7 @@ def prepare(name: str, scratch: Path) -> tuple[Path, pd.DataFrame]:
     return out / "customer_orders.parquet", pd.read_parquet(out / "lapse_truth.parquet")
 
 
-def build_marts(run: Path, demo: Path, orders_file: Path, cut: pd.Timestamp) -> float:
+def build_marts(run: Path, demo: Path, orders_file: Path, cut: pd.Timestamp, horizon: int) -> float:
     """``dbt build --select +customer_lapse_risk`` on the calibration file into ``run/lapse.duckdb``; seconds."""
     database = run / "lapse.duckdb"
     database.unlink(missing_ok=True)
@@ -101,7 +102,8 @@ def build_marts(run: Path, demo: Path, orders_file: Path, cut: pd.Timestamp) -> 
     # cautious: only the tests whose every parent is built (not e.g. relationships to other marts)
     cmd = dbt_command(["build", "--select", f"+{MART}", "--indirect-selection", "cautious"], run,
                       demo / "ai_models.parquet",
-                      {"customer_orders_path": str(orders_file), "customer_as_of_date": cut.date().isoformat()})
+                      {"customer_orders_path": str(orders_file), "customer_as_of_date": cut.date().isoformat(),
+                       "customer_lapse_horizon_days": horizon})
     return measure(f"dbt build +{MART}", cmd, env, run / "logs" / "dbt_build.log", "lapse")[0].seconds
 
 
@@ -149,7 +151,7 @@ def evaluate_run(name: str, horizon: int, scratch: Path) -> tuple[dict, dict]:
     run = scratch / f"{name}_{horizon}"
     run.mkdir(parents=True, exist_ok=True)
     pq.write_table(calibration_orders(orders, cut), run / "customer_orders_calibration.parquet")
-    seconds = build_marts(run, scratch / "demo", run / "customer_orders_calibration.parquet", cut)
+    seconds = build_marts(run, scratch / "demo", run / "customer_orders_calibration.parquet", cut, horizon)
     mart = read_mart(run / "lapse.duckdb")
     latest = mart["snapshot_date"].max()
     at_latest = mart[mart["snapshot_date"] == latest].set_index("customer_id")

@@ -96,3 +96,53 @@ def test_without_a_bgnbd_fit_the_first_snapshots_get_the_cadence_prior(monkeypat
     assert prior["snapshot_date"].nunique() == 3
     merged = prior.merge(features, on=["customer_id", "snapshot_type", "snapshot_date"])
     np.testing.assert_allclose(merged["lapse_score"], np.exp(-90 / merged["avg_interpurchase_days"]))
+
+
+def _labelled(seed: int, signal: str) -> pd.DataFrame:
+    """Six monthly snapshots with known outcomes. ``signal = "drift"``: lapsing follows the activity drift,
+    which BG/NBD cannot see; ``"bgnbd"``: it follows the BG/NBD probability, and in the first five snapshots
+    (not the last, the validation one) also a recency pattern that does not hold forward."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for i, date in enumerate(pd.date_range("2025-06-30", periods=6, freq="ME")):
+        frame, _, _ = _customers(1500, seed=seed * 10 + i, as_of=str(date.date()))
+        p = rng.uniform(0.05, 0.95, len(frame))
+        frame["bgnbd_no_order"] = p
+        frame["activity_drift"] = rng.random(len(frame))
+        if signal == "drift":
+            frame["lapsed"] = rng.random(len(frame)) < 0.1 + 0.8 * frame["activity_drift"]
+        else:
+            lapsed = rng.random(len(frame)) < p
+            spurious = i < 5
+            frame["recency_days"] = np.where(lapsed == spurious, 5.0, 200.0) * rng.uniform(0.5, 1.5, len(frame))
+            frame["lapsed"] = lapsed
+        frame["outcome_known_at"] = frame["as_of_at"] + pd.Timedelta(days=90)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+@pytest.mark.parametrize(("signal", "expected"), [("drift", "all"), ("bgnbd", "bgnbd")])
+def test_the_inputs_are_chosen_on_the_latest_closed_snapshot(seed, signal, expected):
+    from cluster_marts.lapse import choose_inputs
+
+    labelled = _labelled(seed, signal)
+    # 4 months after the last snapshot: its outcome (the validation one) and all earlier ones are known
+    chosen, auc = choose_inputs(labelled, labelled["as_of_at"].max() + pd.Timedelta(days=120))
+    assert chosen == expected
+    assert auc > (0.7 if signal == "drift" else 0.6)
+    # with nothing known before the validation snapshot there is nothing to fit on: the fewer inputs
+    first = labelled[labelled["snapshot_date"] == labelled["snapshot_date"].min()]
+    assert choose_inputs(first, first["as_of_at"].max() + pd.Timedelta(days=120)) == ("bgnbd", pytest.approx(np.nan,
+                                                                                                          nan_ok=True))
+
+
+def test_fixed_inputs_skip_the_choice_and_unknown_ones_are_named():
+    features, outcomes = _history()
+    scored = score_snapshots(features, outcomes, {"inputs": "all"})
+    fitted = scored[scored["score_method"] == "fitted"]
+    assert set(fitted["score_inputs"]) == {"all"} and fitted["validation_auc"].isna().all()
+    with pytest.raises(SettingsError, match="inputs must be choose or one of all, bgnbd"):
+        score_snapshots(features, outcomes, {"inputs": "everything"})
+    with pytest.raises(SettingsError, match="lapse inputs must be a non-empty subset"):
+        LapseModel(inputs=("log_recency", "shoe_size")).fit(features, outcomes["lapsed"])

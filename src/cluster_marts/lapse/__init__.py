@@ -5,7 +5,8 @@
 - :mod:`~cluster_marts.lapse.bgnbd`: the BG/NBD baseline of the holdout evaluation (maximum likelihood).
 """
 
-from cluster_marts.lapse.model import LAPSE_INPUTS, LapseModel, cadence_prior, lapse_inputs
-from cluster_marts.lapse.scoring import score_snapshots
+from cluster_marts.lapse.model import INPUT_SETS, LAPSE_INPUTS, LapseModel, cadence_prior, lapse_inputs
+from cluster_marts.lapse.scoring import choose_inputs, score_snapshots
 
-__all__ = ["LAPSE_INPUTS", "LapseModel", "cadence_prior", "lapse_inputs", "score_snapshots"]
+__all__ = ["INPUT_SETS", "LAPSE_INPUTS", "LapseModel", "cadence_prior", "choose_inputs", "lapse_inputs",
+           "score_snapshots"]

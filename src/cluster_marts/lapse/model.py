@@ -32,10 +32,14 @@ from sklearn.preprocessing import StandardScaler
 
 from cluster_marts.errors import InputDataError, SettingsError
 
-__all__ = ["LAPSE_INPUTS", "LapseModel", "bgnbd_no_order", "cadence_prior", "lapse_inputs", "usual_gap_days"]
+__all__ = ["INPUT_SETS", "LAPSE_INPUTS", "LapseModel", "bgnbd_no_order", "cadence_prior", "lapse_inputs",
+           "usual_gap_days"]
 
 LAPSE_INPUTS = ("log_recency", "log_frequency", "log_tenure", "log_silence_ratio", "silence_surprise",
                 "gap_irregularity", "log_recent_orders", "activity_drift", "logit_bgnbd")
+#: the candidate input sets :func:`~cluster_marts.lapse.scoring.score_snapshots` chooses between on a
+#: validation snapshot: every input, or the BG/NBD probability alone (a calibration of the baseline)
+INPUT_SETS: dict[str, tuple[str, ...]] = {"all": LAPSE_INPUTS, "bgnbd": ("logit_bgnbd",)}
 #: customers of one snapshot the BG/NBD model is fitted on (a seeded sample above this)
 BGNBD_SAMPLE = 50_000
 REQUIRED = ("recency_days", "frequency", "tenure_days", "avg_interpurchase_days", "std_interpurchase_days",
@@ -97,7 +101,7 @@ def bgnbd_no_order(features: pd.DataFrame, horizon_days: float, random_state: in
     if len(x) > BGNBD_SAMPLE:
         fit_rows = np.sort(np.random.default_rng(random_state).choice(len(x), BGNBD_SAMPLE, replace=False))
     try:
-        model = BGNBD(penalizer=0.001).fit(x[fit_rows], t_x[fit_rows], T[fit_rows])
+        model = BGNBD().fit(x[fit_rows], t_x[fit_rows], T[fit_rows])
         return model.prob_no_purchase(horizon_days, x, t_x, T)
     except (ValueError, FloatingPointError, ArithmeticError):
         return np.full(len(x), np.nan)
@@ -116,6 +120,8 @@ class LapseModel:
     ----------
     horizon_days : int, default=90
         The outcome window (documentation only: the labels carry it).
+    inputs : tuple of str, default=LAPSE_INPUTS
+        The columns of :func:`lapse_inputs` the regression uses (see :data:`INPUT_SETS`).
     C : float, default=1.0
         Inverse regularisation strength of the logistic regression.
     max_training_rows : int, default=200_000
@@ -130,9 +136,10 @@ class LapseModel:
         Share of training rows without an order in the horizon.
     """
 
-    def __init__(self, horizon_days: int = 90, C: float = 1.0, max_training_rows: int = 200_000,
-                 random_state: int = 0):
+    def __init__(self, horizon_days: int = 90, inputs: tuple[str, ...] = LAPSE_INPUTS, C: float = 1.0,
+                 max_training_rows: int = 200_000, random_state: int = 0):
         self.horizon_days = horizon_days
+        self.inputs = inputs
         self.C = C
         self.max_training_rows = max_training_rows
         self.random_state = random_state
@@ -140,6 +147,10 @@ class LapseModel:
     def _check_params(self) -> None:
         if not (isinstance(self.horizon_days, int) and self.horizon_days >= 1):
             raise SettingsError(f"lapse horizon_days must be a positive integer, got {self.horizon_days!r}")
+        unknown = [name for name in self.inputs if name not in LAPSE_INPUTS] if self.inputs else ["(none)"]
+        if unknown:
+            raise SettingsError(f"lapse inputs must be a non-empty subset of {', '.join(LAPSE_INPUTS)}; "
+                                f"got {', '.join(unknown)}")
         if not (isinstance(self.C, int | float) and self.C > 0):
             raise SettingsError(f"lapse C must be a positive number, got {self.C!r}")
         if not (isinstance(self.max_training_rows, int) and self.max_training_rows >= 10):
@@ -151,7 +162,7 @@ class LapseModel:
         y = np.asarray(lapsed, dtype=bool)
         if len(y) != len(features):
             raise InputDataError(f"lapse fit: {len(features)} feature rows but {len(y)} outcomes")
-        X = lapse_inputs(features).to_numpy()
+        X = lapse_inputs(features)[list(self.inputs)].to_numpy()
         if len(y) > self.max_training_rows:
             keep = np.random.default_rng(self.random_state).choice(len(y), self.max_training_rows, replace=False)
             X, y = X[np.sort(keep)], y[np.sort(keep)]
@@ -170,4 +181,4 @@ class LapseModel:
             raise InputDataError("LapseModel is not fitted: call fit first")
         if self.estimator_ is None:
             return np.full(len(features), self.base_rate_)
-        return self.estimator_.predict_proba(lapse_inputs(features).to_numpy())[:, 1]
+        return self.estimator_.predict_proba(lapse_inputs(features)[list(self.inputs)].to_numpy())[:, 1]
