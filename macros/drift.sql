@@ -17,6 +17,23 @@
     holds it). The bands tile [0, 1] (seed tests in seeds/_seeds.yml),
     so this is the band a range join would find, without sorting every drift
     row for the join.
+
+    event_surprise(prefix_now, prefix_before, days_between): how unexpected the
+    step between two snapshots was at the customer's usual pace, in [0, 1].
+    The usual gap at the earlier snapshot is (days from the first to the last
+    order) / (orders - 1), or the days since the first order with one order
+    (at least 1 day); a customer ordering at random at that pace places no
+    order in days_between with probability p = exp(-days_between / gap). The
+    surprise is 1 - p when no order came (a one-time buyer ageing as expected:
+    near 0; a weekly buyer gone silent: near 1) and p when one did. Reads
+    orders_at_snapshot, days_since_first_order, last_ordered_at and
+    snapshot_at of both sides (columns or lagged columns named with the
+    prefixes); null when either side lacks them.
+
+    severity_score(axis, drift_score, surprise): the score the severity band
+    is read from: drift_score * surprise on the axes of var
+    customer_drift_ageing_axes (the recency-driven axes, where membership moves
+    as a customer merely ages), drift_score on the others.
 #}
 {% macro membership_drift_score(new_memberships, old_memberships) %}
     least(
@@ -29,6 +46,32 @@
                             cast(0 as double)))
         end / sqrt(2.0),
         1.0)
+{% endmacro %}
+
+{% macro event_surprise(now, before, days_between) %}
+{%- set recency_before = '(' ~ dbt.datediff(before ~ 'last_ordered_at', before ~ 'snapshot_at', 'second')
+                         ~ ' / 86400.0)' -%}
+{%- set usual_gap = 'greatest(case when ' ~ before ~ 'orders_at_snapshot >= 2 then (' ~ before
+                    ~ 'days_since_first_order - ' ~ recency_before ~ ') / (' ~ before
+                    ~ 'orders_at_snapshot - 1) else ' ~ before ~ 'days_since_first_order end, 1.0)' -%}
+    case
+        when {{ now }}orders_at_snapshot > {{ before }}orders_at_snapshot
+            then exp(-{{ days_between }} / {{ usual_gap }})
+        else 1 - exp(-{{ days_between }} / {{ usual_gap }})
+    end
+{% endmacro %}
+
+{% macro severity_score(axis, drift_score, surprise) %}
+{%- set ageing_axes = var('customer_drift_ageing_axes', ['activity', 'loyalty']) -%}
+    {%- if ageing_axes | length > 0 %}
+    case
+        when {{ axis }} in ({% for a in ageing_axes %}'{{ a }}'{% if not loop.last %}, {% endif %}{% endfor %})
+            then {{ drift_score }} * {{ surprise }}
+        else {{ drift_score }}
+    end
+    {%- else %}
+    {{ drift_score }}
+    {%- endif %}
 {% endmacro %}
 
 {% macro severity_band_lists(bands) %}
@@ -56,8 +99,10 @@ from {{ bands }}
     dominant_segment_id, max_membership, memberships), every snapshot with the
     one before it of the same customer, axis, type and reference segment space
     (previous_snapshot_date, previous_dominant_segment_id: null for a first
-    snapshot), days_between and drift_score (null for a first snapshot). One
-    window pass, no join (customer_drift_timeline).
+    snapshot), days_between, drift_score and event_surprise (null for a first
+    snapshot; the surprise also reads orders_at_snapshot,
+    days_since_first_order, last_ordered_at, snapshot_at). One window pass, no
+    join (customer_drift_timeline).
 #}
 {% macro drift_steps(snapshots) %}
 select
@@ -73,14 +118,20 @@ select
     case when previous_snapshot_date is not null
         then {{ membership_drift_score('memberships', 'previous_memberships') }}
     end as drift_score,
+    {{ event_surprise('', 'previous_', dbt.datediff('previous_snapshot_date', 'snapshot_date', 'day')) }}
+        as event_surprise,
     {{ dbt.datediff('previous_snapshot_date', 'snapshot_date', 'day') }} as days_between
 from (
     select
         customer_id, axis, snapshot_type, reference_run_id, snapshot_date, dominant_segment_id, max_membership,
-        memberships,
+        memberships, orders_at_snapshot,
         lag(snapshot_date) over sequence as previous_snapshot_date,
         lag(dominant_segment_id) over sequence as previous_dominant_segment_id,
-        lag(memberships) over sequence as previous_memberships
+        lag(memberships) over sequence as previous_memberships,
+        lag(orders_at_snapshot) over sequence as previous_orders_at_snapshot,
+        lag(days_since_first_order) over sequence as previous_days_since_first_order,
+        lag(last_ordered_at) over sequence as previous_last_ordered_at,
+        lag(snapshot_at) over sequence as previous_snapshot_at
     from {{ snapshots }}
     -- drift is only measured within one reference segment space
     window sequence as (partition by customer_id, axis, snapshot_type, reference_run_id order by snapshot_date)

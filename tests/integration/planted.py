@@ -38,6 +38,8 @@ DRIFT_AXIS = "activity"
 #: personas the planted lapse is drawn from; a customer is flagged at MODERATE (rank 2) or worse
 DRIFT_POOL = ("super_engaged", "enterprise")
 MODERATE_RANK = 2
+#: drift_score where MODERATE starts in seeds/drift_severity_bands.csv (the raw drift read on the same bands)
+MODERATE_LOWER_BOUND = 0.3
 
 
 def truth(raw_dir: Path, domain: str) -> pd.DataFrame:
@@ -148,3 +150,20 @@ def stable_share(query: Query, raw_dir: Path, axis: str = DRIFT_AXIS) -> float:
     changes = drift[drift["customer_id"].isin(stable)]
     assert len(changes) > 0
     return float((changes["severity"] == "STABLE").mean())
+
+
+def ageing_noise(query: Query, raw_dir: Path, axis: str = DRIFT_AXIS) -> dict[str, float | int]:
+    """MODERATE-or-worse month-over-month steps read from the severity (ageing-adjusted on the ageing axes)
+    and from the raw drift_score on the same bands: their share among the steps of customers who keep their
+    cadence (not planted), and how many planted lapsers each flags at least once from their lapse on."""
+    planted = truth(raw_dir, "drift")[["customer_id", "is_drifter", "drift_start"]]
+    steps = query(f"select customer_id, snapshot_date, severity_rank, drift_score from customer_drift "
+                  f"where axis = '{axis}' and snapshot_type = 'monthly'").merge(planted, on="customer_id")
+    steps["adjusted"] = steps["severity_rank"] >= MODERATE_RANK
+    steps["raw"] = steps["drift_score"] >= MODERATE_LOWER_BOUND
+    keep = steps[~steps["is_drifter"]]
+    lapsing = steps[steps["is_drifter"] & (steps["snapshot_date"] >= pd.to_datetime(steps["drift_start"]))]
+    return {"adjusted_share": float(keep["adjusted"].mean()), "raw_share": float(keep["raw"].mean()),
+            "lapsers_adjusted": int(lapsing.loc[lapsing["adjusted"], "customer_id"].nunique()),
+            "lapsers_raw": int(lapsing.loc[lapsing["raw"], "customer_id"].nunique()),
+            "lapsers": int(planted["is_drifter"].sum())}

@@ -35,6 +35,17 @@ def test_stable_customers_are_mostly_stable(query, raw_dir):
     assert share >= planted.MIN_STABLE_SHARE
 
 
+@pytest.mark.parametrize("axis", ["activity", "loyalty"])
+def test_expected_ageing_is_not_read_as_drift(query, raw_dir, axis):
+    noise = planted.ageing_noise(query, raw_dir, axis)
+    print(f"{axis}: MODERATE+ steps of customers keeping their cadence {noise['adjusted_share']:.3f} "
+          f"(raw drift {noise['raw_share']:.3f}); planted lapsers flagged {noise['lapsers_adjusted']} "
+          f"(raw {noise['lapsers_raw']}) of {noise['lapsers']}")
+    assert noise["raw_share"] > 0.05  # not vacuous: the raw drift does read ageing as movement
+    assert noise["adjusted_share"] <= 0.5 * noise["raw_share"]
+    assert noise["lapsers_adjusted"] >= 0.95 * noise["lapsers_raw"]
+
+
 def _usable_orders(raw_dir) -> pd.DataFrame:
     """Orders a snapshot may count, read from the raw file without the warehouse: a customer, a time,
     no negative amount, duplicate rows once."""

@@ -92,3 +92,9 @@ def test_drift(second_seed):
           f"({found['true_positive']} of {found['drifters']}); STABLE share of non-drifters {share:.3f}")
     assert found["precision"] >= planted.MIN_DRIFT_PRECISION and found["recall"] >= planted.MIN_DRIFT_RECALL
     assert share >= planted.MIN_STABLE_SHARE
+    noise = planted.ageing_noise(query, raw)
+    print(f"seed {SEED}: MODERATE+ steps of customers keeping their cadence {noise['adjusted_share']:.3f} "
+          f"(raw drift {noise['raw_share']:.3f}); lapsers flagged {noise['lapsers_adjusted']} (raw "
+          f"{noise['lapsers_raw']}) of {noise['lapsers']}")
+    assert noise["adjusted_share"] <= 0.5 * noise["raw_share"]
+    assert noise["lapsers_adjusted"] >= 0.95 * noise["lapsers_raw"]

@@ -6,7 +6,9 @@
     previous snapshot, where the drift maths runs once.
     drift_score = euclidean distance between the two membership vectors
     (reference segments missing on one side count as 0) / sqrt(2), capped at 1;
-    severity from seeds/drift_severity_bands.csv (STABLE < 0.1 <= MINOR < 0.3
+    event_surprise and ageing_adjusted_drift (see customer_drift_timeline);
+    severity of severity_score (the adjusted drift on the axes of var
+    customer_drift_ageing_axes, else drift_score) from seeds/drift_severity_bands.csv (STABLE < 0.1 <= MINOR < 0.3
     <= MODERATE < 0.5 <= SIGNIFICANT < 0.7 <= MAJOR by default); velocity =
     drift per day; segment_changed when the dominant segment differs.
 #}
@@ -29,6 +31,9 @@ drift as (
         cast(severity as varchar) as severity,
         ----- numerics
         cast(drift_score as double) as drift_score,
+        cast(event_surprise as double) as event_surprise,
+        cast(ageing_adjusted_drift as double) as ageing_adjusted_drift,
+        cast(severity_score as double) as severity_score,
         cast(days_between as integer) as days_between,
         cast(drift_velocity as double) as drift_velocity,
         cast(severity_rank as integer) as severity_rank,

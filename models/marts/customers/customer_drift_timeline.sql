@@ -6,8 +6,13 @@
     (drift_score = euclidean distance between the two membership lists, a
     reference segment missing on one side counting as 0, / sqrt(2), capped at
     1: macros drift_steps, membership_drift_score), its velocity (drift per
-    day) and severity (seeds/drift_severity_bands.csv: STABLE < 0.1 <= MINOR
-    < 0.3 <= MODERATE < 0.5 <= SIGNIFICANT < 0.7 <= MAJOR by default), whether
+    day), how unexpected the step was at the customer's usual pace
+    (event_surprise: macro event_surprise), ageing_adjusted_drift =
+    drift_score * event_surprise, and the severity (seeds/drift_severity_bands.csv:
+    STABLE < 0.1 <= MINOR < 0.3 <= MODERATE < 0.5 <= SIGNIFICANT < 0.7 <= MAJOR
+    by default) of severity_score: the adjusted drift on the recency-driven axes
+    of var customer_drift_ageing_axes (activity, loyalty), where memberships
+    move as a customer merely ages, the drift score on the others; whether
     the segment changed, the running count of segment changes and the
     cumulative drift. One row per customer, axis, type and snapshot date. The
     drift maths runs here once, in one window pass over the history (no join);
@@ -32,8 +37,15 @@ indexed as (
         steps.*,
         band_lists.severities,
         band_lists.severity_ranks,
-        {{ severity_band_index('steps.drift_score', 'band_lists') }} as band_index
-    from steps
+        {{ severity_band_index('steps.severity_score', 'band_lists') }} as band_index
+    from (
+        select
+            drift_steps.*,
+            drift_steps.drift_score * drift_steps.event_surprise as ageing_adjusted_drift,
+            {{ severity_score('drift_steps.axis', 'drift_steps.drift_score', 'drift_steps.event_surprise') }}
+                as severity_score
+        from steps as drift_steps
+    ) as steps
     cross join band_lists
 ),
 
@@ -61,6 +73,9 @@ timeline as (
         ----- numerics
         max_membership,
         drift_score,
+        event_surprise,
+        ageing_adjusted_drift,
+        severity_score,
         drift_velocity,
         cast(severity_rank as integer) as severity_rank,
         cast(days_between as integer) as days_between,

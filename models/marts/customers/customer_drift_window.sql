@@ -3,13 +3,16 @@
     for every customer, axis and snapshot type, the latest snapshot compared
     with the latest snapshot on or before (latest date - window) in the same
     reference segment space. One row per customer, axis and type that has
-    both. Same drift maths and severity bands as customer_drift.
+    both. Same drift maths, event surprise and severity bands as
+    customer_drift (the surprise over the whole window).
 #}
 {%- set window_days = var('customer_drift_window_days') | int -%}
 with
 
 snapshots as (
-    select customer_id, axis, snapshot_type, snapshot_date, reference_run_id, dominant_segment_id, memberships
+    select
+        customer_id, axis, snapshot_type, snapshot_date, reference_run_id, dominant_segment_id, memberships,
+        orders_at_snapshot, days_since_first_order, last_ordered_at, snapshot_at
     from {{ ref('customer_membership_snapshots') }}
 ),
 
@@ -55,7 +58,10 @@ scored as (
         latest.snapshot_date as window_end,
         window_start.dominant_segment_id as old_dominant_segment_id,
         latest.dominant_segment_id as new_dominant_segment_id,
-        {{ membership_drift_score('latest.memberships', 'window_start.memberships') }} as drift_score
+        {{ membership_drift_score('latest.memberships', 'window_start.memberships') }} as drift_score,
+        {{ event_surprise('latest.', 'window_start.',
+                          dbt.datediff('window_start.snapshot_date', 'latest.snapshot_date', 'day')) }}
+            as event_surprise
     from latest
     inner join window_start
         on latest.customer_id = window_start.customer_id
@@ -64,8 +70,17 @@ scored as (
 ),
 
 indexed as (
-    select scored.*, band_lists.severities, {{ severity_band_index('scored.drift_score', 'band_lists') }} as band_index
-    from scored
+    select
+        scored.*,
+        band_lists.severities,
+        {{ severity_band_index('scored.severity_score', 'band_lists') }} as band_index
+    from (
+        select
+            window_steps.*,
+            {{ severity_score('window_steps.axis', 'window_steps.drift_score', 'window_steps.event_surprise') }}
+                as severity_score
+        from scored as window_steps
+    ) as scored
     cross join band_lists
 ),
 
@@ -81,6 +96,9 @@ final as (
         cast(scored.severities[scored.band_index] as varchar) as severity,
         ----- numerics
         cast(scored.drift_score as double) as drift_score,
+        cast(scored.event_surprise as double) as event_surprise,
+        cast(scored.drift_score * scored.event_surprise as double) as ageing_adjusted_drift,
+        cast(scored.severity_score as double) as severity_score,
         cast(scored.drift_score / nullif({{ dbt.datediff('scored.window_start', 'scored.window_end', 'day') }}, 0)
             as double) as drift_velocity,
         cast({{ window_days }} as integer) as window_days,
