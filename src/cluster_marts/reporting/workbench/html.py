@@ -7,16 +7,16 @@ into one HTML document; figures are linked with relative ``<img>`` paths
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from cluster_marts.config.spec import Spec
+from cluster_marts.reporting.html import STYLE as _STYLE
+from cluster_marts.reporting.html import fmt as _fmt
+from cluster_marts.reporting.html import table as _table
 from cluster_marts.reporting.vocabulary import silhouette_band, silhouette_scale
 
 __all__ = ["CAPTIONS", "METRIC_NOTES", "build_index", "build_page", "metric_meaning"]
@@ -41,49 +41,6 @@ CAPTIONS = {
                   "cuts the tree into the run's clusters.",
 }
 _WIDE_HEATMAP = 8  # features
-_STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1100px;color:#222;
-line-height:1.45;padding:0 1rem}h1{margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;
-margin-top:2rem}table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{border:1px solid #ccc;
-padding:.25rem .6rem;text-align:left}th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.recommended td{background:#e6f4ea;font-weight:600}.callout{background:#e6f4ea;border-left:4px solid #2e7d32;
-padding:.6rem 1rem;margin:.8rem 0}.muted{color:#666;font-size:.9rem}
-.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1rem}figure{margin:0}
-figure.wide{grid-column:1/-1}
-figure img{width:100%;height:auto;border:1px solid #ddd}figcaption{color:#444;font-size:.9rem;margin-top:.3rem}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
-"""
-
-
-def _fmt(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
-    return str(value)
-
-
-def _table(frame: pd.DataFrame, columns: Sequence[str], highlight: pd.Series | None = None,
-           percent: Sequence[str] = ()) -> str:
-    if frame.empty:
-        return '<p class="muted">no rows</p>'
-    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-    rows = []
-    for i, (_, row) in enumerate(frame.iterrows()):
-        cls = ' class="recommended"' if highlight is not None and bool(highlight.iloc[i]) else ""
-        cells = []
-        for c in columns:
-            v = row[c].item() if isinstance(row[c], np.generic) else row[c]
-            num = isinstance(v, (int, float)) and not isinstance(v, bool)
-            text = f"{v:.1%}" if c in percent and num and not math.isnan(v) else _fmt(v)
-            attr = ' class="num"' if num else ""
-            cells.append(f"<td{attr}>{escape(text)}</td>")
-        rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
 def _summary(spec: Spec) -> str:
     src = spec.source
     source = f"dbt ref {src.ref}" if src.ref else f"{src.path} ({src.format})"

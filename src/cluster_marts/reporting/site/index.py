@@ -1,0 +1,151 @@
+"""The index page: what was built, what was set aside, what to look at, and links to every page.
+
+- **at a glance**: one card per domain (entities clustered, clusters, the latest run);
+- **warnings**: creators the region seed does not map (they fall into Other), customer axes that were
+  not clustered and why, quarantined rows, and the warn-level tests of the last ``dbt build`` when its
+  ``target/run_results.json`` belongs to the build that wrote this warehouse (table ``dbt_invocation``);
+- **runs**: the latest registered run of every domain, axis and method (``clustering_runs``);
+- **rows**: the row count of every mart the pages read;
+- **quarantine**: rows set aside, per source and reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+
+from cluster_marts.reporting.html import section, table
+from cluster_marts.reporting.site.data import Marts
+
+__all__ = ["FILE", "MARTS", "QUARANTINES", "TITLE", "build", "warnings"]
+
+TITLE = "Cluster marts"
+FILE = "index.html"
+#: quarantine table -> the source it sets rows aside from
+QUARANTINES: dict[str, str] = {
+    "stg_orders_quarantine": "customer orders (raw rows)",
+    "stg_ai_models_quarantine": "AI model catalogue (raw rows)",
+    "stg_sales_monthly_quarantine": "monthly sales (raw rows)",
+    "provider_features_quarantine": "providers (feature rows)",
+    "dfu_features_quarantine": "demand units (feature rows)",
+    "customer_features_quarantine": "customers (feature rows)",
+}
+MARTS = ("clustering_runs",)
+
+
+def _cards(marts: Marts) -> str:
+    cards = []
+    queries = {
+        "Providers": ("provider_clusters", "select count(*), count(distinct cluster_id) from provider_clusters",
+                      "{0} providers in {1} clusters"),
+        "Demand": ("dfu_cluster_assignments",
+                   "select count(*), count(distinct cluster_id) from dfu_cluster_assignments",
+                   "{0} demand units in {1} clusters"),
+        "Customers": ("customer_fit_metrics",
+                      "select max(n_samples), count(distinct axis) filter (where status = 'fitted') "
+                      "from customer_fit_metrics", "{0} customers on {1} axes"),
+        "Lapsing now": ("customer_lapse_risk",
+                        "select count(*) filter (where is_lapsing), max(snapshot_date) from customer_lapse_risk "
+                        "where snapshot_date = (select max(snapshot_date) from customer_lapse_risk)",
+                        "{0} customers broke their rhythm at the {1} snapshot"),
+    }
+    for title, (table_name, sql, text) in queries.items():
+        if marts.missing([table_name]):
+            body = '<span class="muted">not built</span>'
+        else:
+            row = marts.df(sql).iloc[0].tolist()
+            body = f'<div class="big">{escape(str(row[0]))}</div>{escape(text.format(*row))}'
+        cards.append(f'<div class="card"><strong>{escape(title)}</strong>{body}</div>')
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _warn_tests(marts: Marts, target_dir: Path) -> list[str]:
+    """Warn-level tests of the last dbt build, when its run results belong to this warehouse's build."""
+    path = target_dir / "run_results.json"
+    if marts.missing(["dbt_invocation"]) or not path.is_file():
+        return []
+    invocation = marts.scalar("select invocation_id from dbt_invocation")
+    results = json.loads(path.read_text())
+    if results.get("metadata", {}).get("invocation_id") != invocation:
+        return []
+    return [f"dbt test {row['unique_id'].split('.')[2]} warned: {row.get('message') or ''}".strip()
+            for row in results.get("results", []) if row.get("status") == "warn"]
+
+
+def warnings(marts: Marts, target_dir: Path = Path("target")) -> list[str]:
+    """What a reader of the marts should know before trusting them, in words."""
+    notes = []
+    if not marts.missing(["int_ai_models_regioned"]):
+        other = marts.df("select provider_name, count(*) as n from int_ai_models_regioned where region = 'Other' "
+                         "group by 1 order by 2 desc, 1")
+        if len(other):
+            names = ", ".join(other["provider_name"].head(8)) + (" ..." if len(other) > 8 else "")
+            notes.append(f"{len(other)} creator(s) are not in seeds/provider_regions.csv and count as region "
+                         f"Other ({int(other['n'].sum())} models): {names}")
+    if not marts.missing(["customer_fit_metrics"]):
+        skipped = marts.df("select axis, any_value(reason) as reason from customer_fit_metrics "
+                           "where status = 'skipped' group by 1 order by 1")
+        notes += [f"customer axis {a} was not clustered: {r}" for a, r in zip(skipped["axis"], skipped["reason"])]
+    for name, source in QUARANTINES.items():
+        if not marts.missing([name]):
+            n = int(marts.scalar(f"select count(*) from {name}"))
+            if n:
+                notes.append(f"{n} row(s) of {source} are in quarantine ({name}): see the table below")
+    return notes + _warn_tests(marts, target_dir)
+
+
+def _runs(marts: Marts) -> str:
+    runs = marts.df(
+        "select domain, coalesce(scope, '') as scope, method, run_id, n_clusters, n_samples, silhouette, "
+        "registered_at from clustering_runs qualify row_number() over (partition by domain, scope, method "
+        "order by registered_at desc, run_id) = 1 order by domain, scope, method")
+    return table(runs, list(runs.columns), headers={"scope": "axis / scope", "n_clusters": "k",
+                                                    "n_samples": "rows"})
+
+
+def _row_counts(marts: Marts, pages: Sequence[ModuleType]) -> str:
+    names = sorted({t for module in pages for t in module.MARTS} - set(marts.missing(
+        sorted({t for module in pages for t in module.MARTS}))))
+    counts = pd.DataFrame({"mart": names, "rows": [int(marts.scalar(f"select count(*) from {n}")) for n in names]})
+    return table(counts, ["mart", "rows"])
+
+
+def _quarantine(marts: Marts) -> str:
+    parts = []
+    for name, source in QUARANTINES.items():
+        if marts.missing([name]):
+            continue
+        reasons = marts.df(f"select quarantine_reason as reason, count(*) as rows from {name} "
+                           "group by 1 order by 2 desc, 1")
+        parts.append(pd.DataFrame({"source": source, "table": name, "reason": reasons["reason"],
+                                   "rows": reasons["rows"]}) if len(reasons) else
+                     pd.DataFrame({"source": [source], "table": [name], "reason": ["(none)"], "rows": [0]}))
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["source", "table", "reason",
+                                                                                      "rows"])
+    return table(frame, ["source", "table", "reason", "rows"])
+
+
+def build(marts: Marts, out_dir: Path, pages: Sequence[ModuleType] = (), workbench: str | None = None) -> str:
+    """The index body: cards, warnings, links, runs, row counts and quarantine."""
+    links = "".join(f'<li><a href="{escape(m.FILE)}">{escape(m.TITLE)}</a>: {escape(m.__doc__.splitlines()[0])}</li>'
+                    for m in pages)
+    links += (f'<li><a href="{escape(workbench)}">Workbench</a>: one page per clustering spec of specs/</li>'
+              if workbench else '<li class="muted">Workbench: no workbench marts in this warehouse</li>')
+    notes = warnings(marts)
+    warned = ("".join(f'<p class="warning">{escape(n)}</p>' for n in notes) if notes
+              else '<p class="callout">No warnings: every creator has a region, every axis was clustered, '
+                   "nothing is in quarantine.</p>")
+    sections = [section("At a glance", _cards(marts), "glance"), section("Pages", f"<ul>{links}</ul>", "pages"),
+                section("Warnings", warned, "warnings")]
+    if not marts.missing(["clustering_runs"]):
+        sections.append(section("Runs", '<p class="muted">The latest registered fit of every domain, axis / scope '
+                                "and method (clustering_runs).</p>" + _runs(marts), "runs"))
+    sections += [section("Rows per mart", _row_counts(marts, pages), "rows"),
+                 section("Quarantine", '<p class="muted">Every input row ends in a usable table or here, with '
+                         "its reason.</p>" + _quarantine(marts), "quarantine")]
+    return "".join(sections)
