@@ -2,7 +2,7 @@
 #   make build   install, generate demo data if absent, dbt build, publish (when every test passed), workbench HTML reports
 #   make publish copy the marts of the last clean dbt build into the serving warehouse BI reads
 #   make test    install, lint (ruff, sqlfluff), pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
-#   make report  figures + narrative report from the marts (after build)
+#   make report  the report site under reports/ (index, providers, demand, customers, workbench; after build)
 #   make export  customer segment profiles as JSON + YAML for people and LLMs (after build)
 #   make snapshot SNAPSHOT_DATE=2026-11-30   take (or retake) one membership snapshot
 #   make snapshot-retention                  delete snapshots older than their retention
@@ -23,6 +23,8 @@ DBT    := $(BIN)/dbt
 RAW    ?= data/raw
 SCALE  ?= small
 BENCH_SCALE ?= large
+# set (e.g. file://$(CURDIR)/target/mlruns or http://mlflow:5000) to log every fit of `make build` to MLflow
+TRACKING_URI ?= $(CLUSTER_MARTS_TRACKING_URI)
 # `make bench SCALE=100k` (command line or environment) benchmarks that scale; `make bench` alone: BENCH_SCALE
 ifneq ($(filter command line environment,$(origin SCALE)),)
 BENCH_SCALE := $(SCALE)
@@ -60,6 +62,7 @@ build: data
 	@$(DBT) build $(DBT_VARS) || { echo "dbt build failed: nothing published; BI keeps the last published version"; exit 1; }
 	$(BIN)/cluster-marts publish
 	$(BIN)/cluster-marts workbench-report --out reports/workbench
+	$(if $(TRACKING_URI),$(BIN)/cluster-marts track --uri '$(TRACKING_URI)')
 
 publish: install
 	$(BIN)/cluster-marts publish
@@ -90,6 +93,7 @@ test: lint unit dbt-test quality integration
 
 report: install
 	$(BIN)/cluster-marts report --out reports
+	@echo "open reports/index.html"
 
 snapshot: data
 	$(DBT) build -s +customer_membership_snapshots+ $(subst }',$(COMMA) customer_snapshot_dates: [$(SNAPSHOT_DATE)]}',$(DBT_VARS))

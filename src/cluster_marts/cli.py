@@ -3,11 +3,12 @@
 Commands
 --------
 demo    write deterministic synthetic raw data (Parquet) with planted structure
-report  write figures and a narrative report from the built marts
+report  write the report site (index, one page per domain, workbench pages) from the built marts
 check   run the Great Expectations checkpoint on the built marts (read-only)
 workbench-report  one HTML report with figures per workbench spec, from the marts
 export  write the customer segment profiles of one axis as JSON + YAML for LLM analysis
 publish copy the marts of a clean dbt build into the serving warehouse BI reads (atomic swap)
+track   log every fit (parameters, metrics, k-selection table and figure) to an MLflow tracking server
 
 Each command lives in its own module; this file only parses arguments.
 """
@@ -41,9 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-absent", action="store_true",
                       help="do nothing when the output files already exist")
 
-    report = sub.add_parser("report", help="figures + markdown report from the marts")
+    report = sub.add_parser("report", help="the report site (static HTML + PNG) from the marts")
     report.add_argument("--db", default=_db_default())
     report.add_argument("--out", default="reports")
+    report.add_argument("--specs", default="specs", help="folder of the workbench spec YAML files")
 
     check = sub.add_parser("check", help="Great Expectations checkpoint on the marts")
     check.add_argument("--db", default=_db_default())
@@ -71,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--target-dir", default="target", help="dbt target folder with run_results.json")
     publish.add_argument("--parquet", default=os.environ.get("CLUSTER_MARTS_PARQUET_DIR") or None,
                          help="also export Parquet under this folder (default: CLUSTER_MARTS_PARQUET_DIR)")
+    track = sub.add_parser("track", help="log every fit of the marts to an MLflow tracking server")
+    track.add_argument("--db", default=_db_default())
+    track.add_argument("--uri", default=os.environ.get("CLUSTER_MARTS_TRACKING_URI") or None,
+                       help="tracking URI (default: CLUSTER_MARTS_TRACKING_URI; none: nothing is logged)")
+    track.add_argument("--experiment", default="cluster_marts")
     return parser
 
 
@@ -81,8 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cluster_marts.demo import run_demo
         return run_demo(scale=args.scale, out=args.out, seed=args.seed, if_absent=args.if_absent)
     if args.command == "report":
-        from cluster_marts.reporting.providers import run_report
-        return run_report(db_path=args.db, out_dir=args.out)
+        from cluster_marts.reporting.site import run_site
+        return run_site(db_path=args.db, out_dir=args.out, specs_dir=args.specs)
     if args.command == "check":
         from cluster_marts.quality import run_checks
         return run_checks(db_path=args.db)
@@ -97,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cluster_marts.publish import run_publish
         return run_publish(build_db=args.db, serving=args.serving, target_dir=args.target_dir,
                            parquet_dir=args.parquet)
+    if args.command == "track":
+        from cluster_marts.reporting.tracking import run_track
+        return run_track(db_path=args.db, uri=args.uri, experiment=args.experiment)
     return 2  # pragma: no cover - argparse enforces the choices
 
 

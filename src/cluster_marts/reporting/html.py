@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["STYLE", "figure", "figure_grid", "fmt", "page", "section", "table"]
+__all__ = ["STYLE", "figure", "figure_grid", "fmt", "markdown", "page", "section", "table"]
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1100px;color:#222;
@@ -34,6 +34,7 @@ nav.site{display:flex;gap:1.2rem;border-bottom:1px solid #ddd;padding-bottom:.5r
 nav.site a{text-decoration:none;color:#1565c0}nav.site a.active{font-weight:700;color:#222}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:.8rem}
 .card{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem}.card .big{font-size:1.6rem;font-weight:700}
+.report img{max-width:100%;height:auto;border:1px solid #ddd}
 """
 
 
@@ -103,3 +104,10 @@ def page(title: str, body: str, *, subtitle: str = "", nav: Sequence[tuple[str, 
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>'
             f"<body>{bar}<h1>{escape(title)}</h1>{sub}{body}{tail}</body></html>\n")
+
+
+def markdown(text: str) -> str:
+    """CommonMark with tables as HTML (raw HTML in ``text`` is escaped, not passed through)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
