@@ -15,7 +15,8 @@ pytestmark = pytest.mark.integration
 
 
 def _chosen(query) -> pd.DataFrame:
-    return pd.concat([query(f"select '{domain}' as domain, coalesce(axis, '') as axis, method, run_id, k, silhouette "
+    return pd.concat([query(f"select '{domain}' as domain, coalesce(axis, '') as axis, "
+                            "coalesce(method, algorithm) as method, run_id, k, silhouette "
                             f"from {table} where is_chosen") for domain, table in K_SELECTION.items()],
                      ignore_index=True)
 

@@ -83,8 +83,10 @@ def fits(marts: Marts) -> list[Fit]:
         for (axis, method, run_id), group in rows.groupby(["axis", "method", "run_id"], dropna=False, sort=True):
             chosen = group[group["is_chosen"].fillna(False).astype(bool)]
             if len(chosen):
-                found.append(Fit(domain, "" if pd.isna(axis) else str(axis), str(method), str(run_id),
-                                 chosen.iloc[0], group.reset_index(drop=True)))
+                row = chosen.iloc[0]  # a domain with one method per fit leaves method null: its algorithm
+                found.append(Fit(domain, "" if pd.isna(axis) else str(axis),
+                                 str(row["algorithm"] if pd.isna(method) else method), str(run_id), row,
+                                 group.reset_index(drop=True)))
     return found
 
 
