@@ -102,12 +102,21 @@ def warnings(marts: Marts, target_dir: Path = Path("target")) -> list[str]:
 
 
 def _runs(marts: Marts) -> str:
+    """The fits in the marts now (the chosen row of each k selection), with when each was first registered."""
+    from cluster_marts.reporting.tracking import K_SELECTION
+
+    parts = [f"select '{domain}' as domain, coalesce(axis, '') as scope, coalesce(method, algorithm) as method, "
+             f"run_id, k, n_samples, silhouette from {table} where is_chosen"
+             for domain, table in K_SELECTION.items() if not marts.missing([table])]
+    if not parts:
+        return '<p class="muted">no k-selection mart in this warehouse</p>'
     runs = marts.df(
-        "select domain, coalesce(scope, '') as scope, method, run_id, n_clusters, n_samples, silhouette, "
-        "registered_at from clustering_runs qualify row_number() over (partition by domain, scope, method "
-        "order by registered_at desc, run_id) = 1 order by domain, scope, method")
-    return table(runs, list(runs.columns), headers={"scope": "axis / scope", "n_clusters": "k",
-                                                    "n_samples": "rows"})
+        f"select fits.*, strftime(registered.first_registered_at, '%Y-%m-%d %H:%M') as first_registered "
+        f"from ({' union all '.join(parts)}) as fits left join (select domain, run_id, min(registered_at) as "
+        "first_registered_at from clustering_runs group by all) as registered using (domain, run_id) "
+        "order by domain, scope, method")
+    return table(runs, list(runs.columns), headers={"scope": "axis / scope", "k": "k", "n_samples": "rows",
+                                                    "first_registered": "first registered (UTC)"})
 
 
 def _row_counts(marts: Marts, pages: Sequence[ModuleType]) -> str:
@@ -145,8 +154,9 @@ def build(marts: Marts, out_dir: Path, pages: Sequence[ModuleType] = (), workben
     sections = [section("At a glance", _cards(marts), "glance"), section("Pages", f"<ul>{links}</ul>", "pages"),
                 section("Warnings", warned, "warnings")]
     if not marts.missing(["clustering_runs"]):
-        sections.append(section("Runs", '<p class="muted">The latest registered fit of every domain, axis / scope '
-                                "and method (clustering_runs).</p>" + _runs(marts), "runs"))
+        sections.append(section("Runs", '<p class="muted">The fit behind every mart: one per domain, axis / scope '
+                                "and method, named by its run_id (the k-selection marts; first registered in "
+                                "clustering_runs).</p>" + _runs(marts), "runs"))
     sections += [section("Rows per mart", _row_counts(marts, pages), "rows"),
                  section("Quarantine", '<p class="muted">Every input row ends in a usable table or here, with '
                          "its reason.</p>" + _quarantine(marts), "quarantine")]
