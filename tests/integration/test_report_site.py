@@ -78,3 +78,26 @@ def test_the_providers_page_names_every_segment_and_the_regional_test(site, quer
     p = float(query("select any_value(kruskal_p_value) from regional_comparison where metric = 'intelligence'")
               .iloc[0, 0])
     assert f"p = {p:.4g}" in html
+
+
+def test_the_customer_chooser_shows_the_chosen_lapse_timeline(site, query):
+    from playwright.sync_api import sync_playwright
+
+    from cluster_marts.reporting.site.browser import CHROMIUM_ARGS, chromium_path
+
+    out, _ = site
+    flagged = query("select customer_id from customer_lapse_risk where is_lapsing and snapshot_date = "
+                    "(select max(snapshot_date) from customer_lapse_risk) order by lapse_score desc, customer_id "
+                    "limit 10")["customer_id"].tolist()
+    assert len(flagged) >= 2
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
+        view = browser.new_page()
+        view.goto((out / "customers.html").as_uri())
+        options = view.eval_on_selector_all("#lapse-chooser option", "els => els.map(e => e.value)")
+        visible = "() => [...document.querySelectorAll('figure[data-timeline]')].filter(f => !f.hidden)" \
+                  ".map(f => [f.dataset.timeline, f.querySelector('img').naturalWidth > 0])"
+        assert view.evaluate(visible) == [[flagged[0], True]]
+        view.select_option("#lapse-chooser", options[1])
+        assert view.evaluate(visible) == [[flagged[1], True]]
+        browser.close()
