@@ -6,7 +6,13 @@
     of another is refused).
 #}
 {% macro record_build_invocation() %}
-    {% if execute %}
+    {% if execute and target.type == 'spark' %}
+        {# one statement per call, and no create-or-replace of a plain table, on Spark #}
+        {% do run_query('drop table if exists ' ~ target.schema ~ '.dbt_invocation') %}
+        {% do run_query('create table ' ~ target.schema ~ ".dbt_invocation as select '" ~ invocation_id
+                        ~ "' as invocation_id, '" ~ flags.WHICH ~ "' as command, " ~ dbt.current_timestamp()
+                        ~ ' as finished_at') %}
+    {% elif execute %}
         create or replace table {{ target.schema }}.dbt_invocation as
         select
             '{{ invocation_id }}' as invocation_id,
