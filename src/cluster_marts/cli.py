@@ -8,6 +8,7 @@ check   run the Great Expectations checkpoint on the built marts (read-only)
 workbench-report  one HTML report with figures per workbench spec, from the marts
 export  write the customer segment profiles of one axis as JSON + YAML for LLM analysis
 publish copy the marts of a clean dbt build into the serving warehouse BI reads (atomic swap)
+build   build the whole project on a local SparkSession (--target spark), Python models included
 track   log every fit (parameters, metrics, k-selection table and figure) to an MLflow tracking server
 
 Each command lives in its own module; this file only parses arguments.
@@ -73,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--target-dir", default="target", help="dbt target folder with run_results.json")
     publish.add_argument("--parquet", default=os.environ.get("CLUSTER_MARTS_PARQUET_DIR") or None,
                          help="also export Parquet under this folder (default: CLUSTER_MARTS_PARQUET_DIR)")
+    build = sub.add_parser("build", help="the whole project on a local SparkSession, in one process")
+    build.add_argument("--target", choices=["spark"], required=True,
+                       help="spark: dbt-spark session (install the spark extra); DuckDB builds with `make build`")
+    build.add_argument("--vars", default=None, help="dbt vars as YAML / JSON, as for dbt --vars")
+
     track = sub.add_parser("track", help="log every fit of the marts to an MLflow tracking server")
     track.add_argument("--db", default=_db_default())
     track.add_argument("--uri", default=os.environ.get("CLUSTER_MARTS_TRACKING_URI") or None,
@@ -104,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cluster_marts.publish import run_publish
         return run_publish(build_db=args.db, serving=args.serving, target_dir=args.target_dir,
                            parquet_dir=args.parquet)
+    if args.command == "build":
+        from cluster_marts.spark.cli import run_spark_build
+        return run_spark_build(vars_text=args.vars)
     if args.command == "track":
         from cluster_marts.reporting.tracking import run_track
         return run_track(db_path=args.db, uri=args.uri, experiment=args.experiment)
