@@ -46,13 +46,16 @@ class FittedScorer:
 
 def score_partition(frame: pd.DataFrame, scorer: FittedScorer, id_column: str) -> pd.DataFrame:
     """Score one partition (a pandas frame with ``id_column`` and the scorer's features)."""
+    if frame.empty:  # an empty partition: the estimators refuse zero rows
+        return pd.DataFrame({"id": pd.Series(dtype=str), "segment_id": pd.Series(dtype=np.int32),
+                             "max_membership": pd.Series(dtype=np.float64), "memberships": pd.Series(dtype=object)})
     X = frame[list(scorer.features)].to_numpy(dtype=np.float64)
     memberships = scorer.estimator.predict_memberships(transform(X, scorer.scaler))[:, scorer.order]
-    labels = memberships.argmax(axis=1) if len(frame) else np.zeros(0, dtype=np.int64)
+    labels = memberships.argmax(axis=1)
     return pd.DataFrame({
         "id": frame[id_column].astype(str).to_numpy(),
         "segment_id": labels.astype(np.int32),
-        "max_membership": memberships[np.arange(len(frame)), labels] if len(frame) else np.zeros(0),
+        "max_membership": memberships[np.arange(len(frame)), labels],
         "memberships": list(memberships),
     })
 
