@@ -1,0 +1,47 @@
+"""The Spark build's plan: SQL and Python models in graph order, grouped into waves of one language, and the
+DuckDB-relation calls the Python models make, mapped to Spark (no Spark needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cluster_marts.spark.build import SparkBuildError, waves
+from cluster_marts.spark.python_models import _split_top_level
+
+
+def _manifest(edges: dict[str, tuple[str, list[str]]]) -> dict:
+    return {"nodes": {
+        f"model.p.{name}": {"resource_type": "model", "name": name, "language": language, "config": {},
+                            "depends_on": {"nodes": [f"model.p.{p}" for p in parents]}}
+        for name, (language, parents) in edges.items()} | {
+        "test.p.t": {"resource_type": "test", "name": "t", "language": "sql", "config": {},
+                     "depends_on": {"nodes": ["model.p.stg"]}}}}
+
+
+def test_waves_follow_the_graph_and_group_by_language():
+    manifest = _manifest({
+        "stg": ("sql", []), "features": ("sql", ["stg"]), "other_stg": ("sql", []),
+        "fit": ("python", ["features"]), "mart": ("sql", ["fit"]), "reference": ("python", ["features"]),
+        "snapshots": ("sql", ["reference", "features"]), "scores": ("python", ["snapshots"]),
+        "lapse": ("sql", ["scores", "mart"]),
+    })
+    plan = [(w.language, [uid.split(".")[-1] for uid in w.nodes]) for w in waves(manifest)]
+    assert plan == [("sql", ["other_stg", "stg", "features"]), ("python", ["fit", "reference"]),
+                    ("sql", ["mart", "snapshots"]), ("python", ["scores"]), ("sql", ["lapse"])]
+
+
+def test_a_cycle_is_named():
+    manifest = _manifest({"a": ("sql", ["b"]), "b": ("python", ["a"])})
+    with pytest.raises(SparkBuildError, match="cycle"):
+        waves(manifest)
+
+
+def test_disabled_models_are_left_out():
+    manifest = _manifest({"a": ("sql", []), "b": ("python", ["a"])})
+    manifest["nodes"]["model.p.b"]["config"]["enabled"] = False
+    assert [w.language for w in waves(manifest)] == ["sql"]
+
+
+def test_projections_split_at_top_level_commas_only():
+    assert _split_top_level("customer_id, coalesce(drift_score, 0) as activity_drift, f(a, g(b, c)) x") == [
+        "customer_id", "coalesce(drift_score, 0) as activity_drift", "f(a, g(b, c)) x"]
