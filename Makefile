@@ -1,7 +1,10 @@
 # cluster_marts — every target installs what it needs into .venv first.
 #   make build   install, generate demo data if absent, dbt build, publish (when every test passed), workbench HTML reports
 #   make publish copy the marts of the last clean dbt build into the serving warehouse BI reads
-#   make test    install, lint (ruff, sqlfluff), pytest (unit), dbt build + tests, Great Expectations, pytest (integration)
+#   make test    install, lint (ruff, sqlfluff), pytest (unit), dbt build + tests, Great Expectations, pytest (integration),
+#                the Spark suite (make test-spark: engine on Spark DataFrames, parity of the Spark build with DuckDB)
+#   make build-spark  the whole project on a local SparkSession (cluster-marts build --target spark)
+#   make bench-spark  score every customer of the bench warehouse on the DuckDB path and on Spark local[2]
 #   make report  the report site under reports/ (index, providers, demand, customers, workbench; after build)
 #   make export  customer segment profiles as JSON + YAML for people and LLMs (after build)
 #   make snapshot SNAPSHOT_DATE=2026-11-30   take (or retake) one membership snapshot
@@ -37,7 +40,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install build publish data test lint unit dbt-test quality integration report export snapshot snapshot-retention bench evaluate-lapse docs clean \
+.PHONY: install build publish data test test-spark build-spark bench-spark lint unit dbt-test quality integration report export snapshot snapshot-retention bench evaluate-lapse docs clean \
         cluster-features cluster-train cluster-label cluster-update cluster-all
 
 install: $(STAMP)
@@ -45,7 +48,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 data: install
@@ -89,7 +92,11 @@ integration: install
 	bash scripts/ensure_chromium.sh
 	CLUSTER_MARTS_DB=$(TEST_DB) CLUSTER_MARTS_RAW=$(RAW) $(BIN)/pytest tests/integration -q
 
-test: lint unit dbt-test quality integration
+# the Spark suite: the engine on Spark DataFrames and the parity of the Spark build with DuckDB (Java 17)
+test-spark: install
+	$(BIN)/pytest tests/spark -q
+
+test: lint unit dbt-test quality integration test-spark
 
 report: install
 	$(BIN)/cluster-marts report --out reports
@@ -106,6 +113,12 @@ export: install
 
 bench: install
 	$(BIN)/python -m benchmarks --scale $(BENCH_SCALE) --workdir bench_results $(if $(BENCH_RAW),--raw $(BENCH_RAW))
+
+build-spark: install
+	CLUSTER_MARTS_SPARK_DIR=$(CURDIR)/target/spark $(BIN)/cluster-marts build --target spark
+
+bench-spark: install
+	$(BIN)/python -m benchmarks.spark_scoring
 
 evaluate-lapse: install
 	$(BIN)/python -m benchmarks.lapse_eval --workdir bench_results
