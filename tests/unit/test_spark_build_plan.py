@@ -45,3 +45,12 @@ def test_disabled_models_are_left_out():
 def test_projections_split_at_top_level_commas_only():
     assert _split_top_level("customer_id, coalesce(drift_score, 0) as activity_drift, f(a, g(b, c)) x") == [
         "customer_id", "coalesce(drift_score, 0) as activity_drift", "f(a, g(b, c)) x"]
+
+
+def test_upto_keeps_the_named_models_and_their_ancestors_only():
+    manifest = _manifest({"stg": ("sql", []), "features": ("sql", ["stg"]), "fit": ("python", ["features"]),
+                          "mart": ("sql", ["fit"]), "other": ("sql", [])})
+    plan = [(w.language, [uid.split(".")[-1] for uid in w.nodes]) for w in waves(manifest, ["fit"])]
+    assert plan == [("sql", ["stg", "features"]), ("python", ["fit"])]
+    with pytest.raises(SparkBuildError, match="no model named nope"):
+        waves(manifest, ["nope"])

@@ -30,10 +30,30 @@ class Wave:
     nodes: list[str] = field(default_factory=list)  # unique ids, in graph order
 
 
-def waves(manifest: dict) -> list[Wave]:
-    """The enabled models of ``manifest`` in graph order, grouped into runs of one language."""
+def _upstream(manifest: dict, names: list[str]) -> set[str]:
+    """The unique ids of the models named and of every model they depend on."""
+    by_name = {node["name"]: uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise SparkBuildError(f"spark build: no model named {', '.join(missing)}")
+    seen, stack = set(), [by_name[n] for n in names]
+    while stack:
+        uid = stack.pop()
+        if uid in seen:
+            continue
+        seen.add(uid)
+        stack += [p for p in manifest["nodes"][uid]["depends_on"]["nodes"] if p in manifest["nodes"]
+                  and manifest["nodes"][p]["resource_type"] == "model"]
+    return seen
+
+
+def waves(manifest: dict, upto: list[str] | None = None) -> list[Wave]:
+    """The enabled models of ``manifest`` in graph order, grouped into runs of one language; with ``upto``
+    (model names) only those models and their ancestors."""
+    keep = _upstream(manifest, upto) if upto else None
     models = {uid: node for uid, node in manifest["nodes"].items()
-              if node["resource_type"] == "model" and node["config"].get("enabled", True)}
+              if node["resource_type"] == "model" and node["config"].get("enabled", True)
+              and (keep is None or uid in keep)}
     parents = {uid: {p for p in node["depends_on"]["nodes"] if p in models} for uid, node in models.items()}
     done: set[str] = set()
     result: list[Wave] = []
@@ -58,8 +78,9 @@ def _names(manifest: dict, ids: list[str]) -> list[str]:
 
 
 def build_on_spark(project_dir: str | Path = ".", dbt_vars: dict | None = None, target: str = "spark",
-                   log: Callable[[str], None] = print) -> dict[str, float]:
-    """Seed, then build every wave; returns seconds per step. Raises :class:`SparkBuildError` on a failure."""
+                   upto: list[str] | None = None, log: Callable[[str], None] = print) -> dict[str, float]:
+    """Seed, then build every wave (with ``upto``: the models named and their ancestors only); returns seconds
+    per step. Raises :class:`SparkBuildError` on a failure."""
     from dbt.cli.main import dbtRunner
 
     from cluster_marts.spark.python_models import load_manifest, run_python_model
@@ -88,7 +109,7 @@ def build_on_spark(project_dir: str | Path = ".", dbt_vars: dict | None = None, 
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.getOrCreate()
-    for number, wave in enumerate(waves(manifest), start=1):
+    for number, wave in enumerate(waves(manifest, upto), start=1):
         names = _names(manifest, wave.nodes)
         step = f"wave {number} ({wave.language}, {len(names)} models)"
         log(f"spark build: {step}: {', '.join(names[:6])}{' ...' if len(names) > 6 else ''}")

@@ -102,5 +102,16 @@ def run_python_model(node_id: str, manifest: dict, spark: Any, project_dir: str 
     table = f"{node['schema']}.{node['alias'] or node['name']}"
     spark.sql(f"create database if not exists {node['schema']}")
     spark.sql(f"drop table if exists {table}")
-    spark.createDataFrame(frame).write.mode("overwrite").saveAsTable(table)
+    spark.createDataFrame(_typed(frame)).write.mode("overwrite").saveAsTable(table)
     return len(frame)
+
+
+def _typed(frame: pd.DataFrame):
+    """``frame`` as Arrow, a column that is null in every row typed string (Spark cannot store a void column)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_null(field.type):
+            table = table.set_column(i, pa.field(field.name, pa.string()), table.column(i).cast(pa.string()))
+    return table
