@@ -1,5 +1,7 @@
 """The Spark suite: a local SparkSession (local[2]) shared by the tests of one run, its warehouse and
-metastore in a temporary folder. Needs the spark extra and Java 17 (``make test-spark``)."""
+metastore in a temporary folder (``CLUSTER_MARTS_SPARK_DIR``, which the ``spark`` target of profiles.yml reads,
+so the Spark build of the parity tests runs in this same session). Needs the spark extra and Java 17
+(``make test-spark``)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ def spark(tmp_path_factory):
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # executors run this interpreter (and its packages)
     folder = tmp_path_factory.mktemp("spark")
-    session = (SparkSession.builder.master("local[2]").appName("cluster_marts tests")
+    os.environ["CLUSTER_MARTS_SPARK_DIR"] = str(folder)
+    session = (SparkSession.builder.enableHiveSupport().master("local[2]").appName("cluster_marts tests")
                .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
                .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={folder / 'metastore'}")
                .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
