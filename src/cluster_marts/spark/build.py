@@ -11,7 +11,9 @@ order and runs it in *waves*: the longest run of ready SQL models as one ``dbt b
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,6 +89,9 @@ def build_on_spark(project_dir: str | Path = ".", dbt_vars: dict | None = None, 
 
     project = Path(project_dir).resolve()
     os.environ.setdefault("CLUSTER_MARTS_PROJECT_DIR", str(project))
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the executors run this interpreter and its packages
+    # a failing statement is reported by dbt in one line; pyspark would also log its whole Java stack as JSON
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     common = ["--target", target, "--project-dir", str(project), "--profiles-dir",
               os.environ.get("DBT_PROFILES_DIR", str(project))]
     if dbt_vars:
@@ -109,6 +114,7 @@ def build_on_spark(project_dir: str | Path = ".", dbt_vars: dict | None = None, 
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
     for number, wave in enumerate(waves(manifest, upto), start=1):
         names = _names(manifest, wave.nodes)
         step = f"wave {number} ({wave.language}, {len(names)} models)"
