@@ -22,6 +22,7 @@ import re
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import duckdb
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         with duckdb.connect() as con:
             local = con.execute(f"select customer_id, {', '.join(features)} from read_parquet('{path}') "
-                                "order by customer_id").arrow().read_all().to_pandas()
+                                "order by customer_id").to_arrow_table().to_pandas()
         read_s = time.perf_counter() - started
         started = time.perf_counter()
         fit = fit_axis(local[list(features)].to_numpy(dtype=np.float64), settings, args.axis, args.method,
@@ -91,7 +92,9 @@ def main(argv: list[str] | None = None) -> int:
 
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         started = time.perf_counter()
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
         spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+                 .config("spark.ui.showConsoleProgress", "false")
                  .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                  .config("spark.driver.memory", "6g").getOrCreate())
         spark.sparkContext.setLogLevel("ERROR")

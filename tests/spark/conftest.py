@@ -24,6 +24,7 @@ def spark(tmp_path_factory):
                .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
                .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={folder / 'metastore'}")
                .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                .config("spark.sql.shuffle.partitions", "4").getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
