@@ -17,7 +17,9 @@
     decimal(38, 6) (exact; amounts below a millionth are rounded) and the
     interpurchase gaps are whole hours summed as integers (exact), the standard
     deviation from exact sums: sqrt((n*sum(h^2) - sum(h)^2) / (n*(n-1))).
-    Averages of 0/1 flags, hours and item counts are exact already.
+    Averages of 0/1 flags, hours and item counts are exact already; they are
+    averages of integers (not of 1.0 / 0.0, decimals on Spark, where avg() would
+    round them to the decimal's scale), and the hours are divided as doubles.
 #}
 {% macro customer_features_from(scoped_orders, group_columns=[]) %}
 {%- set categories = customer_categories() -%}
@@ -28,9 +30,9 @@ orders_timed as (
     select
         *,
         extract(hour from ordered_at) as order_hour,
-        extract(isodow from ordered_at) as order_weekday,
-        {{ dbt.datediff('ordered_at', 'as_of_at', 'hour') }} / 24.0 as order_age_days,
-        {{ dbt.datediff('previous_ordered_at', 'ordered_at', 'hour') }} as gap_hours,
+        {{ iso_weekday('ordered_at') }} as order_weekday,
+        cast({{ hours_between('ordered_at', 'as_of_at') }} as double) / 24 as order_age_days,
+        {{ hours_between('previous_ordered_at', 'ordered_at') }} as gap_hours,
         cast(amount as decimal(38, 6)) as amount_exact
     from {{ scoped_orders }}
 ),
@@ -51,19 +53,19 @@ aggregated as (
         sum(gap_hours) as gap_hours_sum,
         sum(gap_hours * gap_hours) as gap_hours_sum_squares,
         -- a return counts from the moment it came back (no leakage into older snapshots)
-        avg(case when is_returned and (returned_at is null or returned_at < as_of_at) then 1.0 else 0.0 end)
+        avg(case when is_returned and (returned_at is null or returned_at < as_of_at) then 1 else 0 end)
             as return_rate,
-        avg(case when order_weekday in (6, 7) then 1.0 else 0.0 end) as weekend_share,
-        avg(case when order_hour >= 18 then 1.0 else 0.0 end) as evening_share,
-        avg(case when order_weekday between 1 and 5 and order_hour between 9 and 16 then 1.0 else 0.0 end)
+        avg(case when order_weekday in (6, 7) then 1 else 0 end) as weekend_share,
+        avg(case when order_hour >= 18 then 1 else 0 end) as evening_share,
+        avg(case when order_weekday between 1 and 5 and order_hour between 9 and 16 then 1 else 0 end)
             as business_hours_share,
         avg(order_hour) as mean_order_hour,
         {% for category in categories %}
-        avg(case when product_category = {{ category.literal }} then 1.0 else 0.0 end) as {{ category.column }},
+        avg(case when product_category = {{ category.literal }} then 1 else 0 end) as {{ category.column }},
         {% endfor %}
         -- a listed category is not other; any other category and a missing one are (null or false is null)
         avg(case when {% for category in categories %}product_category = {{ category.literal }} or {% endfor %}false
-                 then 0.0 else 1.0 end) as share_other
+                 then 0 else 1 end) as share_other
     from orders_timed
     group by {{ keys | join(', ') }}
 ),

@@ -1,6 +1,9 @@
 {#
     clean_text(expression): trimmed, inner runs of whitespace collapsed to one
-    space, empty -> null. Case is kept (display names).
+    space, empty -> null. Case is kept (display names). Whitespace is RE2's
+    \s on DuckDB (space, tab, newline, carriage return, form feed); Spark
+    (Java regexes, where \s also takes the vertical tab) is given that class
+    spelled out, and replaces every match without a flag.
 
     normalize_key(expression): the matching key for free-text names, i.e.
     lower(clean_text(...)), so "  OpenAI ", "openai" and "OPENAI" are one key.
@@ -12,6 +15,10 @@
 
 {% macro default__clean_text(expression) %}
     nullif(trim(regexp_replace(cast({{ expression }} as varchar), '\s+', ' ', 'g')), '')
+{% endmacro %}
+
+{% macro spark__clean_text(expression) %}
+    nullif(trim(regexp_replace(cast({{ expression }} as string), '[ \\t\\n\\r\\f]+', ' ')), '')
 {% endmacro %}
 
 {% macro normalize_key(expression) %}

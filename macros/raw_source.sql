@@ -4,9 +4,10 @@
 
     The contract of every raw table is its column list in models/sources.yml:
     a column is required (`meta: {required: true}`) or optional with a typed
-    SQL default (`meta: {default: "cast(null as varchar)"}`). Before the
-    staging SQL is compiled, the table is read (one row) and each contract
-    column is taken from, in order:
+    SQL default (`meta: {default: "cast(null as string)"}`, SQL that DuckDB
+    and Spark both read: `string`, not `varchar`). Before the staging SQL is
+    compiled, the table is read (one row) and each contract column is taken
+    from, in order:
       1. the user's column named for it in var `<table_name>_columns`
          (e.g. customer_orders_columns: {ordered_at: order_date, amount: revenue});
       2. a column of the same name (case ignored);

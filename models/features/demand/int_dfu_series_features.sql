@@ -4,7 +4,9 @@
     10 decimals so reruns give identical tables. Definitions are in
     _demand__models.yml next to dfu_features; divisions by a zero mean give the
     documented neutral value (0, or 1 for ratios), never null, for the columns
-    that can enter the clustering.
+    that can enter the clustering. No decimal literals in the arithmetic (1.0 is
+    a decimal on Spark, whose avg() and division round to the decimal's scale):
+    flags are averaged as integers and ratios divided as doubles.
 #}
 {%- set stable_band = var('dfu_trend_stable_band') -%}
 with
@@ -133,7 +135,7 @@ aggregated as (
         case
             when count(demand_lag_12) >= 12 then {{ nan_to_null('corr(demand, demand_lag_12)') }}
         end as year_over_year_correlation,
-        avg(case when demand = 0 then 1.0 else 0.0 end) as zero_demand_pct,
+        avg(case when demand = 0 then 1 else 0 end) as zero_demand_pct,
         sum(case when is_outlier then 1 else 0 end) as outlier_count
     from series_lagged
     group by dfu_id
@@ -176,7 +178,7 @@ features as (
         cast(aggregated.outlier_count as integer) as outlier_count,
         power(
             halves.second_half_mean / nullif(halves.first_half_mean, 0),
-            12.0 / (aggregated.months_in_window / 2.0)
+            12 / (cast(aggregated.months_in_window as double) / 2)
         ) - 1 as growth_rate,
         coalesce(
             (halves.second_half_slope - halves.first_half_slope) / nullif(aggregated.mean_demand, 0), 0

@@ -16,11 +16,11 @@ scored_models as (
 aggregated as (
     select
         provider_id,
-        -- averaged as decimals: exact, so the features (and the run_id hashed from them) are the same
-        -- to the last bit on every build (a double sum depends on the order the threads add in)
-        cast(avg(cast(intelligence_index as decimal(38, 9))) as double) as avg_intelligence,
-        cast(avg(cast(blended_price_usd as decimal(38, 9))) as double) as avg_price,
-        cast(avg(cast(median_output_speed as decimal(38, 9))) as double) as avg_speed,
+        -- summed as decimals (macro exact_avg): exact, so the features (and the run_id hashed from them) are
+        -- the same to the last bit on every build (a double sum depends on the order the threads add in)
+        {{ exact_avg('intelligence_index') }} as avg_intelligence,
+        {{ exact_avg('blended_price_usd') }} as avg_price,
+        {{ exact_avg('median_output_speed') }} as avg_speed,
         count(*) as model_count
     from scored_models
     group by provider_id

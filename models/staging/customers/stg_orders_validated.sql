@@ -10,9 +10,12 @@
     A table, not a view: at warehouse scale the validation (text cleaning, row
     fingerprints, the duplicate window over every order) is computed once per
     build instead of once per reader (current features, reference features,
-    snapshot features, quarantine). The fingerprint is hash() of the typed
-    values: it only compares rows within this query, so a fast 64-bit hash does
-    (md5 of the values cast to text took a third of the model's time).
+    snapshot features, quarantine). The fingerprint is a hash of the typed
+    values (macro row_hash): it only compares rows within this query, so a fast
+    64-bit hash does (md5 of the values cast to text took a third of the
+    model's time). Two usable rows of one order_id placed at the same moment
+    with different values keep the one of the lower hash, which is engine
+    specific (DuckDB and Spark hash differently).
 #}
 {{ config(materialized='table') }}
 with
@@ -28,8 +31,8 @@ typed as (
         {{ clean_text('customer_id') }} as customer_id,
         ----- strings
         lower({{ clean_text('product_category') }}) as product_category,
-        cast(amount as varchar) as amount_text,
-        cast(ordered_at as varchar) as ordered_at_text,
+        cast(amount as {{ dbt.type_string() }}) as amount_text,
+        cast(ordered_at as {{ dbt.type_string() }}) as ordered_at_text,
         ----- numerics
         {{ try_cast('amount', 'double') }} as amount,
         {{ try_cast('item_count', 'integer') }} as item_count,
@@ -50,16 +53,16 @@ value_checked as (
             when ordered_at is null then 'invalid_ordered_at'
             when amount_text is null or trim(amount_text) = '' then 'missing_amount'
             when amount is null then 'non_numeric_amount'
-            when not isfinite(amount) then 'non_finite_amount'
+            when not {{ is_finite('amount') }} then 'non_finite_amount'
             when amount < 0 then 'negative_amount'
             when item_count is null or item_count < 1 then 'invalid_item_count'
             -- a day of slack for time zones; a later order would become every customer's as-of date
             when ordered_at > {{ dbt.dateadd('day', 1, dbt.current_timestamp()) }} then 'future_ordered_at'
         end as value_reason,
-        hash(
-            order_id, customer_id, coalesce(product_category, '<null>'),
-            amount, item_count, is_returned, ordered_at
-        ) as row_fingerprint
+        {{ row_hash([
+            'order_id', 'customer_id', "coalesce(product_category, '<null>')",
+            'amount', 'item_count', 'is_returned', 'ordered_at'
+        ]) }} as row_fingerprint
     from typed
 ),
 

@@ -15,8 +15,8 @@ typed as (
         ----- ids
         {{ clean_text('dfu_id') }} as dfu_id,
         ----- strings
-        cast(demand as varchar) as demand_text,
-        cast(month as varchar) as month_text,
+        cast(demand as {{ dbt.type_string() }}) as demand_text,
+        cast(month as {{ dbt.type_string() }}) as month_text,
         ----- numerics
         {{ try_cast('demand', 'double') }} as demand,
         ----- dates

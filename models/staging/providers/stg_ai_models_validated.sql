@@ -2,6 +2,10 @@
     Every raw catalogue row, typed, with the reason it cannot be used (or null).
     stg_ai_models keeps the rows without a reason, stg_ai_models_quarantine the
     others, so the two add up to the source row count (tested).
+    The row fingerprint (md5 of the values as text) finds exact duplicates and
+    breaks the last tie of the ordering within one engine; DuckDB and Spark
+    write some doubles differently as text (1e-05, 1.0E-5), so two different
+    rows tied on every ordering column may keep another row on Spark.
 #}
 with
 
@@ -12,17 +16,17 @@ source as (
 typed as (
     select
         ----- ids
-        nullif(trim(cast(model_id as varchar)), '') as model_id,
+        nullif(trim(cast(model_id as {{ dbt.type_string() }})), '') as model_id,
         {{ normalize_key('creator') }} as provider_id,
         ----- strings
-        trim(cast(model_name as varchar)) as model_name,
+        trim(cast(model_name as {{ dbt.type_string() }})) as model_name,
         {{ clean_text('creator') }} as creator,
-        cast(blended_price_per_1m_tokens as varchar) as price_text,
-        cast(median_output_speed_tps as varchar) as speed_text,
-        cast(intelligence_index as varchar) as intelligence_text,
+        cast(blended_price_per_1m_tokens as {{ dbt.type_string() }}) as price_text,
+        cast(median_output_speed_tps as {{ dbt.type_string() }}) as speed_text,
+        cast(intelligence_index as {{ dbt.type_string() }}) as intelligence_text,
         ----- numerics
         {{ try_cast('intelligence_index', 'double') }} as intelligence_index,
-        {{ try_cast("nullif(trim(cast(blended_price_per_1m_tokens as varchar)), '')", 'double') }}
+        {{ try_cast("nullif(trim(cast(blended_price_per_1m_tokens as " ~ dbt.type_string() ~ ")), '')", 'double') }}
             as blended_price_usd,
         {{ try_cast('median_output_speed_tps', 'double') }} as median_output_speed,
         ----- dates
@@ -55,10 +59,10 @@ fingerprinted as (
         *,
         md5(concat_ws('|',
             model_id, coalesce(model_name, '<null>'), coalesce(creator, '<null>'),
-            coalesce(cast(intelligence_index as varchar), '<null>'),
-            coalesce(cast(blended_price_usd as varchar), '<null>'),
-            coalesce(cast(median_output_speed as varchar), '<null>'),
-            coalesce(cast(release_date as varchar), '<null>')
+            coalesce(cast(intelligence_index as {{ dbt.type_string() }}), '<null>'),
+            coalesce(cast(blended_price_usd as {{ dbt.type_string() }}), '<null>'),
+            coalesce(cast(median_output_speed as {{ dbt.type_string() }}), '<null>'),
+            coalesce(cast(release_date as {{ dbt.type_string() }}), '<null>')
         )) as row_fingerprint
     from value_checked
 ),
