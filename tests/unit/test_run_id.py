@@ -19,10 +19,10 @@ SETTINGS = {"scaling": "standard", "features": ("a", "b"), "k_max": 8}
 
 
 def test_documented_formula():
-    # sha1 over: sorted-key JSON of the settings, pandas row hashes of the ids, float64 bytes of X; 16 hex
+    # sha1 over: sorted-key JSON of the settings, pandas row hashes of the ids, float32 bytes of X; 16 hex
     digest = hashlib.sha1(b'{"features": ["a", "b"], "k_max": 8, "scaling": "standard"}')
     digest.update(pd.util.hash_pandas_object(IDS, index=False).to_numpy().tobytes())
-    digest.update(X.astype(np.float64).tobytes())
+    digest.update(X.astype(np.float32).tobytes())
     assert run_id(SETTINGS, IDS, X) == digest.hexdigest()[:16]
     assert len(run_id(SETTINGS, IDS, X)) == 16 and int(run_id(SETTINGS, IDS, X), 16) >= 0
 
@@ -34,7 +34,7 @@ def test_each_input_counts_and_nothing_else():
     assert run_id({**SETTINGS, "k_max": 9}, IDS, X) != base
     assert run_id(SETTINGS, pd.Series([3, 5, 9]), X) != base
     assert run_id(SETTINGS, IDS.astype(str), X) != base                              # "3" is not 3
-    assert run_id(SETTINGS, IDS, X + np.array([[0, 0], [0, 1e-12], [0, 0]])) != base
+    assert run_id(SETTINGS, IDS, X + np.array([[0, 0], [0, 1e-5], [0, 0]])) != base
     assert run_id(SETTINGS, IDS[::-1].reset_index(drop=True), X[::-1]) != base       # row order matters
     with_target = pd.DataFrame({"id": IDS, "target": ["x", "y", "x"]})
     assert run_id(SETTINGS, with_target, X) != base
@@ -56,3 +56,15 @@ def test_setting_values_without_a_json_form():
     assert json.dumps(plain)  # the plain twin is JSON
     with pytest.raises(TypeError, match="run_id: setting value .* has no JSON form"):
         run_id({"bad": object()}, IDS, X)
+
+
+def test_the_last_bits_of_a_feature_do_not_change_the_run_but_a_real_change_does():
+    rng = np.random.default_rng(0)
+    X = rng.normal(10, 3, (500, 3))
+    ids = pd.Series(range(500))
+    base = run_id({"k": 3}, ids, X)
+    assert run_id({"k": 3}, ids, np.nextafter(X, np.inf)) == base  # one unit in the last place, every value
+    assert run_id({"k": 3}, ids, X * (1 + 1e-12)) == base
+    changed = X.copy()
+    changed[17, 1] *= 1 + 1e-5
+    assert run_id({"k": 3}, ids, changed) != base

@@ -8,7 +8,10 @@ order:
    choose among its outputs);
 2. the row ids, sorted as the fit sees them (pandas' stable row hash, so the
    dtype counts: ``"7"`` and ``7`` differ);
-3. the raw feature matrix as contiguous float64 bytes, rows in the same order.
+3. the raw feature matrix rounded to single precision (float32 bytes), rows in the same order: two
+   engines that compute a feature to within a few units in the last place (DuckDB and Spark average and
+   take logarithms that differently) give the same id, while any change of the data beyond about 1e-7
+   relative gives a new one.
 
 Same settings, ids and values give the same id in any process, on any run, so
 every table of one build carries the same ``run_id`` for one fit and a rerun on
@@ -77,5 +80,5 @@ def run_id(settings: Mapping[str, Any], ids: pd.Series | pd.DataFrame, X: np.nda
     """
     digest = hashlib.sha1(json.dumps(dict(settings), sort_keys=True, default=_jsonable).encode())
     digest.update(pd.util.hash_pandas_object(ids, index=False).to_numpy().tobytes())
-    digest.update(np.ascontiguousarray(X, dtype=np.float64).tobytes())
+    digest.update(np.ascontiguousarray(X, dtype=np.float64).astype(np.float32).tobytes())
     return digest.hexdigest()[:RUN_ID_LENGTH]
