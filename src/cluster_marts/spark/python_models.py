@@ -96,21 +96,29 @@ def run_python_model(node_id: str, manifest: dict, spark: Any, project_dir: str 
     """Run one Python model and write its table; returns the number of rows written."""
     node = manifest["nodes"][node_id]
     model = _load_model_function(Path(project_dir) / node["original_file_path"])
-    frame = model(DbtShim(node, manifest, spark), spark)
-    if not isinstance(frame, pd.DataFrame):
-        frame = frame.toPandas() if hasattr(frame, "toPandas") else pd.DataFrame(frame)
+    result = _typed(model(DbtShim(node, manifest, spark), spark))
     table = f"{node['schema']}.{node['alias'] or node['name']}"
     spark.sql(f"create database if not exists {node['schema']}")
     spark.sql(f"drop table if exists {table}")
-    spark.createDataFrame(_typed(frame)).write.mode("overwrite").saveAsTable(table)
-    return len(frame)
+    spark.createDataFrame(result).write.mode("overwrite").saveAsTable(table)
+    return result.num_rows
 
 
-def _typed(frame: pd.DataFrame):
-    """``frame`` as Arrow, a column that is null in every row typed string (Spark cannot store a void column)."""
+def _typed(result: Any):
+    """A model's result (pandas, Arrow, or a relation with an Arrow export) as an Arrow table, a column that
+    is null in every row typed string (Spark cannot store a void column)."""
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if isinstance(result, pd.DataFrame):
+        table = pa.Table.from_pandas(result, preserve_index=False)
+    elif isinstance(result, pa.Table):
+        table = result
+    elif hasattr(result, "to_arrow_table"):
+        table = result.to_arrow_table()
+    elif hasattr(result, "toArrow"):
+        table = result.toArrow()
+    else:
+        raise TypeError(f"a Python model returned {type(result).__name__}: expected a pandas or Arrow table")
     for i, field in enumerate(table.schema):
         if pa.types.is_null(field.type):
             table = table.set_column(i, pa.field(field.name, pa.string()), table.column(i).cast(pa.string()))
