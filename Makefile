@@ -94,7 +94,7 @@ integration: install
 
 # the Spark suite: the engine on Spark DataFrames and the parity of the Spark build with DuckDB (Java 17)
 test-spark: install
-	$(BIN)/pytest tests/spark -q
+	CLUSTER_MARTS_DB=$(TEST_DB) $(BIN)/pytest tests/spark -q
 
 test: lint unit dbt-test quality integration test-spark
 
