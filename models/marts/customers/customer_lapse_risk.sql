@@ -108,7 +108,8 @@ final as (
         snapshot_date,
         ----- numerics
         lapse_score,
-        lapse_rank,
+        -- row_number() is a bigint on DuckDB, an int on Spark
+        cast(lapse_rank as bigint) as lapse_rank,
         frequency,
         recency_days,
         usual_gap_days,
