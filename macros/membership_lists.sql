@@ -37,7 +37,8 @@
     segment_ids(memberships): set-returning, one row per segment id 0..k-1
     (for the long views).
 
-    memberships_json(memberships): '{"0": 0.25, "1": 0.75}', rounded to 6 digits.
+    memberships_json(memberships): '{"0": 0.25, "1": 0.75}', rounded to 6 digits
+    (the numbers as DuckDB writes them on both engines: macro double_text).
 #}
 
 {#- one dispatcher per macro: the DuckDB body is default__, the Spark one spark__ -#}
@@ -50,7 +51,11 @@
 {%- endmacro %}
 
 {% macro spark__double_list(expressions) -%}
-    array({% for expression in expressions %}cast({{ expression }} as double){% if not loop.last %}, {% endif %}{% endfor %})
+    array(
+        {%- for expression in expressions -%}
+        cast({{ expression }} as double){% if not loop.last %}, {% endif %}
+        {%- endfor -%}
+    )
 {%- endmacro %}
 
 {% macro double_list_type() -%}
@@ -154,10 +159,11 @@
 
 {% macro default__memberships_json(memberships) -%}
     '{' || array_to_string(list_transform({{ memberships }}, lambda membership, position:
-        '"' || cast(position - 1 as {{ dbt.type_string() }}) || '": ' || cast(round(membership, 6) as {{ dbt.type_string() }})), ', ') || '}'
+        '"' || cast(position - 1 as {{ dbt.type_string() }}) || '": '
+        || cast(round(membership, 6) as {{ dbt.type_string() }})), ', ') || '}'
 {%- endmacro %}
 
 {% macro spark__memberships_json(memberships) -%}
     concat('{', array_join(transform({{ memberships }}, (membership, position) ->
-        concat('"', cast(position as string), '": ', cast(round(membership, 6) as string))), ', '), '}')
+        concat('"', cast(position as string), '": ', {{ double_text('round(membership, 6)') }})), ', '), '}')
 {%- endmacro %}

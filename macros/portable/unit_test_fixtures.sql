@@ -15,7 +15,8 @@
     {%- endfor -%}
 cast(array({{ elements | join(', ') }}) as {{ type }})
 {%- else -%}
-{%- set field_clean = field.strip('"').strip("'") if (cast_from_string_unsupported_for(type) and field is string) else field -%}
+{%- set field_clean = field.strip('"').strip("'") if (cast_from_string_unsupported_for(type) and field is string)
+                      else field -%}
 cast({{ field_clean }} as {{ type }})
 {%- endif %}
 {% endmacro %}

@@ -123,7 +123,8 @@ final as (
             when is_lapsing then 'broke their rhythm: ' || silence_text || segment_text
             when frequency = 1 then 'one order so far: no rhythm to break (' || silence_text || ')'
             when frequency < {{ min_orders }}
-                then cast(frequency as {{ dbt.type_string() }}) || ' orders: too few to judge a rhythm (' || silence_text || ')'
+                then cast(frequency as {{ dbt.type_string() }}) || ' orders: too few to judge a rhythm ('
+                    || silence_text || ')'
             when silence_probability < {{ silence_probability }}
                 then 'silent beyond their rhythm for under {{ min_silence_days | int }} days: ' || silence_text
             else 'within their rhythm: ' || silence_text || segment_text
