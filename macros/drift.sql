@@ -36,6 +36,10 @@
     as a customer merely ages), drift_score on the others.
 #}
 {% macro membership_drift_score(new_memberships, old_memberships) %}
+    {{ return(adapter.dispatch('membership_drift_score', 'cluster_marts')(new_memberships, old_memberships)) }}
+{% endmacro %}
+
+{% macro default__membership_drift_score(new_memberships, old_memberships) %}
     least(
         case when len({{ new_memberships }}) = len({{ old_memberships }})
             then list_distance({{ new_memberships }}, {{ old_memberships }})
@@ -48,8 +52,18 @@
         1.0)
 {% endmacro %}
 
+{% macro spark__membership_drift_score(new_memberships, old_memberships) %}
+    {#- zip_with pads the shorter list with nulls, counted as 0 -#}
+    least(
+        sqrt(aggregate(
+            zip_with({{ new_memberships }}, {{ old_memberships }},
+                     (new_value, old_value) -> power(coalesce(new_value, 0) - coalesce(old_value, 0), 2)),
+            cast(0 as double), (total, squared) -> total + squared)) / sqrt(2.0),
+        1.0)
+{% endmacro %}
+
 {% macro event_surprise(now, before, days_between) %}
-{%- set recency_before = '(' ~ dbt.datediff(before ~ 'last_ordered_at', before ~ 'snapshot_at', 'second')
+{%- set recency_before = '(' ~ seconds_between(before ~ 'last_ordered_at', before ~ 'snapshot_at')
                          ~ ' / 86400.0)' -%}
 {%- set usual_gap = 'greatest(case when ' ~ before ~ 'orders_at_snapshot >= 2 then (' ~ before
                     ~ 'days_since_first_order - ' ~ recency_before ~ ') / (' ~ before
@@ -84,11 +98,11 @@ from {{ bands }}
 {% endmacro %}
 
 {% macro severity_band_index(score, band_lists) %}
-{%- set below = 'len(list_filter(' ~ band_lists ~ '.lower_bounds, lambda bound: bound <= ' ~ score ~ '))' -%}
+{%- set below = count_at_most(band_lists ~ '.lower_bounds', score) -%}
     case
         when {{ below }} > 0
-            and ({{ band_lists }}.upper_bounds[{{ below }}] is null
-                 or {{ score }} < {{ band_lists }}.upper_bounds[{{ below }}])
+            and ({{ list_element(band_lists ~ '.upper_bounds', below) }} is null
+                 or {{ score }} < {{ list_element(band_lists ~ '.upper_bounds', below) }})
             then {{ below }}
     end
 {% endmacro %}
@@ -118,9 +132,9 @@ select
     case when previous_snapshot_date is not null
         then {{ membership_drift_score('memberships', 'previous_memberships') }}
     end as drift_score,
-    {{ event_surprise('', 'previous_', dbt.datediff('previous_snapshot_date', 'snapshot_date', 'day')) }}
+    {{ event_surprise('', 'previous_', days_between('previous_snapshot_date', 'snapshot_date')) }}
         as event_surprise,
-    {{ dbt.datediff('previous_snapshot_date', 'snapshot_date', 'day') }} as days_between
+    {{ days_between('previous_snapshot_date', 'snapshot_date') }} as days_between
 from (
     select
         customer_id, axis, snapshot_type, reference_run_id, snapshot_date, dominant_segment_id, max_membership,

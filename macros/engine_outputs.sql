@@ -7,26 +7,26 @@
     cast_k_selection is the one k-selection table of every domain
     (cluster_marts.selection.table.K_SELECTION_COLUMNS): provider_k_selection,
     dfu_k_selection, customer_k_selection and workbench_k_selection. `keys`
-    names extra leading varchar columns (the workbench's spec_name).
+    names extra leading string columns (the workbench's spec_name).
 #}
 {% macro cast_k_selection(relation, keys=[]) %}
     select
         ----- ids
         {%- for key in keys %}
-        cast({{ key }} as varchar) as {{ key }},
+        cast({{ key }} as {{ dbt.type_string() }}) as {{ key }},
         {%- endfor %}
-        cast(run_id as varchar) as run_id,
-        cast(axis as varchar) as axis,
-        cast(method as varchar) as method,
+        cast(run_id as {{ dbt.type_string() }}) as run_id,
+        cast(axis as {{ dbt.type_string() }}) as axis,
+        cast(method as {{ dbt.type_string() }}) as method,
         cast(k as integer) as k,
         ----- strings
-        cast(silhouette_method as varchar) as silhouette_method,
-        cast(selection_rule as varchar) as selection_rule,
-        cast(algorithm as varchar) as algorithm,
-        cast(scaling as varchar) as scaling,
-        cast(features as varchar) as features,
-        cast(features_used as varchar) as features_used,
-        cast(settings_json as varchar) as settings_json,
+        cast(silhouette_method as {{ dbt.type_string() }}) as silhouette_method,
+        cast(selection_rule as {{ dbt.type_string() }}) as selection_rule,
+        cast(algorithm as {{ dbt.type_string() }}) as algorithm,
+        cast(scaling as {{ dbt.type_string() }}) as scaling,
+        cast(features as {{ dbt.type_string() }}) as features,
+        cast(features_used as {{ dbt.type_string() }}) as features_used,
+        cast(settings_json as {{ dbt.type_string() }}) as settings_json,
         ----- numerics
         cast(inertia as double) as inertia,
         cast(silhouette as double) as silhouette,
@@ -61,10 +61,10 @@
 {% macro cast_centroids(relation) %}
     select
         ----- ids
-        cast(run_id as varchar) as run_id,
+        cast(run_id as {{ dbt.type_string() }}) as run_id,
         cast(cluster_id as integer) as cluster_id,
         ----- strings
-        cast(feature as varchar) as feature,
+        cast(feature as {{ dbt.type_string() }}) as feature,
         ----- numerics
         cast(center_scaled as double) as center_scaled,
         cast(center_original as double) as center_original,
@@ -76,10 +76,10 @@
 {% macro cast_scaler_params(relation) %}
     select
         ----- ids
-        cast(run_id as varchar) as run_id,
+        cast(run_id as {{ dbt.type_string() }}) as run_id,
         ----- strings
-        cast(feature as varchar) as feature,
-        cast(method as varchar) as method,
+        cast(feature as {{ dbt.type_string() }}) as feature,
+        cast(method as {{ dbt.type_string() }}) as method,
         ----- numerics
         cast(center as double) as center,
         cast(scale as double) as scale,

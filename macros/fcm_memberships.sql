@@ -16,8 +16,10 @@
 
     One row per scored row, its centres as a list (position j = centre j - 1,
     i.e. segment_id + 1): no row per centre, so scoring n rows on k centres
-    reads and writes n rows. List functions and lambdas are DuckDB syntax,
-    kept in this macro.
+    reads and writes n rows. List functions and lambdas differ by engine:
+    default__fcm_memberships is DuckDB's (list_*, 1-based lambda indexes),
+    spark__fcm_memberships Spark's (transform, array_min, array_position,
+    0-based lambda indexes); same formula and tie rule.
 
     Arguments
         relation           relation or CTE name: one row per scored row
@@ -29,6 +31,15 @@
     fcm_nearest_squared_distance, fcm_first_centre_on, fcm_weights, fcm_weight_sum.
 #}
 {% macro fcm_memberships(relation, squared_distances='squared_distances', fuzziness='fuzziness') %}
+    {#- rendered without dbt (plain Jinja, as tests/unit/test_fcm_membership_sql.py does): the DuckDB SQL -#}
+    {%- if adapter is defined -%}
+        {{ return(adapter.dispatch('fcm_memberships', 'cluster_marts')(relation, squared_distances, fuzziness)) }}
+    {%- else -%}
+        {{ default__fcm_memberships(relation, squared_distances, fuzziness) }}
+    {%- endif -%}
+{% endmacro %}
+
+{% macro default__fcm_memberships(relation, squared_distances, fuzziness) %}
 select
     summed.*,
     list_transform(summed.fcm_weights, lambda weight: weight / summed.fcm_weight_sum) as memberships
@@ -51,6 +62,35 @@ from (
                 {{ relation }}.*,
                 list_min({{ squared_distances }}) as fcm_nearest_squared_distance,
                 list_position({{ squared_distances }}, cast(0 as double)) as fcm_first_centre_on
+            from {{ relation }}
+        ) as nearest
+    ) as weighted
+) as summed
+{% endmacro %}
+
+{% macro spark__fcm_memberships(relation, squared_distances, fuzziness) %}
+select
+    summed.*,
+    transform(summed.fcm_weights, weight -> weight / summed.fcm_weight_sum) as memberships
+from (
+    select weighted.*, {{ list_sum('weighted.fcm_weights') }} as fcm_weight_sum
+    from (
+        select
+            nearest.*,
+            case
+                when nearest.fcm_nearest_squared_distance = 0
+                    then transform(nearest.{{ squared_distances }}, (distance, centre) ->
+                        case when centre + 1 = nearest.fcm_first_centre_on
+                            then cast(1 as double) else cast(0 as double) end)
+                else transform(nearest.{{ squared_distances }}, distance ->
+                    power(distance / nearest.fcm_nearest_squared_distance,
+                          -1 / (cast({{ fuzziness }} as double) - 1)))
+            end as fcm_weights
+        from (
+            select
+                {{ relation }}.*,
+                array_min({{ squared_distances }}) as fcm_nearest_squared_distance,
+                array_position({{ squared_distances }}, cast(0 as double)) as fcm_first_centre_on
             from {{ relation }}
         ) as nearest
     ) as weighted

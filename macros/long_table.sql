@@ -8,7 +8,7 @@
 
     packed=true reads a record type whose values are one JSON object per row in
     the `record` column (cluster_marts.adapters.long_table.pack_records; Python
-    twin packed_rows): each column is that object's key, as VARCHAR (null when
+    twin packed_rows): each column is that object's key, as text (macro json_text; null when
     absent or null); the mart that reads it casts to the contract's types.
 #}
 {% macro record_rows(relation, record_type, columns, packed=false) %}
@@ -22,7 +22,7 @@ records as (
     select
         {%- for column in columns %}
         {% if packed -%}
-        json_extract_string(record, '$.{{ column }}') as {{ column }}
+        {{ json_text('record', column) }} as {{ column }}
         {%- else -%}
         {{ column }}
         {%- endif %}{{ "," if not loop.last }}

@@ -1,13 +1,17 @@
 {#
     Memberships stored as lists (one double[] per customer, axis and snapshot,
     position segment_id + 1). List literals, list functions and lambdas are
-    DuckDB syntax: they live here and in fcm_memberships / drift, so a port
-    to another engine rewrites these macros only.
+    written differently on each engine: they live here and in fcm_memberships
+    / drift, each macro with a default__ (DuckDB: list literals, list_*
+    functions, 1-based lambda indexes) and a spark__ version (array(),
+    element_at, transform / filter / aggregate, 0-based lambda indexes), so
+    the models read the same on both engines.
 
     double_list(expressions): a list literal of the expressions cast to double.
 
     ordered_list(expression, order_by): aggregate, the values of a group as a
-    list in the given order.
+    list in the given order (Spark: collect_list of (order_by, value) pairs,
+    sorted, then the values).
 
     scaled_axis_values(feature_values, positions, scaler_center, scaler_scale):
     a row's values of one axis in the reference scaler's space,
@@ -27,46 +31,139 @@
     membership_of(memberships, segment_id): the membership in one segment
     (null when the list has no such segment).
 
+    double_list_type(): the SQL type of a list of doubles (DuckDB double[],
+    Spark array<double>).
+
     segment_ids(memberships): set-returning, one row per segment id 0..k-1
     (for the long views).
 
-    memberships_json(memberships): '{"0": 0.25, "1": 0.75}', rounded to 6 digits.
+    memberships_json(memberships): '{"0": 0.25, "1": 0.75}', rounded to 6 digits
+    (the numbers as DuckDB writes them on both engines: macro double_text).
 #}
+
+{#- one dispatcher per macro: the DuckDB body is default__, the Spark one spark__ -#}
 {% macro double_list(expressions) -%}
+    {{ return(adapter.dispatch('double_list', 'cluster_marts')(expressions)) }}
+{%- endmacro %}
+
+{% macro default__double_list(expressions) -%}
     [{% for expression in expressions %}cast({{ expression }} as double){% if not loop.last %}, {% endif %}{% endfor %}]
 {%- endmacro %}
 
+{% macro spark__double_list(expressions) -%}
+    array(
+        {%- for expression in expressions -%}
+        cast({{ expression }} as double){% if not loop.last %}, {% endif %}
+        {%- endfor -%}
+    )
+{%- endmacro %}
+
+{% macro double_list_type() -%}
+    {{ return(adapter.dispatch('double_list_type', 'cluster_marts')()) }}
+{%- endmacro %}
+
+{% macro default__double_list_type() -%}
+    double[]
+{%- endmacro %}
+
+{% macro spark__double_list_type() -%}
+    array<double>
+{%- endmacro %}
+
 {% macro ordered_list(expression, order_by) -%}
+    {{ return(adapter.dispatch('ordered_list', 'cluster_marts')(expression, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_list(expression, order_by) -%}
     array_agg({{ expression }} order by {{ order_by }})
 {%- endmacro %}
 
+{% macro spark__ordered_list(expression, order_by) -%}
+    transform(array_sort(collect_list(named_struct('sort_key', {{ order_by }}, 'value', {{ expression }}))),
+              pair -> pair.value)
+{%- endmacro %}
+
 {% macro scaled_axis_values(feature_values, positions, scaler_center, scaler_scale) -%}
+    {{ return(adapter.dispatch('scaled_axis_values', 'cluster_marts')(
+        feature_values, positions, scaler_center, scaler_scale)) }}
+{%- endmacro %}
+
+{% macro default__scaled_axis_values(feature_values, positions, scaler_center, scaler_scale) -%}
     list_transform({{ positions }}, lambda position, j:
         ({{ feature_values }}[position] - {{ scaler_center }}[j]) / {{ scaler_scale }}[j])
 {%- endmacro %}
 
+{% macro spark__scaled_axis_values(feature_values, positions, scaler_center, scaler_scale) -%}
+    transform({{ positions }}, (position, j) ->
+        (element_at({{ feature_values }}, position) - element_at({{ scaler_center }}, j + 1))
+        / element_at({{ scaler_scale }}, j + 1))
+{%- endmacro %}
+
 {% macro axis_squared_distances(scaled_values, centres) -%}
+    {{ return(adapter.dispatch('axis_squared_distances', 'cluster_marts')(scaled_values, centres)) }}
+{%- endmacro %}
+
+{% macro default__axis_squared_distances(scaled_values, centres) -%}
     list_transform({{ centres }}, lambda centre: list_sum(list_transform(centre, lambda center_value, j:
         power({{ scaled_values }}[j] - center_value, 2))))
 {%- endmacro %}
 
+{% macro spark__axis_squared_distances(scaled_values, centres) -%}
+    transform({{ centres }}, centre -> {{ list_sum('transform(centre, (center_value, j) ->
+        power(element_at(' ~ scaled_values ~ ', j + 1) - center_value, 2))') }})
+{%- endmacro %}
+
 {% macro dominant_segment(memberships) -%}
+    {{ return(adapter.dispatch('dominant_segment', 'cluster_marts')(memberships)) }}
+{%- endmacro %}
+
+{% macro default__dominant_segment(memberships) -%}
     (list_position({{ memberships }}, list_max({{ memberships }})) - 1)
 {%- endmacro %}
 
+{% macro spark__dominant_segment(memberships) -%}
+    (array_position({{ memberships }}, array_max({{ memberships }})) - 1)
+{%- endmacro %}
+
 {% macro largest_membership(memberships) -%}
+    {{ return(adapter.dispatch('largest_membership', 'cluster_marts')(memberships)) }}
+{%- endmacro %}
+
+{% macro default__largest_membership(memberships) -%}
     list_max({{ memberships }})
 {%- endmacro %}
 
+{% macro spark__largest_membership(memberships) -%}
+    array_max({{ memberships }})
+{%- endmacro %}
+
 {% macro membership_of(memberships, segment_id) -%}
-    {{ memberships }}[{{ segment_id }} + 1]
+    {{ list_element(memberships, segment_id ~ ' + 1') }}
 {%- endmacro %}
 
 {% macro segment_ids(memberships) -%}
+    {{ return(adapter.dispatch('segment_ids', 'cluster_marts')(memberships)) }}
+{%- endmacro %}
+
+{% macro default__segment_ids(memberships) -%}
     unnest(range(0, len({{ memberships }})))
 {%- endmacro %}
 
+{% macro spark__segment_ids(memberships) -%}
+    explode(transform({{ memberships }}, (membership, position) -> position))
+{%- endmacro %}
+
 {% macro memberships_json(memberships) -%}
+    {{ return(adapter.dispatch('memberships_json', 'cluster_marts')(memberships)) }}
+{%- endmacro %}
+
+{% macro default__memberships_json(memberships) -%}
     '{' || array_to_string(list_transform({{ memberships }}, lambda membership, position:
-        '"' || cast(position - 1 as varchar) || '": ' || cast(round(membership, 6) as varchar)), ', ') || '}'
+        '"' || cast(position - 1 as {{ dbt.type_string() }}) || '": '
+        || cast(round(membership, 6) as {{ dbt.type_string() }})), ', ') || '}'
+{%- endmacro %}
+
+{% macro spark__memberships_json(memberships) -%}
+    concat('{', array_join(transform({{ memberships }}, (membership, position) ->
+        concat('"', cast(position as string), '": ', {{ double_text('round(membership, 6)') }})), ', '), '}')
 {%- endmacro %}

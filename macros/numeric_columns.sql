@@ -8,7 +8,7 @@
     {%- set names = [] -%}
     {%- if execute -%}
         {%- for column in adapter.get_columns_in_relation(relation) -%}
-            {%- if column.is_number() and column.name not in exclude -%}
+            {%- if is_number_column(column) and column.name not in exclude -%}
                 {%- do names.append(column.name) -%}
             {%- endif -%}
         {%- endfor -%}

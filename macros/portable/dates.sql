@@ -37,3 +37,39 @@
 {% macro spark__iso_weekday(expression) -%}
     extract(dayofweek_iso from {{ expression }})
 {%- endmacro %}
+
+
+{#
+    seconds_between(start, end): whole second boundaries crossed from start to
+    end, a bigint; null when either is null.
+    DuckDB: date_diff('second', ...) (dbt.datediff). Spark: the difference of
+    the epoch microseconds divided (truncated) by a second; dbt-spark's
+    datediff rounds the elapsed time up instead.
+
+    days_between(start, end): days from the date start to the date end (end -
+    start), null when either is null.
+    DuckDB: date_diff('day', ...) (dbt.datediff). Spark: datediff(end, start).
+#}
+{% macro seconds_between(start, end) %}
+    {{ return(adapter.dispatch('seconds_between', 'cluster_marts')(start, end)) }}
+{% endmacro %}
+
+{% macro default__seconds_between(start, end) -%}
+    {{ dbt.datediff(start, end, 'second') }}
+{%- endmacro %}
+
+{% macro spark__seconds_between(start, end) -%}
+    (unix_micros({{ end }}) div 1000000 - unix_micros({{ start }}) div 1000000)
+{%- endmacro %}
+
+{% macro days_between(start, end) %}
+    {{ return(adapter.dispatch('days_between', 'cluster_marts')(start, end)) }}
+{% endmacro %}
+
+{% macro default__days_between(start, end) -%}
+    {{ dbt.datediff(start, end, 'day') }}
+{%- endmacro %}
+
+{% macro spark__days_between(start, end) -%}
+    datediff({{ end }}, {{ start }})
+{%- endmacro %}

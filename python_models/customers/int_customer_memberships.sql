@@ -17,8 +17,7 @@ memberships as (
         customer_id,
         axis,
         method,
-        generate_subscripts(memberships, 1) - 1 as segment_id,
-        unnest(memberships) as membership,
+        {{ unnest_with_position('memberships', 'segment_id', 'membership') }},
         run_id
     from assignments
 )

@@ -73,7 +73,7 @@ mismatches as (
 
 coverage as (
     -- every used feature must be one the test scales, and there must be rows to compare
-    select cast(null as varchar) as provider_id, -1 as cluster_id, -1 as nearest_cluster_id
+    select cast(null as {{ dbt.type_string() }}) as provider_id, -1 as cluster_id, -1 as nearest_cluster_id
     where (select count(*) from clusters) = 0
         or (
             select count(*) from params

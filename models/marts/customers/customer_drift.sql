@@ -22,13 +22,13 @@ timeline as (
 drift as (
     select
         ----- ids
-        cast(customer_id as varchar) as customer_id,
-        cast(axis as varchar) as axis,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(axis as {{ dbt.type_string() }}) as axis,
         cast(previous_dominant_segment_id as integer) as old_dominant_segment_id,
         cast(dominant_segment_id as integer) as new_dominant_segment_id,
         ----- strings
-        cast(snapshot_type as varchar) as snapshot_type,
-        cast(severity as varchar) as severity,
+        cast(snapshot_type as {{ dbt.type_string() }}) as snapshot_type,
+        cast(severity as {{ dbt.type_string() }}) as severity,
         ----- numerics
         cast(drift_score as double) as drift_score,
         cast(event_surprise as double) as event_surprise,

@@ -52,8 +52,8 @@ indexed as (
 banded as (
     select
         indexed.*,
-        indexed.severities[indexed.band_index] as severity,
-        indexed.severity_ranks[indexed.band_index] as severity_rank,
+        {{ list_element('indexed.severities', 'indexed.band_index') }} as severity,
+        {{ list_element('indexed.severity_ranks', 'indexed.band_index') }} as severity_rank,
         indexed.dominant_segment_id <> indexed.previous_dominant_segment_id as segment_changed,
         indexed.drift_score / nullif(indexed.days_between, 0) as drift_velocity
     from indexed

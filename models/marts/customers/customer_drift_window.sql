@@ -60,7 +60,7 @@ scored as (
         latest.dominant_segment_id as new_dominant_segment_id,
         {{ membership_drift_score('latest.memberships', 'window_start.memberships') }} as drift_score,
         {{ event_surprise('latest.', 'window_start.',
-                          dbt.datediff('window_start.snapshot_date', 'latest.snapshot_date', 'day')) }}
+                          days_between('window_start.snapshot_date', 'latest.snapshot_date')) }}
             as event_surprise
     from latest
     inner join window_start
@@ -87,19 +87,19 @@ indexed as (
 final as (
     select
         ----- ids
-        cast(scored.customer_id as varchar) as customer_id,
-        cast(scored.axis as varchar) as axis,
+        cast(scored.customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(scored.axis as {{ dbt.type_string() }}) as axis,
         cast(scored.old_dominant_segment_id as integer) as old_dominant_segment_id,
         cast(scored.new_dominant_segment_id as integer) as new_dominant_segment_id,
         ----- strings
-        cast(scored.snapshot_type as varchar) as snapshot_type,
-        cast(scored.severities[scored.band_index] as varchar) as severity,
+        cast(scored.snapshot_type as {{ dbt.type_string() }}) as snapshot_type,
+        cast({{ list_element('scored.severities', 'scored.band_index') }} as {{ dbt.type_string() }}) as severity,
         ----- numerics
         cast(scored.drift_score as double) as drift_score,
         cast(scored.event_surprise as double) as event_surprise,
         cast(scored.drift_score * scored.event_surprise as double) as ageing_adjusted_drift,
         cast(scored.severity_score as double) as severity_score,
-        cast(scored.drift_score / nullif({{ dbt.datediff('scored.window_start', 'scored.window_end', 'day') }}, 0)
+        cast(scored.drift_score / nullif({{ days_between('scored.window_start', 'scored.window_end') }}, 0)
             as double) as drift_velocity,
         cast({{ window_days }} as integer) as window_days,
         ----- booleans

@@ -89,12 +89,12 @@ explained as (
         row_number() over (
             partition by snapshot_type, snapshot_date order by lapse_score desc, customer_id asc
         ) as lapse_rank,
-        cast(cast(round(recency_days) as integer) as varchar) || ' days silent vs '
-        || cast(round(usual_gap_days, 1) as varchar) || '-day usual gap' as silence_text,
+        cast(cast(round(recency_days) as integer) as {{ dbt.type_string() }}) || ' days silent vs '
+        || cast(round(usual_gap_days, 1) as {{ dbt.type_string() }}) || '-day usual gap' as silence_text,
         case
             when previous_activity_segment_id is not null and activity_segment_id <> previous_activity_segment_id
-                then '; activity segment ' || cast(previous_activity_segment_id as varchar) || ' -> '
-                    || cast(activity_segment_id as varchar) || ' since the previous snapshot'
+                then '; activity segment ' || cast(previous_activity_segment_id as {{ dbt.type_string() }}) || ' -> '
+                    || cast(activity_segment_id as {{ dbt.type_string() }}) || ' since the previous snapshot'
             else ''
         end as segment_text
     from judged
@@ -108,7 +108,8 @@ final as (
         snapshot_date,
         ----- numerics
         lapse_score,
-        lapse_rank,
+        -- row_number() is a bigint on DuckDB, an int on Spark
+        cast(lapse_rank as bigint) as lapse_rank,
         frequency,
         recency_days,
         usual_gap_days,
@@ -122,7 +123,8 @@ final as (
             when is_lapsing then 'broke their rhythm: ' || silence_text || segment_text
             when frequency = 1 then 'one order so far: no rhythm to break (' || silence_text || ')'
             when frequency < {{ min_orders }}
-                then cast(frequency as varchar) || ' orders: too few to judge a rhythm (' || silence_text || ')'
+                then cast(frequency as {{ dbt.type_string() }}) || ' orders: too few to judge a rhythm ('
+                    || silence_text || ')'
             when silence_probability < {{ silence_probability }}
                 then 'silent beyond their rhythm for under {{ min_silence_days | int }} days: ' || silence_text
             else 'within their rhythm: ' || silence_text || segment_text

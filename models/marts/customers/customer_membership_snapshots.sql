@@ -8,8 +8,9 @@
     long form is the view customer_membership_snapshots_long, the JSON form
     customer_snapshots.
 
-    Incremental, delete+insert on (snapshot_type, snapshot_date): rerunning a
-    date replaces that date (idempotent); dates not in this run's
+    Incremental, replacing (snapshot_type, snapshot_date) (macro
+    replace_by_keys_config: delete+insert on DuckDB, insert_overwrite of those
+    partitions on Spark): rerunning a date replaces that date (idempotent); dates not in this run's
     int_customer_snapshot_dates are left alone, so older snapshots survive.
     --full-refresh does NOT rebuild it unless
     var customer_snapshots_allow_full_refresh is true. Old dates are removed only
@@ -19,11 +20,10 @@
 #}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['snapshot_type', 'snapshot_date'],
     on_schema_change='append_new_columns',
     full_refresh=(none if var('customer_snapshots_allow_full_refresh') else false),
     pre_hook="{{ migrate_long_membership_snapshots(this) }}",
+    **replace_by_keys_config(['snapshot_type', 'snapshot_date'])
 ) }}
 with
 
@@ -34,14 +34,14 @@ scored as (
 snapshots as (
     select
         ----- ids
-        cast(customer_id as varchar) as customer_id,
-        cast(axis as varchar) as axis,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(axis as {{ dbt.type_string() }}) as axis,
         cast(dominant_segment_id as integer) as dominant_segment_id,
-        cast(reference_run_id as varchar) as reference_run_id,
+        cast(reference_run_id as {{ dbt.type_string() }}) as reference_run_id,
         ----- strings
-        cast(snapshot_type as varchar) as snapshot_type,
+        cast(snapshot_type as {{ dbt.type_string() }}) as snapshot_type,
         ----- numerics
-        cast(memberships as double[]) as memberships,
+        cast(memberships as {{ double_list_type() }}) as memberships,
         cast(max_membership as double) as max_membership,
         cast(frequency as integer) as orders_at_snapshot,
         cast(monetary as double) as value_at_snapshot,

@@ -16,7 +16,7 @@
 {%- set feature_columns = [] -%}
 {%- if execute -%}
     {%- for column in adapter.get_columns_in_relation(ref('customer_features')) -%}
-        {%- if column.is_number() and column.name != 'customer_id' -%}
+        {%- if is_number_column(column) and column.name != 'customer_id' -%}
             {%- do feature_columns.append(column.name) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -156,7 +156,7 @@ top_level as (
         member_values.axis,
         member_values.method,
         member_values.segment_id,
-        cast(member_values.segment_id as varchar) as segment_path,
+        cast(member_values.segment_id as {{ dbt.type_string() }}) as segment_path,
         true as is_top_level,
         member_values.feature,
         {{ statistics }}
@@ -189,12 +189,12 @@ profiles as (
 final as (
     select
         ----- ids
-        cast(profiles.axis as varchar) as axis,
-        cast(profiles.method as varchar) as method,
+        cast(profiles.axis as {{ dbt.type_string() }}) as axis,
+        cast(profiles.method as {{ dbt.type_string() }}) as method,
         cast(profiles.segment_id as integer) as segment_id,
-        cast(profiles.segment_path as varchar) as segment_path,
+        cast(profiles.segment_path as {{ dbt.type_string() }}) as segment_path,
         ----- strings
-        cast(profiles.feature as varchar) as feature,
+        cast(profiles.feature as {{ dbt.type_string() }}) as feature,
         ----- numerics
         cast(profiles.size as integer) as size,
         cast(100.0 * profiles.size / population.n_customers as double) as percentage,

@@ -15,14 +15,14 @@ assignments as (
 typed as (
     select
         ----- ids
-        cast(customer_id as varchar) as customer_id,
-        cast(axis as varchar) as axis,
-        cast(method as varchar) as method,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(axis as {{ dbt.type_string() }}) as axis,
+        cast(method as {{ dbt.type_string() }}) as method,
         cast(segment_id as integer) as segment_id,
         cast(second_segment_id as integer) as second_segment_id,
-        cast(run_id as varchar) as run_id,
+        cast(run_id as {{ dbt.type_string() }}) as run_id,
         ----- strings
-        cast(segment_path as varchar) as segment_path,
+        cast(segment_path as {{ dbt.type_string() }}) as segment_path,
         ----- numerics
         cast(max_membership as double) as max_membership,
         cast(second_membership as double) as second_membership,

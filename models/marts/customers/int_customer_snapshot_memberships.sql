@@ -24,7 +24,7 @@ feature_positions as (
     select '{{ column }}' as feature, {{ loop.index }} as feature_position
     {% if not loop.last %}union all{% endif %}
     {% else %}
-    select cast(null as varchar) as feature, cast(null as integer) as feature_position where false
+    select cast(null as {{ dbt.type_string() }}) as feature, cast(null as integer) as feature_position where false
     {% endfor %}
 ),
 

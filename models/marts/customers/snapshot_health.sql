@@ -16,7 +16,7 @@ snapshots as (
 health as (
     select
         ----- strings
-        cast(snapshot_type as varchar) as snapshot_type,
+        cast(snapshot_type as {{ dbt.type_string() }}) as snapshot_type,
         ----- numerics
         cast(count(*) as integer) as total_snapshots,
         cast(count(distinct customer_id) as integer) as customers,

@@ -12,12 +12,12 @@ labels as (
 labelled as (
     select
         ----- ids
-        cast(clusters.dfu_id as varchar) as dfu_id,
+        cast(clusters.dfu_id as {{ dbt.type_string() }}) as dfu_id,
         cast(clusters.cluster_id as integer) as cluster_id,
-        cast(clusters.run_id as varchar) as run_id,
+        cast(clusters.run_id as {{ dbt.type_string() }}) as run_id,
         ----- strings
-        cast(labels.cluster_label as varchar) as cluster_label,
-        cast(labels.cluster_assignment as varchar) as cluster_assignment,
+        cast(labels.cluster_label as {{ dbt.type_string() }}) as cluster_label,
+        cast(labels.cluster_assignment as {{ dbt.type_string() }}) as cluster_assignment,
         ----- numerics
         cast(clusters.silhouette as double) as silhouette,
         cast(clusters.k as integer) as k,

@@ -107,17 +107,17 @@ final as (
     select
         ----- ids
         cast(cluster_id as integer) as cluster_id,
-        cast(run_id as varchar) as run_id,
+        cast(run_id as {{ dbt.type_string() }}) as run_id,
         ----- strings
-        cast(cluster_label as varchar) as cluster_label,
+        cast(cluster_label as {{ dbt.type_string() }}) as cluster_label,
         cast(
             case
-                when clusters_with_label > 1 then cluster_label || '_' || cast(label_rank as varchar)
+                when clusters_with_label > 1 then cluster_label || '_' || cast(label_rank as {{ dbt.type_string() }})
                 else cluster_label
-            end as varchar
+            end as {{ dbt.type_string() }}
         ) as cluster_assignment,
-        cast(volume_tier as varchar) as volume_tier,
-        cast(pattern as varchar) as pattern,
+        cast(volume_tier as {{ dbt.type_string() }}) as volume_tier,
+        cast(pattern as {{ dbt.type_string() }}) as pattern,
         ----- numerics
         cast(dfu_count as integer) as dfu_count,
         cast(median_volume_percentile as double) as median_volume_percentile,

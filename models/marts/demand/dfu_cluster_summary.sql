@@ -18,8 +18,8 @@ summarised as (
         ----- ids
         cast(assignments.cluster_id as integer) as cluster_id,
         ----- strings
-        cast(assignments.cluster_assignment as varchar) as cluster_assignment,
-        cast(assignments.cluster_label as varchar) as cluster_label,
+        cast(assignments.cluster_assignment as {{ dbt.type_string() }}) as cluster_assignment,
+        cast(assignments.cluster_label as {{ dbt.type_string() }}) as cluster_label,
         ----- numerics
         cast(count(*) as integer) as dfu_count,
         cast(avg(features.mean_demand) as double) as avg_demand,

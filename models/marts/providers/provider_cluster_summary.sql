@@ -38,7 +38,7 @@ cluster_means as (
         avg(avg_price) as avg_price,
         avg(avg_speed) as avg_speed,
         avg(silhouette) as mean_silhouette,
-        {{ dbt.listagg('provider_name', "', '", "order by provider_name") }} as members
+        {{ sorted_listagg('provider_name', "', '") }} as members
     from clusters
     group by cluster_id
 ),
@@ -79,11 +79,11 @@ summary as (
     select
         ----- ids
         cast(cluster_scored.cluster_id as integer) as cluster_id,
-        cast(cluster_scored.run_id as varchar) as run_id,
+        cast(cluster_scored.run_id as {{ dbt.type_string() }}) as run_id,
         cast(cluster_scored.k as integer) as k,
         ----- strings
-        cast(coalesce(rules_matched.segment_name, 'mainstream') as varchar) as segment_name,
-        cast(cluster_scored.members as varchar) as members,
+        cast(coalesce(rules_matched.segment_name, 'mainstream') as {{ dbt.type_string() }}) as segment_name,
+        cast(cluster_scored.members as {{ dbt.type_string() }}) as members,
         ----- numerics
         cast(cluster_scored.provider_count as integer) as provider_count,
         cast(cluster_scored.provider_share as double) as provider_share,

@@ -8,13 +8,13 @@ clusters as (
 typed as (
     select
         ----- ids
-        cast(provider_id as varchar) as provider_id,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
         cast(cluster_id as integer) as cluster_id,
-        cast(run_id as varchar) as run_id,
+        cast(run_id as {{ dbt.type_string() }}) as run_id,
         ----- strings
-        cast(provider_name as varchar) as provider_name,
-        cast(region as varchar) as region,
-        cast(algorithm as varchar) as algorithm,
+        cast(provider_name as {{ dbt.type_string() }}) as provider_name,
+        cast(region as {{ dbt.type_string() }}) as region,
+        cast(algorithm as {{ dbt.type_string() }}) as algorithm,
         ----- numerics
         cast(avg_intelligence as double) as avg_intelligence,
         cast(avg_price as double) as avg_price,

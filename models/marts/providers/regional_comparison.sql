@@ -38,8 +38,8 @@ region_stats as (
 compared as (
     select
         ----- strings
-        cast(region_stats.region as varchar) as region,
-        cast(region_stats.metric as varchar) as metric,
+        cast(region_stats.region as {{ dbt.type_string() }}) as region,
+        cast(region_stats.metric as {{ dbt.type_string() }}) as metric,
         ----- numerics
         cast(region_stats.model_count as integer) as model_count,
         cast(region_stats.mean_value as double) as mean_value,

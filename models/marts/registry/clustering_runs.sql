@@ -62,15 +62,15 @@ new_runs as (
 registered as (
     select
         ----- ids
-        cast(run_id as varchar) as run_id,
-        cast(settings_hash as varchar) as settings_hash,
+        cast(run_id as {{ dbt.type_string() }}) as run_id,
+        cast(settings_hash as {{ dbt.type_string() }}) as settings_hash,
         ----- strings
-        cast(domain as varchar) as domain,
-        cast(scope as varchar) as scope,
-        cast(algorithm as varchar) as method,
-        cast(selection_rule as varchar) as selection_rule,
-        cast(features as varchar) as features,
-        cast(settings_json as varchar) as parameters,
+        cast(domain as {{ dbt.type_string() }}) as domain,
+        cast(scope as {{ dbt.type_string() }}) as scope,
+        cast(algorithm as {{ dbt.type_string() }}) as method,
+        cast(selection_rule as {{ dbt.type_string() }}) as selection_rule,
+        cast(features as {{ dbt.type_string() }}) as features,
+        cast(settings_json as {{ dbt.type_string() }}) as parameters,
         ----- numerics
         cast(k as integer) as n_clusters,
         cast(n_samples as integer) as n_samples,
