@@ -146,3 +146,11 @@ def test_fixed_inputs_skip_the_choice_and_unknown_ones_are_named():
         score_snapshots(features, outcomes, {"inputs": "everything"})
     with pytest.raises(SettingsError, match="lapse inputs must be a non-empty subset"):
         LapseModel(inputs=("log_recency", "shoe_size")).fit(features, outcomes["lapsed"])
+
+
+def test_the_scores_do_not_depend_on_the_order_the_rows_arrive_in():
+    features, outcomes = _history()
+    scored = score_snapshots(features, outcomes)
+    shuffled = score_snapshots(features.sample(frac=1.0, random_state=3), outcomes.sample(frac=1.0, random_state=4))
+    np.testing.assert_array_equal(shuffled["lapse_score"].to_numpy(), scored["lapse_score"].to_numpy())
+    assert shuffled[["customer_id", "snapshot_date"]].equals(scored[["customer_id", "snapshot_date"]])

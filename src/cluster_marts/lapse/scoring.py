@@ -69,7 +69,10 @@ def score_snapshots(features: pd.DataFrame, outcomes: pd.DataFrame, settings: Ma
     if inputs != "choose" and inputs not in INPUT_SETS:
         raise SettingsError(f"model {model}: setting inputs must be choose or one of {', '.join(INPUT_SETS)}, "
                             f"got {inputs!r}")
-    features = features.copy()
+    # the warehouse hands rows over in no set order: sort them, so the fits (and the scores) are a function of
+    # the rows alone, the same on every build and on every engine
+    features = features.sort_values(KEYS, kind="stable").reset_index(drop=True)
+    outcomes = outcomes.sort_values(KEYS, kind="stable").reset_index(drop=True)
     features["bgnbd_no_order"] = np.nan
     for _, rows in features.groupby(["snapshot_type", "as_of_at"], sort=True):
         features.loc[rows.index, "bgnbd_no_order"] = bgnbd_no_order(rows, horizon, seed)
