@@ -30,12 +30,13 @@ from pathlib import Path
 import pandas as pd
 
 from cluster_marts.reporting.site.data import Marts
+from cluster_marts.reporting.site.k_selection import K_SELECTION_MARTS
 from cluster_marts.warehouse import MartError
 
 __all__ = ["EXPERIMENT", "K_SELECTION", "METRICS", "Fit", "fits", "log_fits", "run_track"]
 
 EXPERIMENT = "cluster_marts"
-K_SELECTION = {"providers": "provider_k_selection", "demand": "dfu_k_selection", "customers": "customer_k_selection"}
+K_SELECTION = K_SELECTION_MARTS
 #: scores logged when present (not null) in the chosen row, and by k
 METRICS = ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "gap", "gap_sd", "bic", "aic",
            "partition_coefficient", "partition_entropy", "reconstruction_error", "balance", "combined_score",

@@ -21,6 +21,7 @@ import pandas as pd
 
 from cluster_marts.reporting.html import section, table
 from cluster_marts.reporting.site.data import Marts
+from cluster_marts.reporting.site.k_selection import K_SELECTION_MARTS
 
 __all__ = ["FILE", "MARTS", "QUARANTINES", "TITLE", "build", "warnings"]
 
@@ -103,11 +104,9 @@ def warnings(marts: Marts, target_dir: Path = Path("target")) -> list[str]:
 
 def _runs(marts: Marts) -> str:
     """The fits in the marts now (the chosen row of each k selection), with when each was first registered."""
-    from cluster_marts.reporting.tracking import K_SELECTION
-
     parts = [f"select '{domain}' as domain, coalesce(axis, '') as scope, coalesce(method, algorithm) as method, "
              f"run_id, k, n_samples, silhouette from {table} where is_chosen"
-             for domain, table in K_SELECTION.items() if not marts.missing([table])]
+             for domain, table in K_SELECTION_MARTS.items() if not marts.missing([table])]
     if not parts:
         return '<p class="muted">no k-selection mart in this warehouse</p>'
     runs = marts.df(

@@ -13,7 +13,11 @@ import pandas as pd
 
 from cluster_marts.reporting.site.plotting import plt, save_to
 
-__all__ = ["VOTES", "draw", "k_selection_panel"]
+__all__ = ["K_SELECTION_MARTS", "VOTES", "draw", "k_selection_panel"]
+
+#: domain -> its k-selection mart (the chosen row of each fit is the fit behind the domain's marts)
+K_SELECTION_MARTS = {"providers": "provider_k_selection", "demand": "dfu_k_selection",
+                     "customers": "customer_k_selection"}
 
 #: flag column of dfu_k_selection -> the criterion it marks, as the votes panel names it
 VOTES: dict[str, str] = {"is_knee": "elbow (knee)", "is_silhouette_best": "best silhouette",
