@@ -120,7 +120,8 @@ def _runs(marts: Marts) -> str:
 
 def _row_counts(marts: Marts, pages: Sequence[ModuleType]) -> str:
     read = sorted({t for module in pages for t in module.MARTS})
-    names = [t for t in read if t not in marts.missing(read)]
+    missing = set(marts.missing(read))
+    names = [t for t in read if t not in missing]
     counts = pd.DataFrame({"mart": names, "rows": [int(marts.scalar(f"select count(*) from {n}")) for n in names]})
     return table(counts, ["mart", "rows"])
 
