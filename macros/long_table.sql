@@ -33,3 +33,27 @@ records as (
 
 select * from records
 {% endmacro %}
+
+{#
+    The rows of the typed record type of a long table (the one large table a
+    Python model keeps typed beside packed small ones) with every column of
+    the long table except `record_type` and `record`: the columns are read from
+    the warehouse when the model runs (so the input's own columns pass through;
+    `exclude` names other bookkeeping columns to leave out
+    whatever they are), `select *` while dbt only parses.
+
+        {{ typed_rows(ref('int_provider_clustering'), 'assignment') }}
+#}
+{% macro typed_rows(relation, record_type, exclude=[]) %}
+{%- set columns = [] -%}
+{%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- if column.name | lower not in ['record_type', 'record'] + exclude -%}
+            {%- do columns.append(adapter.quote(column.name)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endif %}
+select {{ columns | join(', ') if columns else '*' }}
+from {{ relation }}
+where record_type = '{{ record_type }}'
+{% endmacro %}

@@ -1,4 +1,4 @@
-"""Shared plumbing of the pipeline entry points: prepare, identify, fit.
+"""Provider and demand fits: prepare, then the one fit pipeline.
 
 :func:`prepare` validates settings and input, one-hot encodes
 ``categorical_features`` (:mod:`cluster_marts.preprocessing.encoding`), sorts rows by id,
@@ -7,12 +7,13 @@ preprocesses (:mod:`cluster_marts.preprocessing.reduction`) and computes the
 ``run_id`` (of the unclipped values); every entry point of :mod:`cluster_marts.adapters.partition` starts with it,
 so they all see the same matrix and the same effective settings
 (``Prepared.settings``: ``features`` with the one-hot columns appended,
-``categorical_features`` as configured).  :func:`fit_chosen` refits the
-registry estimator at the chosen k and makes the cluster ids canonical
-(:mod:`cluster_marts.identity.canonical`): by the members' mean of the
-canonical feature (``canonical_order``, else the first kept feature) in
-scaled space, ties by the members' means of the other configured features,
-then size.  With PCA off, ``canonical_order`` must be a kept feature.
+``categorical_features`` as configured).  :func:`fit_clustering` runs
+the one fit pipeline (:mod:`cluster_marts.fitting`) on it once: k chosen on
+the fit sample, canonical cluster ids (by the members' mean of the canonical
+feature, ``canonical_order``, else the first kept feature, in scaled space;
+ties by the members' means of the other configured features, then size),
+then the previous fit's ids kept (:mod:`cluster_marts.identity.lineage`).  With PCA off, ``canonical_order``
+must be a kept feature.
 """
 
 from __future__ import annotations
@@ -25,22 +26,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.registry import fit_k
-from cluster_marts.algorithms.scores import RowScores, row_scores
-from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.config.cluster import ClusterSettings, settings_from_meta
 from cluster_marts.errors import InputDataError
-from cluster_marts.identity.canonical import canonical_labels
+from cluster_marts.fitting.pipeline import FitInput, KGrid, Partition, fit_partition
+from cluster_marts.identity.lineage import PreviousFit
 from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.preprocessing.encoding import encode_categoricals
 from cluster_marts.preprocessing.inputs import check_frame, feature_matrix
 from cluster_marts.preprocessing.reduction import Preprocessing, apply_preprocessing, fit_preprocessing
 from cluster_marts.preprocessing.sampling import fit_sample
 from cluster_marts.preprocessing.scaling import ScalerParams, clip, fit_scaler, transform
+from cluster_marts.selection.gap import reference_fit
 
 __all__ = [
-    "Prepared", "ChosenFit", "prepare", "with_categoricals", "run_id", "chosen_k", "fit_chosen", "RUN_ID_SETTINGS",
+    "Prepared", "DomainFit", "prepare", "with_categoricals", "run_id", "chosen_k", "fit_clustering", "RUN_ID_SETTINGS",
 ]
 
 RUN_ID_SETTINGS = (
@@ -159,58 +159,47 @@ def chosen_k(k_selection: pd.DataFrame, prep: Prepared, model: str, upstream: st
     return k
 
 
-@dataclass(frozen=True, eq=False)
-class ChosenFit:
-    """The fit at the chosen k, in canonical ids; arrays in sorted-by-id row order.
 
-    Attributes
-    ----------
-    prep : Prepared
-    k : int
-    estimator : ClusterEstimator
-        The fitted registry estimator (its own ids; ``order`` maps them).
-    order : ndarray of shape (k,)
-        ``order[canonical_id] == estimator id``.
-    labels : ndarray of shape (n_samples,), int64
-        Canonical cluster of each row.
-    centers : ndarray of shape (k, prep.pre.n_components)
-        The estimator's centres in the clustering space, row ``i`` for canonical id ``i``.
-    """
+@dataclass(frozen=True, eq=False)
+class DomainFit:
+    """One provider or demand fit: the prepared input and the partition (:mod:`cluster_marts.fitting`)."""
 
     prep: Prepared
-    k: int
-    estimator: ClusterEstimator
-    order: np.ndarray
-    labels: np.ndarray
-    centers: np.ndarray
+    partition: Partition
 
-    def row_scores(self) -> RowScores:
-        """Distance, normalised distance, margin and runner-up of every row, in canonical ids.
-
-        :func:`~cluster_marts.algorithms.scores.row_scores` on the distances
-        of ``prep.Z`` (the clustering space) to the canonical centres, with
-        each cluster's RMS radius (``estimator.radius_``).
-        """
-        distances = self.estimator.transform(self.prep.Z)[:, self.order]
-        return row_scores(distances, self.labels, self.estimator.radius_[self.order])
+    @property
+    def k(self) -> int:
+        return self.partition.k
 
 
-def fit_chosen(
-    features: pd.DataFrame, k_selection: pd.DataFrame, meta: Mapping[str, Any] | None, model: str, upstream: str | None
-) -> ChosenFit:
-    """Fit the registry estimator at the chosen k and make its ids canonical.
+def fit_clustering(
+    features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str,
+    previous: PreviousFit | None = None, k: int | None = None,
+) -> DomainFit:
+    """Prepare, choose k on the fit sample, fit once, number the clusters and keep the previous fit's ids.
 
-    Same estimator, seed, restarts and fit sample as the k grid of
-    :func:`~cluster_marts.adapters.partition.select_k`
-    (:func:`~cluster_marts.algorithms.registry.fit_k`), so the fit at the
-    chosen k is the one the grid scored; on a sampled table every row then
-    takes the estimator's ``predict``.
+    The one fit of a provider or demand build
+    (:func:`~cluster_marts.fitting.pipeline.fit_partition` with the registry
+    estimator of ``algorithm``, seeded, ``n_init`` restarts).  ``k`` fixes the
+    number of clusters (a grid of one k, rule ``fixed``): the fit the k grid
+    scored at that k.  Canonical ids order the clusters by the members' mean
+    of ``canonical_order`` in scaled space (ties by the other features, then
+    size); with ``previous``, matched clusters keep their published ids.
     """
     prep = prepare(features, meta, model)
-    k = chosen_k(k_selection, prep, model, upstream)
     s = prep.settings
-    with fit_threads(prep.sample.size):
-        est = fit_k(s.algorithm, prep.Z_fit, k, random_state=s.random_state, n_init=s.n_init)
-    own = est.labels_ if prep.sample.size == prep.Z.shape[0] else est.predict(prep.Z)
-    labels, order = canonical_labels(prep.Xs, own, k, order_column=s.features.index(prep.order_feature))
-    return ChosenFit(prep, k, est, order, labels, est.cluster_centers_[order])
+    if k is None:
+        grid = KGrid(s.k_min, s.k_max, s.selection_rule, s.random_state, s.silhouette_sample_size,
+                     n_clusters=s.n_clusters, min_cluster_share=s.min_cluster_share, gap_references=s.gap_references,
+                     reference_fit=reference_fit(s.algorithm, s.random_state, s.n_init))
+    else:
+        grid = KGrid(k, k, "fixed", s.random_state, s.silhouette_sample_size, n_clusters=k)
+    scaler = prep.scaler
+    data = FitInput(prep.X, prep.Xs, prep.Z, s.features, prep.sample,
+                    to_scaled=lambda a: transform(clip(a, scaler), scaler) if scaler is not None else a,
+                    order_column=s.features.index(prep.order_feature))
+    partition = fit_partition(
+        data, grid, lambda Z, n: fit_k(s.algorithm, Z, n, random_state=s.random_state, n_init=s.n_init),
+        previous=previous, model=model,
+    )
+    return DomainFit(prep, partition)

@@ -16,11 +16,13 @@ __all__ = ["to_frame"]
 
 
 def to_frame(relation: Any) -> pd.DataFrame:
-    """``relation`` (a DuckDB relation, an Arrow table or a DataFrame) as a pandas DataFrame, through Arrow."""
+    """``relation`` (DuckDB relation, Spark DataFrame, Arrow table or DataFrame) as a pandas DataFrame, via Arrow."""
     if isinstance(relation, pd.DataFrame):
         return relation
     if hasattr(relation, "to_arrow_table"):
         relation = relation.to_arrow_table()
+    elif hasattr(relation, "toArrow"):  # a Spark DataFrame (session.sql on the Spark runner)
+        relation = relation.toArrow()
     if hasattr(relation, "to_pandas"):
         return relation.to_pandas(date_as_object=False)  # DATE as datetime64, as the row path gives it
     return relation.df()

@@ -1,14 +1,18 @@
-"""Entry points called by the dbt Python models (thin adapters).
+"""The tables of one provider or demand fit (:func:`cluster_marts.adapters.fitting.fit_clustering`).
 
-Each function takes the upstream DataFrame(s), the model's ``config.meta`` and
-the model name, and returns a typed DataFrame:
+Each ``*_frame`` function shapes one published table from the one fit:
 
-* :func:`select_k`: one row per k with every criterion and the chosen k;
-* :func:`assign_clusters`: the input rows plus cluster id, silhouette and
+* :func:`k_selection_frame`: one row per k with every criterion and the chosen k;
+* :func:`assignment_frame`: the input rows plus cluster id, silhouette and
   the per-row scores of :func:`~cluster_marts.algorithms.scores.row_scores`
   (distance to the own centre, normalised distance, margin to the runner-up
   centre and its id);
-* :func:`centroids` and :func:`scaler_params`: fit artifacts as tables.
+* :func:`centroid_frame` and :func:`scaler_frame`: fit artifacts as tables.
+
+The dbt build stacks them into one long table
+(:func:`cluster_marts.adapters.clustering.clustering_table`); :func:`select_k`,
+:func:`assign_clusters`, :func:`centroids` and :func:`scaler_params` make one
+table per call, for notebooks and tests.
 
 Rows are sorted by id before fitting, so the result does not depend on the
 order in which the warehouse returns them.  Every entry point clips
@@ -30,20 +34,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cluster_marts.adapters.fitting import fit_chosen, prepare
-from cluster_marts.algorithms.registry import fit_k
+from cluster_marts.adapters.fitting import DomainFit, Prepared, chosen_k, fit_clustering, prepare
 from cluster_marts.algorithms.scores import RowScores, member_means
-from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.config.cluster import ClusterSettings
 from cluster_marts.errors import InputDataError
+from cluster_marts.identity.lineage import PreviousFit
 from cluster_marts.preprocessing.scaling import inverse_transform, scaler_params_frame
-from cluster_marts.selection.gap import reference_fit
-from cluster_marts.selection.grid import evaluate_k_grid, k_values
 from cluster_marts.selection.metrics import per_sample_silhouette
-from cluster_marts.selection.rules import choose_k
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
 
 __all__ = [
+    "k_selection_frame", "assignment_frame", "centroid_frame", "scaler_frame",
     "select_k", "assign_clusters", "centroids", "scaler_params", "settings_json",
     "row_score_columns", "K_SELECTION_COLUMNS", "ASSIGNMENT_COLUMNS", "ROW_SCORE_COLUMNS", "CENTROID_COLUMNS",
     "SCALER_PARAMS_COLUMNS",
@@ -96,91 +97,39 @@ def row_score_columns(scores: RowScores) -> dict[str, pd.Series]:
     }
 
 
-def select_k(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
-    """Score every k of the grid and mark the chosen one.
+def k_selection_frame(fit: DomainFit) -> pd.DataFrame:
+    """One row per k with every criterion, the chosen k marked: columns :data:`K_SELECTION_COLUMNS`.
 
-    Parameters
-    ----------
-    features : DataFrame
-        One row per entity: the id column and the numeric feature columns.
-    meta : mapping or None
-        The model's ``config.meta`` (see :func:`~cluster_marts.config.cluster.settings_from_meta`).
-    model : str
-        dbt model name, used in error messages.
-
-    Returns
-    -------
-    DataFrame
-        Columns :data:`~cluster_marts.selection.table.K_SELECTION_COLUMNS`
-        (``axis`` and ``method`` null); exactly one row has ``is_chosen``.
-        ``balance`` / ``combined_score`` use the default weights 0.4 / 0.6;
-        ``features`` lists the configured features, ``features_used`` those
-        kept by ``min_variance`` (comma-joined), ``n_components`` the
-        dimension clustered (PCA components, else the kept features),
-        ``settings_json`` every setting (for a run registry).
-
-    Raises
-    ------
-    SettingsError, InputDataError
+    ``axis`` and ``method`` null; ``balance`` / ``combined_score`` use the
+    default weights 0.4 / 0.6; ``features`` lists the configured features,
+    ``features_used`` those kept by ``min_variance`` (comma-joined),
+    ``n_components`` the dimension clustered (PCA components, else the kept
+    features), ``settings_json`` every setting (for a run registry).
     """
-    prep = prepare(features, meta, model)
-    s = prep.settings
-    Z = prep.Z_fit  # the fit sample (every row on small tables)
-    with fit_threads(Z.shape[0]):
-        grid = evaluate_k_grid(
-            Z, k_values(s.k_min, s.k_max, Z.shape[0], model=model),
-            lambda k: fit_k(s.algorithm, Z, k, random_state=s.random_state, n_init=s.n_init),
-            silhouette_sample_size=s.silhouette_sample_size, random_state=s.random_state,
-            gap_references=s.gap_references, reference_fit=reference_fit(s.algorithm, s.random_state, s.n_init),
-        )
-    chosen = choose_k(grid, s.selection_rule, n_clusters=s.n_clusters, min_cluster_share=s.min_cluster_share,
-                      model=model)
+    prep, s = fit.prep, fit.prep.settings
     run = RunInfo(
         algorithm=s.algorithm, scaling=s.scaling, random_state=s.random_state, n_samples=prep.X.shape[0],
         features=s.features, features_used=prep.pre.kept_features, n_components=prep.pre.n_components,
         run_id=prep.run_id, settings_json=settings_json(s),
     )
-    return k_selection_table(chosen, run)
+    return k_selection_table(fit.partition.k_grid, run)
 
 
-def assign_clusters(
-    features: pd.DataFrame,
-    k_selection: pd.DataFrame,
-    meta: Mapping[str, Any] | None,
-    *,
-    model: str,
-    upstream: str | None = None,
-) -> pd.DataFrame:
-    """Cluster every row at the chosen k with canonical ids.
+def _input_rows(prep_order: np.ndarray) -> np.ndarray:
+    back = np.empty_like(prep_order)
+    back[prep_order] = np.arange(prep_order.size)  # input row -> sorted position
+    return back
 
-    Parameters
-    ----------
-    features : DataFrame
-        Same input as given to :func:`select_k`.
-    k_selection : DataFrame
-        Output of :func:`select_k` (exactly one ``is_chosen`` row; when it has
-        ``run_id``, it must match this run's).
-    meta : mapping or None
-        The model's ``config.meta``.
-    model : str
-        dbt model name, used in error messages.
-    upstream : str or None, default=None
-        Name of the k-selection model, used in error messages.
 
-    Returns
-    -------
-    DataFrame
-        The input columns unchanged (same rows, same order), then
-        ``cluster_id`` (int64), ``silhouette`` (float64; per-row silhouette,
-        exact up to ``silhouette_sample_size`` rows, else against a seeded
-        per-cluster reference sample), the per-row scores
-        (:func:`row_score_columns`, all in the clustering space: scaled kept
-        features, or PCA scores): ``distance_to_centroid`` (float64, to the
-        own centre), ``normalized_distance`` (float64, distance / the own
-        cluster's RMS radius, dimensionless), ``margin`` (float64, distance to
-        the nearest other centre minus ``distance_to_centroid``),
-        ``second_cluster_id`` (Int64, that other centre's canonical id), then
-        ``k`` (int64), ``algorithm`` (str), ``run_id`` (str).
+def assignment_frame(features: pd.DataFrame, fit: DomainFit, *, model: str) -> pd.DataFrame:
+    """The input rows (same order) plus :data:`ASSIGNMENT_COLUMNS`, cluster ids as published.
+
+    ``cluster_id`` (int64; the published id, see
+    :mod:`cluster_marts.identity.lineage`), ``silhouette`` (float64; per-row
+    silhouette, exact up to ``silhouette_sample_size`` rows, else against a
+    seeded per-cluster reference sample), the per-row scores
+    (:func:`row_score_columns`, in the clustering space: scaled kept features,
+    or PCA scores), ``k`` (int64), ``algorithm`` (str), ``run_id`` (str).
     """
     clash = [c for c in ASSIGNMENT_COLUMNS if c in features.columns]
     if clash:
@@ -188,16 +137,18 @@ def assign_clusters(
             f"model {model}: input already has column(s) {', '.join(clash)} that the assignments add; "
             "rename or drop them in the upstream model"
         )
-    fit = fit_chosen(features, k_selection, meta, model, upstream)
-    prep, labels, s = fit.prep, fit.labels, fit.prep.settings
-    sil = per_sample_silhouette(prep.Z, labels, sample_size=s.silhouette_sample_size, random_state=s.random_state)
-    back = np.empty_like(prep.order)
-    back[prep.order] = np.arange(prep.order.size)  # input row -> sorted position
+    prep, part, s = fit.prep, fit.partition, fit.prep.settings
+    sil = per_sample_silhouette(prep.Z, part.labels, sample_size=s.silhouette_sample_size,
+                                random_state=s.random_state)
+    back = _input_rows(prep.order)
+    scores = part.row_scores().take(back)
     out = features.reset_index(drop=True).copy()
     n = len(out)
-    out["cluster_id"] = pd.Series(labels[back], dtype="int64")
+    out["cluster_id"] = pd.Series(part.published_labels[back], dtype="int64")
     out["silhouette"] = pd.Series(sil[back], dtype="float64")
-    for name, column in row_score_columns(fit.row_scores().take(back)).items():
+    runner_up = np.where(scores.runner_up >= 0, part.ids.publish(scores.runner_up), -1)
+    scores = RowScores(scores.distance, scores.normalized_distance, scores.margin, runner_up)
+    for name, column in row_score_columns(scores).items():
         out[name] = column
     out["k"] = _constant(fit.k, n, "int64")
     out["algorithm"] = _constant(s.algorithm, n, "str")
@@ -205,42 +156,28 @@ def assign_clusters(
     return out
 
 
-def centroids(
-    features: pd.DataFrame,
-    k_selection: pd.DataFrame,
-    meta: Mapping[str, Any] | None,
-    *,
-    model: str,
-    upstream: str | None = None,
-) -> pd.DataFrame:
-    """Centre of every cluster, one row per cluster and configured feature.
+def centroid_frame(fit: DomainFit) -> pd.DataFrame:
+    """Centre of every cluster, one row per cluster and configured feature: columns :data:`CENTROID_COLUMNS`.
 
-    Same fit as :func:`assign_clusters` (same ids).  Without preprocessing
-    the centres are the algorithm's (k-means centroids, GMM means), scaled
-    and inverse-transformed to original units, so new rows can be scored in
-    SQL.  When ``min_variance`` dropped a feature or PCA is on, they are the
-    members' means of every configured feature: ``center_scaled`` of the
-    scaled values, ``center_original`` of the raw values.  With
-    ``clip_quantile`` on, original units are those of the clipped values
-    (what the clustering saw).
-
-    Returns
-    -------
-    DataFrame
-        Columns :data:`CENTROID_COLUMNS`: ``cluster_id`` (int64), ``feature``
-        (str), ``center_scaled``, ``center_original`` (float64), ``is_used``
-        (bool: the feature entered the clustering), ``run_id`` (str).
+    Without preprocessing the centres are the algorithm's (k-means centroids,
+    GMM means), scaled and inverse-transformed to original units, so new rows
+    can be scored in SQL.  When ``min_variance`` dropped a feature or PCA is
+    on, they are the members' means of every configured feature:
+    ``center_scaled`` of the scaled values, ``center_original`` of the raw
+    values.  With ``clip_quantile`` on, original units are those of the
+    clipped values (what the clustering saw).  ``is_used``: the feature
+    entered the clustering.
     """
-    fit = fit_chosen(features, k_selection, meta, model, upstream)
-    prep, k, labels = fit.prep, fit.k, fit.labels
+    prep, part = fit.prep, fit.partition
+    k = part.k
     if prep.pre.is_identity:
-        scaled, original = fit.centers, inverse_transform(fit.centers, prep.scaler)
+        scaled, original = part.centers, inverse_transform(part.centers, prep.scaler)
     else:
-        scaled, original = member_means(prep.Xs, labels, k), member_means(prep.X, labels, k)
+        scaled, original = member_means(prep.Xs, part.labels, k), member_means(prep.X, part.labels, k)
     d = len(prep.settings.features)
     return pd.DataFrame(
         {
-            "cluster_id": pd.Series(np.repeat(np.arange(k), d), dtype="int64"),
+            "cluster_id": pd.Series(np.repeat(part.ids.ids, d), dtype="int64"),
             "feature": pd.Series(list(prep.settings.features) * k, dtype="str"),
             "center_scaled": pd.Series(np.asarray(scaled).ravel(), dtype="float64"),
             "center_original": pd.Series(np.asarray(original).ravel(), dtype="float64"),
@@ -250,22 +187,62 @@ def centroids(
     )
 
 
-def scaler_params(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
-    """Fitted scaler parameters, one row per configured feature, to score new rows later.
+def scaler_frame(prep: Prepared, *, model: str) -> pd.DataFrame:
+    """Fitted scaler parameters, one row per configured feature: columns :data:`SCALER_PARAMS_COLUMNS`.
 
-    Returns
-    -------
-    DataFrame
-        Columns :data:`SCALER_PARAMS_COLUMNS`: ``feature``, ``method`` (str),
-        ``center``, ``scale``, ``clip_lower``, ``clip_upper`` (float64; the
-        clip bounds NaN when ``clip_quantile`` is 0), ``is_used`` (bool: kept
-        by ``min_variance``), ``run_id`` (str).  A new row is scored as
-        ``(min(max(value, clip_lower), clip_upper) - center) / scale``.
+    ``feature``, ``method`` (str), ``center``, ``scale``, ``clip_lower``,
+    ``clip_upper`` (float64; the clip bounds NaN when ``clip_quantile`` is 0),
+    ``is_used`` (bool: kept by ``min_variance``), ``run_id`` (str).  A new row
+    is scored as ``(min(max(value, clip_lower), clip_upper) - center) / scale``.
     """
-    prep = prepare(features, meta, model)
     if prep.scaler is None:
         raise InputDataError(f"model {model}: the features input has no rows; add data upstream")
     out = scaler_params_frame(prep.scaler)
     out["is_used"] = pd.Series(prep.pre.used, dtype="bool")
     out["run_id"] = _constant(prep.run_id, len(out), "str")
     return out[SCALER_PARAMS_COLUMNS]
+
+
+# --- one call per table: for notebooks, tests and benchmarks (dbt builds one fit: adapters.clustering) ---
+
+def select_k(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+    """:func:`k_selection_frame` of :func:`~cluster_marts.adapters.fitting.fit_clustering`.
+
+    Raises
+    ------
+    SettingsError, InputDataError
+    """
+    return k_selection_frame(fit_clustering(features, meta, model=model))
+
+
+def _fit_at_chosen(features: pd.DataFrame, k_selection: pd.DataFrame, meta: Mapping[str, Any] | None,
+                   model: str, upstream: str | None, previous: PreviousFit | None = None) -> DomainFit:
+    k = chosen_k(k_selection, prepare(features, meta, model), model, upstream)
+    return fit_clustering(features, meta, model=model, previous=previous, k=k)
+
+
+def assign_clusters(
+    features: pd.DataFrame, k_selection: pd.DataFrame, meta: Mapping[str, Any] | None, *,
+    model: str, upstream: str | None = None,
+) -> pd.DataFrame:
+    """Cluster every row at the ``is_chosen`` k of ``k_selection`` (same run): :func:`assignment_frame`."""
+    clash = [c for c in ASSIGNMENT_COLUMNS if c in features.columns]
+    if clash:
+        raise InputDataError(
+            f"model {model}: input already has column(s) {', '.join(clash)} that the assignments add; "
+            "rename or drop them in the upstream model"
+        )
+    return assignment_frame(features, _fit_at_chosen(features, k_selection, meta, model, upstream), model=model)
+
+
+def centroids(
+    features: pd.DataFrame, k_selection: pd.DataFrame, meta: Mapping[str, Any] | None, *,
+    model: str, upstream: str | None = None,
+) -> pd.DataFrame:
+    """:func:`centroid_frame` of the fit at the chosen k of ``k_selection``."""
+    return centroid_frame(_fit_at_chosen(features, k_selection, meta, model, upstream))
+
+
+def scaler_params(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
+    """The scaler of ``prepare`` as :func:`scaler_frame` (no fit needed)."""
+    return scaler_frame(prepare(features, meta, model), model=model)

@@ -3,7 +3,8 @@
 dbt-spark runs SQL models on a local session but not Python models (those are Databricks-only). This
 runner gives each Python model what dbt would: ``dbt.ref(name)`` (a :class:`SparkRelation` over the
 upstream table), ``dbt.config.get("meta")`` (the node's rendered config from the manifest) and
-``dbt.config(...)``; it calls the model's ``model(dbt, session)`` and writes the returned pandas frame to
+``dbt.config(...)``, ``dbt.this`` and ``dbt.is_incremental``; it calls the model's
+``model(dbt, session)`` and writes the returned pandas frame to
 ``<schema>.<model>`` (replaced). The model code is the same file dbt runs on DuckDB, so the Spark build
 fits with the same estimator on the same rows.
 """
@@ -64,10 +65,17 @@ class _Config(dict):
 class DbtShim:
     """The ``dbt`` object a Python model receives: refs resolved in the manifest, config from its node."""
 
-    def __init__(self, node: dict, manifest: dict, spark: Any):
+    def __init__(self, node: dict, manifest: dict, spark: Any, full_refresh: bool = False):
         self._node, self._manifest, self._spark = node, manifest, spark
         self.config = _Config(node["config"])
         self.this = f"{node['schema']}.{node['alias'] or node['name']}"
+        self._full_refresh = full_refresh
+
+    @property
+    def is_incremental(self) -> bool:
+        """As dbt's: an incremental model whose table exists, not fully refreshed."""
+        return (self._node["config"].get("materialized") == "incremental" and not self._full_refresh
+                and self._spark.catalog.tableExists(self.this))
 
     def ref(self, name: str, *args: Any, **kwargs: Any) -> SparkRelation:
         for node_id in self._node["depends_on"]["nodes"]:
@@ -92,11 +100,18 @@ def _load_model_function(path: Path):
     return module.model
 
 
-def run_python_model(node_id: str, manifest: dict, spark: Any, project_dir: str | Path = ".") -> int:
-    """Run one Python model and write its table; returns the number of rows written."""
+def run_python_model(node_id: str, manifest: dict, spark: Any, project_dir: str | Path = ".",
+                     full_refresh: bool = False) -> int:
+    """Run one Python model and write its table; returns the number of rows written.
+
+    An incremental model sees ``dbt.is_incremental`` and reads its previous
+    rows through ``session.sql`` on ``dbt.this``; the project's incremental
+    Python models return their whole new state (delete+insert on a key every
+    row shares), so the table is replaced here too.
+    """
     node = manifest["nodes"][node_id]
     model = _load_model_function(Path(project_dir) / node["original_file_path"])
-    result = _typed(model(DbtShim(node, manifest, spark), spark))
+    result = _typed(model(DbtShim(node, manifest, spark, full_refresh), spark))
     table = f"{node['schema']}.{node['alias'] or node['name']}"
     spark.sql(f"create database if not exists {node['schema']}")
     spark.sql(f"drop table if exists {table}")

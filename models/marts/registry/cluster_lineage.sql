@@ -1,0 +1,146 @@
+{#
+    What happened to every cluster id, build after build: one row per event of a
+    fit whose clusters were matched to the previous build's (kept, new,
+    vanished, renamed) or numbered afresh (reset: first build or --full-refresh).
+    The events come from the clustering models' `lineage` rows
+    (cluster_marts.identity.lineage); the names are the clusters' current
+    names (provider segment names, DFU labels), previous_name the last name
+    recorded for the previous id. A kept cluster whose name changed is
+    `renamed`. Appended, never rewritten (like clustering_runs, --full-refresh
+    leaves it alone unless var cluster_lineage_allow_full_refresh is true): an
+    event already recorded (same domain, scope, method, run and previous run)
+    is not recorded twice.
+#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    full_refresh=(none if var('cluster_lineage_allow_full_refresh', false) else false),
+) }}
+{%- set fits = [
+    ('providers', 'int_provider_clustering', 'provider_cluster_summary', 'segment_name'),
+    ('demand', 'int_dfu_clustering', 'dfu_cluster_labels', 'cluster_label'),
+] -%}
+with
+
+events as (
+    {% for domain, fit, names, name_column in fits %}
+    select
+        {{ json_text('record', 'domain') }} as domain,
+        {{ json_text('record', 'scope') }} as scope,
+        {{ json_text('record', 'method') }} as method,
+        {{ json_text('record', 'run_id') }} as run_id,
+        {{ json_text('record', 'previous_run_id') }} as previous_run_id,
+        cast({{ json_text('record', 'cluster_id') }} as integer) as cluster_id,
+        cast({{ json_text('record', 'previous_cluster_id') }} as integer) as previous_cluster_id,
+        {{ json_text('record', 'event') }} as event,
+        cast({{ json_text('record', 'distance') }} as double) as distance,
+        {{ json_text('record', 'reason') }} as reason
+    from {{ ref(fit) }}
+    where record_type = 'lineage'
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+current_names as (
+    {% for domain, fit, names, name_column in fits %}
+    select
+        '{{ domain }}' as domain,
+        cast(cluster_id as integer) as cluster_id,
+        cast({{ name_column }} as {{ dbt.type_string() }}) as name
+    from {{ ref(names) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+{% if is_incremental() %}
+recorded as (
+    select
+        domain,
+        scope,
+        method,
+        cluster_id,
+        name,
+        row_number() over (
+            partition by domain, scope, method, cluster_id order by recorded_at desc
+        ) as recency
+    from {{ this }}
+    where cluster_id is not null and name is not null
+),
+
+recorded_names as (
+    select domain, scope, method, cluster_id, name from recorded where recency = 1
+),
+
+new_events as (
+    select events.*
+    from events
+    left join (select distinct domain, scope, method, run_id, previous_run_id from {{ this }}) as done
+        on
+            events.domain = done.domain
+            and events.scope = done.scope
+            and events.method = done.method
+            and events.run_id = done.run_id
+            and coalesce(events.previous_run_id, '') = coalesce(done.previous_run_id, '')
+    where done.run_id is null
+),
+{% else %}
+recorded_names as (
+    select domain, cluster_id, name, cast(null as {{ dbt.type_string() }}) as scope,
+        cast(null as {{ dbt.type_string() }}) as method
+    from current_names
+    where false
+),
+
+new_events as (
+    select * from events
+),
+{% endif %}
+
+named as (
+    select
+        new_events.domain,
+        new_events.scope,
+        new_events.method,
+        new_events.run_id,
+        new_events.previous_run_id,
+        new_events.cluster_id,
+        new_events.previous_cluster_id,
+        case
+            when new_events.event = 'kept' and recorded_names.name <> current_names.name then 'renamed'
+            else new_events.event
+        end as event,
+        new_events.distance,
+        current_names.name,
+        recorded_names.name as previous_name,
+        new_events.reason
+    from new_events
+    left join current_names
+        on new_events.domain = current_names.domain and new_events.cluster_id = current_names.cluster_id
+    left join recorded_names
+        on
+            new_events.domain = recorded_names.domain
+            and new_events.scope = recorded_names.scope
+            and new_events.method = recorded_names.method
+            and new_events.previous_cluster_id = recorded_names.cluster_id
+),
+
+final as (
+    select
+        cast(domain as {{ dbt.type_string() }}) as domain,
+        cast(scope as {{ dbt.type_string() }}) as scope,
+        cast(method as {{ dbt.type_string() }}) as method,
+        cast(run_id as {{ dbt.type_string() }}) as run_id,
+        cast(previous_run_id as {{ dbt.type_string() }}) as previous_run_id,
+        cast(cluster_id as integer) as cluster_id,
+        cast(previous_cluster_id as integer) as previous_cluster_id,
+        cast(event as {{ dbt.type_string() }}) as event,
+        cast(distance as double) as distance,
+        cast(name as {{ dbt.type_string() }}) as name,
+        cast(previous_name as {{ dbt.type_string() }}) as previous_name,
+        cast(reason as {{ dbt.type_string() }}) as reason,
+        cast(current_timestamp as timestamp) as recorded_at
+    from named
+)
+
+select * from final

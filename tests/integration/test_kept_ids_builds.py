@@ -1,0 +1,101 @@
+"""Cluster ids hold from one build to the next when the data change (providers, demand), on two demo seeds.
+
+Per seed: the small demo written to a temporary folder; a first build on the
+data less a change (demand without its last month), then a second build into
+the same warehouse with the change (one more month of demand; 10 % more AI
+models, each a jittered copy of a listed one). Clusters of the first build
+that hold together (80 % of their members in one cluster after, making 80 %
+of it) must keep their id (at least 95 % of them; k may change in between),
+and ``cluster_lineage`` must hold one event per cluster and per vanished id
+of the second fit.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import PROJECT_ROOT, run_dbt
+
+from cluster_marts.cli import main as cluster_marts
+
+pytestmark = pytest.mark.integration
+MODELS = ["+cluster_lineage", "+provider_clusters", "+dfu_cluster_assignments"]
+FITS = {"providers": ("provider_clusters", "provider_id"), "demand": ("dfu_cluster_assignments", "dfu_id")}
+
+
+def _more_models(models: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """10 % more models: jittered copies (new ids and names) of randomly chosen listed ones."""
+    rng = np.random.default_rng(seed)
+    extra = models.sample(frac=0.1, random_state=seed).copy()
+    extra["model_id"] = [f"extra-{i}" for i in range(len(extra))]
+    extra["model_name"] = extra["model_name"].astype(str) + " (rev)"
+    for column in ("intelligence_index", "median_output_speed_tps"):
+        values = pd.to_numeric(extra[column], errors="coerce")
+        extra[column] = (values * rng.normal(1.0, 0.03, len(extra))).astype(models[column].dtype, errors="ignore")
+    return pd.concat([models, extra], ignore_index=True)
+
+
+def _assignments(db, table: str, key: str) -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.sql(f"select {key} as id, cluster_id from {table}").df()
+
+
+def _kept(before: pd.DataFrame, after: pd.DataFrame) -> tuple[int, int]:
+    """(clusters of ``before`` that hold together, how many of those kept their id).
+
+    A cluster holds together when at least 80 % of its members are in one
+    cluster after, and they make at least 80 % of that cluster (two clusters
+    merged into one, or one split in two, are not the same cluster).
+    """
+    both = before.merge(after, on="id", suffixes=("_before", "_after"))
+    sizes_after = both["cluster_id_after"].value_counts()
+    stable = kept = 0
+    for cluster_id, rows in both.groupby("cluster_id_before"):
+        counts = rows["cluster_id_after"].value_counts()
+        target, together = counts.index[0], counts.iat[0]
+        if together / len(rows) >= 0.8 and together / sizes_after[target] >= 0.8:
+            stable += 1
+            kept += int(target == cluster_id)
+    return stable, kept
+
+
+@pytest.mark.parametrize("seed", [42, 7])
+def test_ids_hold_when_the_data_change(seed, tmp_path):
+    raw = tmp_path / "raw"
+    assert cluster_marts(["demo", "--scale", "small", "--out", str(raw), "--seed", str(seed)]) == 0
+    sales = pd.read_parquet(raw / "fact_sales_monthly.parquet")
+    models = pd.read_parquet(raw / "ai_models.parquet")
+    last_month = sales["month"].max()
+    sales[sales["month"] < last_month].to_parquet(raw / "sales_before.parquet", index=False)
+    _more_models(models, seed).to_parquet(raw / "models_after.parquet", index=False)
+    db = tmp_path / "warehouse.duckdb"
+    build = ["build", "-s", *MODELS, "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+
+    first = run_dbt(build, db=db, project_dir=PROJECT_ROOT, raw=raw, tmp=tmp_path,
+                    dbt_vars={"sales_monthly_path": str(raw / "sales_before.parquet")})
+    assert first.returncode == 0, first.stdout[-4000:]
+    before = {domain: _assignments(db, *fit) for domain, fit in FITS.items()}
+    second = run_dbt(build, db=db, project_dir=PROJECT_ROOT, raw=raw, tmp=tmp_path,
+                     dbt_vars={"ai_models_path": str(raw / "models_after.parquet")})
+    assert second.returncode == 0, second.stdout[-4000:]
+    after = {domain: _assignments(db, *fit) for domain, fit in FITS.items()}
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        lineage = con.sql("select * from cluster_lineage").df()
+    for domain in FITS:
+        stable, kept = _kept(before[domain], after[domain])
+        print(f"seed {seed} {domain}: {kept} of {stable} stable clusters kept their id")
+        assert stable >= 3 and kept >= 0.95 * stable, (domain, stable, kept)
+        events = lineage[lineage["domain"] == domain]
+        first_events = events[events["previous_run_id"].isna()]
+        second_events = events[events["previous_run_id"].notna()]
+        assert set(first_events["event"]) == {"reset"}
+        assert len(first_events) == before[domain]["cluster_id"].nunique()
+        current = set(after[domain]["cluster_id"])
+        assert set(second_events.loc[second_events["event"] != "vanished", "cluster_id"]) == current
+        assert set(second_events["event"]) <= {"kept", "renamed", "new", "vanished"}
+        vanished = set(before[domain]["cluster_id"]) - set(
+            second_events.loc[second_events["event"].isin(["kept", "renamed"]), "previous_cluster_id"])
+        assert set(second_events.loc[second_events["event"] == "vanished", "previous_cluster_id"]) == vanished

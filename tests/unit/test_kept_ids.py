@@ -1,0 +1,159 @@
+"""Cluster ids that hold from one build to the next (identity.lineage through adapters.clustering).
+
+Build, change the data, build again with the first build's memory: clusters
+that keep most of their members keep their id, a forced change of k gives new
+ids only to unmatched clusters, and every event is in the lineage records.
+Two differently built generators (gaussian blobs, skewed log-normal groups),
+two seeds each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from sklearn.datasets import make_blobs
+
+from cluster_marts.adapters.clustering import LINEAGE_COLUMNS, MEMORY_COLUMNS, clustering_table
+from cluster_marts.adapters.long_table import packed_rows, record_rows
+from cluster_marts.identity.lineage import PreviousFit, keep_ids
+
+META = {"id_column": "id", "features": ["a", "b", "c"], "random_state": 7, "k_max": 7}
+
+
+def blobs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    centres = np.array([[0, 0, 0], [6, 0, 0], [0, 6, 0], [0, 0, 6]], dtype=float)
+    return make_blobs(n_samples=n, centers=centres, cluster_std=1.0, random_state=seed)
+
+
+def skewed(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    centres = np.log(np.array([[1, 1, 1], [40, 1, 2], [1, 40, 2], [30, 30, 30]], dtype=float))
+    y = rng.choice(4, size=n, p=[0.4, 0.25, 0.2, 0.15])
+    return np.exp(rng.normal(centres[y], 0.25)), y
+
+
+def frame(X: np.ndarray, first_id: int = 0) -> pd.DataFrame:
+    return pd.DataFrame({"id": np.arange(first_id, first_id + len(X)), "a": X[:, 0], "b": X[:, 1], "c": X[:, 2]})
+
+
+def build(features: pd.DataFrame, memory: pd.DataFrame | None, meta=META) -> dict[str, pd.DataFrame]:
+    long = clustering_table(features, meta, memory, model="int_test_clustering", domain="test").to_pandas()
+    return {
+        "assignment": record_rows(long, "assignment", ["id", "cluster_id", "k", "run_id"]),
+        "cluster_memory": packed_rows(long, "cluster_memory", MEMORY_COLUMNS),
+        "lineage": packed_rows(long, "lineage", LINEAGE_COLUMNS),
+    }
+
+
+def kept_share(before: pd.DataFrame, after: pd.DataFrame) -> tuple[int, int]:
+    """(clusters of ``before`` that hold together, how many of those kept their id).
+
+    A cluster holds together when at least 80 % of its members are in one
+    cluster after, and they make at least 80 % of that cluster (two clusters
+    merged into one, or one split in two, are not the same cluster).
+    """
+    both = before.merge(after, on="id", suffixes=("_before", "_after"))
+    sizes_after = both["cluster_id_after"].value_counts()
+    stable = kept = 0
+    for cluster_id, rows in both.groupby("cluster_id_before"):
+        counts = rows["cluster_id_after"].value_counts()
+        target, together = counts.index[0], counts.iat[0]
+        if together / len(rows) >= 0.8 and together / sizes_after[target] >= 0.8:
+            stable += 1
+            kept += int(target == cluster_id)
+    return stable, kept
+
+
+@pytest.mark.parametrize("generator", [blobs, skewed])
+@pytest.mark.parametrize("seed", [0, 5])
+def test_ids_hold_when_the_data_grow(generator, seed):
+    X, _ = generator(1100, seed)
+    first = build(frame(X[:1000]), None)
+    assert set(first["lineage"]["event"]) == {"reset"}
+    assert sorted(first["assignment"]["cluster_id"].unique()) == list(range(4))
+    # 10 % more rows, and the first rows shifted a little: the canonical order may move, the ids must not
+    grown = np.vstack([X[:1000] * 1.03, X[1000:]])
+    second = build(frame(grown), first["cluster_memory"])
+    stable, kept = kept_share(first["assignment"], second["assignment"])
+    assert stable == 4 and kept == 4
+    lineage = second["lineage"]
+    assert sorted(lineage["event"]) == ["kept"] * 4
+    assert (lineage["previous_run_id"] == first["assignment"]["run_id"].iat[0]).all()
+    assert (lineage["cluster_id"] == lineage["previous_cluster_id"]).all()
+
+
+def test_ids_are_kept_where_the_canonical_order_changes():
+    """Growth moves a cluster's leading-feature mean past another's: canonical ids swap, published ids stay."""
+    rng = np.random.default_rng(3)
+    y = np.repeat([0, 1], 300)
+    X = np.column_stack([rng.normal(np.where(y == 0, 0.0, 0.3), 0.5), rng.normal(10.0 * y, 0.5)])
+    extra = np.column_stack([rng.normal(1.5, 0.5, 80), rng.normal(0.0, 0.5, 80)])  # joins group 0
+    meta = {**META, "features": ["a", "b"], "selection_rule": "fixed", "n_clusters": 2, "canonical_order": "a"}
+
+    def table(X):
+        return pd.DataFrame({"id": np.arange(len(X)), "a": X[:, 0], "b": X[:, 1]})
+
+    def ids_of_groups(assignment, groups):
+        return assignment.groupby(groups)["cluster_id"].agg(lambda s: s.mode().iat[0]).tolist()
+
+    first = build(table(X), None, meta)
+    grown, groups = table(np.vstack([X, extra])), np.r_[y, np.zeros(80, int)]
+    fresh = build(grown, None, meta)["assignment"]
+    second = build(grown, first["cluster_memory"], meta)
+    before = ids_of_groups(first["assignment"], y)
+    assert before == [0, 1]
+    assert ids_of_groups(fresh, groups) == [1, 0]  # without memory the ids swap
+    assert ids_of_groups(second["assignment"], groups) == [0, 1]
+    assert sorted(second["lineage"]["event"]) == ["kept", "kept"]
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_forced_change_of_k_gives_new_ids_only_to_unmatched_clusters(seed):
+    X, _ = blobs(1000, seed)
+    first = build(frame(X), None)
+    second = build(frame(X), first["cluster_memory"], {**META, "selection_rule": "fixed", "n_clusters": 5})
+    lineage = second["lineage"]
+    kept = lineage[lineage["event"] == "kept"]
+    new = lineage[lineage["event"] == "new"]
+    assert len(kept) + len(new) == 5 and len(new) >= 1
+    assert len(kept) >= 3  # a split cluster loses its id at most once
+    assert set(new["cluster_id"]) == set(range(4, 4 + len(new)))  # fresh ids, never a previous one
+    vanished = lineage[lineage["event"] == "vanished"]
+    assert set(kept["previous_cluster_id"]) | set(vanished["previous_cluster_id"]) == {0, 1, 2, 3}
+    back = build(frame(X), second["cluster_memory"])  # back to k = 4: the ids never go back to a vanished one
+    assert back["assignment"]["cluster_id"].max() >= 4 or len(vanished) == 0
+
+
+def test_a_rebuild_on_the_same_data_records_nothing():
+    X, _ = blobs(400, 1)
+    first = build(frame(X), None)
+    second = build(frame(X), first["cluster_memory"])
+    pd.testing.assert_frame_equal(first["assignment"], second["assignment"])
+    assert second["lineage"].empty
+
+
+def test_another_feature_set_starts_new_ids():
+    X, _ = blobs(400, 1)
+    first = build(frame(X), None)
+    second = build(frame(X), first["cluster_memory"], {**META, "features": ["a", "b"]})
+    lineage = second["lineage"]
+    assert set(lineage.loc[lineage["cluster_id"].notna(), "cluster_id"]) >= {4}
+    assert (lineage.loc[lineage["event"] == "new", "reason"].str.contains("features changed")).all()
+    assert sorted(lineage.loc[lineage["event"] == "vanished", "previous_cluster_id"]) == [0, 1, 2, 3]
+
+
+def test_keep_ids_rejects_matches_beyond_the_previous_radius():
+    prev = PreviousFit("r", ("x",), np.array([0, 1]), np.array([[0.0], [10.0]]), np.array([1.0, 1.0]), 2)
+    match = keep_ids(np.array([[0.5], [13.0]]), ("x",), lambda a: a, prev)
+    assert match.ids.tolist() == [0, 2] and match.events == ("kept", "new")
+    assert match.vanished.tolist() == [1] and match.next_id == 3
+
+
+def test_memory_round_trips_through_arrow():
+    X, _ = blobs(300, 2)
+    long = clustering_table(frame(X), META, None, model="m", domain="test")
+    assert isinstance(long, pa.Table)
+    memory = packed_rows(long.to_pandas(), "cluster_memory", MEMORY_COLUMNS)
+    assert len(memory) == 4 and memory["next_id"].eq(4).all()
