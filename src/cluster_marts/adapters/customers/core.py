@@ -1,6 +1,7 @@
 """Segment one axis with one method: fit on a sample, score every row, canonical ids, subdivision.
 
-:func:`fit_axis` is the fit: the axis scaler on every row, the seeded
+:func:`fit_axis` is the fit, through the one fit pipeline
+(:func:`cluster_marts.fitting.pipeline.fit_partition`): the axis scaler on every row, the seeded
 stratified fit sample (:func:`cluster_marts.preprocessing.sampling.fit_sample`,
 ``fit_sample_size`` rows; every row when the table is not larger), the k grid
 and the choice on that sample
@@ -45,17 +46,16 @@ from cluster_marts.algorithms.methods import METHOD_NAMES, axis_params, fit_meth
 from cluster_marts.algorithms.scores import RowScores, row_scores
 from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.config.segmentation import SegmentationSettings
-from cluster_marts.identity.canonical import canonical_labels
+from cluster_marts.fitting.pipeline import FitInput, KGrid, fit_partition
 from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.preprocessing.axis_inputs import SortedInput
 from cluster_marts.preprocessing.sampling import fit_sample
 from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
-from cluster_marts.selection.grid import GridFit, evaluate_k_grid, k_values
-from cluster_marts.selection.rules import choose_k
+from cluster_marts.selection.grid import GridFit
 from cluster_marts.selection.subdivision import Subdivision, subdivide
 
 __all__ = [
-    "AxisFit", "AxisResult", "AxisSkipped", "axis_run_id", "axis_threads", "fit_axis", "segment_axis", "canonical_ids",
+    "AxisFit", "AxisResult", "AxisSkipped", "axis_run_id", "axis_threads", "fit_axis", "segment_axis",
 ]
 
 @dataclass(eq=False)
@@ -128,40 +128,6 @@ def axis_run_id(s: SegmentationSettings, axis: str, method: str, ids: pd.Series,
     return content_run_id(_relevant_settings(s, axis, method), ids, X)
 
 
-def canonical_ids(Xs: np.ndarray, labels: np.ndarray, memberships: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Canonical labels and ``order[new_id] == old_id`` of scored rows, by the rule of the module docstring."""
-    weighted = (memberships.T @ Xs) / np.maximum(memberships.sum(axis=0), np.finfo(np.float64).tiny)[:, None]
-    return canonical_labels(Xs, labels, memberships.shape[1], fallback=weighted)
-
-
-def _choose_k(Xs: np.ndarray, s: SegmentationSettings, method: str, model: str
-              ) -> tuple[pd.DataFrame, ClusterEstimator, int]:
-    """The k grid of one method on one axis, chosen by ``s.selection_rule``; the fit at the chosen k.
-
-    Criteria are computed on the scaled axis features with the dominant
-    labels; ``inertia`` is the sum of squared distances of the rows to their
-    dominant centre in the method's space (``inertia_``).  The fits of the
-    grid are kept until the choice, so the chosen one is not refitted; the
-    ``neural`` autoencoder is trained once for the whole grid
-    (:func:`~cluster_marts.algorithms.methods.axis_params`).
-    """
-    params = axis_params(method, Xs, s)
-    fits: dict[int, ClusterEstimator] = {}
-
-    def fit_at(k: int) -> GridFit:
-        fits[k] = est = fit_method(method, Xs, k, params, s)
-        return GridFit(est.labels_, inertia=est.inertia_, metrics=method_metrics(est, s))
-
-    grid = evaluate_k_grid(
-        Xs, k_values(s.k_min, s.k_max, Xs.shape[0], model=model), fit_at,
-        silhouette_sample_size=s.silhouette_sample_size, random_state=s.random_state,
-        balance_weights=s.balance_weights,
-    )
-    chosen = choose_k(grid, s.selection_rule, model=model)
-    est = fits[int(chosen.loc[chosen["is_chosen"], "k"].item())]
-    return chosen, est, int(est.cluster_centers_.shape[1])
-
-
 @dataclass(eq=False)
 class AxisFit:
     """One (axis, method) fitted on the fit sample, every row scored; columns and rows in canonical order."""
@@ -201,14 +167,22 @@ def fit_axis(X: np.ndarray, s: SegmentationSettings, axis: str, method: str, mod
     -------
     AxisFit
     """
-    scaler = fit_scaler(X, s.scaling, s.features_of(axis) if features is None else features)
+    features = s.features_of(axis) if features is None else tuple(features)
+    scaler = fit_scaler(X, s.scaling, features)
     Xs = transform(X, scaler)
     sample = fit_sample(Xs, s.fit_sample_size, s.random_state)
-    grid, est, n_components = _choose_k(Xs[sample], s, method, model)
-    memberships = est.memberships_ if sample.size == Xs.shape[0] else est.predict_memberships(Xs)
-    labels, order = canonical_ids(Xs, memberships.argmax(axis=1), memberships)
-    return AxisFit(scaler, Xs, sample, grid, est, n_components, order, memberships[:, order], labels)
-
+    params = axis_params(method, Xs[sample], s)
+    part = fit_partition(
+        FitInput(X, Xs, Xs, features, sample, to_scaled=lambda a: transform(a, scaler)),
+        KGrid(s.k_min, s.k_max, s.selection_rule, s.random_state, s.silhouette_sample_size,
+              balance_weights=s.balance_weights),
+        lambda Z, k: fit_method(method, Z, k, params, s),
+        grid_fit=lambda est: GridFit(est.labels_, inertia=est.inertia_, metrics=method_metrics(est, s)),
+        model=model,
+    )
+    est = part.estimator
+    return AxisFit(scaler, Xs, sample, part.k_grid, est, int(est.cluster_centers_.shape[1]), part.order,
+                   part.memberships, part.labels)
 
 def _runner_up(memberships: np.ndarray, labels: np.ndarray, scores: RowScores, hard: bool
                ) -> tuple[np.ndarray, np.ndarray]:
