@@ -1,7 +1,7 @@
 # cluster_marts — every target installs what it needs into .venv first.
 #   make build   install, generate demo data if absent, dbt build, publish (when every test passed), workbench HTML reports
 #   make publish copy the marts of the last clean dbt build into the serving warehouse BI reads
-#   make test    install, lint (ruff, sqlfluff), pytest (unit), dbt build + tests, Great Expectations, pytest (integration),
+#   make test    install, lint (ruff, import layers, duplicated code, sqlfluff), pytest (unit), dbt build + tests, Great Expectations, pytest (integration),
 #                the Spark suite (make test-spark: engine on Spark DataFrames, parity of the Spark build with DuckDB)
 #   make build-spark  the whole project on a local SparkSession (cluster-marts build --target spark)
 #   make bench-spark  score every customer of the bench warehouse on the DuckDB path and on Spark local[2]
@@ -77,6 +77,8 @@ cluster-features cluster-train cluster-label cluster-update cluster-all: data
 # to check their contract) and writes its scratch warehouse under target/
 lint: install data
 	$(BIN)/ruff check src tests benchmarks python_models
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/pylint --disable=all --enable=duplicate-code --score=n src
 	CLUSTER_MARTS_DB=target/lint.duckdb $(BIN)/sqlfluff lint models python_models tests/dbt
 
 unit: install

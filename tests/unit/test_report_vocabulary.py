@@ -13,8 +13,8 @@ from marts_fixture import fake_marts
 
 from cluster_marts.adapters.workbench.menu import Clustering
 from cluster_marts.adapters.workbench.recommend import interpretation
+from cluster_marts.profiling.vocabulary import effect_band, silhouette_band, silhouette_scale
 from cluster_marts.reporting.providers.narrative import section_segments, section_validation
-from cluster_marts.reporting.vocabulary import effect_band, silhouette_band, silhouette_scale
 from cluster_marts.reporting.workbench.html import metric_meaning
 
 READINGS = [(1.0, "strong structure"), (0.71, "strong structure"), (0.70, "reasonable structure"),

@@ -12,9 +12,10 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from cluster_marts.adapters.workbench.analysis import TABLES, run_spec
-from cluster_marts.adapters.workbench.datasets import read_source, wine_frame, write_wine
+from cluster_marts.adapters.workbench.datasets import read_source
 from cluster_marts.config.spec import load_spec, parse_spec
 from cluster_marts.config.spec_params import ALGORITHMS, DENSITY_ALGORITHMS
+from cluster_marts.demo.workbench import wine_frame, write_wine
 from cluster_marts.selection.table import K_SELECTION_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,8 +145,6 @@ def test_determinism(blobs):
 
 
 def test_interpretation_names_only_the_agreement_metrics_asked_for():
-    from cluster_marts.adapters.workbench.datasets import wine_frame
-
     raw = yaml.safe_load((ROOT / "specs" / "wine.yml").read_text())
     raw["metrics"] = ["silhouette", "ari"]
     raw["compare"] = ["kmeans"]

@@ -5,7 +5,8 @@ validated, immutable :class:`ClusterSettings`.  Each key's rule is in
 :data:`RULES` (defaults from the dataclass); values set through dbt vars often
 arrive as strings (``"8"``, ``"0.01"``) and are coerced
 (:mod:`cluster_marts.config.coerce`).  Categorical columns are one-hot encoded
-at run time (:mod:`cluster_marts.preprocessing.encoding`).
+at run time (:mod:`cluster_marts.preprocessing.encoding`); which columns may
+be categorical is checked here, with the other settings.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from cluster_marts.config.common import (
 )
 from cluster_marts.config.rules import CHOICE, FLOAT, INT, LIST, STR, Context, Rule
 from cluster_marts.config.schema import bind, parse_mapping
-from cluster_marts.preprocessing.encoding import check_categorical_settings
 
 __all__ = [
     "ClusterSettings",
@@ -169,6 +169,20 @@ def _check_fixed(s: ClusterSettings, ctx: Context, model: str) -> None:
         )
 
 
+def _check_categorical(s: ClusterSettings, ctx: Context) -> None:
+    """Reject a categorical column that is also a numeric feature or the id column."""
+    categorical = list(s.categorical_features)
+    both = [c for c in categorical if c in s.features]
+    if both:
+        raise ctx.error(
+            "categorical_features", categorical,
+            f"repeats {', '.join(map(repr, both))} from features; list each column once: in features when it "
+            "is numeric, in categorical_features to one-hot encode it",
+        )
+    if s.id_column in categorical:
+        raise ctx.error("categorical_features", categorical, f"must not contain the id column {s.id_column!r}")
+
+
 def _check_consistency(s: ClusterSettings, model: str) -> None:
     """Cross-field checks (k range, fixed rule, gap rules, PCA size, id/categorical/canonical columns)."""
     ctx = Context.for_model(model)
@@ -189,7 +203,7 @@ def _check_consistency(s: ClusterSettings, model: str) -> None:
         )
     if s.id_column in s.features:
         raise ctx.error("features", list(s.features), f"must not contain the id column {s.id_column!r}")
-    check_categorical_settings(s.features, s.categorical_features, s.id_column, model)
+    _check_categorical(s, ctx)
     if s.canonical_order is not None and s.canonical_order not in s.features:
         raise ctx.error("canonical_order", s.canonical_order, "must be one of the features", ", ".join(s.features))
 

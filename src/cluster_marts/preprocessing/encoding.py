@@ -27,35 +27,11 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 import pandas as pd
 
-from cluster_marts.config.coerce import bad_setting
 from cluster_marts.errors import InputDataError, preview
 
-__all__ = ["check_categorical_settings", "category_values", "dummy_names", "one_hot", "encode_categoricals"]
+__all__ = ["category_values", "dummy_names", "one_hot", "encode_categoricals"]
 
 _UPSTREAM = "group the values upstream in SQL (e.g. CASE WHEN ... ELSE 'other' END)"
-
-
-def check_categorical_settings(
-    features: Sequence[str], categorical: Sequence[str], id_column: str, model: str
-) -> None:
-    """Reject a categorical column that is also a numeric feature or the id column.
-
-    Raises
-    ------
-    SettingsError
-        Names the model, the column and the fix.
-    """
-    both = [c for c in categorical if c in features]
-    if both:
-        raise bad_setting(
-            model, "categorical_features", list(categorical),
-            f"repeats {', '.join(map(repr, both))} from features; list each column once: in features when it "
-            "is numeric, in categorical_features to one-hot encode it;",
-        )
-    if id_column in categorical:
-        raise bad_setting(
-            model, "categorical_features", list(categorical), f"must not contain the id column {id_column!r};"
-        )
 
 
 def category_values(column: pd.Series) -> list[object]:

@@ -1,1 +1,1 @@
-"""Describing and scoring clusters: profiles, regional tests, scoring new rows."""
+"""Describing and scoring clusters: profiles, regional tests, scoring new rows, the words that read them."""

@@ -16,7 +16,7 @@ algorithm saw; noise rows never belong to a cluster):
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -33,14 +33,42 @@ from cluster_marts.preprocessing.prepare import Prepared
 from cluster_marts.preprocessing.scaling import inverse_transform
 from cluster_marts.selection.metrics import n_labels_ok, silhouette
 
-if TYPE_CHECKING:  # the workbench's fit result; profiling does not depend on the adapter at run time
-    from cluster_marts.adapters.workbench.menu import Clustering
-
-__all__ = ["quality", "metrics_table", "clusters_table", "centres_table", "importance_table",
+__all__ = ["FittedClusters", "quality", "metrics_table", "clusters_table", "centres_table", "importance_table",
            "representatives_table", "SILHOUETTE_SAMPLE"]
 
 SILHOUETTE_SAMPLE = 5000
 _MAX_PAIRS = 1000
+
+
+class FittedClusters(Protocol):
+    """What the tables read of one fit on the prepared matrix.
+
+    The workbench's :class:`~cluster_marts.adapters.workbench.menu.Clustering`
+    is one as it is.
+
+    Attributes
+    ----------
+    labels : ndarray of int64, shape (n_samples,)
+        ``0..n_clusters-1``; ``-1`` marks noise.
+    centres : ndarray of shape (n_clusters, n_dims)
+        Member means of the clusters, in the prepared space.
+    inertia : float
+        Within-cluster sum of squares; NaN when it does not apply.
+    n_clusters : int
+        Number of clusters, noise excluded.
+    """
+
+    @property
+    def labels(self) -> np.ndarray: ...
+
+    @property
+    def centres(self) -> np.ndarray: ...
+
+    @property
+    def inertia(self) -> float: ...
+
+    @property
+    def n_clusters(self) -> int: ...
 
 
 def quality(X: np.ndarray, labels: np.ndarray, random_state: int) -> dict[str, float]:
@@ -54,7 +82,7 @@ def quality(X: np.ndarray, labels: np.ndarray, random_state: int) -> dict[str, f
             "davies_bouldin": float(davies_bouldin_score(Xk, lk))}
 
 
-def metrics_table(prep: Prepared, fit: Clustering, metrics: tuple[str, ...], random_state: int) -> pd.DataFrame:
+def metrics_table(prep: Prepared, fit: FittedClusters, metrics: tuple[str, ...], random_state: int) -> pd.DataFrame:
     """One row per requested metric: ``metric`` (str), ``value`` (float64, NaN when undefined)."""
     values = quality(prep.X, fit.labels, random_state) | {"inertia": fit.inertia}
     if prep.target is not None:
@@ -72,7 +100,7 @@ def _nearest_other(centres: np.ndarray) -> np.ndarray:
     return d.min(axis=1)
 
 
-def clusters_table(prep: Prepared, fit: Clustering, random_state: int) -> pd.DataFrame:
+def clusters_table(prep: Prepared, fit: FittedClusters, random_state: int) -> pd.DataFrame:
     """Per cluster: ``cluster_id``, ``size``, ``share``, ``density``, ``compactness``, ``separation``."""
     rng = np.random.default_rng(random_state)
     rows = []
@@ -90,7 +118,7 @@ def clusters_table(prep: Prepared, fit: Clustering, random_state: int) -> pd.Dat
     return pd.DataFrame(rows, columns=list(columns)).astype(columns)
 
 
-def centres_table(prep: Prepared, fit: Clustering) -> pd.DataFrame:
+def centres_table(prep: Prepared, fit: FittedClusters) -> pd.DataFrame:
     """Long profile: ``cluster_id``, ``feature``, ``value_scaled`` and ``value_original`` member means.
 
     Every spec feature appears (also those the variance filter dropped), so
@@ -106,7 +134,7 @@ def centres_table(prep: Prepared, fit: Clustering) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns)).astype(columns)
 
 
-def importance_table(prep: Prepared, fit: Clustering) -> pd.DataFrame:
+def importance_table(prep: Prepared, fit: FittedClusters) -> pd.DataFrame:
     """ANOVA F of every spec feature across clusters (non-noise rows), ``importance`` = F / sum(F).
 
     Constant features and runs with fewer than two clusters get F = 0.
@@ -125,7 +153,7 @@ def importance_table(prep: Prepared, fit: Clustering) -> pd.DataFrame:
     return out.sort_values(["importance", "feature"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def representatives_table(prep: Prepared, fit: Clustering, top: int = 3) -> pd.DataFrame:
+def representatives_table(prep: Prepared, fit: FittedClusters, top: int = 3) -> pd.DataFrame:
     """The ``top`` members closest to each centre: ``cluster_id``, ``rank`` (1 = closest), ``id``, ``distance``."""
     rows = []
     for c in range(fit.n_clusters):

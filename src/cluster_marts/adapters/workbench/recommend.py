@@ -29,7 +29,7 @@ from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
 from cluster_marts.adapters.workbench.scale import quadratic_rows
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
 from cluster_marts.profiling.cluster_stats import SILHOUETTE_SAMPLE, quality
-from cluster_marts.reporting.vocabulary import silhouette_band
+from cluster_marts.profiling.vocabulary import silhouette_band
 from cluster_marts.selection.grid import evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k, knee_point
 

@@ -53,6 +53,7 @@ from typing import Any
 
 import yaml
 
+from cluster_marts.profiling.vocabulary import silhouette_scale
 from cluster_marts.reporting.export.profile import (
     FIT_COLUMNS,
     FIT_TABLE,
@@ -62,7 +63,6 @@ from cluster_marts.reporting.export.profile import (
     ExportError,
     build_profile,
 )
-from cluster_marts.reporting.vocabulary import silhouette_scale
 from cluster_marts.warehouse import MartError, read_marts
 
 __all__ = ["METHODS", "ExportError", "build_profiles", "render_prompt", "run_export", "write_profile"]

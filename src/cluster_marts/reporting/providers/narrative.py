@@ -2,7 +2,7 @@
 
 Every number and name comes from the mart frames passed in; the only fixed
 text is wording and the conventional cut-offs of the report vocabulary
-(:mod:`cluster_marts.reporting.vocabulary`: silhouette bands of Kaufman &
+(:mod:`cluster_marts.profiling.vocabulary`: silhouette bands of Kaufman &
 Rousseeuw, epsilon-squared bands of Tomczak & Tomczak); the significance level
 is the mart's own ``alpha`` column.
 """
@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from cluster_marts.reporting.vocabulary import effect_band, silhouette_band
+from cluster_marts.profiling.vocabulary import effect_band, silhouette_band
 
 # metric -> (summary column, z column, label, unit, value format)
 METRICS = {

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from cluster_marts.profiling.vocabulary import silhouette_band
 from cluster_marts.reporting.html import figure, figure_grid, fmt, section, table
 from cluster_marts.reporting.site.data import Marts
 from cluster_marts.reporting.site.demand_figures import cluster_curves_figure, k_selection_figure, label_counts_figure
 from cluster_marts.reporting.site.k_selection import VOTES
-from cluster_marts.reporting.vocabulary import silhouette_band
 
 __all__ = ["DESCRIPTIONS", "EXAMPLES_PER_CLUSTER", "FILE", "MARTS", "QUARANTINE_ROWS", "TITLE", "build",
            "member_quantiles"]

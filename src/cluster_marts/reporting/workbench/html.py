@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from cluster_marts.config.spec import Spec
+from cluster_marts.profiling.vocabulary import silhouette_band, silhouette_scale
 from cluster_marts.reporting.html import STYLE as _STYLE
 from cluster_marts.reporting.html import fmt as _fmt
 from cluster_marts.reporting.html import table as _table
-from cluster_marts.reporting.vocabulary import silhouette_band, silhouette_scale
 
 __all__ = ["CAPTIONS", "METRIC_NOTES", "build_index", "build_page", "metric_meaning"]
 

@@ -1,11 +1,13 @@
-"""The report vocabulary: one set of bands and words for every report.
+"""The reading of a clustering: one set of bands and words for every report.
 
 The provider markdown report (:mod:`cluster_marts.reporting.providers`), the
-workbench HTML page and its interpretation notes
-(:mod:`cluster_marts.reporting.workbench`,
-:func:`cluster_marts.adapters.workbench.recommend.interpretation`) and the customer
-profile prompt (:mod:`cluster_marts.reporting.export`) all read a silhouette
-or an effect size with the words below, so one number never gets two readings.
+workbench HTML page (:mod:`cluster_marts.reporting.workbench`), the
+workbench's interpretation notes
+(:func:`cluster_marts.adapters.workbench.recommend.interpretation`) and the
+customer profile prompt (:mod:`cluster_marts.reporting.export`) all read a
+silhouette or an effect size with the words below, so one number never gets
+two readings.  The words sit beside the statistics they read, below the
+adapters and the reports that both use them.
 
 Sources
 -------
