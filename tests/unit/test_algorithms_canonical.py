@@ -8,10 +8,11 @@ from sklearn.metrics import adjusted_rand_score
 
 from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.registry import fit_k, make_estimator
-from cluster_marts.algorithms.scores import center_distances, row_scores
+from cluster_marts.algorithms.scores import center_distances, member_means, row_scores
 from cluster_marts.config.cluster import ALGORITHM_NAMES
 from cluster_marts.errors import InputDataError, SettingsError
-from cluster_marts.identity.canonical import canonical_labels, match_to_previous, relabel_to_previous
+from cluster_marts.identity.canonical import canonical_labels
+from cluster_marts.identity.lineage import PreviousFit, cluster_radius, keep_ids
 
 X, Y = make_blobs(n_samples=300, centers=4, cluster_std=0.6, random_state=42)
 
@@ -105,13 +106,16 @@ def test_canonical_rejects_bad_labels():
         canonical_labels(np.zeros((2, 1)), np.array([0, 2]), n_clusters=2)
 
 
-def test_match_to_previous():
-    previous = np.array([[0.0, 0.0], [5.0, 5.0], [10.0, 0.0]])
-    new = previous[[2, 0, 1]] + 0.1
-    np.testing.assert_array_equal(match_to_previous(new, previous), [2, 0, 1])
+def test_keep_ids_matches_by_members_means():
+    previous = PreviousFit("r", ("x", "y"), np.array([0, 1, 2]), np.array([[0.0, 0.0], [5.0, 5.0], [10.0, 0.0]]),
+                           np.ones(3), 3)
+    new = previous.means[[2, 0, 1]] + 0.1
+    np.testing.assert_array_equal(keep_ids(new, ("x", "y"), lambda a: a, previous).ids, [2, 0, 1])
     # one more cluster than before: the unmatched one gets the next free id
-    grown = np.vstack([previous + 0.1, [[20.0, 20.0]]])
-    np.testing.assert_array_equal(match_to_previous(grown, previous), [0, 1, 2, 3])
+    grown = np.vstack([previous.means + 0.1, [[20.0, 20.0]]])
+    match = keep_ids(grown, ("x", "y"), lambda a: a, previous)
+    np.testing.assert_array_equal(match.ids, [0, 1, 2, 3])
+    assert match.events == ("kept", "kept", "kept", "new") and match.next_id == 4
 
 
 def test_ids_survive_growth_by_matching_to_the_previous_run():
@@ -120,20 +124,22 @@ def test_ids_survive_growth_by_matching_to_the_previous_run():
     centres = np.array([[0.0, 0.0], [0.2, 6.0], [6.0, 0.0]])
     base = np.vstack([c + rng.normal(scale=0.3, size=(100, 2)) for c in centres])
     first = make_estimator("kmeans", 3, random_state=0).fit(base)
-    previous, order = canonical_labels(base, first.labels_)
-    previous_centres = first.cluster_centers_[order]
+    previous, _ = canonical_labels(base, first.labels_)
+    memory = PreviousFit("r", ("x", "y"), np.arange(3), member_means(base, previous, 3),
+                         cluster_radius(base, previous, 3), 3)
     assert adjusted_rand_score(np.repeat([0, 1, 2], 100), previous) == 1.0
     # 10% more rows, all joining A on its right, so A's mean (0.35) passes B's (0.2); rows come back shuffled
     grown = np.vstack([base, [1.5, 0.0] + rng.normal(scale=0.1, size=(30, 2))])
     row_id = rng.permutation(330)
     second = make_estimator("kmeans", 3, random_state=0).fit(grown[row_id])
-    labels, order = canonical_labels(grown[row_id], second.labels_)
+    labels, _ = canonical_labels(grown[row_id], second.labels_)
     old = row_id < 300
     before = previous[row_id[old]]
     assert (labels[old] != before).any()  # canonical ids alone swap A and B
-    matched, mapping = relabel_to_previous(labels, second.cluster_centers_[order], previous_centres)
+    match = keep_ids(member_means(grown[row_id], labels, 3), ("x", "y"), lambda a: a, memory)
+    matched = match.publish(labels)
     np.testing.assert_array_equal(matched[old], before)  # every original row keeps its id
-    assert sorted(mapping.tolist()) == [0, 1, 2] and mapping.tolist() != [0, 1, 2]
+    assert sorted(match.ids.tolist()) == [0, 1, 2] and match.ids.tolist() != [0, 1, 2]
     assert (matched[~old] == previous[0]).all()  # the new rows joined A under A's previous id (row 0 is in A)
 
 

@@ -22,24 +22,22 @@ the member means are the centroids, so the ids are those of ordering by
 centroid.  The ids depend on the partition only: not on the row order, the
 seed or the algorithm's own numbering.
 
-Keeping ids across runs
------------------------
-When the data grow, canonical ids can change (a new row shifts a cluster's
-mean past another's).  :func:`match_to_previous` maps the new clusters to the
-previous run's ids by the Hungarian assignment on centre distances, and
-:func:`relabel_to_previous` applies that mapping to a fit's labels, so
-"segment 3" stays segment 3.  Give it centres in a space both runs share
-(e.g. original units, or the previous run's scaler).
+Keeping ids across builds
+-------------------------
+Canonical ids are a function of one fit: when the data grow, a new row can
+shift a cluster's mean past another's.  :mod:`cluster_marts.identity.lineage`
+keeps the published ids of the previous build's clusters
+(:func:`~cluster_marts.identity.lineage.keep_ids`); canonical ids number a
+first build and the clusters that are new.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from cluster_marts.algorithms.scores import member_means
 
-__all__ = ["canonical_permutation", "canonical_labels", "match_to_previous", "relabel_to_previous"]
+__all__ = ["canonical_permutation", "canonical_labels"]
 
 _DECIMALS = 10
 
@@ -130,74 +128,3 @@ def canonical_labels(
     new_labels = np.where(labels >= 0, new_id_of_old[np.maximum(labels, 0)] if k else -1, -1)
     return new_labels.astype(np.int64), order
 
-
-def match_to_previous(centers: np.ndarray, previous_centers: np.ndarray) -> np.ndarray:
-    """Map new clusters to the previous run's ids by minimum total centre distance.
-
-    Uses the Hungarian assignment (:func:`scipy.optimize.linear_sum_assignment`)
-    on euclidean distances.  When the new run has more clusters, the
-    unmatched ones get fresh ids ``k_previous, k_previous + 1, ...`` in their
-    current (canonical) order; when it has fewer, some previous ids go unused.
-
-    Parameters
-    ----------
-    centers : ndarray of shape (k, n_features)
-        Centres of the new fit, row ``i`` for new (canonical) id ``i``.
-    previous_centers : ndarray of shape (k_previous, n_features)
-        Centres of the previous run, row ``j`` for previous id ``j``.
-
-    Returns
-    -------
-    ndarray of shape (k,), dtype int64
-        ``mapping[new_id]`` is the id to publish for that cluster.
-
-    Examples
-    --------
-    >>> match_to_previous(np.array([[0.0], [5.0]]), np.array([[5.1], [0.2]])).tolist()
-    [1, 0]
-    """
-    centers = np.asarray(centers, dtype=np.float64)
-    previous = np.asarray(previous_centers, dtype=np.float64)
-    if centers.ndim != 2 or previous.ndim != 2 or centers.shape[1] != previous.shape[1]:
-        raise ValueError(
-            f"centers {centers.shape} and previous_centers {previous.shape} must be 2-D with the same features."
-        )
-    cost = np.linalg.norm(centers[:, None, :] - previous[None, :, :], axis=2)
-    rows, cols = linear_sum_assignment(cost)
-    mapping = np.full(centers.shape[0], -1, dtype=np.int64)
-    mapping[rows] = cols
-    unmatched = np.flatnonzero(mapping < 0)
-    mapping[unmatched] = previous.shape[0] + np.arange(unmatched.size)
-    return mapping
-
-
-def relabel_to_previous(
-    labels: np.ndarray, centers: np.ndarray, previous_centers: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Give a fit's clusters the ids of the previous run's nearest clusters (:func:`match_to_previous`).
-
-    Parameters
-    ----------
-    labels : ndarray of shape (n_samples,)
-        Ids of the new fit (-1 noise stays -1).
-    centers : ndarray of shape (k, n_features)
-        Centres of the new fit, row ``i`` for id ``i``.
-    previous_centers : ndarray of shape (k_previous, n_features)
-        Centres of the previous run, row ``j`` for previous id ``j``, in the same space.
-
-    Returns
-    -------
-    new_labels : ndarray of shape (n_samples,), int64
-    mapping : ndarray of shape (k,), int64
-        ``mapping[id_in_this_fit] == published id``; keep it with the run.
-
-    Examples
-    --------
-    >>> labels, mapping = relabel_to_previous(np.array([0, 1, -1]), np.array([[0.0], [5.0]]), np.array([[5.1], [0.2]]))
-    >>> labels.tolist(), mapping.tolist()
-    ([1, 0, -1], [1, 0])
-    """
-    labels = np.asarray(labels, dtype=np.int64)
-    mapping = match_to_previous(centers, previous_centers)
-    new_labels = np.where(labels >= 0, mapping[np.maximum(labels, 0)] if mapping.size else -1, -1)
-    return new_labels.astype(np.int64), mapping
