@@ -121,6 +121,7 @@ def _marts() -> list[str]:
 
 #: histories kept across builds (incremental): compared on what this build wrote
 HISTORIES = {"clustering_runs": "select domain, coalesce(scope, '') as scope, run_id from {}",
+             "cluster_lineage": "select domain, scope, method, run_id, cluster_id, name from {} where event = 'reset'",
              "customer_membership_snapshots": "select snapshot_type, snapshot_date, count(*) as n from {} "
                                               "group by 1, 2"}
 
@@ -140,6 +141,11 @@ def test_the_histories_hold_what_this_build_wrote(built, spark, duck):
     on_spark = {tuple(r) for r in spark_runs.itertuples(index=False)}
     on_duckdb = {tuple(r) for r in duck(runs.format("clustering_runs")).itertuples(index=False)}
     assert len(on_spark) > 20 and on_spark <= on_duckdb  # the same fits, named by the same run ids
+    lineage = HISTORIES["cluster_lineage"]
+    spark_ids = {tuple(r) for r in spark.sql(lineage.format(f"{SCHEMA}.cluster_lineage")).toPandas().itertuples(
+        index=False)}
+    duck_ids = {tuple(r) for r in duck(lineage.format("cluster_lineage")).itertuples(index=False)}
+    assert len(spark_ids) >= 10 and spark_ids <= duck_ids  # the same clusters, ids and names on a first build
     dates = HISTORIES["customer_membership_snapshots"]
     spark_counts = spark.sql(dates.format(f"{SCHEMA}.customer_membership_snapshots")).toPandas()
     duck_counts = duck(dates.format("customer_membership_snapshots"))
