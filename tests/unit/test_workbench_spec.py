@@ -33,7 +33,7 @@ def test_defaults_fill_in():
     assert spec.preprocessing.reduction.n_components == 2
     assert spec.k_range == (2, 8) and spec.n_clusters is None
     assert spec.random_state == 42 and spec.compare == DEFAULT_COMPARE
-    assert dict(spec.algorithm.params) == {"max_iter": 300, "n_init": 10}
+    assert dict(spec.algorithm.params) == {"max_iter": 300, "n_init": 10, "tol": 1e-4}
     assert "ari" not in spec.metrics
 
 

@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cluster_marts.config.algorithm_params import PARAMETERS
+from cluster_marts.config.algorithm_params import ALIAS_PAIRS, PARAMETERS
 from cluster_marts.config.common import (
     FEATURES,
     ID_COLUMN,
@@ -73,6 +73,9 @@ class ClusterSettings:
         feature's tail smaller than that share are pulled in rather than
         split off into a cluster that share would rule out.
     algorithm : {"kmeans", "gmm", "agglomerative"}, default="kmeans"
+        ``hierarchical`` (agglomerative) and ``gaussian_mixture`` (gmm) are
+        accepted aliases, stored as the canonical name
+        (:data:`~cluster_marts.config.algorithm_params.ALGORITHM_ALIASES`).
     k_min, k_max : int, default=2, 8
         Inclusive k grid; ``k_max`` is capped at ``n_samples - 1`` at run time.
     selection_rule : {"silhouette", "elbow", "calinski_harabasz", "davies_bouldin", "gap", "vote", "fixed"}
@@ -146,7 +149,7 @@ class ClusterSettings:
 RULES = bind(
     ClusterSettings,
     ID_COLUMN, FEATURES, SCALING, Rule("clip_quantile", FLOAT, low=0.0, high=0.5, open_high=True),
-    Rule("algorithm", CHOICE, allowed=ALGORITHM_NAMES), K_MIN, K_MAX,
+    Rule("algorithm", CHOICE, allowed=ALGORITHM_NAMES, aliases=ALIAS_PAIRS), K_MIN, K_MAX,
     Rule("selection_rule", CHOICE, allowed=SELECTION_RULES), Rule("n_clusters", INT, nullable=True),
     RANDOM_STATE, PARAMETERS["n_init"], SILHOUETTE_SAMPLE_SIZE, Rule("fit_sample_size", INT, low=100),
     Rule("canonical_order", STR, nullable=True),

@@ -17,7 +17,13 @@ from typing import Any
 
 import yaml
 
-from cluster_marts.config.algorithm_params import ALGORITHMS, DENSITY_ALGORITHMS, K_ALGORITHMS, parse_params
+from cluster_marts.config.algorithm_params import (
+    ALGORITHMS,
+    ALIAS_PAIRS,
+    DENSITY_ALGORITHMS,
+    K_ALGORITHMS,
+    parse_params,
+)
 from cluster_marts.config.coerce import check
 from cluster_marts.config.common import FEATURES, ID_COLUMN, RANDOM_STATE, SCALING
 from cluster_marts.config.rules import CHOICE, FLOAT, INT, LIST, MAPPING, STR, Context, Rule
@@ -137,13 +143,14 @@ RULES = (
         _OUTLIERS,
     )),
     Rule("algorithm", MAPPING, required=True, fields=(
-        Rule("name", CHOICE, allowed=ALGORITHMS, required=True), Rule("params", MAPPING, allow_empty=True))),
+        Rule("name", CHOICE, allowed=ALGORITHMS, aliases=ALIAS_PAIRS, required=True),
+        Rule("params", MAPPING, allow_empty=True))),
     Rule("n_clusters", INT, low=2, nullable=True),
     Rule("k_range", LIST, values=Rule("k", INT, low=2), nullable=True, doc="[min, max] with 2 <= min <= max"),
     RANDOM_STATE.replace(default=42),
     Rule("metrics", LIST, allowed=METRICS, allow_empty=True),
     Rule("figures", LIST, allowed=FIGURES, allow_empty=True),
-    Rule("compare", LIST, allowed=ALGORITHMS, allow_empty=True, default=DEFAULT_COMPARE),
+    Rule("compare", LIST, allowed=ALGORITHMS, aliases=ALIAS_PAIRS, allow_empty=True, default=DEFAULT_COMPARE),
     Rule("fit_sample_size", INT, low=100, default=DEFAULT_FIT_SAMPLE_SIZE,
          doc="an int >= 100: the k search, the comparison and the fit see a seeded sample of this many rows "
              "(all rows when the table is not larger); every row is assigned"),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -52,8 +53,10 @@ from cluster_marts.selection.table import RunInfo, k_selection_table
 # from (the rows themselves are hashed), its name (a column of its own) and its figures.
 RUN_ID_IGNORES = ("name", "file", "source", "figures")
 # Spec fields hashed (and written to settings_json) only when set away from their
-# default, so the run ids of specs written before they existed are unchanged.
+# default, so the run ids of specs written before they existed are unchanged; the
+# same for algorithm parameters added later (k-means tol).
 _OPTIONAL = {"fit_sample_size": DEFAULT_FIT_SAMPLE_SIZE}
+_OPTIONAL_PARAMS = {"kmeans": {"tol": 1e-4}}
 
 __all__ = ["run_spec", "spec_json", "spec_run_id", "RUN_ID_IGNORES", "TABLES"]
 
@@ -76,9 +79,16 @@ def _at_default(spec: Spec, name: str) -> bool:
     return name in _OPTIONAL and getattr(spec, name) == _OPTIONAL[name]
 
 
+def _hashed(spec: Spec) -> Spec:
+    """``spec`` with the algorithm parameters of :data:`_OPTIONAL_PARAMS` left out where at their default."""
+    late = _OPTIONAL_PARAMS.get(spec.algorithm.name, {})
+    params = {k: v for k, v in spec.algorithm.params.items() if k not in late or v != late[k]}
+    return dataclasses.replace(spec, algorithm=dataclasses.replace(spec.algorithm, params=MappingProxyType(params)))
+
+
 def spec_json(spec: Spec) -> str:
     """Every field of the spec but its file path (and optional fields at their default), as JSON (sorted keys)."""
-    fields = {k: v for k, v in _plain(spec).items() if k != "file" and not _at_default(spec, k)}
+    fields = {k: v for k, v in _plain(_hashed(spec)).items() if k != "file" and not _at_default(spec, k)}
     return json.dumps(fields, sort_keys=True, default=str)
 
 
@@ -92,7 +102,8 @@ def spec_run_id(spec: Spec, frame: pd.DataFrame) -> str:
     same ``run_id`` and a rerun on the same rows and spec reproduces it.
     ``frame`` must already have passed :func:`run_spec`'s checks.
     """
-    settings = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)
+    hashed = _hashed(spec)
+    settings = {f.name: getattr(hashed, f.name) for f in dataclasses.fields(spec)
                 if f.name not in RUN_ID_IGNORES and not _at_default(spec, f.name)}
     rows = frame.assign(**{spec.id_column: frame[spec.id_column].astype(str)})
     rows = rows.sort_values(spec.id_column, kind="stable").reset_index(drop=True)
