@@ -8,6 +8,7 @@ and the allowed values.  Unknown keys are rejected with the allowed list.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 FORMATS = ("csv", "parquet", "json")
-REDUCTIONS = ("pca", "tsne", "none")
+REDUCTIONS = ("pca", "tsne", "umap", "none")
 OUTLIER_METHODS = ("none", "isolation_forest", "zscore")
 METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin", "inertia", "ari", "nmi")
 FIGURES = ("scatter", "silhouette", "heatmap", "dendrogram")
@@ -58,7 +59,7 @@ class Source:
 
 @dataclass(frozen=True)
 class Reduction:
-    """Dimensionality reduction before fitting: ``pca``, ``tsne`` or ``none``."""
+    """Dimensionality reduction before fitting: ``pca``, ``tsne``, ``umap`` (the ``umap`` extra) or ``none``."""
 
     method: str = "none"
     n_components: int = 2
@@ -191,6 +192,18 @@ def _k(values: dict[str, Any], algorithm: str, ctx: Context) -> tuple[int | None
     return None, (k_range[0], k_range[1])
 
 
+def _check_reduction(reduction: Reduction, ctx: Context) -> None:
+    """t-SNE embeds in at most 3 dimensions; UMAP needs the ``umap`` extra (umap-learn)."""
+    if reduction.method == "tsne" and reduction.n_components > 3:
+        raise ctx.error("preprocessing.reduction.n_components", reduction.n_components, "is too large for tsne",
+                        "2, 3")
+    if reduction.method == "umap" and importlib.util.find_spec("umap") is None:
+        raise ctx.error("preprocessing.reduction.method", "umap",
+                        "needs the umap-learn package, which is not installed: install the umap extra "
+                        "(pip install 'cluster_marts[umap]') or choose another reduction",
+                        ", ".join(r for r in REDUCTIONS if r != "umap"))
+
+
 def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
     """Validate a spec mapping (as read from YAML).
 
@@ -226,9 +239,7 @@ def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
     algo_name = values["algorithm"]["name"]
     params = MappingProxyType(parse_params(algo_name, values["algorithm"]["params"], ctx))
     preprocessing = values["preprocessing"]
-    if preprocessing.reduction.method == "tsne" and preprocessing.reduction.n_components > 3:
-        raise ctx.error("preprocessing.reduction.n_components", preprocessing.reduction.n_components,
-                        "is too large for tsne", "2, 3")
+    _check_reduction(preprocessing.reduction, ctx)
     target = values["target"]
     metrics = values["metrics"] if values["metrics"] is not None else (METRICS if target else METRICS[:4])
     if target is None and {"ari", "nmi"} & set(metrics):
