@@ -57,7 +57,9 @@ DENSITY_ALGORITHMS = tuple(name for name, cls in ALGORITHMS.items() if cls.densi
 
 
 def _unknown(what: str, value: Any, allowed: Any) -> SettingsError:
-    return SettingsError(f"{what}={value!r} is not allowed; use one of: {', '.join(sorted(allowed))}")
+    aliases = ", ".join(f"{alias} = {name}" for alias, name in ALGORITHM_ALIASES.items())
+    return SettingsError(f"{what}={value!r} is not allowed; use one of: {', '.join(sorted(allowed))} "
+                         f"(aliases: {aliases})")
 
 
 def _accepted(cls: type[ClusterEstimator]) -> list[str]:
@@ -101,7 +103,7 @@ def make_estimator(name: str, n_clusters: int | None = None, *, random_state: in
     """
     name = canonical_algorithm(name)
     if name not in ALGORITHMS:
-        raise _unknown("setting 'algorithm'", name, [*ALGORITHMS, *ALGORITHM_ALIASES])
+        raise _unknown("setting 'algorithm'", name, ALGORITHMS)
     cls = ALGORITHMS[name]
     accepted = _accepted(cls)
     unknown = sorted(set(params) - set(accepted))
