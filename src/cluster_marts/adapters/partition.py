@@ -132,6 +132,8 @@ def select_k(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: s
             lambda k: fit_k(s.algorithm, Z, k, random_state=s.random_state, n_init=s.n_init),
             silhouette_sample_size=s.silhouette_sample_size, random_state=s.random_state,
             gap_references=s.gap_references, reference_fit=reference_fit(s.algorithm, s.random_state, s.n_init),
+            stability_resamples=s.resamples,
+            refit=lambda X_b, k: fit_k(s.algorithm, X_b, k, random_state=s.random_state, n_init=s.n_init),
         )
     chosen = choose_k(grid, s.selection_rule, n_clusters=s.n_clusters, min_cluster_share=s.min_cluster_share,
                       model=model)

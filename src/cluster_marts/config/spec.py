@@ -26,20 +26,22 @@ from cluster_marts.config.algorithm_params import (
     parse_params,
 )
 from cluster_marts.config.coerce import check
-from cluster_marts.config.common import FEATURES, ID_COLUMN, RANDOM_STATE, SCALING
+from cluster_marts.config.common import DEFAULT_STABILITY_RESAMPLES, FEATURES, ID_COLUMN, RANDOM_STATE, SCALING
 from cluster_marts.config.rules import CHOICE, FLOAT, INT, LIST, MAPPING, STR, Context, Rule
 from cluster_marts.config.schema import bind, parse_mapping
 
 __all__ = [
     "Source", "Reduction", "Outliers", "Preprocessing", "Algorithm", "Spec", "load_spec", "parse_spec",
     "FORMATS", "REDUCTIONS", "OUTLIER_METHODS", "METRICS", "FIGURES", "DEFAULT_COMPARE", "DEFAULT_K_RANGE",
-    "DEFAULT_FIT_SAMPLE_SIZE", "RULES",
+    "DEFAULT_FIT_SAMPLE_SIZE", "DEFAULT_STABILITY_RESAMPLES", "RULES",
 ]
 
 FORMATS = ("csv", "parquet", "json")
 REDUCTIONS = ("pca", "tsne", "umap", "none")
 OUTLIER_METHODS = ("none", "isolation_forest", "zscore")
-METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin", "inertia", "ari", "nmi")
+METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin", "inertia", "ari", "nmi", "stability")
+#: the metrics of a spec that lists none: these four, and ari / nmi when it has a target (stability only when asked)
+_DEFAULT_METRICS = METRICS[:4]
 FIGURES = ("scatter", "silhouette", "heatmap", "dendrogram")
 DEFAULT_COMPARE = ("kmeans", "gmm", "agglomerative", "dbscan")
 DEFAULT_K_RANGE = (2, 8)
@@ -110,6 +112,7 @@ class Spec:
     figures: tuple[str, ...]
     compare: tuple[str, ...]
     fit_sample_size: int = DEFAULT_FIT_SAMPLE_SIZE
+    stability_resamples: int = DEFAULT_STABILITY_RESAMPLES
     file: str = "<inline>"
 
 
@@ -155,6 +158,8 @@ RULES = (
     Rule("fit_sample_size", INT, low=100, default=DEFAULT_FIT_SAMPLE_SIZE,
          doc="an int >= 100: the k search, the comparison and the fit see a seeded sample of this many rows "
              "(all rows when the table is not larger); every row is assigned"),
+    Rule("stability_resamples", INT, low=1, high=1000, default=DEFAULT_STABILITY_RESAMPLES,
+         doc="an int in 1..1000: bootstrap refits of the stability metric (read when metrics lists stability)"),
 )
 _RULE = {rule.name: rule for rule in RULES}
 
@@ -214,7 +219,9 @@ def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
         ``target``, ``preprocessing``, ``algorithm`` ({name, params}; params
         checked against :data:`~cluster_marts.config.algorithm_params.PARAM_RULES`),
         ``n_clusters`` or ``k_range``, ``random_state``, ``metrics``,
-        ``figures``, ``compare``, ``fit_sample_size`` (default
+        ``figures``, ``compare``, ``stability_resamples`` (bootstrap refits
+        of the ``stability`` metric, default :data:`DEFAULT_STABILITY_RESAMPLES`),
+        ``fit_sample_size`` (default
         :data:`DEFAULT_FIT_SAMPLE_SIZE`: on a larger table the k search, the
         algorithm comparison and the fit see a seeded sample stratified by
         outlyingness, :func:`~cluster_marts.preprocessing.sampling.fit_sample`,
@@ -241,7 +248,8 @@ def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
     preprocessing = values["preprocessing"]
     _check_reduction(preprocessing.reduction, ctx)
     target = values["target"]
-    metrics = values["metrics"] if values["metrics"] is not None else (METRICS if target else METRICS[:4])
+    default_metrics = (*_DEFAULT_METRICS, "ari", "nmi") if target else _DEFAULT_METRICS
+    metrics = values["metrics"] if values["metrics"] is not None else default_metrics
     if target is None and {"ari", "nmi"} & set(metrics):
         raise ctx.error("metrics", list(metrics), "asks for ari/nmi without a target", ", ".join(METRICS[:4]))
     figures = values["figures"]
@@ -256,7 +264,7 @@ def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
         features=values["features"], target=target, preprocessing=preprocessing,
         algorithm=Algorithm(algo_name, params), n_clusters=n_clusters, k_range=k_range,
         random_state=values["random_state"], metrics=metrics, figures=figures, compare=values["compare"],
-        fit_sample_size=values["fit_sample_size"], file=file,
+        fit_sample_size=values["fit_sample_size"], stability_resamples=values["stability_resamples"], file=file,
     )
 
 
