@@ -45,6 +45,7 @@
         cast(partition_coefficient as double) as partition_coefficient,
         cast(partition_entropy as double) as partition_entropy,
         cast(reconstruction_error as double) as reconstruction_error,
+        cast(stability as double) as stability,
         cast(n_components as integer) as n_components,
         cast(random_state as integer) as random_state,
         cast(n_samples as integer) as n_samples,

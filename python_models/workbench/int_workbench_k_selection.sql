@@ -5,7 +5,7 @@
     'spec_name', 'axis', 'method', 'k', 'inertia', 'silhouette', 'silhouette_method',
     'calinski_harabasz', 'davies_bouldin', 'gap', 'gap_sd', 'gap_references', 'balance',
     'combined_score', 'smallest_cluster_share', 'largest_share', 'n_clusters_found', 'bic', 'aic',
-    'partition_coefficient', 'partition_entropy', 'reconstruction_error', 'is_eligible', 'is_knee',
+    'partition_coefficient', 'partition_entropy', 'reconstruction_error', 'stability', 'is_eligible', 'is_knee',
     'is_silhouette_best', 'is_gap_best', 'is_combined_best', 'is_chosen', 'selection_rule',
     'algorithm', 'scaling', 'random_state', 'n_samples', 'features', 'features_used',
     'n_components', 'settings_json', 'run_id'

@@ -70,7 +70,7 @@ def test_make_targets_run_their_slices(warehouse_copy, raw_dir, tmp_path):
     listed = run_dbt(["ls", "--selector", "dfu_train", "--resource-type", "model"], db=warehouse_copy,
                      project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp_path)
     names = {line.rsplit(".", 1)[-1] for line in listed.stdout.split() if line.startswith("cluster_marts.")}
-    assert {"int_dfu_k_selection", "int_dfu_clusters", "dfu_k_selection"} <= names
+    assert {"int_dfu_clustering", "int_dfu_k_selection", "int_dfu_clusters", "dfu_k_selection"} <= names
     assert "dim_dfu" not in names
     # cluster-all runs the union of the four slices (not rebuilt here: the slices just ran)
     slices = {}
@@ -97,7 +97,8 @@ def test_registry_grows_only_when_data_or_settings_change(warehouse_copy, raw_di
 
     # a settings change on unchanged data (same run_id, other k range) adds exactly one row;
     # shown on the small provider domain to keep the suite fast
-    changed = run_dbt(["run", "-s", "int_provider_k_selection", "provider_k_selection", "clustering_runs"],
+    changed = run_dbt(["run", "-s", "int_provider_clustering", "int_provider_k_selection", "provider_k_selection",
+                       "clustering_runs"],
                       db=warehouse_copy, project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp_path,
                       vars_extra=", provider_k_max: 6")
     assert changed.returncode == 0, changed.stdout[-3000:]

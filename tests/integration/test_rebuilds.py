@@ -10,7 +10,7 @@ from conftest import PROJECT_ROOT, run_dbt
 
 pytestmark = pytest.mark.integration
 
-CLUSTER_MODELS = ["int_provider_k_selection", "int_provider_clusters", "provider_clusters",
+CLUSTER_MODELS = ["int_provider_clustering", "int_provider_k_selection", "int_provider_clusters", "provider_clusters",
                   "provider_k_selection", "provider_cluster_summary"]
 
 
@@ -60,9 +60,9 @@ def test_editing_the_region_seed_changes_regional_comparison(
 
 
 def test_bad_setting_fails_with_model_and_setting_named(warehouse_copy, raw_dir, tmp_path):
-    result = run_dbt(["run", "-s", "int_provider_k_selection"], db=warehouse_copy,
+    result = run_dbt(["run", "-s", "int_provider_clustering"], db=warehouse_copy,
                      project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp_path,
                      vars_extra=", provider_k_min: 1")
     assert result.returncode != 0
-    assert "int_provider_k_selection" in result.stdout
+    assert "int_provider_clustering" in result.stdout
     assert "k_min" in result.stdout

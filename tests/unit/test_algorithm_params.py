@@ -64,7 +64,7 @@ def test_n_init_of_provider_settings_is_the_same_parameter():
 def test_defaults_per_context_are_unchanged():
     workbench = {name: {key: rule.default for key, rule in rules.items()} for name, rules in PARAM_RULES.items()}
     assert workbench == {
-        "kmeans": {"n_init": 10, "max_iter": 300},
+        "kmeans": {"n_init": 10, "max_iter": 300, "tol": 1e-4},
         "minibatch_kmeans": {"n_init": 3, "max_iter": 100, "batch_size": 1024},
         "dbscan": {"eps": 0.5, "min_samples": 5},
         "hdbscan": {"min_cluster_size": 5, "min_samples": 5},

@@ -189,7 +189,8 @@ def test_choose_k_fixed(blob_scores):
 
 
 def test_unknown_rule():
-    assert RULES == ("silhouette", "elbow", "calinski_harabasz", "davies_bouldin", "gap", "vote", "balanced", "fixed")
+    assert RULES == ("silhouette", "elbow", "calinski_harabasz", "davies_bouldin", "gap", "vote", "balanced",
+                     "stability", "fixed")
     with pytest.raises(SettingsError, match=r"model m: selection_rule 'median' is not one of silhouette, elbow"):
         choose_k(_table(), "median", model="m")
 

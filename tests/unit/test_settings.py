@@ -71,7 +71,7 @@ def test_bad_enum_message():
                        match="'algorithm'='dbscan' is not allowed; allowed values: agglomerative, gmm, kmeans "):
         settings_from_meta({**BASE, "algorithm": "dbscan"}, model=MODEL)
     with pytest.raises(SettingsError, match="'selection_rule'='bic' is not allowed; allowed values: .*gap, "
-                                            "silhouette, vote "):
+                                            "silhouette, stability, vote "):
         settings_from_meta({**BASE, "selection_rule": "bic"}, model=MODEL)
 
 

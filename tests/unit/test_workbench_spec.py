@@ -33,7 +33,7 @@ def test_defaults_fill_in():
     assert spec.preprocessing.reduction.n_components == 2
     assert spec.k_range == (2, 8) and spec.n_clusters is None
     assert spec.random_state == 42 and spec.compare == DEFAULT_COMPARE
-    assert dict(spec.algorithm.params) == {"max_iter": 300, "n_init": 10}
+    assert dict(spec.algorithm.params) == {"max_iter": 300, "n_init": 10, "tol": 1e-4}
     assert "ari" not in spec.metrics
 
 
@@ -59,7 +59,8 @@ def test_ref_source_and_density_algorithm():
 
 INVALID = [
     ({"preprocessing": {"scaling": "zscore"}}, r"'preprocessing\.scaling'='zscore'.*allowed values: minmax, none, robust, standard"),
-    ({"preprocessing": {"reduction": {"method": "umap"}}}, r"'preprocessing\.reduction\.method'.*allowed values: pca, tsne, none"),
+    ({"preprocessing": {"reduction": {"method": "isomap"}}},
+     r"'preprocessing\.reduction\.method'.*allowed values: pca, tsne, umap, none"),
     ({"preprocessing": {"reduction": {"method": "pca", "n_components": 1}}}, r"'preprocessing\.reduction\.n_components'=1 is out of range; allowed values: an integer >= 2$"),
     ({"preprocessing": {"outliers": {"method": "isolation_forest", "contamination": 0.7}}}, r"'preprocessing\.outliers\.contamination'=0\.7.*> 0 and < 0\.5"),
     ({"preprocessing": {"feature_selection": {"min_variance": -1}}}, r"'preprocessing\.feature_selection\.min_variance'=-1.*>= 0"),

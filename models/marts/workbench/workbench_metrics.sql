@@ -1,6 +1,7 @@
 {#
-    Contracted workbench `metrics` table for every shipped spec. One row per spec and metric. Columns
-    and types: the contract in the YAML beside this model.
+    Contracted workbench `metrics` table for every shipped spec. One row per spec and metric the spec
+    lists (silhouette, calinski_harabasz, davies_bouldin, inertia, ari, nmi, stability). Columns and
+    types: the contract in the YAML beside this model.
 #}
 with
 

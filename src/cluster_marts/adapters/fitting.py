@@ -191,7 +191,9 @@ def fit_clustering(
     if k is None:
         grid = KGrid(s.k_min, s.k_max, s.selection_rule, s.random_state, s.silhouette_sample_size,
                      n_clusters=s.n_clusters, min_cluster_share=s.min_cluster_share, gap_references=s.gap_references,
-                     reference_fit=reference_fit(s.algorithm, s.random_state, s.n_init))
+                     reference_fit=reference_fit(s.algorithm, s.random_state, s.n_init),
+                     stability_resamples=s.resamples,
+                     refit=lambda X_b, n: fit_k(s.algorithm, X_b, n, random_state=s.random_state, n_init=s.n_init))
     else:
         grid = KGrid(k, k, "fixed", s.random_state, s.silhouette_sample_size, n_clusters=k)
     scaler = prep.scaler

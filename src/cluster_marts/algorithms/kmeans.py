@@ -29,6 +29,10 @@ class KMeansClusterer(ClusterEstimator):
     n_clusters : int, default=8
     n_init : int, default=10
     max_iter : int, default=300
+    tol : float in (0, 1], default=1e-4
+        Convergence tolerance: a run stops when the centres move less than
+        ``tol`` times the mean feature variance (scikit-learn's relative
+        tolerance); larger stops earlier.
     random_state : int or None, default=0
 
     Attributes
@@ -46,16 +50,19 @@ class KMeansClusterer(ClusterEstimator):
     """
 
     algorithm = "kmeans"
-    _param_rules: ClassVar[Rules] = param_constraints("kmeans", "n_clusters", "n_init", "max_iter", "random_state")
+    _param_rules: ClassVar[Rules] = param_constraints(
+        "kmeans", "n_clusters", "n_init", "max_iter", "tol", "random_state")
 
-    def __init__(self, n_clusters: int = 8, *, n_init: int = 10, max_iter: int = 300, random_state: int | None = 0):
+    def __init__(self, n_clusters: int = 8, *, n_init: int = 10, max_iter: int = 300, tol: float = 1e-4,
+                 random_state: int | None = 0):
         self.n_clusters = n_clusters
         self.n_init = n_init
         self.max_iter = max_iter
+        self.tol = tol
         self.random_state = random_state
 
     def _fit(self, X: np.ndarray) -> FitState:
-        model = KMeans(n_clusters=self.n_clusters, n_init=self.n_init, max_iter=self.max_iter,
+        model = KMeans(n_clusters=self.n_clusters, n_init=self.n_init, max_iter=self.max_iter, tol=self.tol,
                        random_state=self.random_state)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)

@@ -40,6 +40,7 @@ from cluster_marts.algorithms.gmm import GaussianMixtureClusterer
 from cluster_marts.algorithms.kmeans import KMeansClusterer, MiniBatchKMeansClusterer
 from cluster_marts.algorithms.scores import member_means, within_ss
 from cluster_marts.algorithms.transductive import AgglomerativeClusterer, SpectralClusterer
+from cluster_marts.config.algorithm_params import ALGORITHM_ALIASES, canonical_algorithm
 from cluster_marts.errors import SettingsError
 
 __all__ = ["ALGORITHMS", "DENSITY_ALGORITHMS", "make_estimator", "fit_k", "member_means", "within_ss"]
@@ -56,7 +57,9 @@ DENSITY_ALGORITHMS = tuple(name for name, cls in ALGORITHMS.items() if cls.densi
 
 
 def _unknown(what: str, value: Any, allowed: Any) -> SettingsError:
-    return SettingsError(f"{what}={value!r} is not allowed; use one of: {', '.join(sorted(allowed))}")
+    aliases = ", ".join(f"{alias} = {name}" for alias, name in ALGORITHM_ALIASES.items())
+    return SettingsError(f"{what}={value!r} is not allowed; use one of: {', '.join(sorted(allowed))} "
+                         f"(aliases: {aliases})")
 
 
 def _accepted(cls: type[ClusterEstimator]) -> list[str]:
@@ -70,7 +73,9 @@ def make_estimator(name: str, n_clusters: int | None = None, *, random_state: in
     Parameters
     ----------
     name : str
-        A key of :data:`ALGORITHMS`.
+        A key of :data:`ALGORITHMS`, or an alias of
+        :data:`~cluster_marts.config.algorithm_params.ALGORITHM_ALIASES`
+        (``hierarchical``, ``gaussian_mixture``), which builds the same estimator.
     n_clusters : int or None
         Required by every method except the density ones, which find it
         themselves and must get None.
@@ -96,6 +101,7 @@ def make_estimator(name: str, n_clusters: int | None = None, *, random_state: in
     >>> make_estimator("fcm", 3, random_state=1, m=1.5)
     FuzzyCMeansClusterer(m=1.5, n_clusters=3, random_state=1)
     """
+    name = canonical_algorithm(name)
     if name not in ALGORITHMS:
         raise _unknown("setting 'algorithm'", name, ALGORITHMS)
     cls = ALGORITHMS[name]
@@ -131,5 +137,6 @@ def fit_k(name: str, X: np.ndarray, k: int, *, random_state: int, n_init: int) -
     ClusterEstimator
         Fitted.
     """
+    name = canonical_algorithm(name)
     extra = {"n_init": n_init} if name in ALGORITHMS and "n_init" in _accepted(ALGORITHMS[name]) else {}
     return make_estimator(name, k, random_state=random_state, **extra).fit(X)

@@ -19,6 +19,16 @@ own defaults where they differ today:
 So ``fcm.m = 1.0`` or ``covariance_type: bogus`` is rejected with the same
 allowed values in a customer ``config.meta``, in a workbench spec and by the
 estimator itself.
+
+Algorithm names have documented aliases (:data:`ALGORITHM_ALIASES`:
+``hierarchical`` is ``agglomerative``, ``gaussian_mixture`` is ``gmm``),
+accepted wherever an algorithm is named (a workbench spec's
+``algorithm.name`` and ``compare``, the provider / demand ``algorithm``,
+:func:`~cluster_marts.algorithms.registry.make_estimator`).  They resolve to
+the registry name when the settings are read (:data:`ALIAS_PAIRS` on the
+choice rules, :func:`canonical_algorithm` elsewhere), so every output (tables,
+run ids, reports) names the canonical algorithm and an alias gives the
+canonical name's results exactly.
 """
 
 from __future__ import annotations
@@ -31,7 +41,8 @@ from cluster_marts.config.schema import parse_mapping
 
 __all__ = [
     "METHOD_NAMES", "PARAMETERS", "ALGORITHM_BOUNDS", "PARAM_RULES", "METHOD_RULES", "K_ALGORITHMS",
-    "DENSITY_ALGORITHMS", "ALGORITHMS", "COVARIANCE_TYPES", "LINKAGES", "AFFINITIES", "parameter_rule", "parse_params",
+    "DENSITY_ALGORITHMS", "ALGORITHMS", "COVARIANCE_TYPES", "LINKAGES", "AFFINITIES", "ALGORITHM_ALIASES",
+    "ALIAS_PAIRS", "canonical_algorithm", "parameter_rule", "parse_params",
 ]
 
 # Methods of the customer segmentation (config.meta `methods`), built by cluster_marts.algorithms.methods.
@@ -42,6 +53,22 @@ ALGORITHMS = ("kmeans", "minibatch_kmeans", "dbscan", "hdbscan", "optics", "aggl
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 LINKAGES = ("ward", "complete", "average", "single")
 AFFINITIES = ("rbf", "nearest_neighbors")
+#: the one map of algorithm aliases: alias -> registry name (outputs always name the registry name)
+ALGORITHM_ALIASES: dict[str, str] = {"hierarchical": "agglomerative", "gaussian_mixture": "gmm"}
+#: :data:`ALGORITHM_ALIASES` as the ``aliases`` of a choice rule
+ALIAS_PAIRS: tuple[tuple[str, str], ...] = tuple(ALGORITHM_ALIASES.items())
+
+
+def canonical_algorithm(name: str) -> str:
+    """The registry name of ``name`` (itself unless it is an alias of :data:`ALGORITHM_ALIASES`).
+
+    Examples
+    --------
+    >>> canonical_algorithm("hierarchical"), canonical_algorithm("gaussian_mixture"), canonical_algorithm("kmeans")
+    ('agglomerative', 'gmm', 'kmeans')
+    """
+    return ALGORITHM_ALIASES.get(name, name)
+
 
 #: every algorithm parameter once: kind, bounds and allowed values (the default depends on the context)
 PARAMETERS: dict[str, Rule] = {rule.name: rule for rule in (
@@ -49,7 +76,8 @@ PARAMETERS: dict[str, Rule] = {rule.name: rule for rule in (
     Rule("random_state", INT, low=0, high=2**32 - 1),                  # seed (numpy's range)
     Rule("n_init", INT, low=1, high=10_000),                           # seeded restarts
     Rule("max_iter", INT, low=1, high=1e9),                            # iteration cap
-    Rule("tol", FLOAT, low=0.0, open_low=True, high=1.0),              # FCM: tolerance on max |delta u|
+    Rule("tol", FLOAT, low=0.0, open_low=True, high=1.0),              # convergence tolerance (FCM: max |delta u|;
+                                                                       # k-means: relative centre shift)
     Rule("m", FLOAT, low=1.0, open_low=True, high=1e6),                # FCM fuzzifier
     Rule("covariance_type", CHOICE, allowed=COVARIANCE_TYPES),         # GMM
     Rule("reg_covar", FLOAT, low=0.0),                                 # GMM: added to the covariance diagonal
@@ -98,7 +126,7 @@ def _uses(algorithm: str, **defaults: Any) -> dict[str, Rule]:
 
 #: workbench ``algorithm.params``: algorithm -> parameter -> rule with the workbench default
 PARAM_RULES: dict[str, dict[str, Rule]] = {
-    "kmeans": _uses("kmeans", n_init=10, max_iter=300),
+    "kmeans": _uses("kmeans", n_init=10, max_iter=300, tol=1e-4),
     "minibatch_kmeans": _uses("minibatch_kmeans", n_init=3, max_iter=100, batch_size=1024),
     "dbscan": _uses("dbscan", eps=0.5, min_samples=5),
     "hdbscan": _uses("hdbscan", min_cluster_size=5, min_samples=5),

@@ -16,8 +16,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cluster_marts.config.algorithm_params import PARAMETERS
+from cluster_marts.config.algorithm_params import ALIAS_PAIRS, PARAMETERS
 from cluster_marts.config.common import (
+    DEFAULT_STABILITY_RESAMPLES,
     FEATURES,
     ID_COLUMN,
     IGNORED_META_KEYS,
@@ -43,7 +44,7 @@ __all__ = [
 
 ALGORITHM_NAMES = ("agglomerative", "gmm", "kmeans")
 SELECTION_RULES = (
-    "calinski_harabasz", "davies_bouldin", "elbow", "fixed", "gap", "silhouette", "vote",
+    "calinski_harabasz", "davies_bouldin", "elbow", "fixed", "gap", "silhouette", "stability", "vote",
 )
 _GAP_RULES = ("gap", "vote")
 
@@ -73,10 +74,16 @@ class ClusterSettings:
         feature's tail smaller than that share are pulled in rather than
         split off into a cluster that share would rule out.
     algorithm : {"kmeans", "gmm", "agglomerative"}, default="kmeans"
+        ``hierarchical`` (agglomerative) and ``gaussian_mixture`` (gmm) are
+        accepted aliases, stored as the canonical name
+        (:data:`~cluster_marts.config.algorithm_params.ALGORITHM_ALIASES`).
     k_min, k_max : int, default=2, 8
         Inclusive k grid; ``k_max`` is capped at ``n_samples - 1`` at run time.
-    selection_rule : {"silhouette", "elbow", "calinski_harabasz", "davies_bouldin", "gap", "vote", "fixed"}
-        ``gap`` and ``vote`` need ``gap_references >= 1``.
+    selection_rule : str, default="silhouette"
+        One of silhouette, elbow, calinski_harabasz, davies_bouldin, gap,
+        vote, stability, fixed.  ``gap`` and ``vote`` need
+        ``gap_references >= 1``; ``stability`` picks the most stable eligible
+        k (ties to the smaller k).
     n_clusters : int or None, default=None
         The k to use; required when ``selection_rule == "fixed"``.
     random_state : int, default=42
@@ -96,6 +103,13 @@ class ClusterSettings:
     gap_references : int, default=0
         Number B of uniform reference sets of the gap statistic; 0 skips the
         gap (its columns are NaN).
+    stability_resamples : int or None, default=None
+        Bootstrap refits of the ``stability`` column of the k grid (mean ARI
+        of refits on seeded resamples,
+        :func:`~cluster_marts.selection.stability.bootstrap_stability`).
+        ``None``: 10 with ``selection_rule: stability``, else not computed
+        (the column is null); 0 never computes it; ``n >= 1`` computes it
+        with ``n`` resamples whatever the rule.
     min_cluster_share : float in [0, 0.5), default=0.0
         A k is eligible only when its smallest cluster holds at least this
         share of the rows; every rule chooses among eligible k.
@@ -127,6 +141,7 @@ class ClusterSettings:
     fit_sample_size: int = 20_000
     canonical_order: str | None = None
     gap_references: int = 0
+    stability_resamples: int | None = None
     min_cluster_share: float = 0.0
     min_variance: float = 0.0
     pca_components: int | None = None
@@ -142,15 +157,23 @@ class ClusterSettings:
         """
         return self.canonical_order or self.features[0]
 
+    @property
+    def resamples(self) -> int:
+        """Bootstrap refits of the k grid's ``stability`` (0: not computed); see ``stability_resamples``."""
+        if self.stability_resamples is not None:
+            return self.stability_resamples
+        return DEFAULT_STABILITY_RESAMPLES if self.selection_rule == "stability" else 0
+
 
 RULES = bind(
     ClusterSettings,
     ID_COLUMN, FEATURES, SCALING, Rule("clip_quantile", FLOAT, low=0.0, high=0.5, open_high=True),
-    Rule("algorithm", CHOICE, allowed=ALGORITHM_NAMES), K_MIN, K_MAX,
+    Rule("algorithm", CHOICE, allowed=ALGORITHM_NAMES, aliases=ALIAS_PAIRS), K_MIN, K_MAX,
     Rule("selection_rule", CHOICE, allowed=SELECTION_RULES), Rule("n_clusters", INT, nullable=True),
     RANDOM_STATE, PARAMETERS["n_init"], SILHOUETTE_SAMPLE_SIZE, Rule("fit_sample_size", INT, low=100),
     Rule("canonical_order", STR, nullable=True),
-    Rule("gap_references", INT, low=0), Rule("min_cluster_share", FLOAT, low=0.0, high=0.5, open_high=True),
+    Rule("gap_references", INT, low=0), Rule("stability_resamples", INT, low=0, high=1000, nullable=True),
+    Rule("min_cluster_share", FLOAT, low=0.0, high=0.5, open_high=True),
     Rule("min_variance", FLOAT, low=0.0), Rule("pca_components", INT, low=1, nullable=True),
     Rule("categorical_features", LIST, allow_empty=True), Rule("max_categories", INT, low=1),
 )
@@ -193,6 +216,12 @@ def _check_consistency(s: ClusterSettings, model: str) -> None:
         raise ctx.error(
             "gap_references", s.gap_references,
             f"is too low: selection_rule {s.selection_rule!r} needs gap_references >= 1; set gap_references: 10 "
+            "or choose another selection_rule",
+        )
+    if s.selection_rule == "stability" and s.resamples < 1:
+        raise ctx.error(
+            "stability_resamples", s.stability_resamples,
+            "is too low: selection_rule 'stability' needs stability_resamples >= 1; set it to 10 (or leave it unset) "
             "or choose another selection_rule",
         )
     # one-hot columns are only known at run time, where preprocessing checks pca_components again

@@ -102,14 +102,18 @@ def to_str(value: Any, rule: Rule) -> str:
 
 
 def to_choice(value: Any, rule: Rule) -> str:
-    """``value`` lower-cased, which must be one of ``rule.allowed``.
+    """``value`` lower-cased, which must be one of ``rule.allowed`` (an alias of ``rule.aliases`` gives its value).
 
     Examples
     --------
     >>> to_choice("RoBuSt", Rule("scaling", CHOICE, allowed=("robust", "standard")))
     'robust'
+    >>> to_choice("hierarchical", Rule("algorithm", CHOICE, allowed=("agglomerative",),
+    ...                                aliases=(("hierarchical", "agglomerative"),)))
+    'agglomerative'
     """
     text = str(value).strip().lower()
+    text = dict(rule.aliases).get(text, text)
     if text not in rule.allowed:
         raise Invalid("is not allowed")
     return text
@@ -139,7 +143,7 @@ def to_list(value: Any, rule: Rule) -> Any:
     else:
         names = [name for name in (str(item).strip() for item in items) if name]
         if rule.allowed:
-            choice = Rule(rule.name, CHOICE, allowed=rule.allowed)
+            choice = Rule(rule.name, CHOICE, allowed=rule.allowed, aliases=rule.aliases)
             names = [_item(name, choice) for name in names]
         out = tuple(names)
         twice = sorted({name for name in out if out.count(name) > 1})

@@ -12,7 +12,7 @@ from cluster_marts.config.rules import CHOICE, INT, LIST, STR, Rule
 
 __all__ = [
     "SCALINGS", "IGNORED_META_KEYS", "ID_COLUMN", "FEATURES", "SCALING", "K_MIN", "K_MAX", "RANDOM_STATE",
-    "SILHOUETTE_SAMPLE_SIZE",
+    "SILHOUETTE_SAMPLE_SIZE", "DEFAULT_STABILITY_RESAMPLES",
 ]
 
 SCALINGS = ("minmax", "none", "robust", "standard")
@@ -28,3 +28,5 @@ K_MAX = Rule("k_max", INT, low=2)
 RANDOM_STATE = PARAMETERS["random_state"]
 #: silhouette is computed on a seeded sample of this many rows when there are more
 SILHOUETTE_SAMPLE_SIZE = Rule("silhouette_sample_size", INT, low=10)
+#: bootstrap refits of the stability score when a setting asks for it without a number
+DEFAULT_STABILITY_RESAMPLES = 10

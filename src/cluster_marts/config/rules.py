@@ -51,6 +51,9 @@ class Rule:
         Exclude the bound itself (``> low`` instead of ``>= low``).
     allowed : tuple of str, default=()
         The values a ``choice`` (or every item of a ``list``) may take.
+    aliases : tuple of (str, str), default=()
+        Other names of allowed values, ``(alias, value)`` pairs: a ``choice``
+        (or an item of a ``list``) given as an alias is read as its value.
     required : bool, default=False
         The key must be present and set.
     nullable : bool, default=False
@@ -77,6 +80,7 @@ class Rule:
     open_low: bool = False
     open_high: bool = False
     allowed: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
     required: bool = False
     nullable: bool = False
     allow_empty: bool = False
@@ -132,7 +136,8 @@ class Rule:
         if self.kind == STR:
             return "a non-empty string"
         if self.kind == CHOICE or (self.kind == LIST and self.allowed):
-            return ", ".join(self.allowed)
+            aliases = [f"{alias} = {value}" for alias, value in self.aliases if value in self.allowed]
+            return ", ".join(self.allowed) + (f" (aliases: {', '.join(aliases)})" if aliases else "")
         size = "a" if self.allow_empty else "a non-empty"
         if self.kind == LIST:
             return f"{size} list, each {self.values.describe()}" if self.values else f"{size} list of column names"

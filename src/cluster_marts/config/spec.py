@@ -8,6 +8,7 @@ and the allowed values.  Unknown keys are rejected with the allowed list.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,22 +18,30 @@ from typing import Any
 
 import yaml
 
-from cluster_marts.config.algorithm_params import ALGORITHMS, DENSITY_ALGORITHMS, K_ALGORITHMS, parse_params
+from cluster_marts.config.algorithm_params import (
+    ALGORITHMS,
+    ALIAS_PAIRS,
+    DENSITY_ALGORITHMS,
+    K_ALGORITHMS,
+    parse_params,
+)
 from cluster_marts.config.coerce import check
-from cluster_marts.config.common import FEATURES, ID_COLUMN, RANDOM_STATE, SCALING
+from cluster_marts.config.common import DEFAULT_STABILITY_RESAMPLES, FEATURES, ID_COLUMN, RANDOM_STATE, SCALING
 from cluster_marts.config.rules import CHOICE, FLOAT, INT, LIST, MAPPING, STR, Context, Rule
 from cluster_marts.config.schema import bind, parse_mapping
 
 __all__ = [
     "Source", "Reduction", "Outliers", "Preprocessing", "Algorithm", "Spec", "load_spec", "parse_spec",
     "FORMATS", "REDUCTIONS", "OUTLIER_METHODS", "METRICS", "FIGURES", "DEFAULT_COMPARE", "DEFAULT_K_RANGE",
-    "DEFAULT_FIT_SAMPLE_SIZE", "RULES",
+    "DEFAULT_FIT_SAMPLE_SIZE", "DEFAULT_STABILITY_RESAMPLES", "RULES",
 ]
 
 FORMATS = ("csv", "parquet", "json")
-REDUCTIONS = ("pca", "tsne", "none")
+REDUCTIONS = ("pca", "tsne", "umap", "none")
 OUTLIER_METHODS = ("none", "isolation_forest", "zscore")
-METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin", "inertia", "ari", "nmi")
+METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin", "inertia", "ari", "nmi", "stability")
+#: the metrics of a spec that lists none: these four, and ari / nmi when it has a target (stability only when asked)
+_DEFAULT_METRICS = METRICS[:4]
 FIGURES = ("scatter", "silhouette", "heatmap", "dendrogram")
 DEFAULT_COMPARE = ("kmeans", "gmm", "agglomerative", "dbscan")
 DEFAULT_K_RANGE = (2, 8)
@@ -52,7 +61,7 @@ class Source:
 
 @dataclass(frozen=True)
 class Reduction:
-    """Dimensionality reduction before fitting: ``pca``, ``tsne`` or ``none``."""
+    """Dimensionality reduction before fitting: ``pca``, ``tsne``, ``umap`` (the ``umap`` extra) or ``none``."""
 
     method: str = "none"
     n_components: int = 2
@@ -103,6 +112,7 @@ class Spec:
     figures: tuple[str, ...]
     compare: tuple[str, ...]
     fit_sample_size: int = DEFAULT_FIT_SAMPLE_SIZE
+    stability_resamples: int = DEFAULT_STABILITY_RESAMPLES
     file: str = "<inline>"
 
 
@@ -137,16 +147,19 @@ RULES = (
         _OUTLIERS,
     )),
     Rule("algorithm", MAPPING, required=True, fields=(
-        Rule("name", CHOICE, allowed=ALGORITHMS, required=True), Rule("params", MAPPING, allow_empty=True))),
+        Rule("name", CHOICE, allowed=ALGORITHMS, aliases=ALIAS_PAIRS, required=True),
+        Rule("params", MAPPING, allow_empty=True))),
     Rule("n_clusters", INT, low=2, nullable=True),
     Rule("k_range", LIST, values=Rule("k", INT, low=2), nullable=True, doc="[min, max] with 2 <= min <= max"),
     RANDOM_STATE.replace(default=42),
     Rule("metrics", LIST, allowed=METRICS, allow_empty=True),
     Rule("figures", LIST, allowed=FIGURES, allow_empty=True),
-    Rule("compare", LIST, allowed=ALGORITHMS, allow_empty=True, default=DEFAULT_COMPARE),
+    Rule("compare", LIST, allowed=ALGORITHMS, aliases=ALIAS_PAIRS, allow_empty=True, default=DEFAULT_COMPARE),
     Rule("fit_sample_size", INT, low=100, default=DEFAULT_FIT_SAMPLE_SIZE,
          doc="an int >= 100: the k search, the comparison and the fit see a seeded sample of this many rows "
              "(all rows when the table is not larger); every row is assigned"),
+    Rule("stability_resamples", INT, low=1, high=1000, default=DEFAULT_STABILITY_RESAMPLES,
+         doc="an int in 1..1000: bootstrap refits of the stability metric (read when metrics lists stability)"),
 )
 _RULE = {rule.name: rule for rule in RULES}
 
@@ -184,6 +197,18 @@ def _k(values: dict[str, Any], algorithm: str, ctx: Context) -> tuple[int | None
     return None, (k_range[0], k_range[1])
 
 
+def _check_reduction(reduction: Reduction, ctx: Context) -> None:
+    """t-SNE embeds in at most 3 dimensions; UMAP needs the ``umap`` extra (umap-learn)."""
+    if reduction.method == "tsne" and reduction.n_components > 3:
+        raise ctx.error("preprocessing.reduction.n_components", reduction.n_components, "is too large for tsne",
+                        "2, 3")
+    if reduction.method == "umap" and importlib.util.find_spec("umap") is None:
+        raise ctx.error("preprocessing.reduction.method", "umap",
+                        "needs the umap-learn package, which is not installed: install the umap extra "
+                        "(pip install 'cluster_marts[umap]') or choose another reduction",
+                        ", ".join(r for r in REDUCTIONS if r != "umap"))
+
+
 def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
     """Validate a spec mapping (as read from YAML).
 
@@ -194,7 +219,9 @@ def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
         ``target``, ``preprocessing``, ``algorithm`` ({name, params}; params
         checked against :data:`~cluster_marts.config.algorithm_params.PARAM_RULES`),
         ``n_clusters`` or ``k_range``, ``random_state``, ``metrics``,
-        ``figures``, ``compare``, ``fit_sample_size`` (default
+        ``figures``, ``compare``, ``stability_resamples`` (bootstrap refits
+        of the ``stability`` metric, default :data:`DEFAULT_STABILITY_RESAMPLES`),
+        ``fit_sample_size`` (default
         :data:`DEFAULT_FIT_SAMPLE_SIZE`: on a larger table the k search, the
         algorithm comparison and the fit see a seeded sample stratified by
         outlyingness, :func:`~cluster_marts.preprocessing.sampling.fit_sample`,
@@ -219,11 +246,10 @@ def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
     algo_name = values["algorithm"]["name"]
     params = MappingProxyType(parse_params(algo_name, values["algorithm"]["params"], ctx))
     preprocessing = values["preprocessing"]
-    if preprocessing.reduction.method == "tsne" and preprocessing.reduction.n_components > 3:
-        raise ctx.error("preprocessing.reduction.n_components", preprocessing.reduction.n_components,
-                        "is too large for tsne", "2, 3")
+    _check_reduction(preprocessing.reduction, ctx)
     target = values["target"]
-    metrics = values["metrics"] if values["metrics"] is not None else (METRICS if target else METRICS[:4])
+    default_metrics = (*_DEFAULT_METRICS, "ari", "nmi") if target else _DEFAULT_METRICS
+    metrics = values["metrics"] if values["metrics"] is not None else default_metrics
     if target is None and {"ari", "nmi"} & set(metrics):
         raise ctx.error("metrics", list(metrics), "asks for ari/nmi without a target", ", ".join(METRICS[:4]))
     figures = values["figures"]
@@ -238,7 +264,7 @@ def parse_spec(raw: Any, file: str = "<inline>") -> Spec:
         features=values["features"], target=target, preprocessing=preprocessing,
         algorithm=Algorithm(algo_name, params), n_clusters=n_clusters, k_range=k_range,
         random_state=values["random_state"], metrics=metrics, figures=figures, compare=values["compare"],
-        fit_sample_size=values["fit_sample_size"], file=file,
+        fit_sample_size=values["fit_sample_size"], stability_resamples=values["stability_resamples"], file=file,
     )
 
 

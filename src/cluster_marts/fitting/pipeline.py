@@ -95,6 +95,8 @@ class KGrid:
     gap_references: int = 0
     reference_fit: Callable[[np.ndarray, int], ClusterFit] | None = None
     balance_weights: tuple[float, float] = DEFAULT_BALANCE_WEIGHTS
+    stability_resamples: int = 0
+    refit: Callable[[np.ndarray, int], ClusterFit] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,7 +196,8 @@ def fit_partition(
             Z, k_values(grid.k_min, grid.k_max, Z.shape[0], model=model), at,
             silhouette_sample_size=grid.silhouette_sample_size, random_state=grid.random_state,
             gap_references=grid.gap_references, reference_fit=grid.reference_fit,
-            balance_weights=grid.balance_weights,
+            balance_weights=grid.balance_weights, stability_resamples=grid.stability_resamples,
+            refit=grid.refit,
         )
         chosen = choose_k(table, grid.rule, n_clusters=grid.n_clusters, min_cluster_share=grid.min_cluster_share,
                           model=model)

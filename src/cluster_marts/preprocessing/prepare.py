@@ -2,7 +2,7 @@
 
 Order (as in the engine, see ``docs/conventions.md``): rows sorted by id →
 scale every feature (:mod:`cluster_marts.preprocessing.scaling`) → drop features whose raw
-variance is below ``min_variance`` → the fit sample → optional PCA / t-SNE → fit.  Outliers are
+variance is below ``min_variance`` → the fit sample → optional PCA / t-SNE / UMAP → fit.  Outliers are
 flagged on the scaled, filtered features and never dropped.
 
 The fit sample (:func:`~cluster_marts.preprocessing.sampling.fit_sample` of
@@ -12,12 +12,15 @@ the algorithm comparison and the fit see.  On a sampled table the isolation
 forest is fitted on the sample and scores every row, and t-SNE (which cannot
 embed new rows) embeds the sample; every other row is placed at the mean
 embedding of its :data:`TSNE_NEIGHBOURS` nearest sample rows (in the scaled
-features).  PCA is fitted on every row.  Unsampled tables are prepared
-exactly as without sampling.
+features).  UMAP (the ``umap`` extra, umap-learn, seeded with the spec's
+``random_state``) is fitted on the sample too and places every other row with
+its own ``transform``.  PCA is fitted on every row.  Unsampled tables are
+prepared exactly as without sampling.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,10 +35,12 @@ from cluster_marts.errors import InputDataError, preview
 from cluster_marts.preprocessing.sampling import fit_sample
 from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
 
-__all__ = ["Prepared", "prepare", "TSNE_NEIGHBOURS"]
+__all__ = ["Prepared", "prepare", "TSNE_NEIGHBOURS", "UMAP_NEIGHBOURS"]
 
 #: sample rows whose mean t-SNE embedding places a row outside the fit sample
 TSNE_NEIGHBOURS = 5
+#: UMAP's neighbourhood size (umap-learn's default), capped below the rows it embeds
+UMAP_NEIGHBOURS = 15
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,6 +127,27 @@ def _tsne(X: np.ndarray, spec: Spec, sample: np.ndarray) -> np.ndarray:
     return out
 
 
+def _umap(X: np.ndarray, spec: Spec, sample: np.ndarray) -> np.ndarray:
+    """UMAP fitted on the sample rows (seeded); the other rows placed by its ``transform``."""
+    import umap  # the umap extra: parse_spec refuses a umap spec without it; imported here, as it is slow to load
+
+    red = spec.preprocessing.reduction
+    sampled = sample.size < X.shape[0]
+    fit_rows = X[sample] if sampled else X
+    model = umap.UMAP(n_components=red.n_components, n_neighbors=int(min(UMAP_NEIGHBOURS, fit_rows.shape[0] - 1)),
+                      random_state=spec.random_state)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "n_jobs overridden to 1 by setting random_state": seeded runs are serial
+        embedded = model.fit_transform(fit_rows)
+        if not sampled:
+            return np.asarray(embedded, dtype=np.float64)
+        out = np.empty((X.shape[0], red.n_components))
+        out[sample] = embedded
+        rest = np.setdiff1d(np.arange(X.shape[0]), sample, assume_unique=True)
+        out[rest] = model.transform(X[rest])
+    return out
+
+
 def _reduce(X: np.ndarray, spec: Spec, sample: np.ndarray) -> np.ndarray:
     red = spec.preprocessing.reduction
     if red.method == "none":
@@ -129,6 +155,8 @@ def _reduce(X: np.ndarray, spec: Spec, sample: np.ndarray) -> np.ndarray:
     if red.method == "pca":
         n_comp = min(red.n_components, X.shape[1], X.shape[0] - 1)
         return PCA(n_comp, random_state=spec.random_state).fit_transform(X)
+    if red.method == "umap":
+        return _umap(X, spec, sample)
     return _tsne(X, spec, sample)
 
 

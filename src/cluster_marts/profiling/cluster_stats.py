@@ -10,12 +10,15 @@ algorithm saw; noise rows never belong to a cluster):
   (NaN with a single cluster);
 * ``silhouette``, ``calinski_harabasz``, ``davies_bouldin``: on non-noise
   rows; ``inertia``: within-cluster sum of squares (NaN for density methods);
-  ``ari``/``nmi``: every row (noise is one more label) against the target.
+  ``ari``/``nmi``: every row (noise is one more label) against the target;
+  ``stability``: mean ARI of refits on bootstrap resamples of the fitted rows
+  (:mod:`cluster_marts.selection.stability`), computed by the caller.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Protocol
 
 import numpy as np
@@ -82,9 +85,13 @@ def quality(X: np.ndarray, labels: np.ndarray, random_state: int) -> dict[str, f
             "davies_bouldin": float(davies_bouldin_score(Xk, lk))}
 
 
-def metrics_table(prep: Prepared, fit: FittedClusters, metrics: tuple[str, ...], random_state: int) -> pd.DataFrame:
-    """One row per requested metric: ``metric`` (str), ``value`` (float64, NaN when undefined)."""
-    values = quality(prep.X, fit.labels, random_state) | {"inertia": fit.inertia}
+def metrics_table(prep: Prepared, fit: FittedClusters, metrics: tuple[str, ...], random_state: int,
+                  extra: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """One row per requested metric: ``metric`` (str), ``value`` (float64, NaN when undefined).
+
+    ``extra`` holds metrics computed elsewhere (``stability``).
+    """
+    values = quality(prep.X, fit.labels, random_state) | {"inertia": fit.inertia} | dict(extra or {})
     if prep.target is not None:
         values["ari"] = float(adjusted_rand_score(prep.target, fit.labels))
         values["nmi"] = float(normalized_mutual_info_score(prep.target, fit.labels))

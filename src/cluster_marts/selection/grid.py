@@ -15,7 +15,9 @@ grid computes, in the space ``X`` it is given:
   the smallest and the largest cluster's share, the number of clusters found;
 * the method metrics the fit reports (``bic``, ``aic``,
   ``partition_coefficient``, ``partition_entropy``, ``reconstruction_error``),
-  NaN where they do not apply.
+  NaN where they do not apply;
+* ``stability`` (:mod:`cluster_marts.selection.stability`: mean ARI of refits
+  on seeded bootstrap resamples) when ``stability_resamples > 0``, else NaN.
 
 :func:`~cluster_marts.selection.rules.choose_k` then marks the chosen k and
 :func:`~cluster_marts.selection.table.k_selection_table` makes the published
@@ -37,6 +39,7 @@ from cluster_marts.errors import InputDataError
 from cluster_marts.selection.balance import DEFAULT_BALANCE_WEIGHTS, balance_score, combined_score
 from cluster_marts.selection.gap import gap_statistic, log_w
 from cluster_marts.selection.metrics import fit_labels, n_labels_ok, silhouette
+from cluster_marts.selection.stability import bootstrap_stability
 
 __all__ = [
     "ClusterFit", "GridFit", "k_values", "evaluate_k_grid", "GRID_COLUMNS", "METHOD_METRICS",
@@ -46,7 +49,7 @@ METHOD_METRICS = ("bic", "aic", "partition_coefficient", "partition_entropy", "r
 GRID_COLUMNS = [
     "k", "inertia", "silhouette", "silhouette_method", "calinski_harabasz", "davies_bouldin",
     "gap", "gap_sd", "gap_references", "balance", "combined_score", "smallest_cluster_share", "largest_share",
-    "n_clusters_found", *METHOD_METRICS,
+    "n_clusters_found", *METHOD_METRICS, "stability",
 ]
 _DTYPES = {c: "float64" for c in GRID_COLUMNS} | {
     "k": "int64", "silhouette_method": "str", "gap_references": "int64", "n_clusters_found": "int64",
@@ -141,6 +144,8 @@ def evaluate_k_grid(
     gap_references: int = 0,
     reference_fit: Callable[[np.ndarray, int], ClusterFit] | None = None,
     balance_weights: tuple[float, float] = DEFAULT_BALANCE_WEIGHTS,
+    stability_resamples: int = 0,
+    refit: Callable[[np.ndarray, int], ClusterFit] | None = None,
 ) -> pd.DataFrame:
     """Fit at every k and score every criterion.
 
@@ -166,6 +171,14 @@ def evaluate_k_grid(
         required when ``gap_references > 0``.  Called after every ``fit_at``.
     balance_weights : tuple of float, default=(0.4, 0.6)
         ``(w_silhouette, w_balance)`` of ``combined_score``.
+    stability_resamples : int, default=0
+        Bootstrap resamples of ``stability``
+        (:func:`~cluster_marts.selection.stability.bootstrap_stability`,
+        seeded by ``random_state``); 0 leaves it NaN.
+    refit : callable, optional
+        ``refit(X_resampled, k)`` fits the clustering at k on resampled rows of
+        ``X`` (same method and seed as ``fit_at``); required when
+        ``stability_resamples > 0``.  The gap's ``reference_fit`` is one.
 
     Returns
     -------
@@ -180,10 +193,16 @@ def evaluate_k_grid(
     ks = [int(k) for k in ks]
     if gap_references > 0 and reference_fit is None:
         raise ValueError("gap_references > 0 needs reference_fit, the fit of a reference set at k.")
+    if stability_resamples > 0 and refit is None:
+        raise ValueError("stability_resamples > 0 needs refit, the fit of resampled rows at k.")
     rows, log_w_data = [], []
     for k in ks:
         fit = fit_at(k)
-        rows.append(_score(X, k, fit, balance_weights, silhouette_sample_size, random_state))
+        row = _score(X, k, fit, balance_weights, silhouette_sample_size, random_state)
+        row["stability"] = np.nan if stability_resamples < 1 else bootstrap_stability(
+            fit_labels(fit), X, lambda X_b, k=k: refit(X_b, k), n_resamples=stability_resamples,
+            random_state=random_state)
+        rows.append(row)
         log_w_data.append(float(log_w(within_ss(X, fit_labels(fit)))))
     frame = pd.DataFrame(rows, columns=[c for c in GRID_COLUMNS if c not in ("gap", "gap_sd", "gap_references")])
     frame["gap"], frame["gap_sd"] = np.nan, np.nan

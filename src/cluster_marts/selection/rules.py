@@ -6,6 +6,8 @@ at least ``min_cluster_share`` of the rows.  Rules (:data:`RULES`):
 * ``silhouette`` / ``calinski_harabasz``: maximum; ``davies_bouldin``: minimum;
 * ``balanced``: maximum ``combined_score`` (silhouette and balance, see
   :mod:`cluster_marts.selection.balance`);
+* ``stability``: maximum ``stability`` (mean ARI of bootstrap refits,
+  :mod:`cluster_marts.selection.stability`; the grid must have computed it);
 * ``elbow``: the knee of the inertia curve (over the whole grid); when there
   is no knee, or the knee is not eligible, the silhouette maximum, and
   ``selection_rule`` says so;
@@ -32,13 +34,14 @@ from cluster_marts.selection.gap import gap_choice
 
 __all__ = ["knee_point", "choose_k", "CHOICE_COLUMNS", "RULES"]
 
-RULES = ("silhouette", "elbow", "calinski_harabasz", "davies_bouldin", "gap", "vote", "balanced", "fixed")
+RULES = ("silhouette", "elbow", "calinski_harabasz", "davies_bouldin", "gap", "vote", "balanced", "stability", "fixed")
 CHOICE_COLUMNS = [
     "is_eligible", "is_knee", "is_silhouette_best", "is_gap_best", "is_combined_best", "is_chosen", "selection_rule",
 ]
-_MAXIMISE = {"silhouette": True, "calinski_harabasz": True, "davies_bouldin": False, "combined_score": True}
+_MAXIMISE = {"silhouette": True, "calinski_harabasz": True, "davies_bouldin": False, "combined_score": True,
+             "stability": True}
 _CRITERION = {"silhouette": "silhouette", "calinski_harabasz": "calinski_harabasz",
-              "davies_bouldin": "davies_bouldin", "balanced": "combined_score"}
+              "davies_bouldin": "davies_bouldin", "balanced": "combined_score", "stability": "stability"}
 _FLAT = 1e-9
 _GAP_FALLBACK = "gap (no k met Gap(k) >= Gap(k+1) - s_k+1; took the maximum gap)"
 
@@ -178,6 +181,11 @@ def _apply_rule(out: pd.DataFrame, rule: str, eligible: np.ndarray, picks: dict,
         if rule == "gap":
             return picks["gap"], "gap" if picks["gap_met"] else _GAP_FALLBACK
         return _vote(knee, knee_ok, picks["silhouette"], picks["gap"])
+    if rule == "stability" and np.isnan(_column(out, "stability")).all():
+        raise InputDataError(
+            f"model {model}: the stability was not computed (stability_resamples=0); set stability_resamples >= 1 "
+            "(or leave it unset: 10 resamples) in config.meta for selection_rule 'stability'"
+        )
     column = _CRITERION["silhouette" if rule == "elbow" else rule]
     best = _best_among(out, column, eligible)
     if best is None:

@@ -243,7 +243,8 @@ def _segment_axis(
 ) -> AxisResult:
     fit = fit_axis(X, s, axis, method, model, features)
     est, grid, labels, memberships = fit.estimator, fit.k_grid, fit.labels, fit.memberships
-    sil = float(grid.loc[grid["is_chosen"], "silhouette"].item())
+    chosen = grid.loc[grid["is_chosen"]].iloc[0]
+    sil = float(chosen["silhouette"])
     scores = row_scores(est.transform(fit.scaled)[:, fit.order], labels, est.radius_[fit.order])
     rows = np.arange(labels.size)
     second_ids, second_membership = _runner_up(memberships, labels, scores, hard=not est.soft)
@@ -251,8 +252,9 @@ def _segment_axis(
                     sample_size=s.silhouette_sample_size, random_state=s.random_state,
                     fit_sample_size=s.fit_sample_size)
     k = int(est.n_clusters_)
-    metrics = {**method_metrics(est, s, memberships), "silhouette": sil, "converged": est.converged_,
-               "n_iter": est.n_iter_, "n_fit_samples": int(fit.sample.size),
+    metrics = {**method_metrics(est, s, memberships), "silhouette": sil,
+               **{name: float(chosen[name]) for name in ("calinski_harabasz", "davies_bouldin")},
+               "converged": est.converged_, "n_iter": est.n_iter_, "n_fit_samples": int(fit.sample.size),
                "max_share_before_subdivision": float(np.bincount(labels, minlength=k).max() / labels.size),
                "max_share_after_subdivision": sub.max_leaf_share, "n_leaf_segments": sub.n_leaves}
     return AxisResult(

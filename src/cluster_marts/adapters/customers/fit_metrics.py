@@ -1,7 +1,9 @@
 """The fit-metrics table of the customer segmentation: one row per axis and method, fitted or skipped.
 
 A fitted (axis, method) has ``status = 'fitted'``, a null ``reason``, the
-chosen k, the metrics at that k, the subdivision summary and the method's
+chosen k, the metrics at that k (silhouette, Calinski–Harabasz and
+Davies–Bouldin from the k grid, for every method as for k-means; the method's
+own metrics), the subdivision summary and the method's
 parameters.  An axis that is not segmented
 (:class:`~cluster_marts.adapters.customers.core.AxisSkipped`: every feature
 constant or null, or fewer distinct points than ``k_min``) has one row per
@@ -26,7 +28,8 @@ __all__ = ["FIT_METRICS_COLUMNS", "FIT_STATUSES", "segment_fit_metrics"]
 #: values of ``status``
 FIT_STATUSES = ("fitted", "skipped")
 _METRICS_FLOAT = [
-    "silhouette", "partition_coefficient", "partition_entropy", "bic", "aic", "log_likelihood",
+    "silhouette", "calinski_harabasz", "davies_bouldin", "partition_coefficient", "partition_entropy", "bic", "aic",
+    "log_likelihood",
 ]
 FIT_METRICS_COLUMNS = [
     "axis", "method", "status", "reason", "k", "n_samples", "features", "features_used", "run_id", *_METRICS_FLOAT,

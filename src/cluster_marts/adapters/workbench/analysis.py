@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
 from cluster_marts.adapters.workbench.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
 from cluster_marts.adapters.workbench.scale import quadratic_rows, scale_notes
 from cluster_marts.algorithms.threads import fit_threads
-from cluster_marts.config.spec import DEFAULT_FIT_SAMPLE_SIZE, DEFAULT_K_RANGE, Spec
+from cluster_marts.config.spec import DEFAULT_FIT_SAMPLE_SIZE, DEFAULT_K_RANGE, DEFAULT_STABILITY_RESAMPLES, Spec
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
 from cluster_marts.identity.run_id import run_id
 from cluster_marts.preprocessing.prepare import Prepared, prepare
@@ -46,14 +47,17 @@ from cluster_marts.profiling.cluster_stats import (
 )
 from cluster_marts.profiling.stats import pca_2d
 from cluster_marts.selection.metrics import per_sample_silhouette
+from cluster_marts.selection.stability import bootstrap_stability
 from cluster_marts.selection.table import RunInfo, k_selection_table
 
 # Spec fields that do not change the tables: where the spec and its rows are read
 # from (the rows themselves are hashed), its name (a column of its own) and its figures.
 RUN_ID_IGNORES = ("name", "file", "source", "figures")
 # Spec fields hashed (and written to settings_json) only when set away from their
-# default, so the run ids of specs written before they existed are unchanged.
-_OPTIONAL = {"fit_sample_size": DEFAULT_FIT_SAMPLE_SIZE}
+# default, so the run ids of specs written before they existed are unchanged; the
+# same for algorithm parameters added later (k-means tol).
+_OPTIONAL = {"fit_sample_size": DEFAULT_FIT_SAMPLE_SIZE, "stability_resamples": DEFAULT_STABILITY_RESAMPLES}
+_OPTIONAL_PARAMS = {"kmeans": {"tol": 1e-4}}
 
 __all__ = ["run_spec", "spec_json", "spec_run_id", "RUN_ID_IGNORES", "TABLES"]
 
@@ -76,9 +80,16 @@ def _at_default(spec: Spec, name: str) -> bool:
     return name in _OPTIONAL and getattr(spec, name) == _OPTIONAL[name]
 
 
+def _hashed(spec: Spec) -> Spec:
+    """``spec`` with the algorithm parameters of :data:`_OPTIONAL_PARAMS` left out where at their default."""
+    late = _OPTIONAL_PARAMS.get(spec.algorithm.name, {})
+    params = {k: v for k, v in spec.algorithm.params.items() if k not in late or v != late[k]}
+    return dataclasses.replace(spec, algorithm=dataclasses.replace(spec.algorithm, params=MappingProxyType(params)))
+
+
 def spec_json(spec: Spec) -> str:
     """Every field of the spec but its file path (and optional fields at their default), as JSON (sorted keys)."""
-    fields = {k: v for k, v in _plain(spec).items() if k != "file" and not _at_default(spec, k)}
+    fields = {k: v for k, v in _plain(_hashed(spec)).items() if k != "file" and not _at_default(spec, k)}
     return json.dumps(fields, sort_keys=True, default=str)
 
 
@@ -92,7 +103,8 @@ def spec_run_id(spec: Spec, frame: pd.DataFrame) -> str:
     same ``run_id`` and a rerun on the same rows and spec reproduces it.
     ``frame`` must already have passed :func:`run_spec`'s checks.
     """
-    settings = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)
+    hashed = _hashed(spec)
+    settings = {f.name: getattr(hashed, f.name) for f in dataclasses.fields(spec)
                 if f.name not in RUN_ID_IGNORES and not _at_default(spec, f.name)}
     rows = frame.assign(**{spec.id_column: frame[spec.id_column].astype(str)})
     rows = rows.sort_values(spec.id_column, kind="stable").reset_index(drop=True)
@@ -215,6 +227,13 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         return _analyse(spec, prep, frame)
 
 
+def _stability(X_fit: np.ndarray, labels: np.ndarray, name: str, k: int | None, params: Mapping[str, Any],
+               seed: int, resamples: int) -> float:
+    """The ``stability`` metric: bootstrap refits of the spec's fit on the rows it was fitted on."""
+    return bootstrap_stability(labels, X_fit, lambda X_b: run_algorithm(name, X_b, k, params, seed),
+                               n_resamples=resamples, random_state=seed)
+
+
 def _analyse(spec: Spec, prep: Prepared, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The tables of :func:`run_spec` from the prepared rows."""
     X, X_fit, seed, algo = prep.X, prep.X_fit, spec.random_state, spec.algorithm
@@ -224,15 +243,18 @@ def _analyse(spec: Spec, prep: Prepared, frame: pd.DataFrame) -> dict[str, pd.Da
     k_algo = algo.name if searched else "kmeans"  # else a cheap k-means scan only suggests k
     k_params = algo.params if searched else {"n_init": 3}
     note = f"suggestion only: {algo.name} finds its clusters itself" if density else None
+    resamples = spec.stability_resamples if "stability" in spec.metrics else 0
     k_search = search_k(X_fit, k_algo, k_range, k_params, seed, n_clusters=spec.n_clusters, note=note,
-                        model=f"spec {spec.file}")
+                        model=f"spec {spec.file}", stability_resamples=resamples)
     best_k, best_sil = silhouette_best(k_search, k_range[0])
     k = None if density else (spec.n_clusters or best_k)
     inner = quadratic_rows(X_fit, algo.name, seed)  # the rows the k search fitted a quadratic method on
     fit_rows = prep.sample if inner is None else prep.sample[inner]
     fit = run_algorithm(algo.name, X, k, algo.params, seed, fit_rows=fit_rows)
 
-    metrics = metrics_table(prep, fit, spec.metrics, seed)
+    extra = {"stability": _stability(X[fit_rows], fit.labels[fit_rows], algo.name, k, algo.params, seed,
+                                     resamples)} if resamples else None
+    metrics = metrics_table(prep, fit, spec.metrics, seed, extra)
     clusters = clusters_table(prep, fit, seed)
     importance = importance_table(prep, fit)
     min_samples = int(algo.params["min_samples"]) if algo.name == "dbscan" else 5

@@ -38,7 +38,7 @@ __all__ = ["search_k", "silhouette_best", "suggest_eps", "compare", "interpretat
 
 def search_k(
     X: np.ndarray, name: str, k_range: tuple[int, int], params: Mapping[str, Any], random_state: int, *,
-    n_clusters: int | None = None, note: str | None = None, model: str = "(workbench)",
+    n_clusters: int | None = None, note: str | None = None, model: str = "(workbench)", stability_resamples: int = 0,
 ) -> pd.DataFrame:
     """Score ``name`` at every k of ``k_range`` (capped at ``n_samples - 1``) and choose k.
 
@@ -67,6 +67,9 @@ def search_k(
         finds its clusters itself); written into ``selection_rule``.
     model : str
         Name for error messages.
+    stability_resamples : int, default=0
+        Bootstrap refits of the grid's ``stability`` column (0: null); the
+        spec's ``stability_resamples`` when its ``metrics`` list ``stability``.
 
     Returns
     -------
@@ -77,8 +80,11 @@ def search_k(
     """
     rows = quadratic_rows(X, name, random_state)
     ks = k_values(k_range[0], k_range[1], X.shape[0] if rows is None else rows.size, model=model)
-    grid = evaluate_k_grid(X, ks, lambda k: run_algorithm(name, X, k, params, random_state, fit_rows=rows),
-                           silhouette_sample_size=SILHOUETTE_SAMPLE, random_state=random_state)
+    grid = evaluate_k_grid(
+        X, ks, lambda k: run_algorithm(name, X, k, params, random_state, fit_rows=rows),
+        silhouette_sample_size=SILHOUETTE_SAMPLE, random_state=random_state, stability_resamples=stability_resamples,
+        refit=lambda X_b, k: run_algorithm(name, X_b, k, params, random_state,
+                                           fit_rows=quadratic_rows(X_b, name, random_state)))
     if n_clusters in ks:
         return choose_k(grid, "fixed", n_clusters=n_clusters, model=model)
     if n_clusters is not None:

@@ -14,7 +14,7 @@ distance or affinity, OPTICS every reachability) fit on at most
 sample (:func:`quadratic_rows`); the other rows take their ``predict``.
 
 :func:`scale_notes` writes one ``suggestions`` row per sampled step
-(``fit_sample``, ``sample_<algorithm>``, ``sample_tsne``,
+(``fit_sample``, ``sample_<algorithm>``, ``sample_tsne``, ``sample_umap``,
 ``sample_silhouette``), so a user sees what was sampled and how the other rows
 were labelled.  Nothing is written when every fit saw every row.
 
@@ -117,6 +117,10 @@ def scale_notes(spec: Spec, prep: Prepared, algorithms: Iterable[str]) -> list[t
         rows.append(("sample_tsne", float(m), (
             f"t-SNE cannot embed new rows: it embedded the {m:,} sampled rows; every other row is placed at the "
             f"mean embedding of its {TSNE_NEIGHBOURS} nearest sampled rows")))
+    if prep.sampled and spec.preprocessing.reduction.method == "umap":
+        rows.append(("sample_umap", float(m), (
+            f"UMAP was fitted on the {m:,} sampled rows; every other row is placed by the fitted UMAP's "
+            "transform")))
     if n > SILHOUETTE_SAMPLE:
         scope = f"the {m:,} sampled rows have a per-row silhouette (NaN for the others)" if prep.sampled else \
             "each row's silhouette is computed"

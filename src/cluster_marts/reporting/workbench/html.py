@@ -29,6 +29,8 @@ METRIC_NOTES = {
     "inertia": "within-cluster sum of squares (centroid methods only)",
     "ari": "adjusted Rand index against the target; 1 = identical, 0 = chance",
     "nmi": "normalised mutual information with the target; 0 to 1, higher = better",
+    "stability": "mean adjusted Rand index of refits on bootstrap resamples; near 1 = the clusters come back "
+                 "on every resample, lower = they depend on which rows were drawn",
 }
 CAPTIONS = {
     "scatter": "Every row in two dimensions, coloured by cluster. Grey points are noise (cluster -1); "
