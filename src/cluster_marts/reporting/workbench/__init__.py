@@ -3,14 +3,18 @@
 :func:`run_workbench_report` reads the eight ``workbench_*`` marts (read-only),
 and for every ``spec_name`` in them writes ``out_dir/<spec_name>/index.html``
 with the figures the spec's ``figures`` key asks for (PNG, matplotlib Agg)
-next to it, plus ``out_dir/index.html`` linking every page. Numbers come from
+next to it, plus the landing page ``out_dir/index.html``: the report site's
+navigation and style, one row per spec (source, rows, algorithm, k,
+silhouette, ARI when the spec has a target) linking its page. Numbers come from
 the marts; only the dendrogram recomputes something: the linkage of the
-engine's prepared matrix of the spec's source.
+engine's prepared matrix of the spec's source (a dbt model of the warehouse, or
+a file).
 """
 
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -63,6 +67,9 @@ def load_specs(specs_dir: str | Path) -> dict[str, Spec]:
 def _source_rows(spec: Spec, root: Path, db_path: str | Path) -> pd.DataFrame:
     from cluster_marts.adapters.workbench.datasets import read_source
 
+    if spec.source.source is not None:
+        raise InputDataError(f"{spec.source.describe()} is read where dbt's source points (its vars), not from "
+                             "the warehouse")
     if spec.source.ref is None:
         return read_source(spec, root)
     try:  # a dbt ref is a table of the same warehouse
@@ -152,7 +159,8 @@ def run_workbench_report(db_path: str | Path, out_dir: str | Path, specs_dir: st
         1 when a mart is missing or empty ("run `make build` first"), a spec
         file is invalid, or a spec of the marts has no file in ``specs_dir``.
     """
-    from cluster_marts.reporting.workbench.html import build_index
+    from cluster_marts.reporting.site import NAV
+    from cluster_marts.reporting.workbench.html import build_index, landing_rows
 
     try:
         marts = load_workbench_marts(db_path)
@@ -172,6 +180,9 @@ def run_workbench_report(db_path: str | Path, out_dir: str | Path, specs_dir: st
                 .reset_index(drop=True) for key, frame in marts.items()}
         write_spec_report(specs[name], rows, out / name, db_path, root)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "index.html").write_text(build_index(names), encoding="utf-8")
+    nav = [(label, f"../{href}") for label, href in NAV]  # the site's pages, from reports/workbench/
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    landing = build_index(landing_rows(specs, marts), nav=nav, subtitle=f"From {Path(db_path).name}, {stamp}.")
+    (out / "index.html").write_text(landing, encoding="utf-8")
     print(f"wrote {len(names)} workbench report(s) under {out}: {', '.join(names)}")
     return 0
