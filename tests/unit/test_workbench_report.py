@@ -169,3 +169,13 @@ def test_landing_rows_leave_ari_out_without_a_target(built):
     rows = landing_rows(specs, load_workbench_marts(root / "warehouse.duckdb")).set_index("spec")
     assert pd.isna(rows.loc["blobs_kmeans", "ari"]) and rows.loc["blobs_tree", "ari"] > 0.5
     assert rows["rows"].tolist() == [120, 120]
+
+
+def test_the_spec_summary_names_its_source():
+    from cluster_marts.config.spec import parse_spec
+    from cluster_marts.reporting.workbench.html import _summary
+
+    base = {"name": "toy", "id_column": "id", "features": ["a"], "algorithm": {"name": "kmeans"}}
+    for source, shown in (({"ref": "customer_features"}, "dbt ref customer_features"),
+                          ({"source": ["raw", "wine"]}, "dbt source raw.wine"), ({"path": "x.csv"}, "x.csv (csv)")):
+        assert f"<dt>source</dt><dd>{shown}</dd>" in _summary(parse_spec({**base, "source": source}))

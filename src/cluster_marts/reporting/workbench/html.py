@@ -44,7 +44,7 @@ CAPTIONS = {
 _WIDE_HEATMAP = 8  # features
 def _summary(spec: Spec) -> str:
     src = spec.source
-    source = f"dbt ref {src.ref}" if src.ref else f"{src.path} ({src.format})"
+    source = f"{src.path} ({src.format})" if src.path else f"dbt {src.describe()}"
     pre = spec.preprocessing
     red = pre.reduction
     out = pre.outliers
