@@ -14,6 +14,7 @@ a file).
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def _dendrogram(spec: Spec, assign: pd.DataFrame, root: Path, db_path: str | Pat
 
 
 def write_spec_report(spec: Spec, marts: dict[str, pd.DataFrame], out_dir: str | Path,
-                      db_path: str | Path, root: str | Path = ".") -> Path:
+                      db_path: str | Path, root: str | Path = ".", nav: Sequence[tuple[str, str]] = ()) -> Path:
     """Draw one spec's figures and write its page; return the page path.
 
     Parameters
@@ -103,6 +104,8 @@ def write_spec_report(spec: Spec, marts: dict[str, pd.DataFrame], out_dir: str |
         Warehouse, read when the spec's source is a dbt ``ref`` (dendrogram only).
     root : str or Path, default="."
         Folder the spec's source path is relative to (dendrogram only).
+    nav : sequence of (label, href), optional
+        The report site's navigation, hrefs relative to the page.
     """
     from cluster_marts.reporting.workbench import figures as fig
     from cluster_marts.reporting.workbench.html import build_page
@@ -134,7 +137,7 @@ def write_spec_report(spec: Spec, marts: dict[str, pd.DataFrame], out_dir: str |
                 continue
         drawn.append((key, FIGURE_FILES[key]))
     page = out / "index.html"
-    page.write_text(build_page(spec, marts, drawn, notes), encoding="utf-8")
+    page.write_text(build_page(spec, marts, drawn, notes, nav=nav), encoding="utf-8")
     return page
 
 
@@ -178,7 +181,8 @@ def run_workbench_report(db_path: str | Path, out_dir: str | Path, specs_dir: st
     for name in names:
         rows = {key: frame.loc[frame["spec_name"].astype(str).to_numpy() == name].drop(columns="spec_name")
                 .reset_index(drop=True) for key, frame in marts.items()}
-        write_spec_report(specs[name], rows, out / name, db_path, root)
+        write_spec_report(specs[name], rows, out / name, db_path, root,
+                          nav=[(label, f"../../{href}") for label, href in NAV])
     out.mkdir(parents=True, exist_ok=True)
     nav = [(label, f"../{href}") for label, href in NAV]  # the site's pages, from reports/workbench/
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from cluster_marts.config.spec import Spec
-from cluster_marts.reporting.html import STYLE as _STYLE
 from cluster_marts.reporting.html import fmt as _fmt
+from cluster_marts.reporting.html import page, section
 from cluster_marts.reporting.html import table as _table
 from cluster_marts.reporting.vocabulary import silhouette_band, silhouette_scale
 
@@ -113,7 +113,7 @@ def metric_meaning(metric: str, value: float) -> str:
 
 
 def build_page(spec: Spec, marts: Mapping[str, pd.DataFrame], figures: Sequence[tuple[str, str]],
-               figure_notes: Mapping[str, str] | None = None) -> str:
+               figure_notes: Mapping[str, str] | None = None, nav: Sequence[tuple[str, str]] = ()) -> str:
     """One spec's report as an HTML document.
 
     Parameters
@@ -126,6 +126,8 @@ def build_page(spec: Spec, marts: Mapping[str, pd.DataFrame], figures: Sequence[
         Figures drawn, in display order.
     figure_notes : mapping of str to str, optional
         Figures the spec asks for but that could not be drawn -> why.
+    nav : sequence of (label, href), optional
+        The report site's navigation, hrefs relative to this page.
 
     Returns
     -------
@@ -156,10 +158,9 @@ def build_page(spec: Spec, marts: Mapping[str, pd.DataFrame], figures: Sequence[
     ]
     body = "".join(f"<section><h2>{escape(t)}</h2>{html}</section>" for t, html in sections)
     n_rows = len(marts["assignments"])
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Workbench: {escape(spec.name)}'
-            f"</title><style>{_STYLE}</style></head><body><h1>Clustering workbench: {escape(spec.name)}</h1>"
-            f'<p class="muted">{n_rows} rows clustered with {escape(spec.algorithm.name)}; '
-            f"built from the workbench marts.</p>{body}</body></html>\n")
+    return page(f"Workbench: {spec.name}", body, nav=nav, active="Workbench",
+                subtitle=f"{n_rows} rows of {spec.source.describe()} clustered with {spec.algorithm.name}; "
+                         "built from the workbench marts.")
 
 
 #: the landing page's table: one row per spec (:func:`landing_rows`)
@@ -185,8 +186,6 @@ def landing_rows(specs: Mapping[str, Spec], marts: Mapping[str, pd.DataFrame]) -
 def build_index(rows: pd.DataFrame, nav: Sequence[tuple[str, str]] = (), subtitle: str = "") -> str:
     """The workbench landing page (``<out>/index.html``): the report site's shell and navigation (``nav`` hrefs
     relative to this page), and a table of :func:`landing_rows` whose spec names link to their pages."""
-    from cluster_marts.reporting.html import page, section
-
     head = "".join(f"<th>{escape(c)}</th>" for c in ("spec", "source", "rows", "algorithm", "k", "silhouette",
                                                       "ARI"))
     body = []
