@@ -89,7 +89,7 @@ def test_registry_grows_only_when_data_or_settings_change(warehouse_copy, raw_di
         return _table(warehouse_copy, "clustering_runs")
 
     before = runs()
-    assert set(before["domain"]) == {"providers", "demand", "customers"}
+    assert set(before["domain"]) == {"providers", "demand", "customers", "workbench"}
     same = run_dbt(["run", "-s", "clustering_runs"], db=warehouse_copy, project_dir=PROJECT_ROOT,
                    raw=raw_dir, tmp=tmp_path)
     assert same.returncode == 0, same.stdout[-3000:]

@@ -53,3 +53,22 @@ def test_registry_runs_are_the_chosen_rows_of_the_k_selection_marts(query):
                                                    suffixes=("", "_mart"))
         assert len(got) == len(chosen) >= 1, domain
         assert (got["silhouette"] - got["silhouette_mart"]).abs().max() < 1e-12, domain
+
+
+def test_registry_has_one_line_per_workbench_spec_with_its_fit(query):
+    """The workbench registers the fit each spec asked for: scope = the spec's name, its algorithm, the clusters
+    it found (noise aside) and its own scores, under the run id and settings of its k selection."""
+    runs = query("select scope, run_id, settings_hash, method, n_clusters, n_samples, silhouette, inertia "
+                 "from clustering_runs where domain = 'workbench'")
+    chosen = query("select spec_name as scope, run_id, md5(settings_json) as settings_hash, method, n_samples "
+                   "from workbench_k_selection where is_chosen")
+    fitted = query("select spec_name as scope, count(distinct cluster_id) filter (where cluster_id >= 0) as k, "
+                   "count(*) as rows from workbench_assignments group by 1")
+    scores = query("select spec_name as scope, metric, value from workbench_metrics").pivot(
+        index="scope", columns="metric", values="value").reset_index()
+    got = runs.merge(chosen, on=["scope", "run_id", "settings_hash", "method", "n_samples"]).merge(
+        fitted, on="scope").merge(scores, on="scope", suffixes=("", "_mart"))
+    assert sorted(got["scope"]) == sorted(fitted["scope"]) and len(got) >= 2
+    assert (got["n_clusters"] == got["k"]).all() and (got["n_samples"] == got["rows"]).all()
+    assert (got["silhouette"] - got["silhouette_mart"]).abs().max() < 1e-12
+    assert (got["inertia"] - got["inertia_mart"]).abs().max() < 1e-9

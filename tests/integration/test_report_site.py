@@ -101,3 +101,25 @@ def test_the_customer_chooser_shows_the_chosen_lapse_timeline(site, query):
         view.select_option("#lapse-chooser", options[1])
         assert view.evaluate(visible) == [[flagged[1], True]]
         browser.close()
+
+
+def test_the_workbench_landing_page_joins_the_site_with_a_row_per_spec(site, query):
+    """reports/workbench/index.html: the site's navigation, one row per spec (source, rows, algorithm, k,
+    silhouette, ARI), every link resolving, clean in the browser."""
+    out, _ = site
+    landing = out / "workbench" / "index.html"
+    check, = check_site([landing], screenshots=out / "shots" / "workbench_landing")
+    assert check.problems == [] and check.title == "Clustering workbench" and check.ink_share > 0.03
+    html = landing.read_text()
+    assert '<nav class="site">' in html and 'class="active">Workbench</a>' in html
+    for page in [landing, *(out / "workbench").glob("*/index.html")]:  # the spec pages carry the navigation too
+        for href in re.findall(r'href="([^"#]+)"', page.read_text()):
+            assert (page.parent / href).is_file(), f"{page.relative_to(out)} links to {href}, not written"
+    specs = query("select spec_name, count(*) as n, count(distinct cluster_id) filter (where cluster_id >= 0) as k "
+                  "from workbench_assignments group by 1 order by 1")
+    rows = re.findall(r'<tr><td><a href="(\w+)/index.html">\1</a></td><td>([^<]*)</td><td class="num">([^<]*)</td>'
+                      r'<td>([^<]*)</td><td class="num">([^<]*)</td>', html)
+    assert [r[0] for r in rows] == specs["spec_name"].tolist()
+    for row, (_, spec) in zip(rows, specs.iterrows()):
+        assert row[2].replace(",", "") == str(spec["n"]) and row[4] == str(spec["k"]), row
+    assert {r[0]: r[1] for r in rows}["customers"] == "ref customer_features"

@@ -8,14 +8,14 @@ import time
 import pandas as pd
 import pytest
 
-from cluster_marts.reporting.tracking import K_SELECTION, log_fits, run_track
+from cluster_marts.reporting.tracking import K_SELECTION, SCOPE, log_fits, run_track
 
 mlflow = pytest.importorskip("mlflow")
 pytestmark = pytest.mark.integration
 
 
 def _chosen(query) -> pd.DataFrame:
-    return pd.concat([query(f"select '{domain}' as domain, coalesce(axis, '') as axis, "
+    return pd.concat([query(f"select '{domain}' as domain, coalesce({SCOPE.get(domain, 'axis')}, '') as axis, "
                             "coalesce(method, algorithm) as method, run_id, k, silhouette "
                             f"from {table} where is_chosen") for domain, table in K_SELECTION.items()],
                      ignore_index=True)
@@ -34,8 +34,21 @@ def test_one_run_per_fit_with_its_settings_scores_and_k_table(db_path, query, tm
                                          "tags.cluster_marts.method", "tags.cluster_marts.run_id"],
                         right_on=["domain", "axis", "method", "run_id"], validate="one_to_one")
     assert len(merged) == len(chosen)
-    assert (merged["params.k"].astype(int) == merged["k"]).all()
-    assert ((merged["metrics.silhouette"] - merged["silhouette"]).abs() < 1e-12).all()
+    domains = merged[merged["domain"] != "workbench"]
+    assert (domains["params.k"].astype(int) == domains["k"]).all()
+    assert ((domains["metrics.silhouette"] - domains["silhouette"]).abs() < 1e-12).all()
+    # a workbench fit: one run per spec, with the scores, k and algorithm of the fit the spec asked for
+    workbench = merged[merged["domain"] == "workbench"].set_index("axis")
+    specs = query("select spec_name, metric, value from workbench_metrics").pivot(
+        index="spec_name", columns="metric", values="value")
+    assert sorted(workbench.index) == sorted(specs.index) and len(specs) >= 2
+    for spec, row in workbench.iterrows():
+        for metric, value in specs.loc[spec].dropna().items():
+            assert row[f"metrics.{metric}"] == pytest.approx(value, abs=1e-12), (spec, metric)
+        k = query(f"select count(distinct cluster_id) as k from workbench_clusters where spec_name = '{spec}' "
+                  "and cluster_id >= 0")["k"].item()
+        assert int(row["params.k"]) == k and row["params.algorithm"] == row["method"]
+    assert workbench.loc["wine", "metrics.ari"] > 0.8
     client = mlflow.MlflowClient()
     demand = merged[merged["domain"] == "demand"].iloc[0]
     artifacts = {a.path for a in client.list_artifacts(demand["run_id_x"])}

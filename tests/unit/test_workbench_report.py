@@ -132,3 +132,50 @@ def test_missing_mart_returns_1(tmp_path, capsys):
     assert "workbench_comparison" in err and "run `make build` first" in err
     assert run_workbench_report(tmp_path / "nope.duckdb", tmp_path / "out", specs_dir=tmp_path / "specs") == 1
     assert "run `make build` first" in capsys.readouterr().err
+
+
+def test_landing_page_joins_the_site_with_a_row_per_spec(built):
+    """reports/workbench/index.html: the site's navigation (hrefs up one folder), one row per spec with its
+    source, rows, algorithm, clusters found, silhouette and ARI, the spec's name linking its page."""
+    root, out, _ = built
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<nav class="site">' in page and 'href="../index.html"' in page and 'href="../providers.html"' in page
+    assert '<a href="../workbench/index.html" class="active">Workbench</a>' in page
+    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    try:
+        for name in SPECS:
+            sil, ari = (con.execute("select value from workbench_metrics where spec_name = ? and metric = ?",
+                                    [name, metric]).fetchone()[0] for metric in ("silhouette", "ari"))
+            k = con.execute("select count(distinct cluster_id) from workbench_assignments where spec_name = ? "
+                            "and cluster_id >= 0", [name]).fetchone()[0]
+            algorithm = SPECS[name]["algorithm"]["name"]
+            row = re.search(rf'<tr><td><a href="{name}/index.html">{name}</a></td>(.*?)</tr>', page).group(1)
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+            assert cells[:4] == ["file data/blobs.parquet", "120", algorithm, str(k)]
+            assert cells[4].startswith(f"{sil:.4g} ") and cells[5] == f"{ari:.4g}"
+    finally:
+        con.close()
+
+
+def test_landing_rows_leave_ari_out_without_a_target(built):
+    from dataclasses import replace
+
+    from cluster_marts.reporting.workbench import load_specs, load_workbench_marts
+    from cluster_marts.reporting.workbench.html import landing_rows
+
+    root, _, _ = built
+    specs = load_specs(root / "specs")
+    specs["blobs_kmeans"] = replace(specs["blobs_kmeans"], target=None)
+    rows = landing_rows(specs, load_workbench_marts(root / "warehouse.duckdb")).set_index("spec")
+    assert pd.isna(rows.loc["blobs_kmeans", "ari"]) and rows.loc["blobs_tree", "ari"] > 0.5
+    assert rows["rows"].tolist() == [120, 120]
+
+
+def test_the_spec_summary_names_its_source():
+    from cluster_marts.config.spec import parse_spec
+    from cluster_marts.reporting.workbench.html import _summary
+
+    base = {"name": "toy", "id_column": "id", "features": ["a"], "algorithm": {"name": "kmeans"}}
+    for source, shown in (({"ref": "customer_features"}, "dbt ref customer_features"),
+                          ({"source": ["raw", "wine"]}, "dbt source raw.wine"), ({"path": "x.csv"}, "x.csv (csv)")):
+        assert f"<dt>source</dt><dd>{shown}</dd>" in _summary(parse_spec({**base, "source": source}))

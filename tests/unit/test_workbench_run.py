@@ -16,6 +16,7 @@ from cluster_marts.adapters.workbench.datasets import read_source
 from cluster_marts.config.spec import load_spec, parse_spec
 from cluster_marts.config.spec_params import ALGORITHMS, DENSITY_ALGORITHMS
 from cluster_marts.demo.workbench import wine_frame, write_wine
+from cluster_marts.errors import InputDataError
 from cluster_marts.selection.table import K_SELECTION_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,9 +100,15 @@ def test_wine_kmeans_ari_nmi_match_sklearn():
 
 
 def test_write_wine_roundtrip(tmp_path):
+    """The file the dbt source raw.wine reads (var wine_path, default data/raw/wine.parquet) is the wine data."""
     write_wine(tmp_path / "data" / "raw" / "wine.parquet")
     spec = load_spec(ROOT / "specs" / "wine.yml")
-    pd.testing.assert_frame_equal(read_source(spec, root=tmp_path), wine_frame())
+    assert spec.source.source == ("raw", "wine")
+    as_file = parse_spec({**yaml.safe_load((ROOT / "specs" / "wine.yml").read_text()),
+                          "source": {"path": "data/raw/wine.parquet"}})
+    pd.testing.assert_frame_equal(read_source(as_file, root=tmp_path), wine_frame())
+    with pytest.raises(InputDataError, match="source raw.wine is read by dbt .model int_workbench_fit_wine."):
+        read_source(spec, root=tmp_path)
 
 
 def test_recommendations_on_blobs(blobs):

@@ -55,6 +55,14 @@ def test_ref_source_and_density_algorithm():
                                                                                   "params": {"eps": 0.3}}))
     assert spec.source.ref == "customer_features" and spec.k_range is None
     assert spec.algorithm.params["eps"] == 0.3 and spec.algorithm.params["min_samples"] == 5
+    assert spec.source.describe() == "ref customer_features"
+
+
+def test_dbt_source_source():
+    spec = parse_spec(spec_with(source={"source": ["raw", "wine"]}))
+    assert spec.source.source == ("raw", "wine") and spec.source.ref is None and spec.source.path is None
+    assert spec.source.describe() == "source raw.wine"
+    assert parse_spec(spec_with()).source.describe() == "file toy.csv"
 
 
 INVALID = [
@@ -82,7 +90,10 @@ INVALID = [
     ({"figures": ["dendrogram"]}, r"'figures'.*dendrogram of a non-hierarchical run"),
     ({"compare": ["kmeans", "birch"]}, r"'compare'='birch'.*allowed values: kmeans"),
     ({"source": {"path": "x.xlsx"}}, r"'source\.format'='xlsx'.*allowed values: csv, parquet, json"),
-    ({"source": {"path": "x.csv", "ref": "m"}}, r"'source'.*exactly one of path or ref"),
+    ({"source": {"path": "x.csv", "ref": "m"}}, r"'source'.*exactly one of ref, source or path"),
+    ({"source": {"ref": "m", "source": ["raw", "m"]}}, r"'source'.*exactly one of ref, source or path"),
+    ({"source": {"source": ["raw"]}}, r"'source\.source'=\['raw'\] must be \[source name, table name\]"),
+    ({"source": {"ref": "m", "format": "csv"}}, r"'source\.format'='csv' only goes with source\.path"),
     ({"features": []}, r"'features'=\[\] is empty; allowed values: a non-empty list of numeric column names"),
     ({"name": "My Spec"}, r"'name'='My Spec' must be snake_case"),
     ({"id_column": None}, r"'id_column'=None is required"),

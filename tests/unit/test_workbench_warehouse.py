@@ -1,4 +1,4 @@
-"""int_workbench_analysis: every spec run once, every table in one long table with a run id; SQL views split it."""
+"""int_workbench_fit_<spec>: each spec run once, every table in one long table with a run id; SQL stacks it."""
 
 from __future__ import annotations
 
@@ -45,9 +45,17 @@ def root(tmp_path_factory) -> Path:
     return root
 
 
+def _fit(root: Path, name: str, relation=None, reads: str | None = None, **meta) -> pd.DataFrame:
+    spec = next(s for s in map(load_spec, (root / "specs").glob("*.yml")) if s.name == name)
+    return warehouse.workbench_fit(relation, {"root": str(root), **meta}, spec=name,
+                                   reads=reads or spec.source.describe(), model=MODEL)
+
+
 @pytest.fixture(scope="module")
 def long(root) -> pd.DataFrame:
-    return warehouse.workbench_analysis({"root": str(root)}, model=MODEL)
+    """What int_workbench_analysis stacks: every spec's model, in name order."""
+    return pd.concat([_fit(root, name) for name in ("blobs", "renamed", "relabelled", "more_k")],
+                     ignore_index=True)
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +67,40 @@ def expected(root) -> dict[str, pd.DataFrame]:
 
 def test_every_table_of_every_spec_once(long, expected):
     assert long.columns[:2].tolist() == [RECORD_TYPE, "spec_name"] and long.columns[-1] == "run_id"
-    assert long[RECORD_TYPE].unique().tolist() == list(TABLES)
+    assert list(dict.fromkeys(long[RECORD_TYPE])) == list(TABLES)
     for table in TABLES:
         rows = record_rows(long[long["spec_name"] == "blobs"], table, list(expected[table].columns))
         pd.testing.assert_frame_equal(rows.astype(expected[table].dtypes), expected[table])
         per_spec = long[long[RECORD_TYPE] == table]["spec_name"].unique().tolist()
         assert per_spec == ["blobs", "renamed", "relabelled", "more_k"], table
+
+
+def test_every_spec_gives_the_same_columns(root):
+    """int_workbench_analysis stacks the specs' tables by position: same names, order and types for a
+    centroid method and a density method that finds no cluster."""
+    kmeans = _fit(root, "blobs")
+    (root / "specs" / "e_dbscan.yml").write_text(yaml.safe_dump(_spec(
+        "dense", "blobs.csv", algorithm={"name": "dbscan", "params": {"eps": 0.01}}, n_clusters=None)))
+    try:
+        dbscan = _fit(root, "dense")
+    finally:
+        (root / "specs" / "e_dbscan.yml").unlink()
+    assert dbscan.columns.tolist() == kmeans.columns.tolist()
+    assert dbscan.dtypes.astype(str).tolist() == kmeans.dtypes.astype(str).tolist()
+
+
+def test_the_model_reads_the_relation_it_is_given(root):
+    """A spec read by dbt (ref or source): the rows come from the relation its model hands over."""
+    rows = pd.read_csv(root / "blobs.csv")
+    (root / "specs" / "f_ref.yml").write_text(yaml.safe_dump(_spec("by_ref", "x.csv") | {"source": {"ref": "blobs"}}))
+    try:
+        by_ref = _fit(root, "by_ref", relation=rows, reads="ref blobs")
+    finally:
+        (root / "specs" / "f_ref.yml").unlink()
+    blobs = _fit(root, "blobs")
+    assert by_ref["run_id"].iloc[0] == blobs["run_id"].iloc[0]  # where the rows come from is not hashed
+    same = [c for c in blobs.columns if c not in ("spec_name", "settings_json")]  # settings name the source
+    pd.testing.assert_frame_equal(by_ref[same], blobs[same])
 
 
 def test_one_run_id_per_spec_across_tables(long):
@@ -77,7 +113,7 @@ def test_one_run_id_per_spec_across_tables(long):
 
 
 def test_rerun_is_identical(long, root):
-    pd.testing.assert_frame_equal(warehouse.workbench_analysis({"root": str(root)}, model=MODEL), long)
+    pd.testing.assert_frame_equal(_fit(root, "blobs"), long[long["spec_name"] == "blobs"].reset_index(drop=True))
 
 
 def test_a_new_table_is_one_line(root, monkeypatch):
@@ -87,7 +123,7 @@ def test_a_new_table_is_one_line(root, monkeypatch):
 
     monkeypatch.setattr(warehouse, "TABLES", (*TABLES, "extra"))
     monkeypatch.setattr(warehouse, "run_spec", run_with_extra)
-    long = warehouse.workbench_analysis({"root": str(root), "specs_dir": "one"}, model=MODEL)
+    long = _fit(root, "blobs", specs_path="one")
     extra = record_rows(long, "extra", ["spec_name", "k", "score", "run_id"])
     assert extra["k"].tolist() == [2, 3] and extra["spec_name"].tolist() == ["blobs", "blobs"]
     assert extra["run_id"].nunique() == 1 and extra["run_id"].iloc[0] == long["run_id"].iloc[0]
@@ -95,12 +131,16 @@ def test_a_new_table_is_one_line(root, monkeypatch):
 
 def test_errors_name_the_model(root, tmp_path):
     with pytest.raises(SettingsError, match=f"model {MODEL}: unknown setting"):
-        warehouse.workbench_analysis({"specs": "x"}, model=MODEL)
+        warehouse.workbench_fit(None, {"specs": "x"}, spec="blobs", reads="file blobs.csv", model=MODEL)
+    with pytest.raises(SettingsError, match=f"model {MODEL} reads ref blobs but spec .* says file blobs.csv"):
+        _fit(root, "blobs", reads="ref blobs")
+    with pytest.raises(InputDataError, match=f"model {MODEL}: no spec named 'absent'"):
+        warehouse.workbench_fit(None, {"root": str(root)}, spec="absent", reads="file x", model=MODEL)
     (tmp_path / "specs").mkdir()
     for file in ("one.yml", "two.yml"):
         (tmp_path / "specs" / file).write_text(yaml.safe_dump(_spec("same", str(root / "blobs.csv"))))
-    with pytest.raises(InputDataError, match=f"model {MODEL}: two specs are named 'same'"):
-        warehouse.workbench_analysis({"root": str(tmp_path)}, model=MODEL)
+    with pytest.raises(InputDataError, match=f"model {MODEL}: 2 specs .* named 'same'"):
+        warehouse.workbench_fit(None, {"root": str(tmp_path)}, spec="same", reads="file x", model=MODEL)
 
 
 def test_every_table_has_its_sql_view_and_mart(expected):

@@ -8,6 +8,11 @@
     Every domain's k-selection mart has the same schema (macro cast_k_selection),
     so adding a domain is one more (domain, k-selection mart) pair below; scope
     is the axis (customers: one fit per axis and method), null elsewhere.
+    The workbench registers one line per spec (scope = spec_name): the fit the
+    spec asked for, its algorithm, the clusters it found and its own metrics
+    (workbench_metrics), with the run, rows, features and settings of its k
+    selection (a density method's chosen k-selection row is only a k-means
+    suggestion, so the scores are not taken from there).
 #}
 {{ config(
     materialized='incremental',
@@ -21,6 +26,25 @@
     ('customers', 'customer_k_selection'),
 ] -%}
 with
+
+workbench_fitted as (
+    select
+        spec_name,
+        count(distinct case when cluster_id >= 0 then cluster_id end) as n_clusters
+    from {{ ref('workbench_clusters') }}
+    group by spec_name
+),
+
+workbench_scores as (
+    select
+        spec_name,
+        max(case when metric = 'inertia' then value end) as inertia,
+        max(case when metric = 'silhouette' then value end) as silhouette,
+        max(case when metric = 'calinski_harabasz' then value end) as calinski_harabasz,
+        max(case when metric = 'davies_bouldin' then value end) as davies_bouldin
+    from {{ ref('workbench_metrics') }}
+    group by spec_name
+),
 
 chosen_runs as (
     {% for domain, k_selection in domains %}
@@ -42,8 +66,28 @@ chosen_runs as (
         gap
     from {{ ref(k_selection) }}
     where is_chosen
-    {% if not loop.last %}union all{% endif %}
+    union all
     {% endfor %}
+    select
+        'workbench' as domain,
+        chosen.spec_name as scope,
+        chosen.run_id,
+        chosen.method as algorithm,
+        fitted.n_clusters as k,
+        chosen.selection_rule,
+        chosen.n_samples,
+        chosen.features,
+        chosen.settings_json,
+        md5(chosen.settings_json) as settings_hash,
+        scores.inertia,
+        scores.silhouette,
+        scores.calinski_harabasz,
+        scores.davies_bouldin,
+        cast(null as double) as gap
+    from {{ ref('workbench_k_selection') }} as chosen
+    inner join workbench_fitted as fitted on chosen.spec_name = fitted.spec_name
+    left join workbench_scores as scores on chosen.spec_name = scores.spec_name
+    where chosen.is_chosen
 ),
 
 new_runs as (

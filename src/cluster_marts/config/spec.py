@@ -52,11 +52,25 @@ _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Source:
-    """Where the rows come from: a file (``path`` + ``format``) or a dbt ``ref``."""
+    """Where the rows come from: a dbt model (``ref``), a dbt source (``source``: source and table name) or a
+    file (``path`` + ``format``, read off dbt's lineage)."""
 
     path: str | None = None
     format: str | None = None
     ref: str | None = None
+    source: tuple[str, str] | None = None
+
+    def describe(self) -> str:
+        """``ref customer_features``, ``source raw.wine`` or ``file data/x.csv``: what the spec reads, in words.
+
+        >>> Source(source=("raw", "wine")).describe()
+        'source raw.wine'
+        """
+        if self.ref is not None:
+            return f"ref {self.ref}"
+        if self.source is not None:
+            return f"source {'.'.join(self.source)}"
+        return f"file {self.path}"
 
 
 @dataclass(frozen=True)
@@ -117,7 +131,9 @@ class Spec:
 
 
 _FORMAT = Rule("format", CHOICE, allowed=FORMATS)
-_SOURCE = Rule("source", MAPPING, doc="{path, format} or {ref}", fields=(Rule("path", STR), _FORMAT, Rule("ref", STR)))
+_SOURCE = Rule("source", MAPPING, doc="{ref: model}, {source: [source, table]} or {path, format}",
+               fields=(Rule("ref", STR), Rule("source", LIST, doc="[source name, table name]"), Rule("path", STR),
+                       _FORMAT))
 _REDUCTION = Rule("reduction", MAPPING, into=Reduction, fields=bind(
     Reduction, Rule("method", CHOICE, allowed=REDUCTIONS), Rule("n_components", INT, low=2)))
 _OUTLIERS = Rule("outliers", MAPPING, into=Outliers, fields=bind(
@@ -166,12 +182,17 @@ _RULE = {rule.name: rule for rule in RULES}
 
 def _source(data: dict[str, Any], ctx: Context) -> Source:
     given = {key: value for key, value in data.items() if value is not None}
-    if (data["ref"] is None) == (data["path"] is None):
-        raise ctx.error("source", given, "must have exactly one of path or ref", _SOURCE.describe())
+    if sum(data[key] is not None for key in ("ref", "source", "path")) != 1:
+        raise ctx.error("source", given, "must have exactly one of ref, source or path", _SOURCE.describe())
+    if data["path"] is None and data["format"] is not None:
+        raise ctx.error("source.format", data["format"], "only goes with source.path", "path")
     if data["ref"] is not None:
-        if data["format"] is not None:
-            raise ctx.error("source.format", data["format"], "only goes with source.path", "path")
         return Source(ref=data["ref"])
+    if data["source"] is not None:
+        if len(data["source"]) != 2:
+            raise ctx.error("source.source", list(data["source"]), "must be [source name, table name]",
+                            "a list of two names, e.g. [raw, wine]")
+        return Source(source=(data["source"][0], data["source"][1]))
     fmt = data["format"] or check(_FORMAT, Path(data["path"]).suffix.lstrip("."), ctx, "source.format")
     return Source(path=data["path"], format=fmt)
 

@@ -2,16 +2,18 @@
 
 ``cluster-marts track --uri URI`` (run by ``make build`` when ``TRACKING_URI`` / ``CLUSTER_MARTS_TRACKING_URI``
 is set; off by default) reads the k-selection marts of every domain (:data:`K_SELECTION`: one schema for
-all, macro ``cast_k_selection``) and logs one MLflow run per domain, axis and method, named by the fit's
-``run_id``:
+all, macro ``cast_k_selection``) and logs one MLflow run per domain, axis (the workbench: spec) and method,
+named by the fit's ``run_id``:
 
 - **parameters**: the fit settings (``settings_json``, flattened), k, algorithm, selection rule, features,
   rows;
 - **metrics**: the chosen k's scores (inertia, silhouette, Calinski-Harabasz, Davies-Bouldin, gap, BIC, ...),
-  and every score by k as a metric history (step = k);
+  and every score by k as a metric history (step = k); a workbench fit logs the scores of the fit its spec
+  asked for (``workbench_metrics``, with ARI and NMI when the spec has a target) and the clusters it found;
 - **artifacts**: the k-selection table (``k_selection.csv``) and its figure (``k_selection.png``).
 
-Tags ``cluster_marts.domain``, ``.axis``, ``.method`` and ``.run_id`` identify a fit; one already logged is
+Tags ``cluster_marts.domain``, ``.axis`` (the workbench: the spec's name), ``.method`` and ``.run_id``
+identify a fit; one already logged is
 not logged again, so rerunning after an unchanged build adds nothing. Tracking never fails the build:
 when MLflow is not installed or the server cannot be reached, a warning says so and the command exits 0.
 A ``file:`` store (a folder, as in the tests) is allowed explicitly (``MLFLOW_ALLOW_FILE_STORE``).
@@ -24,7 +26,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -33,10 +35,12 @@ from cluster_marts.reporting.site.data import Marts
 from cluster_marts.reporting.site.k_selection import K_SELECTION_MARTS
 from cluster_marts.warehouse import MartError
 
-__all__ = ["EXPERIMENT", "K_SELECTION", "METRICS", "Fit", "fits", "log_fits", "run_track"]
+__all__ = ["EXPERIMENT", "K_SELECTION", "METRICS", "SCOPE", "Fit", "fits", "log_fits", "run_track"]
 
 EXPERIMENT = "cluster_marts"
-K_SELECTION = K_SELECTION_MARTS
+K_SELECTION = {**K_SELECTION_MARTS, "workbench": "workbench_k_selection"}
+#: the column of a k-selection mart naming the part of the domain a fit covers (default: axis)
+SCOPE = {"workbench": "spec_name"}
 #: scores logged when present (not null) in the chosen row, and by k
 METRICS = ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "gap", "gap_sd", "bic", "aic",
            "partition_coefficient", "partition_entropy", "reconstruction_error", "balance", "combined_score",
@@ -53,6 +57,8 @@ class Fit:
     run_id: str
     chosen: pd.Series
     k_selection: pd.DataFrame
+    #: the fit's own scores and k, when they are not the chosen row's (the workbench: workbench_metrics)
+    fitted: dict[str, float] = field(default_factory=dict)
 
     @property
     def tags(self) -> dict[str, str]:
@@ -61,8 +67,10 @@ class Fit:
 
     def params(self) -> dict[str, str]:
         row = self.chosen
-        params = {"k": int(row["k"]), "algorithm": row["algorithm"], "selection_rule": row["selection_rule"],
-                  "features": row["features"], "n_samples": int(row["n_samples"])}
+        params = {"k": int(self.fitted.get("k", row["k"])),
+                  "algorithm": self.method if self.fitted else row["algorithm"],
+                  "selection_rule": row["selection_rule"], "features": row["features"],
+                  "n_samples": int(row["n_samples"])}
         try:
             settings = json.loads(row["settings_json"] or "{}")
         except ValueError:
@@ -71,7 +79,22 @@ class Fit:
         return {key: str(value)[:500] for key, value in params.items()}  # MLflow caps parameter values
 
     def metrics(self) -> dict[str, float]:
-        return {m: float(self.chosen[m]) for m in METRICS if m in self.chosen.index and pd.notna(self.chosen[m])}
+        chosen = {m: float(self.chosen[m]) for m in METRICS if m in self.chosen.index and pd.notna(self.chosen[m])}
+        return chosen | {m: v for m, v in self.fitted.items() if m != "k"}
+
+
+def _workbench_fitted(marts: Marts) -> dict[str, dict[str, float]]:
+    """Spec -> the scores of its fit (workbench_metrics) and the clusters it found (noise aside)."""
+    if marts.missing(["workbench_metrics", "workbench_clusters"]):
+        return {}
+    scores = marts.df("select spec_name, metric, value from workbench_metrics where value is not null "
+                      "and not isnan(value)")
+    found = marts.df("select spec_name, count(distinct cluster_id) filter (where cluster_id >= 0) as k "
+                     "from workbench_clusters group by 1")
+    fitted: dict[str, dict[str, float]] = {name: {"k": float(k)} for name, k in zip(found["spec_name"], found["k"])}
+    for name, metric, value in zip(scores["spec_name"], scores["metric"], scores["value"]):
+        fitted.setdefault(name, {})[str(metric)] = float(value)
+    return fitted
 
 
 def fits(marts: Marts) -> list[Fit]:
@@ -80,14 +103,16 @@ def fits(marts: Marts) -> list[Fit]:
     for domain, table in K_SELECTION.items():
         if marts.missing([table]):
             continue
-        rows = marts.df(f"select * from {table} order by axis, method, k")
-        for (axis, method, run_id), group in rows.groupby(["axis", "method", "run_id"], dropna=False, sort=True):
+        scope = SCOPE.get(domain, "axis")
+        fitted = _workbench_fitted(marts) if domain == "workbench" else {}
+        rows = marts.df(f"select * from {table} order by {scope}, method, k")
+        for (axis, method, run_id), group in rows.groupby([scope, "method", "run_id"], dropna=False, sort=True):
             chosen = group[group["is_chosen"].fillna(False).astype(bool)]
             if len(chosen):
                 row = chosen.iloc[0]  # a domain with one method per fit leaves method null: its algorithm
-                found.append(Fit(domain, "" if pd.isna(axis) else str(axis),
-                                 str(row["algorithm"] if pd.isna(method) else method), str(run_id), row,
-                                 group.reset_index(drop=True)))
+                axis = "" if pd.isna(axis) else str(axis)
+                found.append(Fit(domain, axis, str(row["algorithm"] if pd.isna(method) else method), str(run_id),
+                                 row, group.reset_index(drop=True), fitted.get(axis, {})))
     return found
 
 

@@ -22,11 +22,13 @@ def read_source(spec: Spec, root: str | Path = ".") -> pd.DataFrame:
     Raises
     ------
     InputDataError
-        The spec reads a dbt ``ref`` (dbt hands those rows over), or the file is missing.
+        The spec reads a dbt model or source (its model ``int_workbench_fit_<spec>`` hands those rows over),
+        or the file is missing.
     """
     source = spec.source
     if source.path is None:
-        raise InputDataError(f"spec {spec.file}: source.ref={source.ref!r} is read by dbt, not from a file")
+        raise InputDataError(f"spec {spec.file}: {source.describe()} is read by dbt (model "
+                             f"int_workbench_fit_{spec.name}), not from a file")
     path = Path(root) / source.path
     if not path.exists():
         raise InputDataError(f"spec {spec.file}: source.path {str(path)!r} does not exist")

@@ -1,15 +1,19 @@
-"""Every shipped spec as one long warehouse table: what ``int_workbench_analysis`` returns.
+"""One spec's analysis as one long warehouse table: what each per-spec workbench model returns.
 
-:func:`workbench_analysis` runs every spec of ``specs_dir`` (sorted by file
-name) once through :func:`~cluster_marts.adapters.workbench.analysis.run_spec`
-and stacks all its tables into one long table
-(:func:`~cluster_marts.adapters.long_table.stack_records`): ``record_type`` is
-the table's name (:data:`~cluster_marts.adapters.workbench.analysis.TABLES`),
-then ``spec_name``, the tables' columns and ``run_id``
-(:func:`spec_run_id`).  The SQL models ``int_workbench_<table>`` select their
-rows and columns.  A table added to ``TABLES`` (and returned by ``run_spec``)
-enters the long table with no change here.  Nothing is kept between calls:
-every call runs every spec.
+Every spec has its own dbt Python model, ``int_workbench_fit_<spec>``
+(:mod:`~cluster_marts.adapters.workbench.dbt_models` writes it): its literal
+``dbt.ref(...)`` / ``dbt.source(...)`` is the spec's parent in dbt's lineage,
+and it calls :func:`workbench_fit` with the relation read.  The spec itself is
+found by name in the folder of var ``workbench_specs_path`` (``config.meta``
+``specs_path``).  :func:`spec_long_table` runs it once through
+:func:`~cluster_marts.adapters.workbench.analysis.run_spec` and stacks every
+table (:func:`~cluster_marts.adapters.long_table.stack_records`):
+``record_type`` is the table's name
+(:data:`~cluster_marts.adapters.workbench.analysis.TABLES`), then
+``spec_name``, the tables' columns and ``run_id`` (:func:`spec_run_id`).  The
+SQL model ``int_workbench_analysis`` stacks the specs' tables (var
+``workbench_specs``); ``int_workbench_<table>`` select their rows and columns.
+Nothing is kept between calls.
 """
 
 from __future__ import annotations
@@ -20,15 +24,16 @@ from typing import Any
 
 import pandas as pd
 
+from cluster_marts.adapters.frames import to_frame
 from cluster_marts.adapters.long_table import stack_records
 from cluster_marts.adapters.workbench.analysis import RUN_ID_IGNORES, TABLES, run_spec, spec_run_id
 from cluster_marts.adapters.workbench.datasets import read_source
-from cluster_marts.config.spec import load_spec
+from cluster_marts.config.spec import Spec, load_spec
 from cluster_marts.errors import InputDataError, SettingsError
 
-__all__ = ["workbench_analysis", "spec_files", "spec_run_id", "RUN_ID_IGNORES"]
+__all__ = ["workbench_fit", "spec_long_table", "find_spec", "spec_files", "spec_run_id", "RUN_ID_IGNORES"]
 
-_ALLOWED_META = {"specs_dir", "root", "description", "owner"}
+_ALLOWED_META = {"specs_path", "root", "description", "owner"}
 
 
 def spec_files(specs_dir: str | Path) -> list[Path]:
@@ -36,10 +41,18 @@ def spec_files(specs_dir: str | Path) -> list[Path]:
     folder = Path(specs_dir)
     files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
     if not files:
-        raise InputDataError(f"no workbench spec (*.yml) in {folder.resolve()}; add one or fix specs_dir")
+        raise InputDataError(f"no workbench spec (*.yml) in {folder.resolve()}; add one or fix workbench_specs_path")
     return files
 
 
+def find_spec(specs_dir: str | Path, name: str, *, model: str) -> Spec:
+    """The spec named ``name`` among the specs of ``specs_dir`` (exactly one must carry that name)."""
+    found = [spec for spec in map(load_spec, spec_files(specs_dir)) if spec.name == name]
+    if len(found) != 1:
+        what = "no spec" if not found else f"{len(found)} specs ({', '.join(s.file for s in found)})"
+        raise InputDataError(f"model {model}: {what} named {name!r} in {Path(specs_dir).resolve()}; spec names "
+                             "must be unique (var workbench_specs_path)")
+    return found[0]
 
 
 def _with_spec(table: pd.DataFrame, name: str, rid: str) -> pd.DataFrame:
@@ -50,54 +63,63 @@ def _with_spec(table: pd.DataFrame, name: str, rid: str) -> pd.DataFrame:
     return out
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate one table over specs; empty parts only give their columns (their dtypes may be untyped)."""
-    filled = [f for f in frames if len(f)]
-    return pd.concat(filled, ignore_index=True) if filled else frames[0]
-
-
-def workbench_analysis(meta: Mapping[str, Any] | None, *, model: str) -> pd.DataFrame:
-    """Every table of every shipped spec's analysis, as one long table.
-
-    Parameters
-    ----------
-    meta : mapping or None
-        The model's ``config.meta``: ``specs_dir`` (default ``specs``) and
-        ``root`` (folder spec paths are relative to, default ``.``).
-    model : str
-        dbt model name, used in error messages.
+def spec_long_table(spec: Spec, frame: pd.DataFrame) -> pd.DataFrame:
+    """Every table of one spec's analysis of ``frame``, as one long table.
 
     Returns
     -------
     DataFrame
         ``record_type`` (a name of ``TABLES``, in that order), ``spec_name``,
         the union of the tables' columns (nullable dtypes, null where a column
-        is not the row's table's) and ``run_id``; within a record type, specs
-        by file name, then the rows of ``run_spec``.
+        is not the row's table's) and ``run_id``. Every spec gives the same
+        columns in the same order, so the specs' tables stack in SQL.
+
+    Raises
+    ------
+    InputDataError
+        The rows do not fit the spec (see ``run_spec``).
+    """
+    tables = run_spec(spec, frame)
+    rid = spec_run_id(spec, frame)
+    long = stack_records({table: _with_spec(tables[table], spec.name, rid) for table in TABLES})
+    return long[[c for c in long.columns if c != "run_id"] + ["run_id"]]
+
+
+def workbench_fit(relation: Any, meta: Mapping[str, Any] | None, *, spec: str, reads: str,
+                  model: str) -> pd.DataFrame:
+    """What the model ``int_workbench_fit_<spec>`` returns: the spec's long table (:func:`spec_long_table`).
+
+    Parameters
+    ----------
+    relation : relation, DataFrame or None
+        The rows the model read through its literal ``dbt.ref`` / ``dbt.source``; None for a spec that reads
+        a file (``source.path``, relative to ``root``).
+    meta : mapping or None
+        The model's ``config.meta``: ``specs_path`` (var ``workbench_specs_path``, default ``specs``) and
+        ``root`` (folder the specs path and file sources are relative to, default ``.``).
+    spec : str
+        The spec's ``name``.
+    reads : str
+        What the model reads, in the words of :meth:`~cluster_marts.config.spec.Source.describe`
+        (``ref customer_features``): it must be what the spec says, so the lineage dbt shows is the spec's.
+    model : str
+        dbt model name, used in error messages.
 
     Raises
     ------
     SettingsError
-        Unknown ``config.meta`` keys.
+        Unknown ``config.meta`` keys, or the model reads another parent than the spec names.
     InputDataError
-        No spec, two specs with one name, or a spec's rows (see ``run_spec``).
+        No spec (or two) with that name, or the rows do not fit the spec.
     """
     meta = dict(meta or {})
     unknown = sorted(set(meta) - _ALLOWED_META)
     if unknown:
         raise SettingsError(f"model {model}: unknown setting(s) {unknown}; allowed: {sorted(_ALLOWED_META)}")
     root = Path(str(meta.get("root") or "."))
-    parts: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
-    names: set[str] = set()
-    for path in spec_files(root / str(meta.get("specs_dir") or "specs")):
-        spec = load_spec(path)
-        if spec.name in names:
-            raise InputDataError(f"model {model}: two specs are named {spec.name!r}; spec names must be unique")
-        names.add(spec.name)
-        frame = read_source(spec, root)
-        tables = run_spec(spec, frame)
-        rid = spec_run_id(spec, frame)
-        for table in TABLES:
-            parts[table].append(_with_spec(tables[table], spec.name, rid))
-    long = stack_records({table: _concat(frames) for table, frames in parts.items()})
-    return long[[c for c in long.columns if c != "run_id"] + ["run_id"]]
+    found = find_spec(root / str(meta.get("specs_path") or "specs"), spec, model=model)
+    if found.source.describe() != reads:
+        raise SettingsError(f"model {model} reads {reads} but spec {found.file} says {found.source.describe()}: "
+                            "rewrite the model (python -m cluster_marts.adapters.workbench.dbt_models)")
+    frame = read_source(found, root) if relation is None else to_frame(relation)
+    return spec_long_table(found, frame)

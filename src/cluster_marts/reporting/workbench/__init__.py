@@ -3,14 +3,19 @@
 :func:`run_workbench_report` reads the eight ``workbench_*`` marts (read-only),
 and for every ``spec_name`` in them writes ``out_dir/<spec_name>/index.html``
 with the figures the spec's ``figures`` key asks for (PNG, matplotlib Agg)
-next to it, plus ``out_dir/index.html`` linking every page. Numbers come from
+next to it, plus the landing page ``out_dir/index.html``: the report site's
+navigation and style, one row per spec (source, rows, algorithm, k,
+silhouette, ARI when the spec has a target) linking its page. Numbers come from
 the marts; only the dendrogram recomputes something: the linkage of the
-engine's prepared matrix of the spec's source.
+engine's prepared matrix of the spec's source (a dbt model of the warehouse, or
+a file).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -63,6 +68,9 @@ def load_specs(specs_dir: str | Path) -> dict[str, Spec]:
 def _source_rows(spec: Spec, root: Path, db_path: str | Path) -> pd.DataFrame:
     from cluster_marts.adapters.workbench.datasets import read_source
 
+    if spec.source.source is not None:
+        raise InputDataError(f"{spec.source.describe()} is read where dbt's source points (its vars), not from "
+                             "the warehouse")
     if spec.source.ref is None:
         return read_source(spec, root)
     try:  # a dbt ref is a table of the same warehouse
@@ -82,7 +90,7 @@ def _dendrogram(spec: Spec, assign: pd.DataFrame, root: Path, db_path: str | Pat
 
 
 def write_spec_report(spec: Spec, marts: dict[str, pd.DataFrame], out_dir: str | Path,
-                      db_path: str | Path, root: str | Path = ".") -> Path:
+                      db_path: str | Path, root: str | Path = ".", nav: Sequence[tuple[str, str]] = ()) -> Path:
     """Draw one spec's figures and write its page; return the page path.
 
     Parameters
@@ -96,6 +104,8 @@ def write_spec_report(spec: Spec, marts: dict[str, pd.DataFrame], out_dir: str |
         Warehouse, read when the spec's source is a dbt ``ref`` (dendrogram only).
     root : str or Path, default="."
         Folder the spec's source path is relative to (dendrogram only).
+    nav : sequence of (label, href), optional
+        The report site's navigation, hrefs relative to the page.
     """
     from cluster_marts.reporting.workbench import figures as fig
     from cluster_marts.reporting.workbench.html import build_page
@@ -127,7 +137,7 @@ def write_spec_report(spec: Spec, marts: dict[str, pd.DataFrame], out_dir: str |
                 continue
         drawn.append((key, FIGURE_FILES[key]))
     page = out / "index.html"
-    page.write_text(build_page(spec, marts, drawn, notes), encoding="utf-8")
+    page.write_text(build_page(spec, marts, drawn, notes, nav=nav), encoding="utf-8")
     return page
 
 
@@ -152,7 +162,8 @@ def run_workbench_report(db_path: str | Path, out_dir: str | Path, specs_dir: st
         1 when a mart is missing or empty ("run `make build` first"), a spec
         file is invalid, or a spec of the marts has no file in ``specs_dir``.
     """
-    from cluster_marts.reporting.workbench.html import build_index
+    from cluster_marts.reporting.site import NAV
+    from cluster_marts.reporting.workbench.html import build_index, landing_rows
 
     try:
         marts = load_workbench_marts(db_path)
@@ -170,8 +181,12 @@ def run_workbench_report(db_path: str | Path, out_dir: str | Path, specs_dir: st
     for name in names:
         rows = {key: frame.loc[frame["spec_name"].astype(str).to_numpy() == name].drop(columns="spec_name")
                 .reset_index(drop=True) for key, frame in marts.items()}
-        write_spec_report(specs[name], rows, out / name, db_path, root)
+        write_spec_report(specs[name], rows, out / name, db_path, root,
+                          nav=[(label, f"../../{href}") for label, href in NAV])
     out.mkdir(parents=True, exist_ok=True)
-    (out / "index.html").write_text(build_index(names), encoding="utf-8")
+    nav = [(label, f"../{href}") for label, href in NAV]  # the site's pages, from reports/workbench/
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    landing = build_index(landing_rows(specs, marts), nav=nav, subtitle=f"From {Path(db_path).name}, {stamp}.")
+    (out / "index.html").write_text(landing, encoding="utf-8")
     print(f"wrote {len(names)} workbench report(s) under {out}: {', '.join(names)}")
     return 0

@@ -15,11 +15,12 @@ import pandas as pd
 
 from cluster_marts.config.spec import Spec
 from cluster_marts.profiling.vocabulary import silhouette_band, silhouette_scale
-from cluster_marts.reporting.html import STYLE as _STYLE
 from cluster_marts.reporting.html import fmt as _fmt
+from cluster_marts.reporting.html import page, section
 from cluster_marts.reporting.html import table as _table
 
-__all__ = ["CAPTIONS", "METRIC_NOTES", "build_index", "build_page", "metric_meaning"]
+__all__ = ["CAPTIONS", "LANDING_COLUMNS", "METRIC_NOTES", "build_index", "build_page", "landing_rows",
+           "metric_meaning"]
 
 METRIC_NOTES = {
     "silhouette": "-1 to 1; higher = tighter, better separated clusters (noise rows left out); "
@@ -45,7 +46,7 @@ CAPTIONS = {
 _WIDE_HEATMAP = 8  # features
 def _summary(spec: Spec) -> str:
     src = spec.source
-    source = f"dbt ref {src.ref}" if src.ref else f"{src.path} ({src.format})"
+    source = f"{src.path} ({src.format})" if src.path else f"dbt {src.describe()}"
     pre = spec.preprocessing
     red = pre.reduction
     out = pre.outliers
@@ -114,7 +115,7 @@ def metric_meaning(metric: str, value: float) -> str:
 
 
 def build_page(spec: Spec, marts: Mapping[str, pd.DataFrame], figures: Sequence[tuple[str, str]],
-               figure_notes: Mapping[str, str] | None = None) -> str:
+               figure_notes: Mapping[str, str] | None = None, nav: Sequence[tuple[str, str]] = ()) -> str:
     """One spec's report as an HTML document.
 
     Parameters
@@ -127,6 +128,8 @@ def build_page(spec: Spec, marts: Mapping[str, pd.DataFrame], figures: Sequence[
         Figures drawn, in display order.
     figure_notes : mapping of str to str, optional
         Figures the spec asks for but that could not be drawn -> why.
+    nav : sequence of (label, href), optional
+        The report site's navigation, hrefs relative to this page.
 
     Returns
     -------
@@ -157,14 +160,52 @@ def build_page(spec: Spec, marts: Mapping[str, pd.DataFrame], figures: Sequence[
     ]
     body = "".join(f"<section><h2>{escape(t)}</h2>{html}</section>" for t, html in sections)
     n_rows = len(marts["assignments"])
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Workbench: {escape(spec.name)}'
-            f"</title><style>{_STYLE}</style></head><body><h1>Clustering workbench: {escape(spec.name)}</h1>"
-            f'<p class="muted">{n_rows} rows clustered with {escape(spec.algorithm.name)}; '
-            f"built from the workbench marts.</p>{body}</body></html>\n")
+    return page(f"Workbench: {spec.name}", body, nav=nav, active="Workbench",
+                subtitle=f"{n_rows} rows of {spec.source.describe()} clustered with {spec.algorithm.name}; "
+                         "built from the workbench marts.")
 
 
-def build_index(names: Sequence[str]) -> str:
-    """A page linking every spec's report (``<name>/index.html``)."""
-    items = "".join(f'<li><a href="{escape(n)}/index.html">{escape(n)}</a></li>' for n in names)
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Clustering workbench</title>'
-            f"<style>{_STYLE}</style></head><body><h1>Clustering workbench</h1><ul>{items}</ul></body></html>\n")
+#: the landing page's table: one row per spec (:func:`landing_rows`)
+LANDING_COLUMNS = ("spec", "source", "rows", "algorithm", "k", "silhouette", "ari")
+
+
+def landing_rows(specs: Mapping[str, Spec], marts: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per spec of the marts: its source, rows, algorithm, clusters found (noise aside), silhouette
+    and ARI (None when the spec has no target), in spec name order."""
+    assign, metrics = marts["assignments"], marts["metrics"]
+    rows = []
+    for name in sorted(assign["spec_name"].astype(str).unique()):
+        spec = specs[name]
+        mine = assign.loc[assign["spec_name"].astype(str).to_numpy() == name]
+        score = metrics.loc[metrics["spec_name"].astype(str).to_numpy() == name].set_index("metric")["value"]
+        k = int(mine.loc[mine["cluster_id"] >= 0, "cluster_id"].nunique())
+        rows.append({"spec": name, "source": spec.source.describe(), "rows": len(mine),
+                     "algorithm": spec.algorithm.name, "k": k,
+                     "silhouette": score.get("silhouette"), "ari": score.get("ari") if spec.target else None})
+    return pd.DataFrame(rows, columns=list(LANDING_COLUMNS))
+
+
+def build_index(rows: pd.DataFrame, nav: Sequence[tuple[str, str]] = (), subtitle: str = "") -> str:
+    """The workbench landing page (``<out>/index.html``): the report site's shell and navigation (``nav`` hrefs
+    relative to this page), and a table of :func:`landing_rows` whose spec names link to their pages."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in ("spec", "source", "rows", "algorithm", "k", "silhouette",
+                                                      "ARI"))
+    body = []
+    for _, row in rows.iterrows():
+        name = escape(str(row["spec"]))
+        ari = _fmt(row["ari"]) if pd.notna(row["ari"]) else "no target"
+        band = f' <span class="muted">({escape(silhouette_band(row["silhouette"]))})</span>' \
+            if pd.notna(row["silhouette"]) else ""
+        body.append(f'<tr><td><a href="{name}/index.html">{name}</a></td><td>{escape(str(row["source"]))}</td>'
+                    f'<td class="num">{escape(_fmt(row["rows"]))}</td><td>{escape(str(row["algorithm"]))}</td>'
+                    f'<td class="num">{escape(_fmt(row["k"]))}</td>'
+                    f'<td class="num">{escape(_fmt(row["silhouette"]))}{band}</td>'
+                    f'<td class="num">{escape(ari)}</td></tr>')
+    table = (f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>" if body
+             else '<p class="muted">no spec in the workbench marts</p>')
+    intro = ('<p>Every spec clusters one table as its YAML file says (var <code>workbench_specs_path</code>, '
+             "default <code>specs/</code>); its dbt model <code>int_workbench_fit_&lt;spec&gt;</code> reads the "
+             "source shown, so the lineage of dbt docs shows it too. k counts the clusters found (noise aside); "
+             "ARI compares them with the spec's target column.</p>")
+    return page("Clustering workbench", section("Specs", intro + table, "specs"), subtitle=subtitle, nav=nav,
+                active="Workbench")
