@@ -6,6 +6,7 @@ demo    write deterministic synthetic raw data (Parquet) with planted structure
 report  write the report site (index, one page per domain, workbench pages) from the built marts
 check   run the Great Expectations checkpoint on the built marts (read-only)
 workbench-report  one HTML report with figures per workbench spec, from the marts
+workbench-models  write (or --check) the dbt model of every workbench spec: its source in dbt's lineage
 export  write the customer segment profiles of one axis as JSON + YAML for LLM analysis
 publish copy the marts of a clean dbt build into the serving warehouse BI reads (atomic swap)
 build   build the whole project on a local SparkSession (--target spark), Python models included
@@ -56,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     workbench.add_argument("--out", default="reports/workbench")
     workbench.add_argument("--specs", default="specs", help="folder of the spec YAML files")
 
+    models = sub.add_parser("workbench-models", help="one dbt Python model per workbench spec (its source as parent)")
+    models.add_argument("--specs", default="specs", help="folder of the spec YAML files")
+    models.add_argument("--out", default="python_models/workbench/fits", help="folder of the models")
+    models.add_argument("--check", action="store_true", help="only say whether the models are up to date")
+
 
     export = sub.add_parser("export", help="customer segment profiles (JSON + YAML) for LLM analysis")
     export.add_argument("--db", default=_db_default())
@@ -102,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "workbench-report":
         from cluster_marts.reporting.workbench import run_workbench_report
         return run_workbench_report(db_path=args.db, out_dir=args.out, specs_dir=args.specs)
+    if args.command == "workbench-models":
+        from cluster_marts.adapters.workbench.dbt_models import main as write_models
+        return write_models(["--specs", args.specs, "--out", args.out, *(["--check"] if args.check else [])])
     if args.command == "export":
         from cluster_marts.reporting.export import run_export
         return run_export(db_path=args.db, out_dir=args.out, axis=args.axis,

@@ -20,7 +20,7 @@ def test_the_shipped_models_are_written_from_the_shipped_specs():
     on_disk = set((ROOT / dbt_models.MODELS_DIR).glob("*"))
     assert on_disk == set(files)
     for path, text in files.items():
-        assert path.read_text(encoding="utf-8") == text, f"{path} is out of date: python -m {dbt_models.__name__}"
+        assert path.read_text(encoding="utf-8") == text, f"{path} is out of date: cluster-marts workbench-models"
 
 
 def test_var_workbench_specs_lists_every_shipped_spec():
@@ -55,3 +55,16 @@ def test_write_models_removes_the_models_of_removed_specs(tmp_path):
     docs = yaml.safe_load((out / dbt_models.YAML_FILE).read_text())
     assert [m["name"] for m in docs["models"]] == ["int_workbench_fit_one"]
     assert dbt_models.main(["--specs", str(tmp_path / "specs"), "--out", str(out), "--check"]) == 0
+
+
+def test_the_command_writes_and_checks_the_models(tmp_path, capsys):
+    from cluster_marts.cli import main as cluster_marts
+
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "one.yml").write_text(yaml.safe_dump({**SPEC, "name": "one", "source": {"ref": "one"}}))
+    out = tmp_path / "models"
+    args = ["workbench-models", "--specs", str(tmp_path / "specs"), "--out", str(out)]
+    assert cluster_marts([*args, "--check"]) != 0  # nothing written yet
+    assert cluster_marts(args) == 0
+    assert (out / "int_workbench_fit_one.py").is_file()
+    assert cluster_marts([*args, "--check"]) == 0
