@@ -100,16 +100,13 @@ explained as (
     from judged
 ),
 
-final as (
+reasoned as (
     select
-        ----- ids
         customer_id,
         snapshot_type,
         snapshot_date,
-        ----- numerics
         lapse_score,
-        -- row_number() is a bigint on DuckDB, an int on Spark
-        cast(lapse_rank as bigint) as lapse_rank,
+        lapse_rank,
         frequency,
         recency_days,
         usual_gap_days,
@@ -117,7 +114,6 @@ final as (
         silence_probability,
         activity_segment_id,
         previous_activity_segment_id,
-        ----- strings
         score_method,
         case
             when is_lapsing then 'broke their rhythm: ' || silence_text || segment_text
@@ -129,9 +125,13 @@ final as (
                 then 'silent beyond their rhythm for under {{ min_silence_days | int }} days: ' || silence_text
             else 'within their rhythm: ' || silence_text || segment_text
         end as reason,
-        ----- booleans
         is_lapsing
     from explained
+),
+
+final as (
+    -- lapse_rank: row_number() is a bigint on DuckDB, an int on Spark; the contract says bigint
+    {{ cast_to_contract('reasoned') }}
 )
 
 select * from final

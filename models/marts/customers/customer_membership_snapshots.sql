@@ -33,28 +33,27 @@ scored as (
 
 snapshots as (
     select
-        ----- ids
-        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
-        cast(axis as {{ dbt.type_string() }}) as axis,
-        cast(dominant_segment_id as integer) as dominant_segment_id,
-        cast(reference_run_id as {{ dbt.type_string() }}) as reference_run_id,
-        ----- strings
-        cast(snapshot_type as {{ dbt.type_string() }}) as snapshot_type,
-        ----- numerics
-        cast(memberships as {{ double_list_type() }}) as memberships,
-        cast(max_membership as double) as max_membership,
-        cast(frequency as integer) as orders_at_snapshot,
-        cast(monetary as double) as value_at_snapshot,
-        cast(tenure_days as double) as days_since_first_order,
-        cast(tenure_days / 30.44 as double) as tenure_months,
-        ----- dates
-        cast(snapshot_date as date) as snapshot_date,
-        ----- timestamps
-        cast(last_ordered_at as timestamp) as last_ordered_at,
-        cast(as_of_at as timestamp) as snapshot_at,
-        cast(current_timestamp as timestamp) as taken_at
+        customer_id,
+        axis,
+        dominant_segment_id,
+        reference_run_id,
+        snapshot_type,
+        memberships,
+        max_membership,
+        frequency as orders_at_snapshot,
+        monetary as value_at_snapshot,
+        tenure_days as days_since_first_order,
+        tenure_days / 30.44 as tenure_months,
+        snapshot_date,
+        last_ordered_at,
+        as_of_at as snapshot_at,
+        current_timestamp as taken_at
     from scored
+),
+
+final as (
+    {{ cast_to_contract('snapshots') }}
 )
 
-select * from snapshots
+select * from final
 {% if not var('customer_snapshots_enabled') %}where false{% endif %}
