@@ -12,7 +12,7 @@ with
 snapshots as (
     select
         customer_id, axis, snapshot_type, snapshot_date, reference_run_id, dominant_segment_id, memberships,
-        orders_at_snapshot, days_since_first_order, last_ordered_at, snapshot_at
+        orders_at_snapshot, usual_gap_days
     from {{ ref('customer_membership_snapshots') }}
 ),
 

@@ -4,7 +4,7 @@
     memberships as a list indexed by reference segment (memberships[segment_id
     + 1]; macro membership_of), the dominant segment and its membership, and
     the context (orders and value at the snapshot, days since first order,
-    tenure). One row per segment instead would multiply the rows by k; the
+    tenure, the usual gap between orders: drift reads it). One row per segment instead would multiply the rows by k; the
     long form is the view customer_membership_snapshots_long, the JSON form
     customer_snapshots.
 
@@ -16,13 +16,14 @@
     var customer_snapshots_allow_full_refresh is true. Old dates are removed only
     by `make snapshot-retention`. A history in the older long layout (one row
     per segment) is upgraded in place before the run (macro
-    migrate_long_membership_snapshots): nothing is lost.
+    migrate_long_membership_snapshots), and one taken before usual_gap_days was
+    stored gets it from its own columns (macro add_usual_gap_days): nothing is lost.
 #}
 {{ config(
     materialized='incremental',
     on_schema_change='append_new_columns',
     full_refresh=(none if var('customer_snapshots_allow_full_refresh') else false),
-    pre_hook="{{ migrate_long_membership_snapshots(this) }}",
+    pre_hook=["{{ migrate_long_membership_snapshots(this) }}", "{{ add_usual_gap_days(this) }}"],
     **replace_by_keys_config(['snapshot_type', 'snapshot_date'])
 ) }}
 with
@@ -44,6 +45,7 @@ snapshots as (
         monetary as value_at_snapshot,
         tenure_days as days_since_first_order,
         tenure_days / 30.44 as tenure_months,
+        usual_gap_days,
         snapshot_date,
         last_ordered_at,
         as_of_at as snapshot_at,
