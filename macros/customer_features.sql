@@ -20,6 +20,13 @@
     Averages of 0/1 flags, hours and item counts are exact already; they are
     averages of integers (not of 1.0 / 0.0, decimals on Spark, where avg() would
     round them to the decimal's scale), and the hours are divided as doubles.
+
+    usual_gap_days, the customer's usual gap between orders, is computed here
+    and only here: the mean gap (days from the first to the last order, in
+    whole hours, / (orders - 1)), the days since the first order for a
+    one-order customer, at least 1 day. The snapshot history stores it
+    (customer_membership_snapshots); drift (macro event_surprise), lapse risk
+    and the lapse model (cluster_marts.lapse) read it.
 #}
 {% macro customer_features_from(scoped_orders, group_columns=[]) %}
 {%- set categories = customer_categories() -%}
@@ -101,6 +108,8 @@ features as (
         avg_interpurchase_days,
         std_interpurchase_days,
         coalesce(avg_interpurchase_days, tenure_days) as interpurchase_days_filled,
+        -- the customer's usual gap, written once: read by drift, lapse risk and the lapse model
+        greatest(coalesce(avg_interpurchase_days, tenure_days), 1.0) as usual_gap_days,
         ln(frequency) as log_frequency,
         ln(1 + monetary) as log_monetary,
         ln(1 + avg_order_value) as log_avg_order_value,

@@ -18,17 +18,19 @@
     so this is the band a range join would find, without sorting every drift
     row for the join.
 
+    silence_probability(days, usual_gap_days): the probability that a customer
+    ordering at random at their usual pace (usual_gap_days, computed once in
+    customer_features_from) places no order in `days`: exp(-days / usual gap).
+    Written once: event_surprise and customer_lapse_risk read it.
+
     event_surprise(prefix_now, prefix_before, days_between): how unexpected the
-    step between two snapshots was at the customer's usual pace, in [0, 1].
-    The usual gap at the earlier snapshot is (days from the first to the last
-    order) / (orders - 1), or the days since the first order with one order
-    (at least 1 day); a customer ordering at random at that pace places no
-    order in days_between with probability p = exp(-days_between / gap). The
-    surprise is 1 - p when no order came (a one-time buyer ageing as expected:
-    near 0; a weekly buyer gone silent: near 1) and p when one did. Reads
-    orders_at_snapshot, days_since_first_order, last_ordered_at and
-    snapshot_at of both sides (columns or lagged columns named with the
-    prefixes); null when either side lacks them.
+    step between two snapshots was at the customer's usual pace, in [0, 1]:
+    with p the silence probability over days_between at the earlier snapshot's
+    usual_gap_days, 1 - p when no order came (a one-time buyer ageing as
+    expected: near 0; a weekly buyer gone silent: near 1) and p when one did.
+    Reads orders_at_snapshot of both sides and usual_gap_days of the earlier
+    one (columns or lagged columns named with the prefixes); null when either
+    side lacks them.
 
     severity_score(axis, drift_score, surprise): the score the severity band
     is read from: drift_score * surprise on the axes of var
@@ -62,16 +64,15 @@
         1.0)
 {% endmacro %}
 
+{% macro silence_probability(days, usual_gap_days) -%}
+    exp(-({{ days }}) / {{ usual_gap_days }})
+{%- endmacro %}
+
 {% macro event_surprise(now, before, days_between) %}
-{%- set recency_before = '(' ~ seconds_between(before ~ 'last_ordered_at', before ~ 'snapshot_at')
-                         ~ ' / 86400.0)' -%}
-{%- set usual_gap = 'greatest(case when ' ~ before ~ 'orders_at_snapshot >= 2 then (' ~ before
-                    ~ 'days_since_first_order - ' ~ recency_before ~ ') / (' ~ before
-                    ~ 'orders_at_snapshot - 1) else ' ~ before ~ 'days_since_first_order end, 1.0)' -%}
+{%- set silence = silence_probability(days_between, before ~ 'usual_gap_days') -%}
     case
-        when {{ now }}orders_at_snapshot > {{ before }}orders_at_snapshot
-            then exp(-{{ days_between }} / {{ usual_gap }})
-        else 1 - exp(-{{ days_between }} / {{ usual_gap }})
+        when {{ now }}orders_at_snapshot > {{ before }}orders_at_snapshot then {{ silence }}
+        else 1 - {{ silence }}
     end
 {% endmacro %}
 
@@ -114,9 +115,8 @@ from {{ bands }}
     one before it of the same customer, axis, type and reference segment space
     (previous_snapshot_date, previous_dominant_segment_id: null for a first
     snapshot), days_between, drift_score and event_surprise (null for a first
-    snapshot; the surprise also reads orders_at_snapshot,
-    days_since_first_order, last_ordered_at, snapshot_at). One window pass, no
-    join (customer_drift_timeline).
+    snapshot; the surprise also reads orders_at_snapshot and usual_gap_days).
+    One window pass, no join (customer_drift_timeline).
 #}
 {% macro drift_steps(snapshots) %}
 select
@@ -143,9 +143,7 @@ from (
         lag(dominant_segment_id) over sequence as previous_dominant_segment_id,
         lag(memberships) over sequence as previous_memberships,
         lag(orders_at_snapshot) over sequence as previous_orders_at_snapshot,
-        lag(days_since_first_order) over sequence as previous_days_since_first_order,
-        lag(last_ordered_at) over sequence as previous_last_ordered_at,
-        lag(snapshot_at) over sequence as previous_snapshot_at
+        lag(usual_gap_days) over sequence as previous_usual_gap_days
     from {{ snapshots }}
     -- drift is only measured within one reference segment space
     window sequence as (partition by customer_id, axis, snapshot_type, reference_run_id order by snapshot_date)

@@ -31,3 +31,34 @@
     drop table {{ existing }};
     alter table {{ existing.database }}.{{ existing.schema }}.{{ upgraded }} rename to {{ relation.identifier }};
 {% endmacro %}
+
+
+{#
+    Adds usual_gap_days to a membership-snapshot history taken before the
+    column was stored (pre_hook of customer_membership_snapshots, after the
+    layout upgrade above), filled from the row's own columns, so the drift of a
+    step from an older snapshot keeps its event surprise. The value is the one
+    customer_features_from computes (the mean gap in whole hours: days from the
+    first order to the snapshot, less the whole hours from the last order to
+    the snapshot, over orders - 1; the days since the first order with one
+    order; at least 1 day), here from the columns an older row kept. Nothing
+    happens when the table is absent or has the column. DuckDB (an in-place
+    update); on Spark the column is added by the model (null on older rows).
+#}
+{% macro add_usual_gap_days(relation) %}
+    {%- if not execute or target.type == 'spark' -%}{{ return('') }}{%- endif -%}
+    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+    {%- if existing is none -%}{{ return('') }}{%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(existing) | map(attribute='name') | map('lower') | list -%}
+    {%- if 'usual_gap_days' in names or 'memberships' not in names -%}{{ return('') }}{%- endif -%}
+    {{ log("customer_membership_snapshots: adding usual_gap_days to the history of " ~ existing, info=true) }}
+    alter table {{ existing }} add column usual_gap_days double;
+    update {{ existing }} set usual_gap_days = greatest(
+        case
+            when orders_at_snapshot >= 2
+                then (days_since_first_order - cast({{ hours_between('last_ordered_at', 'snapshot_at') }} as double) / 24)
+                    / (orders_at_snapshot - 1)
+            else days_since_first_order
+        end,
+        1.0);
+{% endmacro %}

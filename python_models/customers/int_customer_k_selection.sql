@@ -1,16 +1,10 @@
 {#
     Customer k-selection, one row per axis, method and k: the `k_selection` rows of
     int_customer_segmentation (every axis and method fitted once, one long table), packed as JSON:
-    VARCHAR columns, typed by the mart that reads them.
+    VARCHAR columns, typed by the mart that reads them. The columns are that mart's contract (the one
+    k-selection schema, models/marts/_k_selection__models.yml).
 #}
 {{ config(materialized='view') }}
 
-{{ record_rows(ref('int_customer_segmentation'), 'k_selection', [
-    'axis', 'method', 'k', 'inertia', 'silhouette', 'silhouette_method', 'calinski_harabasz',
-    'davies_bouldin', 'gap', 'gap_sd', 'gap_references', 'balance', 'combined_score',
-    'smallest_cluster_share', 'largest_share', 'n_clusters_found', 'bic', 'aic',
-    'partition_coefficient', 'partition_entropy', 'reconstruction_error', 'stability', 'is_eligible', 'is_knee',
-    'is_silhouette_best', 'is_gap_best', 'is_combined_best', 'is_chosen', 'selection_rule',
-    'algorithm', 'scaling', 'random_state', 'n_samples', 'features', 'features_used',
-    'n_components', 'run_id', 'settings_json'
-], packed=true) }}
+{{ record_rows(ref('int_customer_segmentation'), 'k_selection', contract_column_names('customer_k_selection'),
+               packed=true) }}

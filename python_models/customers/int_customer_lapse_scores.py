@@ -12,7 +12,7 @@ from cluster_marts.lapse import score_snapshots
 from cluster_marts.progress import log_to_dbt
 
 FEATURES = ("customer_id, snapshot_type, snapshot_date, as_of_at, frequency, recency_days, tenure_days, "
-            "avg_interpurchase_days, std_interpurchase_days, orders_last_90_days")
+            "usual_gap_days, avg_interpurchase_days, std_interpurchase_days, orders_last_90_days")
 
 
 def model(dbt, session):

@@ -1,12 +1,8 @@
-{# Workbench `k_selection` of every spec, one row per spec and k: rows of int_workbench_analysis. #}
+{#
+    Workbench `k_selection` of every spec, one row per spec and k: rows of int_workbench_analysis, with
+    the columns of the mart's contract (spec_name and the one k-selection schema,
+    models/marts/_k_selection__models.yml).
+#}
 {{ config(materialized='view') }}
 
-{{ record_rows(ref('int_workbench_analysis'), 'k_selection', [
-    'spec_name', 'axis', 'method', 'k', 'inertia', 'silhouette', 'silhouette_method',
-    'calinski_harabasz', 'davies_bouldin', 'gap', 'gap_sd', 'gap_references', 'balance',
-    'combined_score', 'smallest_cluster_share', 'largest_share', 'n_clusters_found', 'bic', 'aic',
-    'partition_coefficient', 'partition_entropy', 'reconstruction_error', 'stability', 'is_eligible', 'is_knee',
-    'is_silhouette_best', 'is_gap_best', 'is_combined_best', 'is_chosen', 'selection_rule',
-    'algorithm', 'scaling', 'random_state', 'n_samples', 'features', 'features_used',
-    'n_components', 'settings_json', 'run_id'
-]) }}
+{{ record_rows(ref('int_workbench_analysis'), 'k_selection', contract_column_names('workbench_k_selection')) }}

@@ -77,7 +77,8 @@ def test_full_refresh_does_not_drop_history_unless_allowed(warehouse_copy, raw_d
 
 
 def test_a_long_layout_history_is_upgraded_in_place(warehouse_copy, raw_dir, tmp_path):
-    """A history written one row per segment (the older layout) becomes the list layout, every snapshot kept."""
+    """A history written one row per segment (the older layout, without usual_gap_days) becomes the list layout,
+    every snapshot kept, usual_gap_days included."""
     before = _key(_snapshots(warehouse_copy))
     with duckdb.connect(str(warehouse_copy)) as con:
         con.execute("""
@@ -98,6 +99,8 @@ def test_a_long_layout_history_is_upgraded_in_place(warehouse_copy, raw_dir, tmp
                      raw=raw_dir, tmp=tmp_path, vars_extra=f", customer_snapshot_dates: ['{old_date}']")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "upgrading the long history" in result.stdout
+    # the older layout had no usual_gap_days: filled from each row's own columns, as the features compute it
+    assert "adding usual_gap_days" in result.stdout
     after = _snapshots(warehouse_copy)
     kept = _key(after[pd.to_datetime(after["snapshot_date"]).dt.strftime("%Y-%m-%d") != old_date])
     pd.testing.assert_frame_equal(before, kept[before.columns])

@@ -24,7 +24,7 @@ def _customers(n: int, seed: int, as_of: str = "2026-01-31") -> pd.DataFrame:
         "customer_id": [f"C{i}" for i in range(n)], "snapshot_type": "monthly",
         "snapshot_date": pd.Timestamp(as_of), "as_of_at": pd.Timestamp(as_of) + pd.Timedelta(days=1),
         "frequency": frequency, "recency_days": recency, "tenure_days": gap * frequency + recency,
-        "avg_interpurchase_days": gap, "std_interpurchase_days": gap * rng.uniform(0.5, 1.2, n),
+        "usual_gap_days": gap, "avg_interpurchase_days": gap, "std_interpurchase_days": gap * rng.uniform(0.5, 1.2, n),
         "orders_last_90_days": np.maximum(0, (90 - recency) / gap).round(), "activity_drift": 0.0,
     }), stopped, gap
 
@@ -95,7 +95,7 @@ def test_without_a_bgnbd_fit_the_first_snapshots_get_the_cadence_prior(monkeypat
     prior = scored[scored["score_method"] == "cadence_prior"]
     assert prior["snapshot_date"].nunique() == 3
     merged = prior.merge(features, on=["customer_id", "snapshot_type", "snapshot_date"])
-    np.testing.assert_allclose(merged["lapse_score"], np.exp(-90 / merged["avg_interpurchase_days"]))
+    np.testing.assert_allclose(merged["lapse_score"], np.exp(-90 / merged["usual_gap_days"]))
 
 
 def _labelled(seed: int, signal: str) -> pd.DataFrame:

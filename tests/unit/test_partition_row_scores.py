@@ -7,7 +7,6 @@ plain numpy from the published cluster ids and the raw features (scaled by
 hand), not with the engine's own helpers.
 """
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -87,22 +86,13 @@ def test_one_cluster_has_no_margin_and_no_runner_up():
     assert out["second_cluster_id"].dtype == "Int64"
 
 
-def _macro_columns() -> list[tuple[str, str]]:
-    sql = (ROOT / "macros" / "engine_outputs.sql").read_text()
-    body = sql[sql.index("{% macro cast_row_scores"):]
-    body = body[:body.index("{%- endmacro %}")]
-    return [(alias, typ) for source, typ, alias in re.findall(r"cast\(\{\{ col \}\}(\w+) as (\w+)\) as (\w+)", body)
-            if source == alias]
-
-
 @pytest.mark.parametrize(("path", "mart"), [("models/marts/providers/_providers__models.yml", "provider_clusters"),
                                             ("models/marts/demand/_demand__models.yml", "dfu_cluster_assignments")])
-def test_the_marts_cast_and_contract_the_published_scores(path, mart):
-    macro = _macro_columns()
-    assert [name for name, _ in macro] == ROW_SCORE_COLUMNS
-    assert dict(macro) == {"distance_to_centroid": "double", "normalized_distance": "double", "margin": "double",
-                           "second_cluster_id": "integer"}
+def test_the_marts_contract_the_published_scores(path, mart):
+    """The contract types the scores (cast_to_contract): every published score column, with its type."""
     model = next(m for m in yaml.safe_load((ROOT / path).read_text())["models"] if m["name"] == mart)
     contract = {c["name"]: c["data_type"] for c in model["columns"]}
-    assert {name: contract.get(name) for name in ROW_SCORE_COLUMNS} == dict(macro)
-    assert "{{ cast_row_scores(" in (ROOT / Path(path).parent / f"{mart}.sql").read_text()
+    assert {name: contract.get(name) for name in ROW_SCORE_COLUMNS} == {
+        "distance_to_centroid": "double", "normalized_distance": "double", "margin": "double",
+        "second_cluster_id": "integer"}
+    assert "{{ cast_to_contract(" in (ROOT / Path(path).parent / f"{mart}.sql").read_text()

@@ -117,6 +117,8 @@ def test_the_sql_views_select_each_table_with_its_columns(tables):
         expected = list(tables[table].columns)
         if table == "membership":  # the view unnests the memberships list of the assignment rows
             expected = ["customer_id", "axis", "method", "memberships", "run_id"]
+        if table == "k_selection":  # the view selects the mart's contract columns, in the contract's order
+            columns, expected = sorted(columns), sorted(expected)
         assert columns == expected, view
 
 

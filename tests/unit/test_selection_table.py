@@ -1,6 +1,9 @@
-"""One k-selection table for every domain: the Python frames, the SQL cast macro and the mart contracts agree."""
+"""One k-selection table for every domain: the Python frames and the one YAML contract of the marts agree.
 
-import re
+The k-selection columns are written once, in models/marts/_k_selection__models.yml (the columns of
+provider_k_selection, an anchor the other k-selection marts use); a column added on one side only fails here.
+"""
+
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +28,16 @@ EXPECTED = [
     "algorithm", "scaling", "random_state", "n_samples", "features", "features_used", "n_components",
     "run_id", "settings_json",
 ]
-MARTS = {  # mart -> (properties file, extra leading key columns)
-    "provider_k_selection": ("models/marts/providers/_providers__models.yml", []),
-    "dfu_k_selection": ("models/marts/demand/_demand__models.yml", []),
-    "customer_k_selection": ("models/marts/customers/_customers__models.yml", []),
-    "workbench_k_selection": ("models/marts/workbench/_workbench__models.yml", ["spec_name"]),
+PROPERTIES = "models/marts/_k_selection__models.yml"
+MARTS = {  # mart -> (folder, the view it reads, extra leading key columns)
+    "provider_k_selection": ("providers", "int_provider_k_selection", []),
+    "dfu_k_selection": ("demand", "int_dfu_k_selection", []),
+    "customer_k_selection": ("customers", "int_customer_k_selection", []),
+    "workbench_k_selection": ("workbench", "int_workbench_k_selection", ["spec_name"]),
 }
+#: the pandas dtype of each contract type in the engine's frames
+DTYPES = {"string": {"object", "str", "string"}, "integer": {"int64", "Int64"}, "double": {"float64"},
+          "boolean": {"bool"}}
 
 
 @pytest.fixture(scope="module")
@@ -71,29 +78,42 @@ def test_every_domain_has_the_schema_in_order_with_one_set_of_types(frames):
     assert frames["demand"]["selection_rule"].iloc[0] == "vote: elbow=3, silhouette=3, gap=3 -> 3"
 
 
-def _macro_columns() -> list[tuple[str, str]]:
-    sql = (ROOT / "macros" / "engine_outputs.sql").read_text()
-    body = sql[sql.index("{% macro cast_k_selection"):]
-    body = body[:body.index("{% endmacro %}")]
-    # a text column is cast to dbt.type_string() (varchar on DuckDB, string on Spark): the contracts say string
-    found = re.findall(r"cast\((\w+) as (\w+|\{\{ dbt\.type_string\(\) \}\})\) as (\w+)", body)
-    return [(alias, "string" if "type_string" in typ else typ) for _, typ, alias in found if alias != "key"]
+def _contract() -> list[tuple[str, str]]:
+    """The one k-selection schema: the columns of provider_k_selection, anchored in PROPERTIES."""
+    models = yaml.safe_load((ROOT / PROPERTIES).read_text())["models"]
+    model = next(m for m in models if m["name"] == "provider_k_selection")
+    return [(c["name"], c["data_type"]) for c in model["columns"]]
 
 
-def test_the_cast_macro_casts_exactly_the_schema():
-    names = [name for name, _ in _macro_columns()]
-    assert sorted(names) == sorted(EXPECTED) and len(names) == len(set(names))
-    types = dict(_macro_columns())
-    assert {c for c, t in types.items() if t == "boolean"} == {c for c in EXPECTED if c.startswith("is_")}
+def test_the_contract_is_the_engine_schema(frames):
+    contract = dict(_contract())
+    assert sorted(contract) == sorted(K_SELECTION_COLUMNS) and len(contract) == len(_contract())
+    assert {c for c, t in contract.items() if t == "boolean"} == {c for c in EXPECTED if c.startswith("is_")}
+    for column, dtype in frames["providers"].dtypes.items():
+        assert str(dtype) in DTYPES[contract[column]], (column, dtype, contract[column])
+
+
+def test_the_schema_is_written_once():
+    text = (ROOT / PROPERTIES).read_text()
+    assert "columns: &k_selection_columns" in text
+    assert text.count("columns: *k_selection_columns") == 2  # dfu, customers; the workbench: spec_name + aliases
+    for path in (ROOT / "models").rglob("*.yml"):  # no other file declares a k-selection mart
+        if path != ROOT / PROPERTIES:
+            names = {m["name"] for m in (yaml.safe_load(path.read_text()) or {}).get("models", [])}
+            assert not names & set(MARTS), path
+    assert "settings_json" not in (ROOT / "models/docs/k_selection.md").read_text()
 
 
 @pytest.mark.parametrize("mart", MARTS)
-def test_every_mart_contract_lists_the_macro_columns(mart):
-    path, keys = MARTS[mart]
-    models = yaml.safe_load((ROOT / path).read_text())["models"]
+def test_every_mart_contract_is_the_one_schema(mart):
+    folder, view, keys = MARTS[mart]
+    models = yaml.safe_load((ROOT / PROPERTIES).read_text())["models"]
     model = next(m for m in models if m["name"] == mart)
     assert model["config"]["contract"] == {"enforced": True}
     contract = [(c["name"], c["data_type"]) for c in model["columns"]]
-    assert contract == [(key, "string") for key in keys] + _macro_columns()
-    sql = (ROOT / Path(path).parent / f"{mart}.sql").read_text()
-    assert "cast_k_selection(ref('int_" in sql and "select * from typed" in sql
+    assert contract == [(key, "string") for key in keys] + _contract()
+    sql = (ROOT / "models/marts" / folder / f"{mart}.sql").read_text()
+    assert f"{{{{ cast_to_contract(ref('{view}')) }}}}" in sql and "select * from typed" in sql
+    views = list((ROOT / "python_models").rglob(f"{view}.sql"))
+    if views:  # a view over a long table selects the mart's contract columns
+        assert f"contract_column_names('{mart}')" in views[0].read_text()

@@ -21,28 +21,27 @@ timeline as (
 
 drift as (
     select
-        ----- ids
-        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
-        cast(axis as {{ dbt.type_string() }}) as axis,
-        cast(previous_dominant_segment_id as integer) as old_dominant_segment_id,
-        cast(dominant_segment_id as integer) as new_dominant_segment_id,
-        ----- strings
-        cast(snapshot_type as {{ dbt.type_string() }}) as snapshot_type,
-        cast(severity as {{ dbt.type_string() }}) as severity,
-        ----- numerics
-        cast(drift_score as double) as drift_score,
-        cast(event_surprise as double) as event_surprise,
-        cast(ageing_adjusted_drift as double) as ageing_adjusted_drift,
-        cast(severity_score as double) as severity_score,
-        cast(days_between as integer) as days_between,
-        cast(drift_velocity as double) as drift_velocity,
-        cast(severity_rank as integer) as severity_rank,
-        ----- booleans
-        cast(segment_changed as boolean) as segment_changed,
-        ----- dates
-        cast(previous_snapshot_date as date) as previous_snapshot_date,
-        cast(snapshot_date as date) as snapshot_date
+        customer_id,
+        axis,
+        previous_dominant_segment_id as old_dominant_segment_id,
+        dominant_segment_id as new_dominant_segment_id,
+        snapshot_type,
+        severity,
+        drift_score,
+        event_surprise,
+        ageing_adjusted_drift,
+        severity_score,
+        days_between,
+        drift_velocity,
+        severity_rank,
+        segment_changed,
+        previous_snapshot_date,
+        snapshot_date
     from timeline
+),
+
+final as (
+    {{ cast_to_contract('drift') }}
 )
 
-select * from drift
+select * from final

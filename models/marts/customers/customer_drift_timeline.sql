@@ -61,31 +61,25 @@ banded as (
 
 timeline as (
     select
-        ----- ids
         customer_id,
         axis,
         dominant_segment_id,
         previous_dominant_segment_id,
         reference_run_id,
-        ----- strings
         snapshot_type,
         case when previous_snapshot_date is null then 'FIRST_SNAPSHOT' else severity end as severity,
-        ----- numerics
         max_membership,
         drift_score,
         event_surprise,
         ageing_adjusted_drift,
         severity_score,
         drift_velocity,
-        cast(severity_rank as integer) as severity_rank,
-        cast(days_between as integer) as days_between,
-        cast(row_number() over customer_sequence as integer) as snapshot_number,
-        cast(sum(case when segment_changed then 1 else 0 end) over customer_sequence as integer)
-            as segment_changes_so_far,
-        cast(sum(coalesce(drift_score, 0)) over customer_sequence as double) as cumulative_drift,
-        ----- booleans
+        severity_rank,
+        days_between,
+        row_number() over customer_sequence as snapshot_number,
+        sum(case when segment_changed then 1 else 0 end) over customer_sequence as segment_changes_so_far,
+        sum(coalesce(drift_score, 0)) over customer_sequence as cumulative_drift,
         coalesce(segment_changed, false) as segment_changed,
-        ----- dates
         previous_snapshot_date,
         snapshot_date
     from banded
@@ -94,6 +88,10 @@ timeline as (
         order by snapshot_date
         rows between unbounded preceding and current row
     )
+),
+
+final as (
+    {{ cast_to_contract('timeline') }}
 )
 
-select * from timeline
+select * from final

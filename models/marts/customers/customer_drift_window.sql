@@ -12,7 +12,7 @@ with
 snapshots as (
     select
         customer_id, axis, snapshot_type, snapshot_date, reference_run_id, dominant_segment_id, memberships,
-        orders_at_snapshot, days_since_first_order, last_ordered_at, snapshot_at
+        orders_at_snapshot, usual_gap_days
     from {{ ref('customer_membership_snapshots') }}
 ),
 
@@ -84,30 +84,28 @@ indexed as (
     cross join band_lists
 ),
 
-final as (
+windowed as (
     select
-        ----- ids
-        cast(scored.customer_id as {{ dbt.type_string() }}) as customer_id,
-        cast(scored.axis as {{ dbt.type_string() }}) as axis,
-        cast(scored.old_dominant_segment_id as integer) as old_dominant_segment_id,
-        cast(scored.new_dominant_segment_id as integer) as new_dominant_segment_id,
-        ----- strings
-        cast(scored.snapshot_type as {{ dbt.type_string() }}) as snapshot_type,
-        cast({{ list_element('scored.severities', 'scored.band_index') }} as {{ dbt.type_string() }}) as severity,
-        ----- numerics
-        cast(scored.drift_score as double) as drift_score,
-        cast(scored.event_surprise as double) as event_surprise,
-        cast(scored.drift_score * scored.event_surprise as double) as ageing_adjusted_drift,
-        cast(scored.severity_score as double) as severity_score,
-        cast(scored.drift_score / nullif({{ days_between('scored.window_start', 'scored.window_end') }}, 0)
-            as double) as drift_velocity,
-        cast({{ window_days }} as integer) as window_days,
-        ----- booleans
-        cast(scored.old_dominant_segment_id <> scored.new_dominant_segment_id as boolean) as segment_changed,
-        ----- dates
-        cast(scored.window_start as date) as window_start,
-        cast(scored.window_end as date) as window_end
-    from indexed as scored
+        customer_id,
+        axis,
+        old_dominant_segment_id,
+        new_dominant_segment_id,
+        snapshot_type,
+        {{ list_element('severities', 'band_index') }} as severity,
+        drift_score,
+        event_surprise,
+        drift_score * event_surprise as ageing_adjusted_drift,
+        severity_score,
+        drift_score / nullif({{ days_between('window_start', 'window_end') }}, 0) as drift_velocity,
+        {{ window_days }} as window_days,
+        old_dominant_segment_id <> new_dominant_segment_id as segment_changed,
+        window_start,
+        window_end
+    from indexed
+),
+
+final as (
+    {{ cast_to_contract('windowed') }}
 )
 
 select * from final

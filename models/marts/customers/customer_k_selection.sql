@@ -1,8 +1,8 @@
-{# Contracted k-selection table of the customer segmentation. One row per axis, method and k. #}
+{# Contracted, typed k-selection scores: the one k-selection schema (models/marts/_k_selection__models.yml). #}
 with
 
 typed as (
-    {{ cast_k_selection(ref('int_customer_k_selection')) }}
+    {{ cast_to_contract(ref('int_customer_k_selection')) }}
 )
 
 select * from typed

@@ -6,15 +6,16 @@
     is_lapsing: an active customer who has broken their own rhythm, i.e. with
     at least var customer_lapse_min_orders (5) orders, silent for at least
     var customer_lapse_min_silence_days (28) days, and for so long that a
-    customer ordering at random at their usual pace (mean gap between their
-    orders) would stay that silent with probability exp(-silence / usual gap)
+    customer ordering at random at their usual pace (usual_gap_days of the
+    snapshot features: mean gap between their orders) would stay that silent
+    with probability exp(-silence / usual gap) (macro silence_probability)
     below var customer_lapse_silence_probability (0.02): about 3.9 usual gaps.
     A one-time or occasional buyer ageing as expected is not lapsing; a weekly
     buyer silent for 60 days is.
 #}
 {%- set min_orders = var('customer_lapse_min_orders', 5) | int -%}
 {%- set min_silence_days = var('customer_lapse_min_silence_days', 28) | float -%}
-{%- set silence_probability = var('customer_lapse_silence_probability', 0.02) | float -%}
+{%- set silence_threshold = var('customer_lapse_silence_probability', 0.02) | float -%}
 with
 
 scores as (
@@ -35,7 +36,7 @@ features as (
         snapshot_date,
         frequency,
         recency_days,
-        greatest(coalesce(avg_interpurchase_days, tenure_days), 1.0) as usual_gap_days
+        usual_gap_days
     from {{ ref('int_customer_snapshot_features') }}
 ),
 
@@ -61,15 +62,9 @@ judged as (
         features.recency_days,
         features.usual_gap_days,
         features.recency_days / features.usual_gap_days as silence_ratio,
-        exp(-features.recency_days / features.usual_gap_days) as silence_probability,
+        {{ silence_probability('features.recency_days', 'features.usual_gap_days') }} as silence_probability,
         activity.dominant_segment_id as activity_segment_id,
-        activity.previous_dominant_segment_id as previous_activity_segment_id,
-        coalesce(
-            features.frequency >= {{ min_orders }}
-            and features.recency_days >= {{ min_silence_days }}
-            and exp(-features.recency_days / features.usual_gap_days) < {{ silence_probability }},
-            false
-        ) as is_lapsing
+        activity.previous_dominant_segment_id as previous_activity_segment_id
     from scores
     inner join features
         on
@@ -86,6 +81,12 @@ judged as (
 explained as (
     select
         *,
+        coalesce(
+            frequency >= {{ min_orders }}
+            and recency_days >= {{ min_silence_days }}
+            and silence_probability < {{ silence_threshold }},
+            false
+        ) as is_lapsing,
         row_number() over (
             partition by snapshot_type, snapshot_date order by lapse_score desc, customer_id asc
         ) as lapse_rank,
@@ -100,16 +101,13 @@ explained as (
     from judged
 ),
 
-final as (
+reasoned as (
     select
-        ----- ids
         customer_id,
         snapshot_type,
         snapshot_date,
-        ----- numerics
         lapse_score,
-        -- row_number() is a bigint on DuckDB, an int on Spark
-        cast(lapse_rank as bigint) as lapse_rank,
+        lapse_rank,
         frequency,
         recency_days,
         usual_gap_days,
@@ -117,7 +115,6 @@ final as (
         silence_probability,
         activity_segment_id,
         previous_activity_segment_id,
-        ----- strings
         score_method,
         case
             when is_lapsing then 'broke their rhythm: ' || silence_text || segment_text
@@ -125,13 +122,17 @@ final as (
             when frequency < {{ min_orders }}
                 then cast(frequency as {{ dbt.type_string() }}) || ' orders: too few to judge a rhythm ('
                     || silence_text || ')'
-            when silence_probability < {{ silence_probability }}
+            when silence_probability < {{ silence_threshold }}
                 then 'silent beyond their rhythm for under {{ min_silence_days | int }} days: ' || silence_text
             else 'within their rhythm: ' || silence_text || segment_text
         end as reason,
-        ----- booleans
         is_lapsing
     from explained
+),
+
+final as (
+    -- lapse_rank: row_number() is a bigint on DuckDB, an int on Spark; the contract says bigint
+    {{ cast_to_contract('reasoned') }}
 )
 
 select * from final

@@ -19,30 +19,28 @@ segments as (
 
 long_form as (
     select
-        ----- ids
         customer_id,
         axis,
-        cast(segment_id as integer) as segment_id,
+        segment_id,
         dominant_segment_id,
         reference_run_id,
-        ----- strings
         snapshot_type,
-        ----- numerics
         {{ membership_of('memberships', 'segment_id') }} as membership,
         max_membership,
         orders_at_snapshot,
         value_at_snapshot,
         days_since_first_order,
         tenure_months,
-        ----- booleans
         segment_id = dominant_segment_id as is_dominant,
-        ----- dates
         snapshot_date,
-        ----- timestamps
         last_ordered_at,
         snapshot_at,
         taken_at
     from segments
+),
+
+final as (
+    {{ cast_to_contract('long_form') }}
 )
 
-select * from long_form
+select * from final

@@ -186,53 +186,42 @@ profiles as (
     select * from subsegments
 ),
 
-final as (
+profiled as (
     select
-        ----- ids
-        cast(profiles.axis as {{ dbt.type_string() }}) as axis,
-        cast(profiles.method as {{ dbt.type_string() }}) as method,
-        cast(profiles.segment_id as integer) as segment_id,
-        cast(profiles.segment_path as {{ dbt.type_string() }}) as segment_path,
-        ----- strings
-        cast(profiles.feature as {{ dbt.type_string() }}) as feature,
-        ----- numerics
-        cast(profiles.size as integer) as size,
-        cast(100.0 * profiles.size / population.n_customers as double) as percentage,
-        cast(profiles.mean as double) as mean,
-        cast(profiles.median as double) as median,
-        cast(profiles.std as double) as std,
-        cast(profiles.min as double) as min,
-        cast(profiles.max as double) as max,
-        cast(profiles.q25 as double) as q25,
-        cast(profiles.q75 as double) as q75,
-        cast(
-            case
-                when profiles.is_top_level and profiles.method <> 'neural' then weighted_centres.center
-                else profiles.mean
-            end as double
-        ) as center,
-        cast(case when profiles.method = 'fcm' then profiles.membership_mean end as double) as membership_mean,
-        cast(case when profiles.method = 'fcm' then profiles.membership_std end as double) as membership_std,
-        cast(case when profiles.method = 'fcm' then profiles.membership_min end as double) as membership_min,
-        cast(case when profiles.method = 'fcm' then profiles.membership_max end as double) as membership_max,
-        cast(
-            case when profiles.method = 'gmm' and profiles.is_top_level then weighted_centres.mixture_weight end
-            as double
-        ) as mixture_weight,
-        cast(case when profiles.method = 'gmm' then profiles.membership_mean end as double) as probability_mean,
-        cast(case when profiles.method = 'gmm' then profiles.membership_std end as double) as probability_std,
-        cast(case when profiles.method = 'gmm' then profiles.membership_min end as double) as probability_min,
-        cast(case when profiles.method = 'gmm' then profiles.membership_max end as double) as probability_max,
-        cast(case when profiles.method = 'gmm' then profiles.membership_median end as double)
-            as probability_median,
-        cast(
-            case when profiles.method = 'gmm' and profiles.is_top_level then weighted_variances.feature_variance end
-            as double
-        ) as feature_variance,
-        cast(case when profiles.method = 'neural' then profiles.distance_mean end as double) as distance_mean,
-        cast(case when profiles.method = 'neural' then profiles.distance_std end as double) as distance_std,
-        ----- booleans
-        cast(profiles.is_top_level as boolean) as is_top_level
+        profiles.axis,
+        profiles.method,
+        profiles.segment_id,
+        profiles.segment_path,
+        profiles.feature,
+        profiles.size,
+        100.0 * profiles.size / population.n_customers as percentage,
+        profiles.mean,
+        profiles.median,
+        profiles.std,
+        profiles.min,
+        profiles.max,
+        profiles.q25,
+        profiles.q75,
+        case
+            when profiles.is_top_level and profiles.method <> 'neural' then weighted_centres.center
+            else profiles.mean
+        end as center,
+        case when profiles.method = 'fcm' then profiles.membership_mean end as membership_mean,
+        case when profiles.method = 'fcm' then profiles.membership_std end as membership_std,
+        case when profiles.method = 'fcm' then profiles.membership_min end as membership_min,
+        case when profiles.method = 'fcm' then profiles.membership_max end as membership_max,
+        case when profiles.method = 'gmm' and profiles.is_top_level then weighted_centres.mixture_weight end
+            as mixture_weight,
+        case when profiles.method = 'gmm' then profiles.membership_mean end as probability_mean,
+        case when profiles.method = 'gmm' then profiles.membership_std end as probability_std,
+        case when profiles.method = 'gmm' then profiles.membership_min end as probability_min,
+        case when profiles.method = 'gmm' then profiles.membership_max end as probability_max,
+        case when profiles.method = 'gmm' then profiles.membership_median end as probability_median,
+        case when profiles.method = 'gmm' and profiles.is_top_level then weighted_variances.feature_variance end
+            as feature_variance,
+        case when profiles.method = 'neural' then profiles.distance_mean end as distance_mean,
+        case when profiles.method = 'neural' then profiles.distance_std end as distance_std,
+        profiles.is_top_level
     from profiles
     inner join population
         on profiles.axis = population.axis
@@ -247,6 +236,10 @@ final as (
         and profiles.method = weighted_variances.method
         and profiles.segment_id = weighted_variances.segment_id
         and profiles.feature = weighted_variances.feature
+),
+
+final as (
+    {{ cast_to_contract('profiled') }}
 )
 
 select * from final

@@ -13,23 +13,22 @@ drift as (
 
 transitions as (
     select
-        ----- ids
         axis,
         old_dominant_segment_id as from_segment_id,
         new_dominant_segment_id as to_segment_id,
-        ----- strings
         snapshot_type,
-        ----- numerics
-        cast(count(*) as integer) as customer_count,
-        cast(avg(drift_score) as double) as avg_drift_score,
-        ----- booleans
+        count(*) as customer_count,
+        avg(drift_score) as avg_drift_score,
         old_dominant_segment_id <> new_dominant_segment_id as is_change,
-        ----- dates
         previous_snapshot_date as period_start,
         snapshot_date as period_end
     from drift
     group by axis, old_dominant_segment_id, new_dominant_segment_id, snapshot_type,
              previous_snapshot_date, snapshot_date
+),
+
+final as (
+    {{ cast_to_contract('transitions') }}
 )
 
-select * from transitions
+select * from final

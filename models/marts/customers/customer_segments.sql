@@ -12,27 +12,15 @@ assignments as (
     select * from {{ ref('int_customer_assignments') }}
 ),
 
-typed as (
+segmented as (
     select
-        ----- ids
-        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
-        cast(axis as {{ dbt.type_string() }}) as axis,
-        cast(method as {{ dbt.type_string() }}) as method,
-        cast(segment_id as integer) as segment_id,
-        cast(second_segment_id as integer) as second_segment_id,
-        cast(run_id as {{ dbt.type_string() }}) as run_id,
-        ----- strings
-        cast(segment_path as {{ dbt.type_string() }}) as segment_path,
-        ----- numerics
-        cast(max_membership as double) as max_membership,
-        cast(second_membership as double) as second_membership,
-        cast(depth as integer) as depth,
-        cast(distance_to_centroid as double) as distance_to_centroid,
-        cast(normalized_distance as double) as normalized_distance,
-        cast(margin as double) as margin,
-        ----- booleans
-        cast(max_membership < {{ var('customer_transition_threshold') }} as boolean) as is_transitioning
+        *,
+        max_membership < {{ var('customer_transition_threshold') }} as is_transitioning
     from assignments
+),
+
+final as (
+    {{ cast_to_contract('segmented') }}
 )
 
-select * from typed
+select * from final

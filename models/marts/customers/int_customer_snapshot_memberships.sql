@@ -74,7 +74,8 @@ axes as (
 
 snapshots as (
     select
-        customer_id, snapshot_date, snapshot_type, frequency, monetary, tenure_days, last_ordered_at, as_of_at,
+        customer_id, snapshot_date, snapshot_type, frequency, monetary, tenure_days, usual_gap_days,
+        last_ordered_at, as_of_at,
         {{ double_list(feature_columns) }} as feature_values
     from {{ ref('int_customer_snapshot_features') }}
 ),
@@ -87,6 +88,7 @@ scaled as (
         snapshots.frequency,
         snapshots.monetary,
         snapshots.tenure_days,
+        snapshots.usual_gap_days,
         snapshots.last_ordered_at,
         snapshots.as_of_at,
         axes.axis,
@@ -101,7 +103,8 @@ scaled as (
 
 distances as (
     select
-        customer_id, snapshot_date, snapshot_type, frequency, monetary, tenure_days, last_ordered_at, as_of_at,
+        customer_id, snapshot_date, snapshot_type, frequency, monetary, tenure_days, usual_gap_days,
+        last_ordered_at, as_of_at,
         axis, reference_run_id, fuzziness,
         {{ axis_squared_distances('scaled_values', 'centres') }} as squared_distances
     from scaled
@@ -116,7 +119,7 @@ scored as (
         customer_id, snapshot_date, snapshot_type, axis, reference_run_id, memberships,
         {{ dominant_segment('memberships') }} as dominant_segment_id,
         {{ largest_membership('memberships') }} as max_membership,
-        frequency, monetary, tenure_days, last_ordered_at, as_of_at
+        frequency, monetary, tenure_days, usual_gap_days, last_ordered_at, as_of_at
     from memberships
 )
 

@@ -15,26 +15,24 @@ snapshots as (
 
 health as (
     select
-        ----- strings
-        cast(snapshot_type as {{ dbt.type_string() }}) as snapshot_type,
-        ----- numerics
-        cast(count(*) as integer) as total_snapshots,
-        cast(count(distinct customer_id) as integer) as customers,
-        cast(count(distinct snapshot_date) as integer) as snapshot_dates,
-        cast(
-            case snapshot_type
-                {% for snapshot_type, days in retention.items() %}
-                when '{{ snapshot_type }}' then {{ days }}
-                {% endfor %}
-            end as integer
-        ) as retention_days,
-        ----- booleans
-        cast({{ 'true' if var('customer_snapshots_enabled') else 'false' }} as boolean) as snapshots_enabled,
-        ----- dates
-        cast(min(snapshot_date) as date) as oldest_snapshot,
-        cast(max(snapshot_date) as date) as newest_snapshot
+        snapshot_type,
+        count(*) as total_snapshots,
+        count(distinct customer_id) as customers,
+        count(distinct snapshot_date) as snapshot_dates,
+        case snapshot_type
+            {% for snapshot_type, days in retention.items() %}
+            when '{{ snapshot_type }}' then {{ days }}
+            {% endfor %}
+        end as retention_days,
+        {{ 'true' if var('customer_snapshots_enabled') else 'false' }} as snapshots_enabled,
+        min(snapshot_date) as oldest_snapshot,
+        max(snapshot_date) as newest_snapshot
     from snapshots
     group by snapshot_type
+),
+
+final as (
+    {{ cast_to_contract('health') }}
 )
 
-select * from health
+select * from final

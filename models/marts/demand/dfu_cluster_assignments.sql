@@ -11,21 +11,25 @@ labels as (
 
 labelled as (
     select
-        ----- ids
-        cast(clusters.dfu_id as {{ dbt.type_string() }}) as dfu_id,
-        cast(clusters.cluster_id as integer) as cluster_id,
-        cast(clusters.run_id as {{ dbt.type_string() }}) as run_id,
-        ----- strings
-        cast(labels.cluster_label as {{ dbt.type_string() }}) as cluster_label,
-        cast(labels.cluster_assignment as {{ dbt.type_string() }}) as cluster_assignment,
-        ----- numerics
-        cast(clusters.silhouette as double) as silhouette,
-        cast(clusters.k as integer) as k,
+        clusters.dfu_id,
+        clusters.cluster_id,
+        clusters.run_id,
+        labels.cluster_label,
+        labels.cluster_assignment,
+        clusters.silhouette,
+        clusters.k,
         ----- per-row scores: distance, normalized_distance, margin, second_cluster_id
-        {{ cast_row_scores('clusters') }}
+        clusters.distance_to_centroid,
+        clusters.normalized_distance,
+        clusters.margin,
+        clusters.second_cluster_id
     from clusters
     inner join labels
         on clusters.cluster_id = labels.cluster_id
+),
+
+final as (
+    {{ cast_to_contract('labelled') }}
 )
 
-select * from labelled
+select * from final

@@ -1,11 +1,8 @@
-{#
-    Contracted, typed DFU cluster centres. One row per cluster and configured feature. (casts:
-    macros/engine_outputs.sql)
-#}
+{# Contracted, typed DFU cluster centres. One row per cluster and configured feature. #}
 with
 
 typed as (
-    {{ cast_centroids(ref('int_dfu_centroids')) }}
+    {{ cast_to_contract(ref('int_dfu_centroids')) }}
 )
 
 select * from typed

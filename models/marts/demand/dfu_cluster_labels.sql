@@ -103,30 +103,29 @@ cluster_labelled as (
         and cluster_classified.volume_tier = label_names.volume_tier
 ),
 
-final as (
+named as (
     select
-        ----- ids
-        cast(cluster_id as integer) as cluster_id,
-        cast(run_id as {{ dbt.type_string() }}) as run_id,
-        ----- strings
-        cast(cluster_label as {{ dbt.type_string() }}) as cluster_label,
-        cast(
-            case
-                when clusters_with_label > 1 then cluster_label || '_' || cast(label_rank as {{ dbt.type_string() }})
-                else cluster_label
-            end as {{ dbt.type_string() }}
-        ) as cluster_assignment,
-        cast(volume_tier as {{ dbt.type_string() }}) as volume_tier,
-        cast(pattern as {{ dbt.type_string() }}) as pattern,
-        ----- numerics
-        cast(dfu_count as integer) as dfu_count,
-        cast(median_volume_percentile as double) as median_volume_percentile,
-        cast(avg_demand as double) as avg_demand,
-        cast(cv_demand as double) as cv_demand,
-        cast(seasonality_strength as double) as seasonality_strength,
-        cast(zero_demand_pct as double) as zero_demand_pct,
-        cast(trend_slope_normalized as double) as trend_slope_normalized
+        cluster_id,
+        run_id,
+        cluster_label,
+        case
+            when clusters_with_label > 1 then cluster_label || '_' || cast(label_rank as {{ dbt.type_string() }})
+            else cluster_label
+        end as cluster_assignment,
+        volume_tier,
+        pattern,
+        dfu_count,
+        median_volume_percentile,
+        avg_demand,
+        cv_demand,
+        seasonality_strength,
+        zero_demand_pct,
+        trend_slope_normalized
     from cluster_labelled
+),
+
+final as (
+    {{ cast_to_contract('named') }}
 )
 
 select * from final

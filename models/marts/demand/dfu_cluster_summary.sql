@@ -15,20 +15,21 @@ features as (
 
 summarised as (
     select
-        ----- ids
-        cast(assignments.cluster_id as integer) as cluster_id,
-        ----- strings
-        cast(assignments.cluster_assignment as {{ dbt.type_string() }}) as cluster_assignment,
-        cast(assignments.cluster_label as {{ dbt.type_string() }}) as cluster_label,
-        ----- numerics
-        cast(count(*) as integer) as dfu_count,
-        cast(avg(features.mean_demand) as double) as avg_demand,
-        cast(avg(features.cv_demand) as double) as cv_demand,
+        assignments.cluster_id,
+        assignments.cluster_assignment,
+        assignments.cluster_label,
+        count(*) as dfu_count,
+        avg(features.mean_demand) as avg_demand,
+        avg(features.cv_demand) as cv_demand,
         cast(count(*) as double) / sum(count(*)) over () as dfu_share
     from assignments
     inner join features
         on assignments.dfu_id = features.dfu_id
     group by assignments.cluster_id, assignments.cluster_assignment, assignments.cluster_label
+),
+
+final as (
+    {{ cast_to_contract('summarised') }}
 )
 
-select * from summarised
+select * from final

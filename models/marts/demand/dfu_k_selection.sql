@@ -1,8 +1,8 @@
-{# Contracted, typed k-selection scores of the DFU clustering. One row per k. (casts: macros/engine_outputs.sql) #}
+{# Contracted, typed k-selection scores: the one k-selection schema (models/marts/_k_selection__models.yml). #}
 with
 
 typed as (
-    {{ cast_k_selection(ref('int_dfu_k_selection')) }}
+    {{ cast_to_contract(ref('int_dfu_k_selection')) }}
 )
 
 select * from typed

@@ -44,6 +44,10 @@ rebuilt as (
         on dfus.dfu_id = checked.dfu_id
     left join assignments
         on dfus.dfu_id = assignments.dfu_id
+),
+
+final as (
+    {{ cast_to_contract('rebuilt') }}
 )
 
-select * from rebuilt
+select * from final

@@ -1,8 +1,8 @@
-{# Contracted, typed cluster centres. One row per cluster and feature. (casts: macros/engine_outputs.sql) #}
+{# Contracted, typed cluster centres. One row per cluster and feature. #}
 with
 
 typed as (
-    {{ cast_centroids(ref('int_provider_centroids')) }}
+    {{ cast_to_contract(ref('int_provider_centroids')) }}
 )
 
 select * from typed

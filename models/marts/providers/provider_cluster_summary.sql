@@ -77,28 +77,29 @@ rules_matched as (
 
 summary as (
     select
-        ----- ids
-        cast(cluster_scored.cluster_id as integer) as cluster_id,
-        cast(cluster_scored.run_id as {{ dbt.type_string() }}) as run_id,
-        cast(cluster_scored.k as integer) as k,
-        ----- strings
-        cast(coalesce(rules_matched.segment_name, 'mainstream') as {{ dbt.type_string() }}) as segment_name,
-        cast(cluster_scored.members as {{ dbt.type_string() }}) as members,
-        ----- numerics
-        cast(cluster_scored.provider_count as integer) as provider_count,
-        cast(cluster_scored.provider_share as double) as provider_share,
-        cast(cluster_scored.model_count as integer) as model_count,
-        cast(cluster_scored.avg_intelligence as double) as avg_intelligence,
-        cast(cluster_scored.avg_price as double) as avg_price,
-        cast(cluster_scored.avg_speed as double) as avg_speed,
-        cast(cluster_scored.intelligence_z as double) as intelligence_z,
-        cast(cluster_scored.price_z as double) as price_z,
-        cast(cluster_scored.speed_z as double) as speed_z,
-        cast(cluster_scored.mean_silhouette as double) as mean_silhouette
+        cluster_scored.cluster_id,
+        cluster_scored.run_id,
+        cluster_scored.k,
+        coalesce(rules_matched.segment_name, 'mainstream') as segment_name,
+        cluster_scored.members,
+        cluster_scored.provider_count,
+        cluster_scored.provider_share,
+        cluster_scored.model_count,
+        cluster_scored.avg_intelligence,
+        cluster_scored.avg_price,
+        cluster_scored.avg_speed,
+        cluster_scored.intelligence_z,
+        cluster_scored.price_z,
+        cluster_scored.speed_z,
+        cluster_scored.mean_silhouette
     from cluster_scored
     left join rules_matched
         on cluster_scored.cluster_id = rules_matched.cluster_id
         and rules_matched.rule_rank = 1
+),
+
+final as (
+    {{ cast_to_contract('summary') }}
 )
 
-select * from summary
+select * from final

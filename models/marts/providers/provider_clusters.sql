@@ -1,30 +1,12 @@
-{# Contracted, typed provider cluster assignments. One row per clustered provider. #}
+{#
+    Contracted, typed provider cluster assignments. One row per clustered provider: its features, cluster
+    and silhouette, and the per-row scores (distance_to_centroid, normalized_distance, margin,
+    second_cluster_id: models/docs/row_scores.md).
+#}
 with
 
-clusters as (
-    select * from {{ ref('int_provider_clusters') }}
-),
-
 typed as (
-    select
-        ----- ids
-        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
-        cast(cluster_id as integer) as cluster_id,
-        cast(run_id as {{ dbt.type_string() }}) as run_id,
-        ----- strings
-        cast(provider_name as {{ dbt.type_string() }}) as provider_name,
-        cast(region as {{ dbt.type_string() }}) as region,
-        cast(algorithm as {{ dbt.type_string() }}) as algorithm,
-        ----- numerics
-        cast(avg_intelligence as double) as avg_intelligence,
-        cast(avg_price as double) as avg_price,
-        cast(avg_speed as double) as avg_speed,
-        cast(model_count as integer) as model_count,
-        cast(silhouette as double) as silhouette,
-        cast(k as integer) as k,
-        ----- per-row scores: distance, normalized_distance, margin, second_cluster_id
-        {{ cast_row_scores() }}
-    from clusters
+    {{ cast_to_contract(ref('int_provider_clusters')) }}
 )
 
 select * from typed

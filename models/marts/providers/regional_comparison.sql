@@ -37,24 +37,25 @@ region_stats as (
 
 compared as (
     select
-        ----- strings
-        cast(region_stats.region as {{ dbt.type_string() }}) as region,
-        cast(region_stats.metric as {{ dbt.type_string() }}) as metric,
-        ----- numerics
-        cast(region_stats.model_count as integer) as model_count,
-        cast(region_stats.mean_value as double) as mean_value,
-        cast(region_stats.median_value as double) as median_value,
-        cast(region_stats.std_value as double) as std_value,
-        cast(tests.n_groups as integer) as n_regions,
-        cast(tests.h_statistic as double) as kruskal_h,
-        cast(tests.p_value as double) as kruskal_p_value,
-        cast(tests.epsilon_squared as double) as epsilon_squared,
-        cast(tests.alpha as double) as alpha,
-        ----- booleans
-        cast(tests.is_significant as boolean) as is_significant
+        region_stats.region,
+        region_stats.metric,
+        region_stats.model_count,
+        region_stats.mean_value,
+        region_stats.median_value,
+        region_stats.std_value,
+        tests.n_groups as n_regions,
+        tests.h_statistic as kruskal_h,
+        tests.p_value as kruskal_p_value,
+        tests.epsilon_squared,
+        tests.alpha,
+        tests.is_significant
     from region_stats
     left join tests
         on region_stats.metric = tests.metric
+),
+
+final as (
+    {{ cast_to_contract('compared') }}
 )
 
-select * from compared
+select * from final

@@ -125,22 +125,15 @@ named as (
             and new_events.previous_cluster_id = recorded_names.cluster_id
 ),
 
-final as (
+as_of_now as (
     select
-        cast(domain as {{ dbt.type_string() }}) as domain,
-        cast(scope as {{ dbt.type_string() }}) as scope,
-        cast(method as {{ dbt.type_string() }}) as method,
-        cast(run_id as {{ dbt.type_string() }}) as run_id,
-        cast(previous_run_id as {{ dbt.type_string() }}) as previous_run_id,
-        cast(cluster_id as integer) as cluster_id,
-        cast(previous_cluster_id as integer) as previous_cluster_id,
-        cast(event as {{ dbt.type_string() }}) as event,
-        cast(distance as double) as distance,
-        cast(name as {{ dbt.type_string() }}) as name,
-        cast(previous_name as {{ dbt.type_string() }}) as previous_name,
-        cast(reason as {{ dbt.type_string() }}) as reason,
-        cast(current_timestamp as timestamp) as recorded_at
+        *,
+        current_timestamp as recorded_at
     from named
+),
+
+final as (
+    {{ cast_to_contract('as_of_now') }}
 )
 
 select * from final

@@ -5,7 +5,7 @@
     made. run_id hashes the data and the fit settings; settings_hash covers the
     selection settings too (k range, rule), so rebuilding unchanged data with
     unchanged settings adds nothing, and any change adds a row.
-    Every domain's k-selection mart has the same schema (macro cast_k_selection),
+    Every domain's k-selection mart has the same schema (models/marts/_k_selection__models.yml),
     so adding a domain is one more (domain, k-selection mart) pair below; scope
     is the axis (customers: one fit per axis and method), null elsewhere.
     The workbench registers one line per spec (scope = spec_name): the fit the
@@ -105,27 +105,27 @@ new_runs as (
 
 registered as (
     select
-        ----- ids
-        cast(run_id as {{ dbt.type_string() }}) as run_id,
-        cast(settings_hash as {{ dbt.type_string() }}) as settings_hash,
-        ----- strings
-        cast(domain as {{ dbt.type_string() }}) as domain,
-        cast(scope as {{ dbt.type_string() }}) as scope,
-        cast(algorithm as {{ dbt.type_string() }}) as method,
-        cast(selection_rule as {{ dbt.type_string() }}) as selection_rule,
-        cast(features as {{ dbt.type_string() }}) as features,
-        cast(settings_json as {{ dbt.type_string() }}) as parameters,
-        ----- numerics
-        cast(k as integer) as n_clusters,
-        cast(n_samples as integer) as n_samples,
-        cast(inertia as double) as inertia,
-        cast(silhouette as double) as silhouette,
-        cast(calinski_harabasz as double) as calinski_harabasz,
-        cast(davies_bouldin as double) as davies_bouldin,
-        cast(gap as double) as gap,
-        ----- timestamps
-        cast(current_timestamp as timestamp) as registered_at
+        run_id,
+        settings_hash,
+        domain,
+        scope,
+        algorithm as method,
+        selection_rule,
+        features,
+        settings_json as parameters,
+        k as n_clusters,
+        n_samples,
+        inertia,
+        silhouette,
+        calinski_harabasz,
+        davies_bouldin,
+        gap,
+        current_timestamp as registered_at
     from new_runs
+),
+
+final as (
+    {{ cast_to_contract('registered') }}
 )
 
-select * from registered
+select * from final

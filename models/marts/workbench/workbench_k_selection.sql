@@ -1,8 +1,8 @@
-{# Contracted workbench `k_selection` table, one row per spec and k. (casts: macros/engine_outputs.sql) #}
+{# Contracted, typed k-selection scores: the one k-selection schema (models/marts/_k_selection__models.yml). #}
 with
 
 typed as (
-    {{ cast_k_selection(ref('int_workbench_k_selection'), keys=['spec_name']) }}
+    {{ cast_to_contract(ref('int_workbench_k_selection')) }}
 )
 
 select * from typed

@@ -50,7 +50,8 @@ __all__ = [
     "SCALER_PARAMS_COLUMNS",
 ]
 
-#: the per-row scores as published (macro cast_row_scores): RowScores distance, normalized_distance, margin, runner_up
+#: the per-row scores as published (typed by the marts' contracts): RowScores distance, normalized_distance,
+#: margin, runner_up
 ROW_SCORE_COLUMNS = ["distance_to_centroid", "normalized_distance", "margin", "second_cluster_id"]
 ASSIGNMENT_COLUMNS = ["cluster_id", "silhouette", *ROW_SCORE_COLUMNS, "k", "algorithm", "run_id"]
 CENTROID_COLUMNS = ["cluster_id", "feature", "center_scaled", "center_original", "is_used", "run_id"]

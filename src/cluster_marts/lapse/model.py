@@ -7,8 +7,10 @@ whose outcome is known (did the customer order within ``horizon_days`` of that s
 - ``log_recency``: log(1 + days since the last order);
 - ``log_frequency``: log(orders so far);
 - ``log_tenure``: log(1 + days since the first order);
-- ``log_silence_ratio``: log(1 + days silent / usual gap), the usual gap being the mean days between
-  the customer's orders (tenure for a one-order customer): how far the silence is beyond their rhythm;
+- ``log_silence_ratio``: log(1 + days silent / usual gap), the usual gap (``usual_gap_days``, a column of
+  the snapshot features computed once in SQL, macro ``customer_features_from``) being the mean days between
+  the customer's orders (tenure for a one-order customer, at least 1 day): how far the silence is beyond
+  their rhythm;
 - ``silence_surprise``: days silent / usual gap capped at 20, i.e. -log of the chance that a customer
   ordering at random at their usual pace stays silent that long (Poisson);
 - ``gap_irregularity``: std / mean of the gaps (1 with fewer than 3 orders);
@@ -32,8 +34,7 @@ from sklearn.preprocessing import StandardScaler
 
 from cluster_marts.errors import InputDataError, SettingsError
 
-__all__ = ["INPUT_SETS", "LAPSE_INPUTS", "LapseModel", "bgnbd_no_order", "cadence_prior", "lapse_inputs",
-           "usual_gap_days"]
+__all__ = ["INPUT_SETS", "LAPSE_INPUTS", "LapseModel", "bgnbd_no_order", "cadence_prior", "lapse_inputs"]
 
 LAPSE_INPUTS = ("log_recency", "log_frequency", "log_tenure", "log_silence_ratio", "silence_surprise",
                 "gap_irregularity", "log_recent_orders", "activity_drift", "logit_bgnbd")
@@ -42,14 +43,8 @@ LAPSE_INPUTS = ("log_recency", "log_frequency", "log_tenure", "log_silence_ratio
 INPUT_SETS: dict[str, tuple[str, ...]] = {"all": LAPSE_INPUTS, "bgnbd": ("logit_bgnbd",)}
 #: customers of one snapshot the BG/NBD model is fitted on (a seeded sample above this)
 BGNBD_SAMPLE = 50_000
-REQUIRED = ("recency_days", "frequency", "tenure_days", "avg_interpurchase_days", "std_interpurchase_days",
-            "orders_last_90_days")
-
-
-def usual_gap_days(features: pd.DataFrame) -> pd.Series:
-    """Mean days between orders; a one-order customer's tenure (at least that long without a second)."""
-    gap = features["avg_interpurchase_days"].astype(float)
-    return gap.fillna(features["tenure_days"].astype(float)).clip(lower=1.0)
+REQUIRED = ("recency_days", "frequency", "tenure_days", "usual_gap_days", "avg_interpurchase_days",
+            "std_interpurchase_days", "orders_last_90_days")
 
 
 def lapse_inputs(features: pd.DataFrame, *, model: str = "(unnamed)") -> pd.DataFrame:
@@ -60,8 +55,7 @@ def lapse_inputs(features: pd.DataFrame, *, model: str = "(unnamed)") -> pd.Data
                              "features (int_customer_snapshot_features)")
     recency = features["recency_days"].astype(float).clip(lower=0.0)
     frequency = features["frequency"].astype(float).clip(lower=1.0)
-    gap = usual_gap_days(features)
-    ratio = recency / gap
+    ratio = recency / features["usual_gap_days"].astype(float)
     std = features["std_interpurchase_days"].astype(float)
     drift = features["activity_drift"] if "activity_drift" in features.columns else 0.0
     bgnbd = features["bgnbd_no_order"] if "bgnbd_no_order" in features.columns else 0.5
@@ -110,7 +104,7 @@ def bgnbd_no_order(features: pd.DataFrame, horizon_days: float, random_state: in
 def cadence_prior(features: pd.DataFrame, horizon_days: float) -> np.ndarray:
     """P(no order in the horizon) for a customer ordering at random at their usual pace:
     exp(-horizon / usual gap). Used before any snapshot's outcome is known."""
-    return np.exp(-horizon_days / usual_gap_days(features).to_numpy())
+    return np.exp(-horizon_days / features["usual_gap_days"].astype(float).to_numpy())
 
 
 class LapseModel:

@@ -2,8 +2,8 @@
 
 ``cluster-marts track --uri URI`` (run by ``make build`` when ``TRACKING_URI`` / ``CLUSTER_MARTS_TRACKING_URI``
 is set; off by default) reads the k-selection marts of every domain (:data:`K_SELECTION`: one schema for
-all, macro ``cast_k_selection``) and logs one MLflow run per domain, axis (the workbench: spec) and method,
-named by the fit's ``run_id``:
+all, ``models/marts/_k_selection__models.yml``) and logs one MLflow run per domain, axis (the workbench:
+spec) and method, named by the fit's ``run_id``:
 
 - **parameters**: the fit settings (``settings_json``, flattened), k, algorithm, selection rule, features,
   rows;

@@ -6,8 +6,10 @@
 the output of :func:`~cluster_marts.selection.rules.choose_k` and the run's
 metadata (:class:`RunInfo`) into that typed frame.  ``axis`` and ``method``
 are null where a domain has none (providers, demand; the workbench has no
-axis and puts the spec's algorithm in ``method``).  The dbt cast is the
-``cast_k_selection`` macro (``macros/engine_outputs.sql``).
+axis and puts the spec's algorithm in ``method``).  The marts' contract is
+written once, ``models/marts/_k_selection__models.yml`` (typed by the macro
+``cast_to_contract``); ``tests/unit/test_selection_table.py`` holds these
+columns and their types equal to it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The k-selection panel of any domain: every k-selection mart has one schema (macro ``cast_k_selection``).
+"""The k-selection panel of any domain: every k-selection mart has one schema
+(``models/marts/_k_selection__models.yml``).
 
 Four panels: inertia with the knee, silhouette with its best k, the gap statistic with its error bars s_k,
 and which k each criterion voted for, the chosen k marked on each. The demand page shows it; every fit
