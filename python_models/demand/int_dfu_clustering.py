@@ -3,18 +3,21 @@
 Thin adapter: settings come from config.meta in _demand__models.yml; all maths lives in
 cluster_marts.adapters.clustering (the one fit pipeline, cluster_marts.fitting).
 Incremental: the previous build's cluster memory (its own rows) is read back, so
-a cluster that keeps its members keeps its id; --full-refresh numbers them afresh.
+a cluster that keeps its members keeps its id; --full-refresh numbers them afresh (dbt's
+log says which).
 The SQL views int_dfu_k_selection, int_dfu_clusters, int_dfu_centroids and
 int_dfu_scaler_params select their rows; cluster_lineage reads the lineage rows.
 """
 
 from cluster_marts.adapters.clustering import clustering_table, read_previous
 from cluster_marts.adapters.frames import to_frame
+from cluster_marts.progress import log_to_dbt
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="delete+insert", unique_key="fit_key",
                on_schema_change="sync_all_columns")
+    log_to_dbt()
     features = to_frame(dbt.ref("dfu_features"))
     return clustering_table(features, dbt.config.get("meta"), read_previous(dbt, session),
                             model="int_dfu_clustering", domain="demand")

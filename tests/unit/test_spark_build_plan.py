@@ -54,3 +54,32 @@ def test_upto_keeps_the_named_models_and_their_ancestors_only():
     assert plan == [("sql", ["stg", "features"]), ("python", ["fit"])]
     with pytest.raises(SparkBuildError, match="no model named nope"):
         waves(manifest, ["nope"])
+
+
+class _Catalog:
+    def __init__(self, tables):
+        self.tables = set(tables)
+
+    def tableExists(self, name):  # noqa: N802 (Spark's name)
+        return name in self.tables
+
+
+class _Spark:
+    def __init__(self, tables=()):
+        self.catalog = _Catalog(tables)
+
+
+@pytest.mark.parametrize("materialized, exists, full_refresh, expected", [
+    ("incremental", True, False, True),
+    ("incremental", False, False, False),  # first build
+    ("incremental", True, True, False),  # --full-refresh
+    ("table", True, False, False),
+])
+def test_an_incremental_python_model_sees_its_own_table_as_dbt_would(materialized, exists, full_refresh, expected):
+    from cluster_marts.spark.python_models import DbtShim
+
+    node = {"name": "int_fit", "alias": None, "schema": "s", "config": {"materialized": materialized},
+            "depends_on": {"nodes": []}}
+    shim = DbtShim(node, {"nodes": {}}, _Spark(["s.int_fit"] if exists else []), full_refresh=full_refresh)
+    assert shim.this == "s.int_fit"
+    assert shim.is_incremental is expected

@@ -33,6 +33,7 @@ from cluster_marts.adapters.partition import assignment_frame, centroid_frame, k
 from cluster_marts.config.cluster import settings_from_meta
 from cluster_marts.fitting.pipeline import Partition
 from cluster_marts.identity.lineage import PreviousFit, lineage_events
+from cluster_marts.progress import LOGGER
 
 __all__ = [
     "clustering_table", "memory_records", "lineage_records", "previous_fits", "read_previous",
@@ -127,6 +128,8 @@ def clustering_table(
     """
     method = settings_from_meta(meta, model=model).algorithm
     fit = fit_clustering(features, meta, model=model, previous=previous_fits(previous).get(("all", method)))
+    ids = fit.partition.ids
+    LOGGER.info("%s: k=%d; cluster ids %s: %s", model, fit.k, ", ".join(map(str, ids.ids.tolist())), ids.reason)
     run_id = fit.prep.run_id
     assignments = assignment_frame(features, fit, model=model)
     packed = {
