@@ -9,8 +9,9 @@ The SQL views int_dfu_k_selection, int_dfu_clusters, int_dfu_centroids and
 int_dfu_scaler_params select their rows; cluster_lineage reads the lineage rows.
 """
 
-from cluster_marts.adapters.clustering import clustering_table, read_previous
+from cluster_marts.adapters.clustering import clustering_table
 from cluster_marts.adapters.frames import to_frame
+from cluster_marts.adapters.memory import read_previous
 from cluster_marts.progress import log_to_dbt
 
 

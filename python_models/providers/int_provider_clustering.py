@@ -9,8 +9,9 @@ The SQL views int_provider_k_selection, int_provider_clusters, int_provider_cent
 int_provider_scaler_params select their rows; cluster_lineage reads the lineage rows.
 """
 
-from cluster_marts.adapters.clustering import clustering_table, read_previous
+from cluster_marts.adapters.clustering import clustering_table
 from cluster_marts.adapters.frames import to_frame
+from cluster_marts.adapters.memory import read_previous
 from cluster_marts.progress import log_to_dbt
 
 

@@ -2,8 +2,8 @@
 
 Per seed: the small demo written to a temporary folder; a first build on the
 data less a change (demand without its last month), then a second build into
-the same warehouse with the change (one more month of demand; 10 % more AI
-models, each a jittered copy of a listed one). Clusters of the first build
+the same warehouse with the change (one more month of demand and of customer
+orders; 10 % more AI models, each a jittered copy of a listed one). Clusters of the first build
 that hold together (80 % of their members in one cluster after, making 80 %
 of it) must keep their id (at least 95 % of them; k may change in between),
 and ``cluster_lineage`` must hold one event per cluster and per vanished id
@@ -21,8 +21,10 @@ from conftest import PROJECT_ROOT, run_dbt
 from cluster_marts.cli import main as cluster_marts
 
 pytestmark = pytest.mark.integration
-MODELS = ["+cluster_lineage", "+provider_clusters", "+dfu_cluster_assignments"]
-FITS = {"providers": ("provider_clusters", "provider_id"), "demand": ("dfu_cluster_assignments", "dfu_id")}
+MODELS = ["+cluster_lineage", "+provider_clusters", "+dfu_cluster_assignments", "+customer_segments"]
+FITS = {"providers": ("provider_clusters", "provider_id"), "demand": ("dfu_cluster_assignments", "dfu_id"),
+        # one customer segmentation per (axis, method): its segments are told apart by both
+        "customers": ("customer_segments", "customer_id || '/' || axis || '/' || method")}
 
 
 def _more_models(models: pd.DataFrame, seed: int) -> pd.DataFrame:
@@ -38,8 +40,9 @@ def _more_models(models: pd.DataFrame, seed: int) -> pd.DataFrame:
 
 
 def _assignments(db, table: str, key: str) -> pd.DataFrame:
+    cluster = "axis || '/' || method || '/' || segment_id" if table == "customer_segments" else "cluster_id"
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.sql(f"select {key} as id, cluster_id from {table}").df()
+        return con.sql(f"select {key} as id, {cluster} as cluster_id from {table}").df()
 
 
 def _kept(before: pd.DataFrame, after: pd.DataFrame) -> tuple[int, int]:
@@ -61,20 +64,32 @@ def _kept(before: pd.DataFrame, after: pd.DataFrame) -> tuple[int, int]:
     return stable, kept
 
 
+def _scoped(domain: str, events: pd.DataFrame, column: str) -> pd.Series:
+    """Lineage ids as the assignments name them: customers' within their axis and method."""
+    ids = events[column].astype("Int64").astype(str)
+    if domain != "customers":
+        return events[column].astype("Int64").astype(object).where(events[column].notna(), None)
+    return (events["scope"] + "/" + events["method"] + "/" + ids).where(events[column].notna(), None)
+
+
 @pytest.mark.parametrize("seed", [42, 7])
 def test_ids_hold_when_the_data_change(seed, tmp_path):
     raw = tmp_path / "raw"
     assert cluster_marts(["demo", "--scale", "small", "--out", str(raw), "--seed", str(seed)]) == 0
     sales = pd.read_parquet(raw / "fact_sales_monthly.parquet")
     models = pd.read_parquet(raw / "ai_models.parquet")
+    orders = pd.read_parquet(raw / "customer_orders.parquet")
     last_month = sales["month"].max()
     sales[sales["month"] < last_month].to_parquet(raw / "sales_before.parquet", index=False)
+    month_start = orders["ordered_at"].max().to_period("M").start_time
+    orders[orders["ordered_at"] < month_start].to_parquet(raw / "orders_before.parquet", index=False)
     _more_models(models, seed).to_parquet(raw / "models_after.parquet", index=False)
     db = tmp_path / "warehouse.duckdb"
     build = ["build", "-s", *MODELS, "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
     first = run_dbt(build, db=db, project_dir=PROJECT_ROOT, raw=raw, tmp=tmp_path,
-                    dbt_vars={"sales_monthly_path": str(raw / "sales_before.parquet")})
+                    dbt_vars={"sales_monthly_path": str(raw / "sales_before.parquet"),
+                              "customer_orders_path": str(raw / "orders_before.parquet")})
     assert first.returncode == 0, first.stdout[-4000:]
     before = {domain: _assignments(db, *fit) for domain, fit in FITS.items()}
     second = run_dbt(build, db=db, project_dir=PROJECT_ROOT, raw=raw, tmp=tmp_path,
@@ -89,12 +104,14 @@ def test_ids_hold_when_the_data_change(seed, tmp_path):
         print(f"seed {seed} {domain}: {kept} of {stable} stable clusters kept their id")
         assert stable >= 3 and kept >= 0.95 * stable, (domain, stable, kept)
         events = lineage[lineage["domain"] == domain]
+        events = events.assign(cluster_id=_scoped(domain, events, "cluster_id"),
+                               previous_cluster_id=_scoped(domain, events, "previous_cluster_id"))
         first_events = events[events["previous_run_id"].isna()]
         second_events = events[events["previous_run_id"].notna()]
         assert set(first_events["event"]) == {"reset"}
-        assert len(first_events) == before[domain]["cluster_id"].nunique()
-        current = set(after[domain]["cluster_id"])
-        assert set(second_events.loc[second_events["event"] != "vanished", "cluster_id"]) == current
+        assert sorted(first_events["cluster_id"]) == sorted(set(before[domain]["cluster_id"]))
+        assert set(second_events.loc[second_events["event"] != "vanished", "cluster_id"]) == set(
+            after[domain]["cluster_id"])
         assert set(second_events["event"]) <= {"kept", "renamed", "new", "vanished"}
         vanished = set(before[domain]["cluster_id"]) - set(
             second_events.loc[second_events["event"].isin(["kept", "renamed"]), "previous_cluster_id"])

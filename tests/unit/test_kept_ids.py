@@ -15,8 +15,9 @@ import pyarrow as pa
 import pytest
 from sklearn.datasets import make_blobs
 
-from cluster_marts.adapters.clustering import LINEAGE_COLUMNS, MEMORY_COLUMNS, clustering_table
+from cluster_marts.adapters.clustering import clustering_table
 from cluster_marts.adapters.long_table import packed_rows, record_rows
+from cluster_marts.adapters.memory import LINEAGE_COLUMNS, MEMORY_COLUMNS
 from cluster_marts.identity.lineage import PreviousFit, keep_ids
 
 META = {"id_column": "id", "features": ["a", "b", "c"], "random_state": 7, "k_max": 7}
@@ -40,10 +41,15 @@ def frame(X: np.ndarray, first_id: int = 0) -> pd.DataFrame:
 
 def build(features: pd.DataFrame, memory: pd.DataFrame | None, meta=META) -> dict[str, pd.DataFrame]:
     long = clustering_table(features, meta, memory, model="int_test_clustering", domain="test").to_pandas()
+    memory = packed_rows(long, "cluster_memory", MEMORY_COLUMNS)
+    lineage = packed_rows(long, "lineage", LINEAGE_COLUMNS)
     return {
         "assignment": record_rows(long, "assignment", ["id", "cluster_id", "k", "run_id"]),
-        "cluster_memory": packed_rows(long, "cluster_memory", MEMORY_COLUMNS),
-        "lineage": packed_rows(long, "lineage", LINEAGE_COLUMNS),
+        "cluster_memory": memory,
+        "lineage": lineage,
+        # what the model reads back on its next build (memory.read_previous)
+        "previous": pd.concat([memory.assign(record_type="cluster_memory"), lineage.assign(record_type="lineage")],
+                              ignore_index=True),
     }
 
 
@@ -126,12 +132,18 @@ def test_forced_change_of_k_gives_new_ids_only_to_unmatched_clusters(seed):
     assert back["assignment"]["cluster_id"].max() >= 4 or len(vanished) == 0
 
 
-def test_a_rebuild_on_the_same_data_records_nothing():
+def test_a_rebuild_on_the_same_data_makes_no_event_and_keeps_the_ones_that_led_here():
     X, _ = blobs(400, 1)
     first = build(frame(X), None)
-    second = build(frame(X), first["cluster_memory"])
+    second = build(frame(X), first["previous"])
     pd.testing.assert_frame_equal(first["assignment"], second["assignment"])
-    assert second["lineage"].empty
+    # no new event; the events that made these ids stay in the table (cluster_lineage records each once)
+    pd.testing.assert_frame_equal(second["lineage"], first["lineage"])
+    assert set(second["lineage"]["event"]) == {"reset"}
+    moved = build(frame(X * 1.01), second["previous"])
+    assert set(moved["lineage"]["event"]) == {"kept"}
+    again = build(frame(X * 1.01), moved["previous"])
+    pd.testing.assert_frame_equal(again["lineage"], moved["lineage"])
 
 
 def test_another_feature_set_starts_new_ids():

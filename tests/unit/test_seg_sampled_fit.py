@@ -93,9 +93,12 @@ def test_parallel_fits_equal_serial_fits_and_log_progress(monkeypatch, caplog):
     assert parallel.drop_columns(["record"]).equals(serial.drop_columns(["record"]))
     records = [[json.loads(r) if r else None for r in t.column("record").to_pylist()] for t in (serial, parallel)]
     for r in (r for rs in records for r in rs if r):
-        r.pop("settings_json")
+        r.pop("settings_json", None)
     assert records[0] == records[1]
-    lines = [r.getMessage() for r in caplog.records if r.name == "cluster_marts"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "cluster_marts"]
+    ids = [line for line in messages if " segment ids " in line]  # one per fit: which ids, kept or afresh
+    assert len(ids) == 4 and all(line.endswith("ids numbered afresh") for line in ids), ids
+    lines = [line for line in messages if line not in ids]
     assert [line.split(":")[0] for line in lines] == ["main/fcm", "main/gmm", "returns/fcm", "returns/gmm"]
     assert all(" on 800 of 4,000 rows" in line and "[" in line for line in lines), lines
 

@@ -24,7 +24,9 @@ from cluster_marts.adapters.customers import (
     segment_memberships,
     segmentation_table,
 )
+from cluster_marts.adapters.customers.lineage import segment_memory
 from cluster_marts.adapters.long_table import RECORD, RECORD_TYPE, packed_rows, record_rows
+from cluster_marts.adapters.memory import FIT_KEY
 
 MODEL = "int_customer_segmentation"
 N = 150
@@ -58,17 +60,21 @@ def tables() -> dict[str, pd.DataFrame]:
     """The tables built from a separate fit of the same rows."""
     fit = segment_all(FEATURES, META, model=MODEL)
     return {"k_selection": segment_k_selection(fit), "membership": segment_memberships(fit),
-            "assignment": segment_assignments(fit), "fit_metrics": segment_fit_metrics(fit)}
+            "assignment": segment_assignments(fit), "fit_metrics": segment_fit_metrics(fit),
+            "cluster_memory": segment_memory(fit)}
 
 
 def test_record_types_in_order_and_counts(long):
-    assert list(RECORD_TYPES) == ["k_selection", "fit_metrics"]
-    assert long.columns[0] == RECORD_TYPE and long.columns[-1] == RECORD
+    assert list(RECORD_TYPES) == ["k_selection", "fit_metrics", "cluster_memory"]
+    assert long.columns[0] == RECORD_TYPE and list(long.columns[-2:]) == [RECORD, FIT_KEY]
     counts = long[RECORD_TYPE].value_counts(sort=False)
-    assert counts.index.tolist() == ["assignment", "k_selection", "fit_metrics"]
+    assert counts.index.tolist() == ["assignment", "k_selection", "fit_metrics", "cluster_memory", "lineage"]
     n_fits, k_grid = 2 * 3, 3  # 2 axes x 3 methods; k = 2..4
-    assert counts.to_dict() == {"assignment": N * n_fits, "k_selection": n_fits * k_grid, "fit_metrics": n_fits}
     fm = packed_rows(long, "fit_metrics", ["axis", "method", "k"])
+    n_segments = int(pd.to_numeric(fm["k"]).sum())  # one memory record and one (reset) lineage event per segment
+    assert counts.to_dict() == {"assignment": N * n_fits, "k_selection": n_fits * k_grid, "fit_metrics": n_fits,
+                                "cluster_memory": n_segments, "lineage": n_segments}
+    assert set(packed_rows(long, "lineage", ["event"])["event"]) == {"reset"}
     rows = long[long[RECORD_TYPE] == "assignment"]
     lengths = rows.groupby(["axis", "method"], observed=True)["memberships"].agg(lambda m: {len(x) for x in m})
     assert {(a, m): {k} for a, m, k in fm.itertuples(index=False)} == lengths.to_dict()
@@ -83,7 +89,7 @@ def test_the_long_table_splits_back_into_the_tables(long, tables):
         table = tables[record_type]
         rows = packed_rows(long, record_type, list(table.columns)).fillna(np.nan)
         pd.testing.assert_frame_equal(rows.astype(table.dtypes), table, check_exact=True)
-        typed = [c for c in long.columns if c not in (RECORD_TYPE, RECORD)]
+        typed = [c for c in long.columns if c not in (RECORD_TYPE, RECORD, FIT_KEY)]
         assert long.loc[long[RECORD_TYPE] == record_type, typed].isna().all().all(), record_type
     assert long.loc[long[RECORD_TYPE] == "assignment", RECORD].isna().all()
     # the list column exploded is the long memberships table

@@ -4,8 +4,8 @@
     vanished, renamed) or numbered afresh (reset: first build or --full-refresh).
     The events come from the clustering models' `lineage` rows
     (cluster_marts.identity.lineage); the names are the clusters' current
-    names (provider segment names, DFU labels), previous_name the last name
-    recorded for the previous id. A kept cluster whose name changed is
+    names (provider segment names, DFU labels; customer segments have no
+    names yet), previous_name the last name recorded for the previous id. A kept cluster whose name changed is
     `renamed`. Appended, never rewritten (like clustering_runs, --full-refresh
     leaves it alone unless var cluster_lineage_allow_full_refresh is true): an
     event already recorded (same domain, scope, method, run and previous run)
@@ -17,10 +17,14 @@
     on_schema_change='append_new_columns',
     full_refresh=(none if var('cluster_lineage_allow_full_refresh', false) else false),
 ) }}
+{#- (domain, clustering model, the model naming its clusters and the name column; none: no names yet) -#}
 {%- set fits = [
     ('providers', 'int_provider_clustering', 'provider_cluster_summary', 'segment_name'),
     ('demand', 'int_dfu_clustering', 'dfu_cluster_labels', 'cluster_label'),
+    ('customers', 'int_customer_segmentation', none, none),
 ] -%}
+{%- set named_fits = [] -%}
+{%- for fit in fits if fit[2] -%}{%- do named_fits.append(fit) -%}{%- endfor -%}
 with
 
 events as (
@@ -43,7 +47,7 @@ events as (
 ),
 
 current_names as (
-    {% for domain, fit, names, name_column in fits %}
+    {% for domain, fit, names, name_column in named_fits %}
     select
         '{{ domain }}' as domain,
         cast(cluster_id as integer) as cluster_id,
@@ -116,7 +120,10 @@ named as (
         new_events.reason
     from new_events
     left join current_names
-        on new_events.domain = current_names.domain and new_events.cluster_id = current_names.cluster_id
+        on
+            new_events.domain = current_names.domain
+            and new_events.scope = 'all'
+            and new_events.cluster_id = current_names.cluster_id
     left join recorded_names
         on
             new_events.domain = recorded_names.domain

@@ -37,7 +37,7 @@ from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.scores import RowScores, member_means, row_scores
 from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.identity.canonical import canonical_labels
-from cluster_marts.identity.lineage import IdMatch, PreviousFit, cluster_radius, keep_ids
+from cluster_marts.identity.lineage import ClusterMemory, IdMatch, PreviousFit, cluster_radius, keep_ids
 from cluster_marts.selection.balance import DEFAULT_BALANCE_WEIGHTS
 from cluster_marts.selection.grid import ClusterFit, evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k
@@ -149,6 +149,11 @@ class Partition:
     def radius(self) -> np.ndarray:
         """RMS distance of each canonical cluster's members to their mean, scaled space."""
         return cluster_radius(self.data.Xs, self.labels, self.k)
+
+    def memory(self) -> ClusterMemory:
+        """Ids, members' means (original units), radius and size of each cluster: for the next build."""
+        sizes = np.bincount(self.labels[self.labels >= 0], minlength=self.k)
+        return ClusterMemory(self.ids, tuple(self.data.features), self.means(scaled=False), self.radius(), sizes)
 
     def row_scores(self) -> RowScores:
         """Distance, normalised distance, margin and runner-up of every row (canonical ids), clustering space."""

@@ -38,7 +38,7 @@ from scipy.optimize import linear_sum_assignment
 
 from cluster_marts.algorithms.scores import member_means
 
-__all__ = ["PreviousFit", "IdMatch", "keep_ids", "lineage_events", "cluster_radius", "EVENTS"]
+__all__ = ["PreviousFit", "IdMatch", "ClusterMemory", "keep_ids", "lineage_events", "cluster_radius", "EVENTS"]
 
 EVENTS = ("kept", "new", "vanished", "renamed", "reset")
 
@@ -108,6 +108,18 @@ class IdMatch:
         if self.ids.size == 0:
             return labels.copy()
         return np.where(labels >= 0, self.ids[np.maximum(labels, 0)], labels).astype(np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class ClusterMemory:
+    """What a fit leaves for the next build of its scope: its ids and, per cluster in canonical order, the
+    members' means in original units, their RMS radius (scaled space) and size."""
+
+    ids: IdMatch
+    features: tuple[str, ...]
+    means: np.ndarray
+    radius: np.ndarray
+    sizes: np.ndarray
 
 
 def cluster_radius(Xs: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:

@@ -47,6 +47,7 @@ from cluster_marts.algorithms.scores import RowScores, row_scores
 from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.config.segmentation import SegmentationSettings
 from cluster_marts.fitting.pipeline import FitInput, KGrid, fit_partition
+from cluster_marts.identity.lineage import ClusterMemory, PreviousFit
 from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.preprocessing.axis_inputs import SortedInput
 from cluster_marts.preprocessing.sampling import fit_sample
@@ -81,6 +82,18 @@ class AxisResult:
     margins: np.ndarray  # (n,), distance to the nearest other centre minus distance; NaN when k == 1
     subdivision: Subdivision
     metrics: dict[str, Any]
+    memory: ClusterMemory  # published segment ids (memory.ids.ids[canonical id]) and what the next build matches
+
+    def published(self, canonical: np.ndarray) -> np.ndarray:
+        """Canonical segment ids (``-1``: none) as published ids."""
+        return self.memory.ids.publish(canonical)
+
+    def published_paths(self) -> np.ndarray:
+        """Subdivision paths with the top-level segment's published id in front (``"<id>.<child>..."``)."""
+        paths = np.asarray(self.subdivision.paths).astype(str)
+        head, _, tail = np.char.partition(paths, ".").T
+        top = self.published(head.astype(np.int64)).astype(str)
+        return np.where(tail == "", top, np.char.add(np.char.add(top, "."), tail))
 
 
 @dataclass(frozen=True)
@@ -141,6 +154,7 @@ class AxisFit:
     order: np.ndarray  # order[canonical id] == estimator's cluster index
     memberships: np.ndarray  # (n, k) every row, canonical columns
     labels: np.ndarray  # (n,) dominant canonical segment
+    memory: ClusterMemory  # published ids (kept from the previous fit), members' means, radius, sizes
 
     @property
     def centers(self) -> np.ndarray:
@@ -149,7 +163,7 @@ class AxisFit:
 
 
 def fit_axis(X: np.ndarray, s: SegmentationSettings, axis: str, method: str, model: str,
-             features: tuple[str, ...] | None = None) -> AxisFit:
+             features: tuple[str, ...] | None = None, previous: PreviousFit | None = None) -> AxisFit:
     """Scale the axis, draw the fit sample, choose k on it and score every row; see the module docstring.
 
     Parameters
@@ -178,11 +192,11 @@ def fit_axis(X: np.ndarray, s: SegmentationSettings, axis: str, method: str, mod
               balance_weights=s.balance_weights),
         lambda Z, k: fit_method(method, Z, k, params, s),
         grid_fit=lambda est: GridFit(est.labels_, inertia=est.inertia_, metrics=method_metrics(est, s)),
-        model=model,
+        previous=previous, model=model,
     )
     est = part.estimator
     return AxisFit(scaler, Xs, sample, part.k_grid, est, int(est.cluster_centers_.shape[1]), part.order,
-                   part.memberships, part.labels)
+                   part.memberships, part.labels, part.memory())
 
 def _runner_up(memberships: np.ndarray, labels: np.ndarray, scores: RowScores, hard: bool
                ) -> tuple[np.ndarray, np.ndarray]:
@@ -206,7 +220,7 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 
 def segment_axis(
     X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str,
-    features: tuple[str, ...] | None = None,
+    features: tuple[str, ...] | None = None, previous: PreviousFit | None = None,
 ) -> AxisResult:
     """:func:`fit_axis`, then per-row scores and the subdivision of every row.
 
@@ -222,6 +236,8 @@ def segment_axis(
         dbt model name, used in error messages.
     features : tuple of str, optional
         Names of the columns of ``X`` (the axis's used features); default all of ``s.features_of(axis)``.
+    previous : PreviousFit, optional
+        The previous build's fit of this (axis, method), whose segment ids are kept.
 
     Returns
     -------
@@ -229,7 +245,7 @@ def segment_axis(
     """
     features = s.features_of(axis) if features is None else tuple(features)
     with axis_threads(X, s):
-        return _segment_axis(X, s, axis, method, run_id, model, features)
+        return _segment_axis(X, s, axis, method, run_id, model, features, previous)
 
 
 def axis_threads(X: np.ndarray, s: SegmentationSettings) -> AbstractContextManager:
@@ -239,9 +255,9 @@ def axis_threads(X: np.ndarray, s: SegmentationSettings) -> AbstractContextManag
 
 def _segment_axis(
     X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str,
-    features: tuple[str, ...],
+    features: tuple[str, ...], previous: PreviousFit | None,
 ) -> AxisResult:
-    fit = fit_axis(X, s, axis, method, model, features)
+    fit = fit_axis(X, s, axis, method, model, features, previous)
     est, grid, labels, memberships = fit.estimator, fit.k_grid, fit.labels, fit.memberships
     chosen = grid.loc[grid["is_chosen"]].iloc[0]
     sil = float(chosen["silhouette"])
@@ -264,5 +280,5 @@ def _segment_axis(
         max_membership=_frozen(memberships[rows, labels]), second_ids=_frozen(second_ids),
         second_membership=_frozen(second_membership), distances=_frozen(scores.distance),
         normalized_distances=_frozen(scores.normalized_distance), margins=_frozen(scores.margin),
-        subdivision=Subdivision(_frozen(sub.paths), _frozen(sub.depths)), metrics=metrics,
+        subdivision=Subdivision(_frozen(sub.paths), _frozen(sub.depths)), metrics=metrics, memory=fit.memory,
     )

@@ -59,13 +59,17 @@ from cluster_marts.adapters.customers.core import (
 )
 from cluster_marts.adapters.customers.fit_metrics import FIT_METRICS_COLUMNS, segment_fit_metrics
 from cluster_marts.adapters.customers.inputs import FEATURES_SOURCE, axis_inputs, checked_input
+from cluster_marts.adapters.customers.lineage import segment_lineage, segment_memory
 from cluster_marts.adapters.long_table import pack_records
+from cluster_marts.adapters.memory import FIT_KEY, previous_fits
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta, settings_json
-from cluster_marts.progress import run_each
+from cluster_marts.identity.lineage import PreviousFit
+from cluster_marts.progress import LOGGER, run_each
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
 
 __all__ = [
-    "segment_k_selection", "segment_memberships", "segment_assignments", "segment_fit_metrics", "segment_all",
+    "segment_k_selection", "segment_memberships", "segment_assignments", "segment_fit_metrics", "segment_memory",
+    "segment_lineage", "segment_all",
     "assignment_table", "segmentation_table", "SegmentationFit", "RECORD_TYPES", "PARALLEL_FROM", "fit_jobs",
     "K_SELECTION_COLUMNS", "MEMBERSHIP_COLUMNS", "ASSIGNMENT_COLUMNS", "FIT_METRICS_COLUMNS",
 ]
@@ -82,7 +86,8 @@ ASSIGNMENT_COLUMNS = [
 
 
 def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str,
-                source: str = FEATURES_SOURCE) -> SegmentationFit:
+                source: str = FEATURES_SOURCE,
+                previous: Mapping[tuple[str, str], PreviousFit] | None = None) -> SegmentationFit:
     """Validate the settings, check the input and fit every (axis, method) once; skip the axes with nothing to fit.
 
     Parameters
@@ -95,6 +100,9 @@ def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model
         dbt model name, used in error messages.
     source : str, default="customer_features"
         The model ``features`` comes from, for error messages.
+    previous : mapping, optional
+        The previous build's fits by ``(axis, method)``
+        (:func:`cluster_marts.adapters.clustering.previous_fits`), whose segment ids are kept.
 
     Returns
     -------
@@ -112,7 +120,7 @@ def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model
                 results.append(AxisSkipped(axis, method, run_id, len(data.ids), axis_in.skip_reason))
             else:
                 results.append(None)
-                calls.append((X, s, axis, method, run_id, model, axis_in.used))
+                calls.append((X, s, axis, method, run_id, model, axis_in.used, (previous or {}).get((axis, method))))
     fitted = run_each(segment_axis, calls, n_jobs=fit_jobs(s, len(data.ids)), describe=_describe)
     return SegmentationFit(s, data, [next(fitted) if r is None else r for r in results])
 
@@ -191,8 +199,12 @@ def assignment_table(fit: SegmentationFit) -> pa.Table:
     centre minus ``distance_to_centroid``, same space; negative when a soft
     method puts the row in a segment whose centre is not the nearest; null
     when k == 1), ``run_id`` (string), ``memberships`` (list of float64, one
-    per top-level segment, indexed by segment id; FCM memberships, GMM
-    posteriors, 1/0 for neural; sums to 1).  The scores are
+    per top-level segment in canonical order: position ``i`` is the segment
+    whose ``cluster_memory`` record has ``position = i``; FCM memberships, GMM
+    posteriors, 1/0 for neural; sums to 1).  Segment ids are published ids:
+    canonical on a first build, kept from the previous build's fit of the
+    same (axis, method) (:mod:`cluster_marts.identity.lineage`); the top-level
+    part of ``segment_path`` is the published id.  The scores are
     :func:`cluster_marts.algorithms.scores.row_scores`.  Repeated strings are
     dictionary-encoded (VARCHAR in the warehouse).  No rows for a skipped axis.
     """
@@ -206,11 +218,11 @@ def assignment_table(fit: SegmentationFit) -> pa.Table:
             fit.settings.id_column: ids,
             "axis": pa.DictionaryArray.from_arrays(zeros, pa.array([r.axis])),
             "method": pa.DictionaryArray.from_arrays(zeros, pa.array([r.method])),
-            "segment_id": pa.array(r.labels, pa.int64()),
+            "segment_id": pa.array(r.published(r.labels), pa.int64()),
             "max_membership": _floats(r.max_membership),
-            "second_segment_id": pa.array(r.second_ids, pa.int64(), mask=r.second_ids < 0),
+            "second_segment_id": pa.array(r.published(r.second_ids), pa.int64(), mask=r.second_ids < 0),
             "second_membership": _floats(r.second_membership),
-            "segment_path": _dictionary(r.subdivision.paths),
+            "segment_path": _dictionary(r.published_paths()),
             "depth": pa.array(r.subdivision.depths, pa.int64()),
             "distance_to_centroid": _floats(r.distances),
             "normalized_distance": _floats(r.normalized_distances),
@@ -240,7 +252,7 @@ def segment_memberships(fit: SegmentationFit) -> pd.DataFrame:
     """Long soft memberships: one row per id, axis, method and top-level segment (the SQL view's Python twin).
 
     Columns: the id column (input dtype), ``axis``, ``method`` (str),
-    ``segment_id`` (int64, canonical), ``membership`` (float64), ``run_id``
+    ``segment_id`` (int64, published), ``membership`` (float64), ``run_id``
     (str).  Each (id, axis, method) sums to 1.  No rows for a skipped axis.
     """
     s, data = fit.settings, fit.data
@@ -251,7 +263,7 @@ def segment_memberships(fit: SegmentationFit) -> pd.DataFrame:
             s.id_column: data.ids.iloc[np.repeat(np.arange(n), k)].reset_index(drop=True),
             "axis": _const(r.axis, n * k, "str"),
             "method": _const(r.method, n * k, "str"),
-            "segment_id": pd.Series(np.tile(np.arange(k, dtype=np.int64), n), dtype="int64"),
+            "segment_id": pd.Series(np.tile(r.memory.ids.ids.astype(np.int64), n), dtype="int64"),
             "membership": pd.Series(r.memberships.ravel(), dtype="float64"),
             "run_id": _const(r.run_id, n * k, "str"),
         }))
@@ -262,27 +274,39 @@ def segment_memberships(fit: SegmentationFit) -> pd.DataFrame:
 RECORD_TYPES: dict[str, Callable[[SegmentationFit], pd.DataFrame]] = {
     "k_selection": segment_k_selection,
     "fit_metrics": segment_fit_metrics,
+    "cluster_memory": segment_memory,
 }
 
 
 def segmentation_table(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str,
-                       source: str = FEATURES_SOURCE) -> pa.Table:
+                       source: str = FEATURES_SOURCE, previous: pd.DataFrame | None = None) -> pa.Table:
     """Fit once and return the long table: what ``int_customer_segmentation`` returns.
 
     Parameters
     ----------
     features, meta, model, source
         As :func:`segment_all`.
+    previous : DataFrame, optional
+        The previous build's ``cluster_memory`` records
+        (:func:`cluster_marts.adapters.clustering.read_previous`).
 
     Returns
     -------
     pyarrow.Table
-        ``record_type`` (``assignment`` rows, then ``k_selection``, then
-        ``fit_metrics``), the columns of :func:`assignment_table` (null on the
+        ``record_type`` (``assignment`` rows, then ``k_selection``,
+        ``fit_metrics``, ``cluster_memory`` and ``lineage``), the columns of :func:`assignment_table` (null on the
         packed rows) and ``record`` (the packed rows' JSON object, keys
-        :data:`K_SELECTION_COLUMNS` / :data:`FIT_METRICS_COLUMNS`).
+        :data:`K_SELECTION_COLUMNS` / :data:`FIT_METRICS_COLUMNS` /
+        :data:`~cluster_marts.adapters.memory.MEMORY_COLUMNS` /
+        :data:`~cluster_marts.adapters.memory.LINEAGE_COLUMNS`), then ``fit_key``
+        (``customers`` on every row: the incremental model's unique key).
         ``record_rows`` / ``packed_rows`` (:mod:`cluster_marts.adapters.long_table`)
         give each table back.
     """
-    fit = segment_all(features, meta, model=model, source=source)
-    return pack_records("assignment", assignment_table(fit), {name: build(fit) for name, build in RECORD_TYPES.items()})
+    fit = segment_all(features, meta, model=model, source=source, previous=previous_fits(previous))
+    for r in fit.fitted:
+        LOGGER.info("%s: %s/%s segment ids %s: %s", model, r.axis, r.method,
+                    ", ".join(map(str, r.memory.ids.ids.tolist())), r.memory.ids.reason)
+    packed = {name: build(fit) for name, build in RECORD_TYPES.items()} | {"lineage": segment_lineage(fit, previous)}
+    long = pack_records("assignment", assignment_table(fit), packed)
+    return long.append_column(FIT_KEY, pa.array(["customers"] * long.num_rows, pa.string()))

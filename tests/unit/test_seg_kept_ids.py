@@ -1,0 +1,92 @@
+"""Customer segment ids hold from one build to the next, on every (axis, method); two generators, two seeds.
+
+Build the segmentation, grow the data, build again with the first build's
+memory: segments that hold together keep their id, the memberships' positions
+map to the published ids, and the subdivision paths start with them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_blobs
+
+from cluster_marts.adapters.customers import segmentation_table
+from cluster_marts.adapters.long_table import packed_rows, record_rows
+from cluster_marts.adapters.memory import LINEAGE_COLUMNS, MEMORY_COLUMNS
+
+META = {"id_column": "customer_id", "axes": {"shape": ["x", "y"]}, "methods": ["fcm", "gmm"], "k_max": 5,
+        "subdivision": {"min_size": 10_000}, "random_state": 42}
+
+
+def blobs(n: int, seed: int) -> np.ndarray:
+    return make_blobs(n_samples=n, centers=[[0, 0], [6, 0], [0, 6]], cluster_std=0.8, random_state=seed)[0]
+
+
+def skewed(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    group = rng.choice(3, size=n, p=[0.5, 0.3, 0.2])
+    return np.exp(rng.normal(np.log([[1, 1], [30, 1], [1, 30]])[group], 0.2))
+
+
+def build(X: np.ndarray, previous: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    features = pd.DataFrame({"customer_id": [f"c{i:05d}" for i in range(len(X))], "x": X[:, 0], "y": X[:, 1]})
+    long = segmentation_table(features, META, model="int_customer_segmentation", previous=previous).to_pandas()
+    memory = packed_rows(long, "cluster_memory", MEMORY_COLUMNS)
+    lineage = packed_rows(long, "lineage", LINEAGE_COLUMNS)
+    return {
+        "assignment": record_rows(long, "assignment", ["customer_id", "axis", "method", "segment_id",
+                                                       "segment_path", "memberships"]),
+        "memory": memory,
+        "lineage": lineage,
+        "previous": pd.concat([memory.assign(record_type="cluster_memory"), lineage.assign(record_type="lineage")],
+                              ignore_index=True),
+    }
+
+
+def held_and_kept(before: pd.DataFrame, after: pd.DataFrame) -> tuple[int, int]:
+    """Per (axis, method): segments with 80 % of their customers in one segment after, making 80 % of it."""
+    both = before.merge(after, on=["customer_id", "axis", "method"], suffixes=("_before", "_after"))
+    held = kept = 0
+    sizes_after = both.groupby(["axis", "method", "segment_id_after"]).size()
+    for (axis, method, segment), rows in both.groupby(["axis", "method", "segment_id_before"]):
+        counts = rows["segment_id_after"].value_counts()
+        if counts.iat[0] / len(rows) >= 0.8 and counts.iat[0] / sizes_after[(axis, method, counts.index[0])] >= 0.8:
+            held += 1
+            kept += int(counts.index[0] == segment)
+    return held, kept
+
+
+@pytest.mark.parametrize("generator", [blobs, skewed])
+@pytest.mark.parametrize("seed", [0, 3])
+def test_segment_ids_hold_when_the_data_grow(generator, seed):
+    X = generator(660, seed)
+    first = build(X[:600], None)
+    grown = np.vstack([X[:600] * 1.02, X[600:]])
+    second = build(grown, first["previous"])
+    held, kept = held_and_kept(first["assignment"], second["assignment"])
+    assert held >= 6 and kept == held  # 3 planted groups x 2 methods
+    assert set(second["lineage"]["event"]) <= {"kept", "new", "vanished"}
+    # memberships are positional; the memory says which published id each position is
+    memory = second["memory"].assign(position=lambda m: m["position"].astype(int))
+    for (axis, method), rows in second["assignment"].groupby(["axis", "method"]):
+        ids = memory[(memory["scope"] == axis) & (memory["method"] == method)].sort_values("position")
+        dominant = np.array([np.argmax(m) for m in rows["memberships"]])
+        published = ids["cluster_id"].astype(int).to_numpy()[dominant]
+        np.testing.assert_array_equal(published, rows["segment_id"].to_numpy())
+        assert (rows["segment_path"].str.split(".").str[0].astype(int) == rows["segment_id"]).all()
+
+
+def test_a_vanished_segment_id_is_never_reused():
+    X = blobs(600, 1)
+    first = build(X, None)
+    # one planted group gone: its segment vanishes; a far new group takes a fresh id
+    far = np.random.default_rng(2).normal([20.0, 20.0], 0.8, size=(200, 2))
+    second = build(np.vstack([X[(X[:, 1] < 3)], far]), first["previous"])
+    for (axis, method), rows in second["lineage"].groupby(["scope", "method"]):
+        new = rows.loc[rows["event"] == "new", "cluster_id"].astype(int)
+        before = set(first["memory"].loc[(first["memory"]["scope"] == axis) & (first["memory"]["method"] == method),
+                                         "cluster_id"].astype(int))
+        assert len(new) >= 1 and not set(new) & before
+        assert (rows["event"] == "vanished").sum() >= 1
