@@ -19,6 +19,7 @@ import pytest
 from conftest import PROJECT_ROOT, run_dbt
 
 from cluster_marts.cli import main as cluster_marts
+from cluster_marts.identity.lineage import held_and_kept
 
 pytestmark = pytest.mark.integration
 MODELS = ["+cluster_lineage", "+provider_clusters", "+dfu_cluster_assignments", "+customer_segments"]
@@ -43,25 +44,6 @@ def _assignments(db, table: str, key: str) -> pd.DataFrame:
     cluster = "axis || '/' || method || '/' || segment_id" if table == "customer_segments" else "cluster_id"
     with duckdb.connect(str(db), read_only=True) as con:
         return con.sql(f"select {key} as id, {cluster} as cluster_id from {table}").df()
-
-
-def _kept(before: pd.DataFrame, after: pd.DataFrame) -> tuple[int, int]:
-    """(clusters of ``before`` that hold together, how many of those kept their id).
-
-    A cluster holds together when at least 80 % of its members are in one
-    cluster after, and they make at least 80 % of that cluster (two clusters
-    merged into one, or one split in two, are not the same cluster).
-    """
-    both = before.merge(after, on="id", suffixes=("_before", "_after"))
-    sizes_after = both["cluster_id_after"].value_counts()
-    stable = kept = 0
-    for cluster_id, rows in both.groupby("cluster_id_before"):
-        counts = rows["cluster_id_after"].value_counts()
-        target, together = counts.index[0], counts.iat[0]
-        if together / len(rows) >= 0.8 and together / sizes_after[target] >= 0.8:
-            stable += 1
-            kept += int(target == cluster_id)
-    return stable, kept
 
 
 def _scoped(domain: str, events: pd.DataFrame, column: str) -> pd.Series:
@@ -100,7 +82,7 @@ def test_ids_hold_when_the_data_change(seed, tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         lineage = con.sql("select * from cluster_lineage").df()
     for domain in FITS:
-        stable, kept = _kept(before[domain], after[domain])
+        stable, kept = held_and_kept(before[domain], after[domain])
         print(f"seed {seed} {domain}: {kept} of {stable} stable clusters kept their id")
         assert stable >= 3 and kept >= 0.95 * stable, (domain, stable, kept)
         events = lineage[lineage["domain"] == domain]

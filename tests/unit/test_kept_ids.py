@@ -18,7 +18,7 @@ from sklearn.datasets import make_blobs
 from cluster_marts.adapters.clustering import clustering_table
 from cluster_marts.adapters.long_table import packed_rows, record_rows
 from cluster_marts.adapters.memory import LINEAGE_COLUMNS, MEMORY_COLUMNS
-from cluster_marts.identity.lineage import PreviousFit, keep_ids
+from cluster_marts.identity.lineage import PreviousFit, held_and_kept, keep_ids
 
 META = {"id_column": "id", "features": ["a", "b", "c"], "random_state": 7, "k_max": 7}
 
@@ -53,25 +53,6 @@ def build(features: pd.DataFrame, memory: pd.DataFrame | None, meta=META) -> dic
     }
 
 
-def kept_share(before: pd.DataFrame, after: pd.DataFrame) -> tuple[int, int]:
-    """(clusters of ``before`` that hold together, how many of those kept their id).
-
-    A cluster holds together when at least 80 % of its members are in one
-    cluster after, and they make at least 80 % of that cluster (two clusters
-    merged into one, or one split in two, are not the same cluster).
-    """
-    both = before.merge(after, on="id", suffixes=("_before", "_after"))
-    sizes_after = both["cluster_id_after"].value_counts()
-    stable = kept = 0
-    for cluster_id, rows in both.groupby("cluster_id_before"):
-        counts = rows["cluster_id_after"].value_counts()
-        target, together = counts.index[0], counts.iat[0]
-        if together / len(rows) >= 0.8 and together / sizes_after[target] >= 0.8:
-            stable += 1
-            kept += int(target == cluster_id)
-    return stable, kept
-
-
 @pytest.mark.parametrize("generator", [blobs, skewed])
 @pytest.mark.parametrize("seed", [0, 5])
 def test_ids_hold_when_the_data_grow(generator, seed):
@@ -82,7 +63,7 @@ def test_ids_hold_when_the_data_grow(generator, seed):
     # 10 % more rows, and the first rows shifted a little: the canonical order may move, the ids must not
     grown = np.vstack([X[:1000] * 1.03, X[1000:]])
     second = build(frame(grown), first["cluster_memory"])
-    stable, kept = kept_share(first["assignment"], second["assignment"])
+    stable, kept = held_and_kept(first["assignment"], second["assignment"])
     assert stable == 4 and kept == 4
     lineage = second["lineage"]
     assert sorted(lineage["event"]) == ["kept"] * 4

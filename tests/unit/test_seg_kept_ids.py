@@ -15,6 +15,7 @@ from sklearn.datasets import make_blobs
 from cluster_marts.adapters.customers import segmentation_table
 from cluster_marts.adapters.long_table import packed_rows, record_rows
 from cluster_marts.adapters.memory import LINEAGE_COLUMNS, MEMORY_COLUMNS
+from cluster_marts.identity.lineage import held_and_kept
 
 META = {"id_column": "customer_id", "axes": {"shape": ["x", "y"]}, "methods": ["fcm", "gmm"], "k_max": 5,
         "subdivision": {"min_size": 10_000}, "random_state": 42}
@@ -45,19 +46,6 @@ def build(X: np.ndarray, previous: pd.DataFrame | None) -> dict[str, pd.DataFram
     }
 
 
-def held_and_kept(before: pd.DataFrame, after: pd.DataFrame) -> tuple[int, int]:
-    """Per (axis, method): segments with 80 % of their customers in one segment after, making 80 % of it."""
-    both = before.merge(after, on=["customer_id", "axis", "method"], suffixes=("_before", "_after"))
-    held = kept = 0
-    sizes_after = both.groupby(["axis", "method", "segment_id_after"]).size()
-    for (axis, method, segment), rows in both.groupby(["axis", "method", "segment_id_before"]):
-        counts = rows["segment_id_after"].value_counts()
-        if counts.iat[0] / len(rows) >= 0.8 and counts.iat[0] / sizes_after[(axis, method, counts.index[0])] >= 0.8:
-            held += 1
-            kept += int(counts.index[0] == segment)
-    return held, kept
-
-
 @pytest.mark.parametrize("generator", [blobs, skewed])
 @pytest.mark.parametrize("seed", [0, 3])
 def test_segment_ids_hold_when_the_data_grow(generator, seed):
@@ -65,7 +53,12 @@ def test_segment_ids_hold_when_the_data_grow(generator, seed):
     first = build(X[:600], None)
     grown = np.vstack([X[:600] * 1.02, X[600:]])
     second = build(grown, first["previous"])
-    held, kept = held_and_kept(first["assignment"], second["assignment"])
+    def scoped(assignment):  # one segmentation per (axis, method)
+        method = assignment["method"].astype(str)
+        return pd.DataFrame({"id": assignment["customer_id"].astype(str) + "/" + method,
+                             "cluster_id": method + "/" + assignment["segment_id"].astype(str)})
+
+    held, kept = held_and_kept(scoped(first["assignment"]), scoped(second["assignment"]))
     assert held >= 6 and kept == held  # 3 planted groups x 2 methods
     assert set(second["lineage"]["event"]) <= {"kept", "new", "vanished"}
     # memberships are positional; the memory says which published id each position is

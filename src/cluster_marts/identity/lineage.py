@@ -34,11 +34,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from cluster_marts.algorithms.scores import member_means
 
-__all__ = ["PreviousFit", "IdMatch", "ClusterMemory", "keep_ids", "lineage_events", "cluster_radius", "EVENTS"]
+__all__ = ["PreviousFit", "IdMatch", "ClusterMemory", "keep_ids", "lineage_events", "cluster_radius", "held_and_kept",
+           "EVENTS"]
 
 EVENTS = ("kept", "new", "vanished", "renamed", "reset")
 
@@ -224,3 +226,30 @@ def lineage_events(match: IdMatch, run_id: str) -> list[dict]:
     rows += [{"cluster_id": None, "previous_cluster_id": int(v), "event": "vanished", "distance": None,
               "reason": match.reason} for v in match.vanished]
     return rows
+
+
+def held_and_kept(before: pd.DataFrame, after: pd.DataFrame, share: float = 0.8) -> tuple[int, int]:
+    """How many clusters of ``before`` held together in ``after``, and how many of those kept their id.
+
+    A cluster holds together when at least ``share`` of its members (rows of
+    ``before`` also in ``after``) are in one cluster of ``after`` and make at
+    least ``share`` of it: two clusters merged into one, or one split in two,
+    are not the same cluster.  Both frames have the columns ``id`` (the
+    entity) and ``cluster_id``.
+
+    Examples
+    --------
+    >>> before = pd.DataFrame({"id": range(6), "cluster_id": [0, 0, 0, 1, 1, 1]})
+    >>> held_and_kept(before, before.assign(cluster_id=[0, 0, 0, 7, 7, 7]))
+    (2, 1)
+    """
+    both = before.merge(after, on="id", suffixes=("_before", "_after"))
+    sizes_after = both["cluster_id_after"].value_counts()
+    held = kept = 0
+    for cluster_id, rows in both.groupby("cluster_id_before"):
+        counts = rows["cluster_id_after"].value_counts()
+        target, together = counts.index[0], counts.iat[0]
+        if together / len(rows) >= share and together / sizes_after[target] >= share:
+            held += 1
+            kept += int(target == cluster_id)
+    return held, kept
