@@ -57,3 +57,4 @@ select {{ columns | join(', ') if columns else '*' }}
 from {{ relation }}
 where record_type = '{{ record_type }}'
 {% endmacro %}
+

@@ -16,9 +16,9 @@ from cluster_marts.progress import log_to_dbt
 
 
 def model(dbt, session):
-    dbt.config(materialized="incremental", incremental_strategy="delete+insert", unique_key="fit_key",
-               on_schema_change="sync_all_columns")
+    # each build replaces every row (all share one fit_key); a changed input schema needs --full-refresh
+    dbt.config(materialized="incremental", incremental_strategy="delete+insert", unique_key="fit_key")
     log_to_dbt()
     features = to_frame(dbt.ref("dfu_features"))
-    return clustering_table(features, dbt.config.get("meta"), read_previous(dbt, session),
+    return clustering_table(features, dbt.config.get("meta"), read_previous(dbt, session, "demand"),
                             model="int_dfu_clustering", domain="demand")

@@ -150,3 +150,26 @@ def test_memory_round_trips_through_arrow():
     assert isinstance(long, pa.Table)
     memory = packed_rows(long.to_pandas(), "cluster_memory", MEMORY_COLUMNS)
     assert len(memory) == 4 and memory["next_id"].eq(4).all()
+
+
+def test_a_table_built_before_ids_were_kept_is_upgraded_in_place():
+    """An existing table without fit_key (built by an earlier release) gets the key on every row, so the
+    incremental build replaces its rows; it has no memory, so ids start afresh."""
+    from types import SimpleNamespace
+
+    import duckdb
+
+    from cluster_marts.adapters.memory import read_previous
+
+    con = duckdb.connect()
+    con.execute("create table fit as select 'assignment' as record_type, null::varchar as record from range(3)")
+    dbt = SimpleNamespace(is_incremental=True, this="fit")
+    assert read_previous(dbt, con, "customers") is None
+    assert con.execute("select distinct fit_key from fit").fetchall() == [("customers",)]
+    X, _ = blobs(300, 2)
+    long = clustering_table(frame(X), META, None, model="m", domain="test")
+    con.register("new_rows", long)
+    con.execute("insert into fit (record_type, record, fit_key) select record_type, record, fit_key from new_rows")
+    previous = read_previous(dbt, con, "test")  # the next build reads the memory back
+    assert set(previous["record_type"]) == {"cluster_memory", "lineage"} and len(previous) == 8
+    assert read_previous(SimpleNamespace(is_incremental=False, this="fit"), con, "test") is None

@@ -21,6 +21,7 @@ import pandas as pd
 from cluster_marts.adapters.frames import to_frame
 from cluster_marts.adapters.long_table import RECORD, RECORD_TYPE
 from cluster_marts.identity.lineage import ClusterMemory, IdMatch, PreviousFit, lineage_events
+from cluster_marts.progress import LOGGER
 
 __all__ = ["memory_records", "lineage_records", "previous_fits", "read_previous", "MEMORY_COLUMNS",
            "LINEAGE_COLUMNS", "FIT_KEY"]
@@ -101,14 +102,22 @@ def lineage_records(domain: str, scope: str, method: str, run_id: str, ids: IdMa
     return pd.DataFrame(rows, columns=LINEAGE_COLUMNS)
 
 
-def read_previous(dbt: Any, session: Any) -> pd.DataFrame | None:
+def read_previous(dbt: Any, session: Any, key: str) -> pd.DataFrame | None:
     """The ``cluster_memory`` and ``lineage`` rows a model's previous build left in its own table; None when fresh.
 
     One row per record, decoded, with its ``record_type``.  For an
     incremental dbt Python model: reads ``dbt.this`` when
-    ``dbt.is_incremental`` (DuckDB and the Spark runner alike).
+    ``dbt.is_incremental`` (DuckDB and the Spark runner alike).  A table
+    built before its rows carried :data:`FIT_KEY` (``key`` is the model's) is
+    upgraded in place first, so the build replaces its rows instead of adding
+    to them; it has no memory yet, so its ids are numbered afresh.
     """
     if not getattr(dbt, "is_incremental", False):
+        return None
+    if FIT_KEY not in session.sql(f"select * from {dbt.this} limit 0").columns and hasattr(session, "execute"):
+        LOGGER.info("%s: upgrading the table built before cluster ids were kept (rows keyed by %s)", dbt.this, FIT_KEY)
+        session.execute(f"alter table {dbt.this} add column {FIT_KEY} varchar")
+        session.execute(f"update {dbt.this} set {FIT_KEY} = '{key}'")
         return None
     frame = to_frame(session.sql(f"select {RECORD_TYPE}, {RECORD} from {dbt.this} "
                                  f"where {RECORD_TYPE} in ('cluster_memory', 'lineage')"))
