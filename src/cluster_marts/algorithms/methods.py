@@ -20,7 +20,7 @@ import numpy as np
 from cluster_marts.algorithms.autoencoder import AutoencoderEmbedding
 from cluster_marts.algorithms.base import ClusterEstimator
 from cluster_marts.algorithms.gmm import uncertainty
-from cluster_marts.algorithms.registry import make_estimator
+from cluster_marts.algorithms.registry import fit_estimator
 from cluster_marts.config.algorithm_params import METHOD_NAMES
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def axis_params(method: str, Xs: np.ndarray, s: SegmentationSettings) -> dict[st
 def fit_method(method: str, Xs: np.ndarray, k: int, params: dict[str, Any], s: SegmentationSettings
                ) -> ClusterEstimator:
     """Fit ``method`` at ``k`` on the scaled axis features with :func:`axis_params`'s parameters."""
-    return make_estimator(method, k, random_state=s.random_state, **params).fit(Xs)
+    return fit_estimator(method, Xs, k, random_state=s.random_state, **params)
 
 
 def method_metrics(est: ClusterEstimator, s: SegmentationSettings, memberships: np.ndarray | None = None

@@ -43,7 +43,8 @@ from cluster_marts.algorithms.transductive import AgglomerativeClusterer, Spectr
 from cluster_marts.config.algorithm_params import ALGORITHM_ALIASES, canonical_algorithm
 from cluster_marts.errors import SettingsError
 
-__all__ = ["ALGORITHMS", "DENSITY_ALGORITHMS", "make_estimator", "fit_k", "member_means", "within_ss"]
+__all__ = ["ALGORITHMS", "DENSITY_ALGORITHMS", "make_estimator", "fit_estimator", "fit_k", "member_means",
+           "within_ss"]
 
 ALGORITHMS: dict[str, type[ClusterEstimator]] = {
     cls.algorithm: cls
@@ -126,6 +127,23 @@ def make_estimator(name: str, n_clusters: int | None = None, *, random_state: in
     return estimator
 
 
+def fit_estimator(name: str, X: np.ndarray, n_clusters: int | None, *, random_state: int | None,
+                  **params: Any) -> ClusterEstimator:
+    """The one route from a name to a fitted estimator: :func:`make_estimator`, then ``fit(X)``.
+
+    Every domain fits through it: providers and demand (:func:`fit_k`), the
+    customer methods (:func:`cluster_marts.algorithms.methods.fit_method`) and
+    the workbench menu (:func:`cluster_marts.adapters.workbench.menu.run_algorithm`).
+
+    Examples
+    --------
+    >>> est = fit_estimator("kmeans", np.array([[0.0], [0.1], [5.0], [5.1]]), 2, random_state=0, n_init=1)
+    >>> sorted(est.labels_.tolist())
+    [0, 0, 1, 1]
+    """
+    return make_estimator(name, n_clusters, random_state=random_state, **params).fit(X)
+
+
 def fit_k(name: str, X: np.ndarray, k: int, *, random_state: int, n_init: int) -> ClusterEstimator:
     """Fit ``name`` at ``k`` with the provider/demand run controls.
 
@@ -139,4 +157,4 @@ def fit_k(name: str, X: np.ndarray, k: int, *, random_state: int, n_init: int) -
     """
     name = canonical_algorithm(name)
     extra = {"n_init": n_init} if name in ALGORITHMS and "n_init" in _accepted(ALGORITHMS[name]) else {}
-    return make_estimator(name, k, random_state=random_state, **extra).fit(X)
+    return fit_estimator(name, X, k, random_state=random_state, **extra)

@@ -1,7 +1,7 @@
 """The workbench's algorithm menu: one entry point, same result for every algorithm.
 
 :func:`run_algorithm` fits one registry estimator
-(:func:`~cluster_marts.algorithms.registry.make_estimator`) of
+(:func:`~cluster_marts.algorithms.registry.fit_estimator`, the one route to an estimator) of
 :data:`~cluster_marts.config.spec_params.ALGORITHMS` on a prepared matrix
 and returns a :class:`Clustering`:
 
@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from cluster_marts.algorithms.base import ClusterEstimator
-from cluster_marts.algorithms.registry import make_estimator
+from cluster_marts.algorithms.registry import fit_estimator
 from cluster_marts.algorithms.scores import RowScores, member_means, row_scores, within_ss
 from cluster_marts.config.spec_params import ALGORITHMS, DENSITY_ALGORITHMS, PARAM_RULES
 from cluster_marts.errors import InputDataError
@@ -195,7 +195,7 @@ def run_algorithm(
     if not density and (k is None or not 2 <= k < X_fit.shape[0]):
         raise InputDataError(f"{name}: k={k} must lie in 2..n_samples-1={X_fit.shape[0] - 1}")
     full = {key: rule.default for key, rule in PARAM_RULES[name].items()} | dict(params or {})
-    est = make_estimator(name, None if density else int(k), random_state=random_state, **full).fit(X_fit)
+    est = fit_estimator(name, X_fit, None if density else int(k), random_state=random_state, **full)
     own = est.labels_
     if fit_rows is not None:
         own = est.predict(X)
