@@ -68,13 +68,16 @@ STAGES: list[Stage] = [
     Stage("customers", "customers staging+features", ["run", "-s", "path:models/staging/customers",
                                                       "path:models/features/customers"]),
     Stage("customers", "customers segmentation", ["run", "-s", "path:python_models/customers",
-                                                  "--exclude", "int_customer_reference_model"]),
+                                                  "--exclude", "int_customer_reference_model",
+                                                  "int_customer_lapse_scores"]),
     Stage("customers", "customers reference model", ["run", "-s", "int_customer_reference_model"]),
-    # the marts that do not descend from the reference model, then those that do (snapshot scoring, drift)
+    # the marts that do not descend from the reference model, then those that do (snapshot scoring, drift,
+    # the lapse scores of the snapshots and their mart)
     Stage("customers", "customers segment marts", ["run", "-s", "path:models/marts/customers",
                                                    "--exclude", "int_customer_reference_model+"]),
     Stage("customers", "customers snapshots+drift", ["run", "-s",
-                                                     "path:models/marts/customers,int_customer_reference_model+"]),
+                                                     "path:models/marts/customers,int_customer_reference_model+",
+                                                     "int_customer_lapse_scores"]),
 ]
 #: domain -> (baseline module, raw file it reads), run as ``python -m <module> <raw file>``.
 BASELINES: dict[str, tuple[str, str]] = {

@@ -53,10 +53,11 @@ def test_customer_stages_select_the_customer_paths_in_dag_order() -> None:
     selected = [stage.args[stage.args.index("-s") + 1:] for stage in customers]
     assert selected == [
         ["path:models/staging/customers", "path:models/features/customers"],
-        ["path:python_models/customers", "--exclude", "int_customer_reference_model"],
+        # the lapse scores read the drift timeline (a mart downstream of the reference model): built last
+        ["path:python_models/customers", "--exclude", "int_customer_reference_model", "int_customer_lapse_scores"],
         ["int_customer_reference_model"],
         ["path:models/marts/customers", "--exclude", "int_customer_reference_model+"],
-        ["path:models/marts/customers,int_customer_reference_model+"]]  # intersection: the rest of the marts
+        ["path:models/marts/customers,int_customer_reference_model+", "int_customer_lapse_scores"]]
     root = Path(__file__).resolve().parents[2]
     paths = {a.split(",")[0].removeprefix("path:") for args in selected for a in args if a.startswith("path:")}
     assert all((root / path).is_dir() for path in paths)
