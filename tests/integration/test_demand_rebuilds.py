@@ -59,6 +59,19 @@ def test_raising_the_seasonality_threshold_relabels_seasonal_clusters(
     changed = set(before.loc[before["pattern"] == "seasonal", "cluster_id"])
     assert changed and all(after.set_index("cluster_id").loc[c, "pattern"] != "seasonal" for c in changed)
 
+    # no new fit, new names: cluster_lineage records each relabelled cluster as renamed, once
+    for _ in range(2):
+        lineage = run_dbt(["run", "-s", "cluster_lineage"], db=warehouse_copy, project_dir=project_copy,
+                          raw=raw_dir, tmp=tmp_path)
+        assert lineage.returncode == 0, lineage.stdout[-3000:]
+    renamed = _table(warehouse_copy, "cluster_lineage").query("domain == 'demand' and event == 'renamed'")
+    old, new = before.set_index("cluster_id")["cluster_label"], after.set_index("cluster_id")["cluster_label"]
+    relabelled = {c for c in old.index if old[c] != new[c]}
+    assert relabelled and set(renamed["cluster_id"]) == relabelled and len(renamed) == len(relabelled)
+    for row in renamed.itertuples():
+        assert (row.previous_name, row.name) == (old[row.cluster_id], new[row.cluster_id])
+        assert row.previous_run_id == row.run_id and row.previous_cluster_id == row.cluster_id
+
 
 def test_make_targets_run_their_slices(warehouse_copy, raw_dir, tmp_path):
     env = {**os.environ, "CLUSTER_MARTS_DB": str(warehouse_copy), "RAW": str(raw_dir)}

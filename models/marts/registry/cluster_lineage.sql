@@ -5,11 +5,13 @@
     The events come from the clustering models' `lineage` rows
     (cluster_marts.identity.lineage); the names are the clusters' current
     names (provider segment names, DFU labels; customer segments have no
-    names yet), previous_name the last name recorded for the previous id. A kept cluster whose name changed is
-    `renamed`. Appended, never rewritten (like clustering_runs, --full-refresh
-    leaves it alone unless var cluster_lineage_allow_full_refresh is true): an
-    event already recorded (same domain, scope, method, run and previous run)
-    is not recorded twice.
+    names yet), previous_name the last name recorded for the previous id. A
+    kept cluster whose name changed is `renamed`, and so is a cluster of an
+    unchanged fit whose name changed (a seed or naming rule edited;
+    previous_run_id = run_id). Appended, never rewritten (like clustering_runs,
+    --full-refresh leaves it alone unless var cluster_lineage_allow_full_refresh
+    is true): an event already recorded (same domain, scope, method, run and
+    previous run) is not recorded twice.
 #}
 {{ config(
     materialized='incremental',
@@ -88,6 +90,57 @@ new_events as (
             and coalesce(events.previous_run_id, '') = coalesce(done.previous_run_id, '')
     where done.run_id is null
 ),
+
+current_clusters as (
+    -- every cluster the named fits publish now, with the run that made it
+    {% for domain, fit, names, name_column in named_fits %}
+    select
+        '{{ domain }}' as domain,
+        {{ json_text('record', 'scope') }} as scope,
+        {{ json_text('record', 'method') }} as method,
+        {{ json_text('record', 'run_id') }} as run_id,
+        cast({{ json_text('record', 'cluster_id') }} as integer) as cluster_id
+    from {{ ref(fit) }}
+    where record_type = 'cluster_memory'
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+relabelled as (
+    -- a cluster of an unchanged fit whose name changed (a seed edit): renamed, with no new fit
+    select
+        current_clusters.domain,
+        current_clusters.scope,
+        current_clusters.method,
+        current_clusters.run_id,
+        current_clusters.run_id as previous_run_id,
+        current_clusters.cluster_id,
+        current_clusters.cluster_id as previous_cluster_id,
+        'renamed' as event,
+        cast(null as double) as distance,
+        current_names.name,
+        recorded_names.name as previous_name,
+        'the name changed without a new fit (a seed or a naming rule was edited)' as reason
+    from current_clusters
+    inner join current_names
+        on
+            current_clusters.domain = current_names.domain
+            and current_clusters.scope = 'all'
+            and current_clusters.cluster_id = current_names.cluster_id
+    inner join recorded_names
+        on
+            current_clusters.domain = recorded_names.domain
+            and current_clusters.scope = recorded_names.scope
+            and current_clusters.method = recorded_names.method
+            and current_clusters.cluster_id = recorded_names.cluster_id
+    left join new_events
+        on
+            current_clusters.domain = new_events.domain
+            and current_clusters.scope = new_events.scope
+            and current_clusters.method = new_events.method
+            and current_clusters.cluster_id = new_events.cluster_id
+    where recorded_names.name <> current_names.name and new_events.domain is null
+),
 {% else %}
 recorded_names as (
     select domain, cluster_id, name, cast(null as {{ dbt.type_string() }}) as scope,
@@ -98,6 +151,15 @@ recorded_names as (
 
 new_events as (
     select * from events
+),
+
+relabelled as (
+    select
+        *,
+        cast(null as {{ dbt.type_string() }}) as name,
+        cast(null as {{ dbt.type_string() }}) as previous_name
+    from events
+    where false
 ),
 {% endif %}
 
@@ -132,11 +194,23 @@ named as (
             and new_events.previous_cluster_id = recorded_names.cluster_id
 ),
 
+all_events as (
+    select
+        domain, scope, method, run_id, previous_run_id, cluster_id, previous_cluster_id, event, distance, name,
+        previous_name, reason
+    from named
+    union all
+    select
+        domain, scope, method, run_id, previous_run_id, cluster_id, previous_cluster_id, event, distance, name,
+        previous_name, reason
+    from relabelled
+),
+
 as_of_now as (
     select
         *,
         current_timestamp as recorded_at
-    from named
+    from all_events
 ),
 
 final as (
