@@ -17,7 +17,7 @@ from sklearn.datasets import make_blobs
 
 from cluster_marts.adapters.clustering import clustering_table
 from cluster_marts.adapters.long_table import packed_rows, record_rows
-from cluster_marts.adapters.memory import LINEAGE_COLUMNS, MEMORY_COLUMNS
+from cluster_marts.adapters.memory import LINEAGE_COLUMNS, MEMORY_COLUMNS, previous_records
 from cluster_marts.identity.lineage import PreviousFit, held_and_kept, keep_ids
 
 META = {"id_column": "id", "features": ["a", "b", "c"], "random_state": 7, "k_max": 7}
@@ -47,9 +47,7 @@ def build(features: pd.DataFrame, memory: pd.DataFrame | None, meta=META) -> dic
         "assignment": record_rows(long, "assignment", ["id", "cluster_id", "k", "run_id"]),
         "cluster_memory": memory,
         "lineage": lineage,
-        # what the model reads back on its next build (memory.read_previous)
-        "previous": pd.concat([memory.assign(record_type="cluster_memory"), lineage.assign(record_type="lineage")],
-                              ignore_index=True),
+        "previous": previous_records(long),  # what the model reads back on its next build (read_previous)
     }
 
 

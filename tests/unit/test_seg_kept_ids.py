@@ -14,7 +14,7 @@ from sklearn.datasets import make_blobs
 
 from cluster_marts.adapters.customers import segmentation_table
 from cluster_marts.adapters.long_table import packed_rows, record_rows
-from cluster_marts.adapters.memory import LINEAGE_COLUMNS, MEMORY_COLUMNS
+from cluster_marts.adapters.memory import LINEAGE_COLUMNS, MEMORY_COLUMNS, previous_records
 from cluster_marts.identity.lineage import held_and_kept
 
 META = {"id_column": "customer_id", "axes": {"shape": ["x", "y"]}, "methods": ["fcm", "gmm"], "k_max": 5,
@@ -41,8 +41,7 @@ def build(X: np.ndarray, previous: pd.DataFrame | None) -> dict[str, pd.DataFram
                                                        "segment_path", "memberships"]),
         "memory": memory,
         "lineage": lineage,
-        "previous": pd.concat([memory.assign(record_type="cluster_memory"), lineage.assign(record_type="lineage")],
-                              ignore_index=True),
+        "previous": previous_records(long),  # what the model reads back on its next build (read_previous)
     }
 
 

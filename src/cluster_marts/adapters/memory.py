@@ -23,13 +23,15 @@ from cluster_marts.adapters.long_table import RECORD, RECORD_TYPE
 from cluster_marts.identity.lineage import ClusterMemory, IdMatch, PreviousFit, lineage_events
 from cluster_marts.progress import LOGGER
 
-__all__ = ["memory_records", "lineage_records", "previous_fits", "read_previous", "MEMORY_COLUMNS",
+__all__ = ["memory_records", "lineage_records", "previous_fits", "previous_records", "read_previous", "MEMORY_COLUMNS",
            "LINEAGE_COLUMNS", "FIT_KEY"]
 
 #: a column holding the domain on every row: the incremental model's unique key, so each build replaces every row
 FIT_KEY = "fit_key"
 MEMORY_COLUMNS = ["scope", "method", "run_id", "cluster_id", "position", "features", "means", "radius", "size",
                   "next_id"]
+#: the record types a build reads back from its own previous table
+_KEPT = ("cluster_memory", "lineage")
 LINEAGE_COLUMNS = ["domain", "scope", "method", "run_id", "previous_run_id", "cluster_id", "previous_cluster_id",
                    "event", "distance", "reason"]
 
@@ -119,7 +121,16 @@ def read_previous(dbt: Any, session: Any, key: str) -> pd.DataFrame | None:
         session.execute(f"alter table {dbt.this} add column {FIT_KEY} varchar")
         session.execute(f"update {dbt.this} set {FIT_KEY} = '{key}'")
         return None
-    frame = to_frame(session.sql(f"select {RECORD_TYPE}, {RECORD} from {dbt.this} "
-                                 f"where {RECORD_TYPE} in ('cluster_memory', 'lineage')"))
+    return previous_records(to_frame(session.sql(f"select {RECORD_TYPE}, {RECORD} from {dbt.this} "
+                                                 f"where {RECORD_TYPE} in {_KEPT}")))
+
+
+def previous_records(long: pd.DataFrame) -> pd.DataFrame:
+    """The ``cluster_memory`` and ``lineage`` records of a long table, decoded, with their ``record_type``.
+
+    What :func:`read_previous` returns for the table a build wrote; the
+    input of :func:`previous_fits` and :func:`lineage_records`.
+    """
+    kept = long[long[RECORD_TYPE].isin(_KEPT)]
     return pd.DataFrame([{**json.loads(text), RECORD_TYPE: kind}
-                         for kind, text in zip(frame[RECORD_TYPE], frame[RECORD])])
+                         for kind, text in zip(kept[RECORD_TYPE], kept[RECORD])])

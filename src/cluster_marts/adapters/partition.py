@@ -38,7 +38,6 @@ from cluster_marts.adapters.fitting import DomainFit, Prepared, chosen_k, fit_cl
 from cluster_marts.algorithms.scores import RowScores, member_means
 from cluster_marts.config.cluster import ClusterSettings
 from cluster_marts.errors import InputDataError
-from cluster_marts.identity.lineage import PreviousFit
 from cluster_marts.preprocessing.scaling import inverse_transform, scaler_params_frame
 from cluster_marts.selection.metrics import per_sample_silhouette
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
@@ -122,6 +121,15 @@ def _input_rows(prep_order: np.ndarray) -> np.ndarray:
     return back
 
 
+def _refuse_clashes(features: pd.DataFrame, model: str) -> None:
+    clash = [c for c in ASSIGNMENT_COLUMNS if c in features.columns]
+    if clash:
+        raise InputDataError(
+            f"model {model}: input already has column(s) {', '.join(clash)} that the assignments add; "
+            "rename or drop them in the upstream model"
+        )
+
+
 def assignment_frame(features: pd.DataFrame, fit: DomainFit, *, model: str) -> pd.DataFrame:
     """The input rows (same order) plus :data:`ASSIGNMENT_COLUMNS`, cluster ids as published.
 
@@ -132,12 +140,7 @@ def assignment_frame(features: pd.DataFrame, fit: DomainFit, *, model: str) -> p
     (:func:`row_score_columns`, in the clustering space: scaled kept features,
     or PCA scores), ``k`` (int64), ``algorithm`` (str), ``run_id`` (str).
     """
-    clash = [c for c in ASSIGNMENT_COLUMNS if c in features.columns]
-    if clash:
-        raise InputDataError(
-            f"model {model}: input already has column(s) {', '.join(clash)} that the assignments add; "
-            "rename or drop them in the upstream model"
-        )
+    _refuse_clashes(features, model)
     prep, part, s = fit.prep, fit.partition, fit.prep.settings
     sil = per_sample_silhouette(prep.Z, part.labels, sample_size=s.silhouette_sample_size,
                                 random_state=s.random_state)
@@ -147,8 +150,7 @@ def assignment_frame(features: pd.DataFrame, fit: DomainFit, *, model: str) -> p
     n = len(out)
     out["cluster_id"] = pd.Series(part.published_labels[back], dtype="int64")
     out["silhouette"] = pd.Series(sil[back], dtype="float64")
-    runner_up = np.where(scores.runner_up >= 0, part.ids.publish(scores.runner_up), -1)
-    scores = RowScores(scores.distance, scores.normalized_distance, scores.margin, runner_up)
+    scores = RowScores(scores.distance, scores.normalized_distance, scores.margin, part.ids.publish(scores.runner_up))
     for name, column in row_score_columns(scores).items():
         out[name] = column
     out["k"] = _constant(fit.k, n, "int64")
@@ -217,9 +219,9 @@ def select_k(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: s
 
 
 def _fit_at_chosen(features: pd.DataFrame, k_selection: pd.DataFrame, meta: Mapping[str, Any] | None,
-                   model: str, upstream: str | None, previous: PreviousFit | None = None) -> DomainFit:
+                   model: str, upstream: str | None) -> DomainFit:
     k = chosen_k(k_selection, prepare(features, meta, model), model, upstream)
-    return fit_clustering(features, meta, model=model, previous=previous, k=k)
+    return fit_clustering(features, meta, model=model, k=k)
 
 
 def assign_clusters(
@@ -227,12 +229,7 @@ def assign_clusters(
     model: str, upstream: str | None = None,
 ) -> pd.DataFrame:
     """Cluster every row at the ``is_chosen`` k of ``k_selection`` (same run): :func:`assignment_frame`."""
-    clash = [c for c in ASSIGNMENT_COLUMNS if c in features.columns]
-    if clash:
-        raise InputDataError(
-            f"model {model}: input already has column(s) {', '.join(clash)} that the assignments add; "
-            "rename or drop them in the upstream model"
-        )
+    _refuse_clashes(features, model)  # before the fit
     return assignment_frame(features, _fit_at_chosen(features, k_selection, meta, model, upstream), model=model)
 
 

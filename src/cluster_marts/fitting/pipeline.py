@@ -142,10 +142,6 @@ class Partition:
         """Every row's published cluster id."""
         return self.ids.publish(self.labels)
 
-    def means(self, scaled: bool) -> np.ndarray:
-        """Members' mean of every feature per canonical cluster, scaled or in original units."""
-        return member_means(self.data.Xs if scaled else self.data.X, self.labels, self.k)
-
     def radius(self) -> np.ndarray:
         """RMS distance of each canonical cluster's members to their mean, scaled space."""
         return cluster_radius(self.data.Xs, self.labels, self.k)
@@ -153,7 +149,8 @@ class Partition:
     def memory(self) -> ClusterMemory:
         """Ids, members' means (original units), radius and size of each cluster: for the next build."""
         sizes = np.bincount(self.labels[self.labels >= 0], minlength=self.k)
-        return ClusterMemory(self.ids, tuple(self.data.features), self.means(scaled=False), self.radius(), sizes)
+        means = member_means(self.data.X, self.labels, self.k)  # original units: the next build scales them anew
+        return ClusterMemory(self.ids, tuple(self.data.features), means, self.radius(), sizes)
 
     def row_scores(self) -> RowScores:
         """Distance, normalised distance, margin and runner-up of every row (canonical ids), clustering space."""
