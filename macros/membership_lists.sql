@@ -25,20 +25,27 @@
     segment, same feature order), one per centre in the order of `centres`. A
     null feature value adds nothing (as a sum over features skips it).
 
-    dominant_segment(memberships): segment_id of the largest membership, the
-    lowest id on ties; largest_membership(memberships): that membership.
+    Stable ids are not positions: a list of memberships is stored with the
+    list of the segment ids of its positions (segment_ids), so a segment keeps
+    its id when a refit puts it elsewhere in the list.
 
-    membership_of(memberships, segment_id): the membership in one segment
-    (null when the list has no such segment).
+    dominant_segment(memberships, segment_ids): the segment id of the largest
+    membership (the first position on ties); largest_membership(memberships):
+    that membership.
+
+    membership_of(memberships, segment_ids, segment_id): the membership in one
+    segment (null when the list has no such segment).
+
+    segment_positions(memberships): set-returning, one row per position
+    1..k (for the long views: list_element(memberships, position) and
+    list_element(segment_ids, position) are a pair).
 
     double_list_type(): the SQL type of a list of doubles (DuckDB double[],
     Spark array<double>).
 
-    segment_ids(memberships): set-returning, one row per segment id 0..k-1
-    (for the long views).
-
-    memberships_json(memberships): '{"0": 0.25, "1": 0.75}', rounded to 6 digits
-    (the numbers as DuckDB writes them on both engines: macro double_text).
+    memberships_json(memberships, segment_ids): '{"3": 0.25, "0": 0.75}',
+    segment id -> membership in list order, rounded to 6 digits (the numbers
+    as DuckDB writes them on both engines: macro double_text).
 #}
 
 {#- one dispatcher per macro: the DuckDB body is default__, the Spark one spark__ -#}
@@ -113,16 +120,16 @@
         power(element_at(' ~ scaled_values ~ ', j + 1) - center_value, 2))') }})
 {%- endmacro %}
 
-{% macro dominant_segment(memberships) -%}
-    {{ return(adapter.dispatch('dominant_segment', 'cluster_marts')(memberships)) }}
+{% macro dominant_segment(memberships, segment_ids) -%}
+    {{ return(adapter.dispatch('dominant_segment', 'cluster_marts')(memberships, segment_ids)) }}
 {%- endmacro %}
 
-{% macro default__dominant_segment(memberships) -%}
-    (list_position({{ memberships }}, list_max({{ memberships }})) - 1)
+{% macro default__dominant_segment(memberships, segment_ids) -%}
+    {{ segment_ids }}[list_position({{ memberships }}, list_max({{ memberships }}))]
 {%- endmacro %}
 
-{% macro spark__dominant_segment(memberships) -%}
-    (array_position({{ memberships }}, array_max({{ memberships }})) - 1)
+{% macro spark__dominant_segment(memberships, segment_ids) -%}
+    element_at({{ segment_ids }}, cast(array_position({{ memberships }}, array_max({{ memberships }})) as int))
 {%- endmacro %}
 
 {% macro largest_membership(memberships) -%}
@@ -137,33 +144,43 @@
     array_max({{ memberships }})
 {%- endmacro %}
 
-{% macro membership_of(memberships, segment_id) -%}
-    {{ list_element(memberships, segment_id ~ ' + 1') }}
+{% macro membership_of(memberships, segment_ids, segment_id) -%}
+    {{ return(adapter.dispatch('membership_of', 'cluster_marts')(memberships, segment_ids, segment_id)) }}
 {%- endmacro %}
 
-{% macro segment_ids(memberships) -%}
-    {{ return(adapter.dispatch('segment_ids', 'cluster_marts')(memberships)) }}
+{% macro default__membership_of(memberships, segment_ids, segment_id) -%}
+    {{ memberships }}[list_position({{ segment_ids }}, {{ segment_id }})]
 {%- endmacro %}
 
-{% macro default__segment_ids(memberships) -%}
-    unnest(range(0, len({{ memberships }})))
+{% macro spark__membership_of(memberships, segment_ids, segment_id) -%}
+    case when array_contains({{ segment_ids }}, {{ segment_id }})
+        then element_at({{ memberships }}, cast(array_position({{ segment_ids }}, {{ segment_id }}) as int)) end
 {%- endmacro %}
 
-{% macro spark__segment_ids(memberships) -%}
-    explode(transform({{ memberships }}, (membership, position) -> position))
+{% macro segment_positions(memberships) -%}
+    {{ return(adapter.dispatch('segment_positions', 'cluster_marts')(memberships)) }}
 {%- endmacro %}
 
-{% macro memberships_json(memberships) -%}
-    {{ return(adapter.dispatch('memberships_json', 'cluster_marts')(memberships)) }}
+{% macro default__segment_positions(memberships) -%}
+    unnest(range(1, len({{ memberships }}) + 1))
 {%- endmacro %}
 
-{% macro default__memberships_json(memberships) -%}
+{% macro spark__segment_positions(memberships) -%}
+    explode(transform({{ memberships }}, (membership, position) -> position + 1))
+{%- endmacro %}
+
+{% macro memberships_json(memberships, segment_ids) -%}
+    {{ return(adapter.dispatch('memberships_json', 'cluster_marts')(memberships, segment_ids)) }}
+{%- endmacro %}
+
+{% macro default__memberships_json(memberships, segment_ids) -%}
     '{' || array_to_string(list_transform({{ memberships }}, lambda membership, position:
-        '"' || cast(position - 1 as {{ dbt.type_string() }}) || '": '
+        '"' || cast({{ segment_ids }}[position] as {{ dbt.type_string() }}) || '": '
         || cast(round(membership, 6) as {{ dbt.type_string() }})), ', ') || '}'
 {%- endmacro %}
 
-{% macro spark__memberships_json(memberships) -%}
+{% macro spark__memberships_json(memberships, segment_ids) -%}
     concat('{', array_join(transform({{ memberships }}, (membership, position) ->
-        concat('"', cast(position as string), '": ', {{ double_text('round(membership, 6)') }})), ', '), '}')
+        concat('"', cast(element_at({{ segment_ids }}, position + 1) as string), '": ',
+               {{ double_text('round(membership, 6)') }})), ', '), '}')
 {%- endmacro %}

@@ -62,3 +62,23 @@
         end,
         1.0);
 {% endmacro %}
+
+
+{#
+    Adds segment_ids to a membership-snapshot history taken before the list
+    of segment ids was stored (pre_hook of customer_membership_snapshots,
+    after the upgrades above): its memberships were indexed by segment id, so
+    each row gets 0..k-1. Nothing happens when the table is absent or has the
+    column. DuckDB (an in-place update); on Spark the column is added by the
+    model (null on older rows).
+#}
+{% macro add_segment_ids(relation) %}
+    {%- if not execute or target.type == 'spark' -%}{{ return('') }}{%- endif -%}
+    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+    {%- if existing is none -%}{{ return('') }}{%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(existing) | map(attribute='name') | map('lower') | list -%}
+    {%- if 'segment_ids' in names or 'memberships' not in names -%}{{ return('') }}{%- endif -%}
+    {{ log("customer_membership_snapshots: adding segment_ids (0..k-1) to the history of " ~ existing, info=true) }}
+    alter table {{ existing }} add column segment_ids integer[];
+    update {{ existing }} set segment_ids = list_transform(range(0, len(memberships)), lambda i: cast(i as integer));
+{% endmacro %}

@@ -13,14 +13,15 @@ records each event); --full-refresh numbers the segments afresh.
 
 from cluster_marts.adapters.customers import segmentation_table
 from cluster_marts.adapters.frames import to_frame
-from cluster_marts.adapters.memory import read_previous
+from cluster_marts.adapters.memory import current_layout, read_previous
 from cluster_marts.progress import log_to_dbt
 
 
 def model(dbt, session):
-    # each build replaces every row (all share one fit_key); a changed input schema needs --full-refresh
+    # each build replaces every row (all share one fit_key); a table of older columns is replaced (current_layout)
     dbt.config(materialized="incremental", incremental_strategy="delete+insert", unique_key="fit_key")
     log_to_dbt()
     features = to_frame(dbt.ref("customer_features"))
-    return segmentation_table(features, dbt.config.get("meta"), model="int_customer_segmentation",
-                              previous=read_previous(dbt, session, "customers"))
+    table = segmentation_table(features, dbt.config.get("meta"), model="int_customer_segmentation",
+                               previous=read_previous(dbt, session, "customers"))
+    return current_layout(dbt, session, table)

@@ -11,14 +11,15 @@ int_dfu_scaler_params select their rows; cluster_lineage reads the lineage rows.
 
 from cluster_marts.adapters.clustering import clustering_table
 from cluster_marts.adapters.frames import to_frame
-from cluster_marts.adapters.memory import read_previous
+from cluster_marts.adapters.memory import current_layout, read_previous
 from cluster_marts.progress import log_to_dbt
 
 
 def model(dbt, session):
-    # each build replaces every row (all share one fit_key); a changed input schema needs --full-refresh
+    # each build replaces every row (all share one fit_key); a table of older columns is replaced (current_layout)
     dbt.config(materialized="incremental", incremental_strategy="delete+insert", unique_key="fit_key")
     log_to_dbt()
     features = to_frame(dbt.ref("dfu_features"))
-    return clustering_table(features, dbt.config.get("meta"), read_previous(dbt, session, "demand"),
-                            model="int_dfu_clustering", domain="demand")
+    table = clustering_table(features, dbt.config.get("meta"), read_previous(dbt, session, "demand"),
+                              model="int_dfu_clustering", domain="demand")
+    return current_layout(dbt, session, table)

@@ -1,4 +1,4 @@
-"""Cluster ids hold from one build to the next when the data change (providers, demand), on two demo seeds.
+"""Cluster ids hold from one build to the next when the data change (every domain and the snapshots), two seeds.
 
 Per seed: the small demo written to a temporary folder; a first build on the
 data less a change (demand without its last month), then a second build into
@@ -7,7 +7,10 @@ orders; 10 % more AI models, each a jittered copy of a listed one). Clusters of 
 that hold together (80 % of their members in one cluster after, making 80 %
 of it) must keep their id (at least 95 % of them; k may change in between),
 and ``cluster_lineage`` must hold one event per cluster and per vanished id
-of the second fit.
+of the second fit. The snapshots' reference model is refitted too (the
+default reference date moves a month): a customer's dominant reference
+segment on the first build's latest snapshot date, scored by each build's
+reference, must keep its id in the same way.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from cluster_marts.cli import main as cluster_marts
 from cluster_marts.identity.lineage import held_and_kept
 
 pytestmark = pytest.mark.integration
-MODELS = ["+cluster_lineage", "+provider_clusters", "+dfu_cluster_assignments", "+customer_segments"]
+MODELS = ["+cluster_lineage", "+provider_clusters", "+dfu_cluster_assignments", "+customer_segments",
+          "+customer_membership_snapshots"]
 FITS = {"providers": ("provider_clusters", "provider_id"), "demand": ("dfu_cluster_assignments", "dfu_id"),
         # one customer segmentation per (axis, method): its segments are told apart by both
         "customers": ("customer_segments", "customer_id || '/' || axis || '/' || method")}
@@ -44,6 +48,13 @@ def _assignments(db, table: str, key: str) -> pd.DataFrame:
     cluster = "axis || '/' || method || '/' || segment_id" if table == "customer_segments" else "cluster_id"
     with duckdb.connect(str(db), read_only=True) as con:
         return con.sql(f"select {key} as id, {cluster} as cluster_id from {table}").df()
+
+
+def _reference_segments(db, date) -> pd.DataFrame:
+    """Each customer's dominant reference segment per axis at one snapshot date."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.sql("select customer_id || '/' || axis as id, axis || '/' || dominant_segment_id as cluster_id "
+                       "from customer_membership_snapshots where snapshot_date = $date", params={"date": date}).df()
 
 
 def _scoped(domain: str, events: pd.DataFrame, column: str) -> pd.Series:
@@ -74,10 +85,14 @@ def test_ids_hold_when_the_data_change(seed, tmp_path):
                               "customer_orders_path": str(raw / "orders_before.parquet")})
     assert first.returncode == 0, first.stdout[-4000:]
     before = {domain: _assignments(db, *fit) for domain, fit in FITS.items()}
+    with duckdb.connect(str(db), read_only=True) as con:  # the first build's latest date: the second scores it too
+        (latest,) = con.execute("select max(snapshot_date) from customer_membership_snapshots").fetchone()
+    reference_before = _reference_segments(db, latest)
     second = run_dbt(build, db=db, project_dir=PROJECT_ROOT, raw=raw, tmp=tmp_path,
                      dbt_vars={"ai_models_path": str(raw / "models_after.parquet")})
     assert second.returncode == 0, second.stdout[-4000:]
     after = {domain: _assignments(db, *fit) for domain, fit in FITS.items()}
+    reference_after = _reference_segments(db, latest)  # the same date, scored with the refitted reference
 
     with duckdb.connect(str(db), read_only=True) as con:
         lineage = con.sql("select * from cluster_lineage").df()
@@ -98,3 +113,9 @@ def test_ids_hold_when_the_data_change(seed, tmp_path):
         vanished = set(before[domain]["cluster_id"]) - set(
             second_events.loc[second_events["event"].isin(["kept", "renamed"]), "previous_cluster_id"])
         assert set(second_events.loc[second_events["event"] == "vanished", "previous_cluster_id"]) == vanished
+    # the snapshots' reference model is refitted (the default reference date moved a month): its ids hold too
+    stable, kept = held_and_kept(reference_before, reference_after)
+    print(f"seed {seed} customer_reference: {kept} of {stable} stable segments kept their id")
+    assert stable >= 7 and kept >= 0.95 * stable, (stable, kept)
+    reference_events = lineage[(lineage["domain"] == "customer_reference") & lineage["previous_run_id"].notna()]
+    assert len(reference_events) and set(reference_events["event"]) <= {"kept", "new", "vanished"}

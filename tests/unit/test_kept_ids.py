@@ -150,24 +150,28 @@ def test_memory_round_trips_through_arrow():
     assert len(memory) == 4 and memory["next_id"].eq(4).all()
 
 
-def test_a_table_built_before_ids_were_kept_is_upgraded_in_place():
-    """An existing table without fit_key (built by an earlier release) gets the key on every row, so the
-    incremental build replaces its rows; it has no memory, so ids start afresh."""
+def test_a_table_of_an_older_layout_is_replaced_by_the_new_layout():
+    """An existing table without fit_key and records (an earlier release), or with other columns (an input
+    column added), has no memory to read; current_layout replaces it by an empty table of the new columns,
+    so dbt's delete+insert fills it without --full-refresh; the next build reads the memory back."""
     from types import SimpleNamespace
 
     import duckdb
 
-    from cluster_marts.adapters.memory import read_previous
+    from cluster_marts.adapters.memory import current_layout, read_previous
 
     con = duckdb.connect()
-    con.execute("create table fit as select 'assignment' as record_type, null::varchar as record from range(3)")
+    con.execute("create table fit as select 'assignment' as record_type, i as old_column from range(3) t(i)")
     dbt = SimpleNamespace(is_incremental=True, this="fit")
-    assert read_previous(dbt, con, "customers") is None
-    assert con.execute("select distinct fit_key from fit").fetchall() == [("customers",)]
+    assert read_previous(dbt, con, "test") is None
     X, _ = blobs(300, 2)
     long = clustering_table(frame(X), META, None, model="m", domain="test")
+    assert current_layout(dbt, con, long) is long
+    assert [c[0] for c in con.execute("describe fit").fetchall()] == long.column_names
+    assert con.execute("select count(*) from fit").fetchall() == [(0,)]
     con.register("new_rows", long)
-    con.execute("insert into fit (record_type, record, fit_key) select record_type, record, fit_key from new_rows")
+    con.execute("insert into fit select * from new_rows")
     previous = read_previous(dbt, con, "test")  # the next build reads the memory back
     assert set(previous["record_type"]) == {"cluster_memory", "lineage"} and len(previous) == 8
+    assert current_layout(dbt, con, long) is long and con.execute("select count(*) from fit").fetchall()[0][0] > 0
     assert read_previous(SimpleNamespace(is_incremental=False, this="fit"), con, "test") is None

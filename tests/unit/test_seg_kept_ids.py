@@ -82,3 +82,35 @@ def test_a_vanished_segment_id_is_never_reused():
                                          "cluster_id"].astype(int))
         assert len(new) >= 1 and not set(new) & before
         assert (rows["event"] == "vanished").sum() >= 1
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_reference_models_ids_hold_and_the_scoring_reads_them_by_position(seed):
+    """The snapshots' reference model keeps its segment ids across refits like the segmentation: a new planted
+    group placed first in canonical order takes a fresh id at position 0, the others keep theirs, and a
+    snapshot scored by position reads the same ids as the fit."""
+    from cluster_marts.adapters.customers.reference import reference_table
+    from cluster_marts.profiling.reference import score_memberships
+
+    meta = {**META, "methods": ["fcm"]}
+
+    def fit(X, previous):
+        features = pd.DataFrame({"customer_id": [f"c{i:05d}" for i in range(len(X))], "x": X[:, 0], "y": X[:, 1]})
+        long = reference_table(features, meta, model="int_customer_reference_model", previous=previous).to_pandas()
+        rows = record_rows(long, "reference", ["segment_id", "position", "feature", "center_scaled",
+                                               "scaler_center", "scaler_scale"])
+        return long, rows, packed_rows(long, "lineage", LINEAGE_COLUMNS)
+
+    X = blobs(600, seed)
+    first_long, first, _ = fit(X, None)
+    assert (first["segment_id"] == first["position"]).all()  # a first build numbers canonically
+    low = np.random.default_rng(seed).normal([-8.0, 3.0], 0.6, size=(200, 2))  # the lowest x: canonical position 0
+    _, second, lineage = fit(np.vstack([X, low]), previous_records(first_long))
+    ids = second.drop_duplicates("position").sort_values("position")["segment_id"].astype(int).tolist()
+    assert len(ids) == 4 and ids[0] == 3 and sorted(ids[1:]) == [0, 1, 2]
+    assert sorted(lineage["event"]) == ["kept", "kept", "kept", "new"]
+    # scoring the new group's points with the stored centres (list order = position) puts them in id 3
+    centres = second.pivot(index="position", columns="feature", values="center_scaled")[["x", "y"]].to_numpy()
+    scaler = second.drop_duplicates("feature").set_index("feature").loc[["x", "y"]]
+    u = score_memberships(low, centres, scaler["scaler_center"].to_numpy(), scaler["scaler_scale"].to_numpy(), 2.0)
+    assert (np.array(ids)[u.argmax(axis=1)] == 3).mean() > 0.95

@@ -20,7 +20,7 @@ FEATURES = pd.DataFrame({
 })
 META = {"id_column": "customer_id", "axes": {"shape": ["x", "y"], "returns": ["r"]}, "methods": ["fcm", "gmm"],
         "k_max": "5", "random_state": "42", "description": "test"}
-DTYPES = {"axis": "str", "segment_id": "int64", "feature": "str", "center_scaled": "float64",
+DTYPES = {"axis": "str", "segment_id": "int64", "position": "int64", "feature": "str", "center_scaled": "float64",
           "scaler_center": "float64", "scaler_scale": "float64", "fuzziness": "float64", "k": "int64",
           "n_samples": "int64", "run_id": "str"}
 

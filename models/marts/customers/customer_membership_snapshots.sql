@@ -4,7 +4,9 @@
     memberships as a list indexed by reference segment (memberships[segment_id
     + 1]; macro membership_of), the dominant segment and its membership, and
     the context (orders and value at the snapshot, days since first order,
-    tenure, the usual gap between orders: drift reads it). One row per segment instead would multiply the rows by k; the
+    tenure, the usual gap between orders: drift reads it). The list's
+    positions are the reference's canonical order; segment_ids holds the
+    (kept) segment id of each position. One row per segment instead would multiply the rows by k; the
     long form is the view customer_membership_snapshots_long, the JSON form
     customer_snapshots.
 
@@ -16,14 +18,17 @@
     var customer_snapshots_allow_full_refresh is true. Old dates are removed only
     by `make snapshot-retention`. A history in the older long layout (one row
     per segment) is upgraded in place before the run (macro
-    migrate_long_membership_snapshots), and one taken before usual_gap_days was
-    stored gets it from its own columns (macro add_usual_gap_days): nothing is lost.
+    migrate_long_membership_snapshots), one taken before usual_gap_days was
+    stored gets it from its own columns (macro add_usual_gap_days), and one
+    taken before segment_ids was stored gets 0..k-1, the ids its positions
+    were (macro add_segment_ids): nothing is lost.
 #}
 {{ config(
     materialized='incremental',
     on_schema_change='append_new_columns',
     full_refresh=(none if var('customer_snapshots_allow_full_refresh') else false),
-    pre_hook=["{{ migrate_long_membership_snapshots(this) }}", "{{ add_usual_gap_days(this) }}"],
+    pre_hook=["{{ migrate_long_membership_snapshots(this) }}", "{{ add_usual_gap_days(this) }}",
+              "{{ add_segment_ids(this) }}"],
     **replace_by_keys_config(['snapshot_type', 'snapshot_date'])
 ) }}
 with
@@ -40,6 +45,7 @@ snapshots as (
         reference_run_id,
         snapshot_type,
         memberships,
+        segment_ids,
         max_membership,
         frequency as orders_at_snapshot,
         monetary as value_at_snapshot,

@@ -13,7 +13,7 @@ snapshots as (
 ),
 
 segments as (
-    select snapshots.*, {{ segment_ids('snapshots.memberships') }} as segment_id
+    select snapshots.*, {{ segment_positions('snapshots.memberships') }} as segment_position
     from snapshots
 ),
 
@@ -21,17 +21,17 @@ long_form as (
     select
         customer_id,
         axis,
-        segment_id,
+        {{ list_element('segment_ids', 'segment_position') }} as segment_id,
         dominant_segment_id,
         reference_run_id,
         snapshot_type,
-        {{ membership_of('memberships', 'segment_id') }} as membership,
+        {{ list_element('memberships', 'segment_position') }} as membership,
         max_membership,
         orders_at_snapshot,
         value_at_snapshot,
         days_since_first_order,
         tenure_months,
-        segment_id = dominant_segment_id as is_dominant,
+        {{ list_element('segment_ids', 'segment_position') }} = dominant_segment_id as is_dominant,
         snapshot_date,
         last_ordered_at,
         snapshot_at,

@@ -1,6 +1,6 @@
 {#
     One row per snapshot: customer, axis, snapshot date and type, with the
-    memberships as a JSON object {"segment_id": membership, ...} (for tools
+    memberships as a JSON object {"<segment_id>": membership, ...} (for tools
     that read no lists), the dominant segment and the context. A customer's
     snapshot history between two dates is a filter on this view (see
     analyses/customer_snapshot_history.sql).
@@ -21,7 +21,7 @@ with_json as (
         reference_run_id,
         ----- strings
         snapshot_type,
-        {{ memberships_json('memberships') }} as memberships_json,
+        {{ memberships_json('memberships', 'segment_ids') }} as memberships_json,
         ----- numerics
         max_membership,
         orders_at_snapshot,

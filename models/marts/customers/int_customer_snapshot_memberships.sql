@@ -8,8 +8,10 @@
     squared distances to the centres come from list arithmetic (macros
     scaled_axis_values, axis_squared_distances) and the FCM memberships
     u_j = d2_j^(-1/(m-1)) / sum_l d2_l^(-1/(m-1)) from macro fcm_memberships,
-    as a list indexed by segment_id (position segment_id + 1); a snapshot
-    sitting exactly on a centre is one-hot on the first such centre. The
+    as a list in the reference segments' positions, beside the list of their
+    segment ids (segment_ids: ids are kept across builds, positions are the
+    fit's canonical order); a snapshot sitting exactly on a centre is one-hot
+    on the first such centre. The
     Python twin is cluster_marts.profiling.reference.score_memberships
     (tested against it). Carries the snapshot's context columns so the
     history mart needs no join. A view: the history mart materialises it.
@@ -49,21 +51,23 @@ segment_centres as (
     select
         axis,
         segment_id,
+        position,
         {{ ordered_list('center_scaled', 'feature_position') }} as centre,
         max(fuzziness) as fuzziness,
         max(run_id) as reference_run_id
     from reference
-    group by axis, segment_id
+    group by axis, segment_id, position
 ),
 
 axes as (
-    -- one row per axis; centres in segment_id order (ids are 0..k-1, tested on the reference model)
+    -- one row per axis; centres and their segment ids in position order (positions 0..k-1, tested on the reference)
     select
         axis_scalers.axis,
         axis_scalers.feature_positions,
         axis_scalers.scaler_centers,
         axis_scalers.scaler_scales,
-        {{ ordered_list('segment_centres.centre', 'segment_centres.segment_id') }} as centres,
+        {{ ordered_list('segment_centres.centre', 'segment_centres.position') }} as centres,
+        {{ ordered_list('segment_centres.segment_id', 'segment_centres.position') }} as segment_ids,
         max(segment_centres.fuzziness) as fuzziness,
         max(segment_centres.reference_run_id) as reference_run_id
     from axis_scalers
@@ -95,6 +99,7 @@ scaled as (
         axes.reference_run_id,
         axes.fuzziness,
         axes.centres,
+        axes.segment_ids,
         {{ scaled_axis_values('snapshots.feature_values', 'axes.feature_positions', 'axes.scaler_centers',
                               'axes.scaler_scales') }} as scaled_values
     from snapshots
@@ -105,7 +110,7 @@ distances as (
     select
         customer_id, snapshot_date, snapshot_type, frequency, monetary, tenure_days, usual_gap_days,
         last_ordered_at, as_of_at,
-        axis, reference_run_id, fuzziness,
+        axis, reference_run_id, fuzziness, segment_ids,
         {{ axis_squared_distances('scaled_values', 'centres') }} as squared_distances
     from scaled
 ),
@@ -116,8 +121,8 @@ memberships as (
 
 scored as (
     select
-        customer_id, snapshot_date, snapshot_type, axis, reference_run_id, memberships,
-        {{ dominant_segment('memberships') }} as dominant_segment_id,
+        customer_id, snapshot_date, snapshot_type, axis, reference_run_id, memberships, segment_ids,
+        {{ dominant_segment('memberships', 'segment_ids') }} as dominant_segment_id,
         {{ largest_membership('memberships') }} as max_membership,
         frequency, monetary, tenure_days, usual_gap_days, last_ordered_at, as_of_at
     from memberships

@@ -24,6 +24,7 @@
     ('providers', 'int_provider_clustering', 'provider_cluster_summary', 'segment_name'),
     ('demand', 'int_dfu_clustering', 'dfu_cluster_labels', 'cluster_label'),
     ('customers', 'int_customer_segmentation', none, none),
+    ('customer_reference', 'int_customer_reference_model', none, none),
 ] -%}
 {%- set named_fits = [] -%}
 {%- for fit in fits if fit[2] -%}{%- do named_fits.append(fit) -%}{%- endfor -%}

@@ -17,14 +17,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cluster_marts.adapters.frames import to_frame
 from cluster_marts.adapters.long_table import RECORD, RECORD_TYPE
 from cluster_marts.identity.lineage import ClusterMemory, IdMatch, PreviousFit, lineage_events
 from cluster_marts.progress import LOGGER
 
-__all__ = ["memory_records", "lineage_records", "previous_fits", "previous_records", "read_previous", "MEMORY_COLUMNS",
-           "LINEAGE_COLUMNS", "FIT_KEY"]
+__all__ = ["memory_records", "lineage_records", "previous_fits", "previous_records", "read_previous", "current_layout",
+           "MEMORY_COLUMNS", "LINEAGE_COLUMNS", "FIT_KEY"]
 
 #: a column holding the domain on every row: the incremental model's unique key, so each build replaces every row
 FIT_KEY = "fit_key"
@@ -110,19 +111,44 @@ def read_previous(dbt: Any, session: Any, key: str) -> pd.DataFrame | None:
     One row per record, decoded, with its ``record_type``.  For an
     incremental dbt Python model: reads ``dbt.this`` when
     ``dbt.is_incremental`` (DuckDB and the Spark runner alike).  A table
-    built before its rows carried :data:`FIT_KEY` (``key`` is the model's) is
-    upgraded in place first, so the build replaces its rows instead of adding
-    to them; it has no memory yet, so its ids are numbered afresh.
+    built before its rows carried :data:`FIT_KEY` and records (``key`` is the
+    model's) has no memory: its ids are numbered afresh, and
+    :func:`current_layout` replaces the table.
     """
     if not getattr(dbt, "is_incremental", False):
         return None
-    if FIT_KEY not in session.sql(f"select * from {dbt.this} limit 0").columns and hasattr(session, "execute"):
-        LOGGER.info("%s: upgrading the table built before cluster ids were kept (rows keyed by %s)", dbt.this, FIT_KEY)
-        session.execute(f"alter table {dbt.this} add column {FIT_KEY} varchar")
-        session.execute(f"update {dbt.this} set {FIT_KEY} = '{key}'")
+    columns = set(session.sql(f"select * from {dbt.this} limit 0").columns)
+    if not {FIT_KEY, RECORD_TYPE, RECORD} <= columns:
+        LOGGER.info("%s: the table was built before cluster ids were kept (no %s records keyed by %s = %r): ids are "
+                    "numbered afresh", dbt.this, RECORD_TYPE, FIT_KEY, key)
         return None
     return previous_records(to_frame(session.sql(f"select {RECORD_TYPE}, {RECORD} from {dbt.this} "
                                                  f"where {RECORD_TYPE} in {_KEPT}")))
+
+
+def current_layout(dbt: Any, session: Any, table: pa.Table) -> pa.Table:
+    """``table``, after replacing the model's previous table by an empty one of its layout if the columns differ.
+
+    Call it last in an incremental clustering model (DuckDB), after
+    :func:`read_previous`: a table written before a change of its columns
+    (an older release's layout, or a feature added to or removed from the
+    model's input) cannot take this build's rows; its records were read
+    already, so it is replaced, in place, by an empty table with the columns
+    of ``table``, and dbt's ``delete+insert`` fills it: no ``--full-refresh``
+    needed.  The Spark runner overwrites the table on every build.
+    """
+    if not getattr(dbt, "is_incremental", False) or not hasattr(session, "register"):
+        return table
+    if list(session.sql(f"select * from {dbt.this} limit 0").columns) == table.column_names:
+        return table
+    LOGGER.info("%s: the columns changed since the last build; the table is replaced (its cluster memory was read)",
+                dbt.this)
+    session.register("_current_layout", table.slice(0, 0))
+    try:
+        session.execute(f"create or replace table {dbt.this} as select * from _current_layout")
+    finally:
+        session.unregister("_current_layout")
+    return table
 
 
 def previous_records(long: pd.DataFrame) -> pd.DataFrame:
