@@ -114,3 +114,44 @@ def test_the_reference_models_ids_hold_and_the_scoring_reads_them_by_position(se
     scaler = second.drop_duplicates("feature").set_index("feature").loc[["x", "y"]]
     u = score_memberships(low, centres, scaler["scaler_center"].to_numpy(), scaler["scaler_scale"].to_numpy(), 2.0)
     assert (np.array(ids)[u.argmax(axis=1)] == 3).mean() > 0.95
+
+
+def nested(n: int, seed: int) -> np.ndarray:
+    """Two top-level groups far apart (on both features), each made of two sub-groups (on y): both are split."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.0, 0.0], [0.0, 3.0], [12.0, 6.0], [12.0, 9.0]])
+    return rng.normal(centres[rng.choice(4, size=n, p=[0.3, 0.3, 0.2, 0.2])], 0.4)
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_sub_segment_ids_hold_when_the_data_grow(seed):
+    """Sub-segments keep their path from one build to the next, like top-level segments: each split's
+    children are matched to the previous build's children of the same path (scope "<axis>:<path>")."""
+    meta = {**META, "methods": ["fcm", "gmm"], "k_max": 2,
+            "subdivision": {"min_size": 50, "max_share": 0.25, "max_variance": 0.5, "max_depth": 1}}
+
+    def build_nested(X, previous):
+        features = pd.DataFrame({"customer_id": [f"c{i:05d}" for i in range(len(X))], "x": X[:, 0], "y": X[:, 1]})
+        long = segmentation_table(features, meta, model="int_customer_segmentation", previous=previous).to_pandas()
+        return (record_rows(long, "assignment", ["customer_id", "method", "segment_path"]), previous_records(long),
+                packed_rows(long, "lineage", LINEAGE_COLUMNS))
+
+    X = nested(1100, seed)
+    first, previous, _ = build_nested(X[:1000], None)
+    assert (first["segment_path"].str.count(r"\.") == 1).all()  # every customer in a sub-segment
+    # the rows grow by 10 % and shift by 2 %, and a new sub-group appears below the left group's lowest one
+    # (first in canonical order): every split is refitted, its children matched to the first build's
+    extra = np.random.default_rng(seed).normal([0.0, -3.0], 0.4, size=(150, 2))
+    second, _, lineage = build_nested(np.vstack([X[:1000] * 1.02, X[1000:], extra]), previous)
+
+    def scoped(a):
+        a = a.astype(str)
+        return pd.DataFrame({"id": a["customer_id"] + "/" + a["method"], "cluster_id": a["method"] + "/" +
+                             a["segment_path"]})
+
+    held, kept = held_and_kept(scoped(first), scoped(second))
+    assert held == 8 and kept == held  # 4 planted sub-groups x 2 methods
+    children = lineage[lineage["scope"].str.contains(":")]
+    assert (children["event"] == "kept").sum() == 8
+    new = children[children["event"] == "new"]  # the new sub-group: a fresh child id, not canonical 0
+    assert len(new) == 2 and set(new["cluster_id"].astype(int)) == {2}

@@ -72,9 +72,19 @@ def test_record_types_in_order_and_counts(long):
     n_fits, k_grid = 2 * 3, 3  # 2 axes x 3 methods; k = 2..4
     fm = packed_rows(long, "fit_metrics", ["axis", "method", "k"])
     n_segments = int(pd.to_numeric(fm["k"]).sum())  # one memory record and one (reset) lineage event per segment
-    assert counts.to_dict() == {"assignment": N * n_fits, "k_selection": n_fits * k_grid, "fit_metrics": n_fits,
-                                "cluster_memory": n_segments, "lineage": n_segments}
-    assert set(packed_rows(long, "lineage", ["event"])["event"]) == {"reset"}
+    memory = packed_rows(long, "cluster_memory", ["scope", "method", "cluster_id"])
+    lineage = packed_rows(long, "lineage", ["scope", "event"])
+    top = ~memory["scope"].str.contains(":")  # sub-segments: scope "<axis>:<parent path>", one record per child
+    assert top.sum() == n_segments and (~lineage["scope"].str.contains(":")).sum() == n_segments
+    assert len(lineage) == len(memory)
+    assignment = long[long[RECORD_TYPE] == "assignment"]
+    children = {(f"{a}:{p.rsplit('.', 1)[0]}", m, int(p.rsplit(".", 1)[1]))
+                for a, m, p in assignment[["axis", "method", "segment_path"]].drop_duplicates().itertuples(index=False)
+                if "." in p}
+    assert children <= {(sc, m, int(c)) for sc, m, c in memory[~top].itertuples(index=False)}
+    assert counts.drop(["cluster_memory", "lineage"]).to_dict() == {
+        "assignment": N * n_fits, "k_selection": n_fits * k_grid, "fit_metrics": n_fits}
+    assert set(lineage["event"]) == {"reset"}
     rows = long[long[RECORD_TYPE] == "assignment"]
     lengths = rows.groupby(["axis", "method"], observed=True)["memberships"].agg(lambda m: {len(x) for x in m})
     assert {(a, m): {k} for a, m, k in fm.itertuples(index=False)} == lengths.to_dict()

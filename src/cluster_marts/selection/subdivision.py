@@ -25,12 +25,17 @@ size) and checked again, recursively.
 
 Paths: top-level ``"2"``, children ``"2.0"``, ``"2.1"``, grandchildren
 ``"2.1.0"``; a segment that is not split keeps its path, so the leaves'
-paths are what rows carry.
+paths are what rows carry.  The numbers are ids: a top-level segment's id
+(``top_ids``, e.g. kept from the previous build) and, per split, the ids
+``child_ids`` gives the canonical children (default their canonical index),
+so a sub-segment can keep its id from one build to the next
+(:class:`cluster_marts.fitting.children.ChildIds`).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,6 +152,8 @@ def subdivide(
     sample_size: int,
     random_state: int,
     fit_sample_size: int | None = None,
+    top_ids: np.ndarray | None = None,
+    child_ids: Callable[[str, np.ndarray, np.ndarray, int], np.ndarray] | None = None,
 ) -> Subdivision:
     """Recursively split top-level segments; see the module docstring.
 
@@ -164,6 +171,12 @@ def subdivide(
     fit_sample_size : int, optional
         Fit each split on at most this many rows of the segment (seeded,
         stratified) and assign every member by ``predict``; None fits on all.
+    top_ids : ndarray of int, optional
+        The id each canonical top-level segment has in the paths (default: the canonical id).
+    child_ids : callable, optional
+        ``child_ids(path, rows, child_labels, k)``: the ids of a split's canonical children
+        ``0..k-1`` (``rows`` indexes ``X``, ``child_labels`` their canonical child); default
+        ``0..k-1``.
 
     Returns
     -------
@@ -172,9 +185,10 @@ def subdivide(
     X = np.asarray(X, dtype=np.float64)
     labels = np.asarray(labels, dtype=np.int64)
     n = labels.size
-    paths = labels.astype(str).astype(object)
+    top = np.arange(int(labels.max()) + 1 if n else 0) if top_ids is None else np.asarray(top_ids, dtype=np.int64)
+    paths = top[labels].astype(str).astype(object) if n else labels.astype(str).astype(object)
     depths = np.zeros(n, dtype=np.int64)
-    stack = [(np.flatnonzero(labels == seg), str(seg), 0) for seg in np.unique(labels)[::-1]]
+    stack = [(np.flatnonzero(labels == seg), str(top[seg]), 0) for seg in np.unique(labels)[::-1]]
     while stack:
         rows, path, depth = stack.pop()
         if not needs_split(rows.size, rows.size / n, intra_variance(X[rows]), depth, p):
@@ -183,9 +197,11 @@ def subdivide(
                               fit_sample_size=fit_sample_size)
         if child is None:
             continue
-        for c in range(int(child.max()), -1, -1):
+        k = int(child.max()) + 1
+        ids = np.arange(k) if child_ids is None else np.asarray(child_ids(path, rows, child, k), dtype=np.int64)
+        for c in range(k - 1, -1, -1):
             members = rows[child == c]
-            paths[members] = f"{path}.{c}"
+            paths[members] = f"{path}.{ids[c]}"
             depths[members] = depth + 1
-            stack.append((members, f"{path}.{c}", depth + 1))
+            stack.append((members, f"{path}.{ids[c]}", depth + 1))
     return Subdivision(paths.astype(str), depths)

@@ -34,6 +34,7 @@ Fits on samples run with native thread pools limited to one thread
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -46,6 +47,7 @@ from cluster_marts.algorithms.methods import METHOD_NAMES, axis_params, fit_meth
 from cluster_marts.algorithms.scores import RowScores, row_scores
 from cluster_marts.algorithms.threads import fit_threads
 from cluster_marts.config.segmentation import SegmentationSettings
+from cluster_marts.fitting.children import ChildIds
 from cluster_marts.fitting.pipeline import FitInput, KGrid, fit_partition
 from cluster_marts.identity.lineage import ClusterMemory, PreviousFit
 from cluster_marts.identity.run_id import run_id as content_run_id
@@ -83,17 +85,15 @@ class AxisResult:
     subdivision: Subdivision
     metrics: dict[str, Any]
     memory: ClusterMemory  # published segment ids (memory.ids.ids[canonical id]) and what the next build matches
+    children: Mapping[str, ClusterMemory]  # every split's children (ids kept like the segments'), by parent path
 
     def published(self, canonical: np.ndarray) -> np.ndarray:
         """Canonical segment ids (``-1``: none) as published ids."""
         return self.memory.ids.publish(canonical)
 
     def published_paths(self) -> np.ndarray:
-        """Subdivision paths with the top-level segment's published id in front (``"<id>.<child>..."``)."""
-        paths = np.asarray(self.subdivision.paths).astype(str)
-        head, _, tail = np.char.partition(paths, ".").T
-        top = self.published(head.astype(np.int64)).astype(str)
-        return np.where(tail == "", top, np.char.add(np.char.add(top, "."), tail))
+        """Subdivision paths of published ids (``"<segment id>.<child id>..."``), kept from the previous build."""
+        return np.asarray(self.subdivision.paths).astype(str)
 
 
 @dataclass(frozen=True)
@@ -221,6 +221,7 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 def segment_axis(
     X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str,
     features: tuple[str, ...] | None = None, previous: PreviousFit | None = None,
+    previous_children: Mapping[str, PreviousFit] | None = None,
 ) -> AxisResult:
     """:func:`fit_axis`, then per-row scores and the subdivision of every row.
 
@@ -238,6 +239,9 @@ def segment_axis(
         Names of the columns of ``X`` (the axis's used features); default all of ``s.features_of(axis)``.
     previous : PreviousFit, optional
         The previous build's fit of this (axis, method), whose segment ids are kept.
+    previous_children : mapping of str to PreviousFit, optional
+        The previous build's splits of this (axis, method) by parent path, whose sub-segment ids are kept
+        (:class:`~cluster_marts.fitting.children.ChildIds`).
 
     Returns
     -------
@@ -245,7 +249,7 @@ def segment_axis(
     """
     features = s.features_of(axis) if features is None else tuple(features)
     with axis_threads(X, s):
-        return _segment_axis(X, s, axis, method, run_id, model, features, previous)
+        return _segment_axis(X, s, axis, method, run_id, model, features, previous, previous_children or {})
 
 
 def axis_threads(X: np.ndarray, s: SegmentationSettings) -> AbstractContextManager:
@@ -255,7 +259,7 @@ def axis_threads(X: np.ndarray, s: SegmentationSettings) -> AbstractContextManag
 
 def _segment_axis(
     X: np.ndarray, s: SegmentationSettings, axis: str, method: str, run_id: str, model: str,
-    features: tuple[str, ...], previous: PreviousFit | None,
+    features: tuple[str, ...], previous: PreviousFit | None, previous_children: Mapping[str, PreviousFit],
 ) -> AxisResult:
     fit = fit_axis(X, s, axis, method, model, features, previous)
     est, grid, labels, memberships = fit.estimator, fit.k_grid, fit.labels, fit.memberships
@@ -264,9 +268,10 @@ def _segment_axis(
     scores = row_scores(est.transform(fit.scaled)[:, fit.order], labels, est.radius_[fit.order])
     rows = np.arange(labels.size)
     second_ids, second_membership = _runner_up(memberships, labels, scores, hard=not est.soft)
+    children = ChildIds(X, fit.scaled, features, lambda a: transform(a, fit.scaler), previous_children)
     sub = subdivide(fit.scaled, labels, s.subdivision, weights=s.balance_weights,
                     sample_size=s.silhouette_sample_size, random_state=s.random_state,
-                    fit_sample_size=s.fit_sample_size)
+                    fit_sample_size=s.fit_sample_size, top_ids=fit.memory.ids.ids, child_ids=children)
     k = int(est.n_clusters_)
     metrics = {**method_metrics(est, s, memberships), "silhouette": sil,
                **{name: float(chosen[name]) for name in ("calinski_harabasz", "davies_bouldin")},
@@ -281,4 +286,5 @@ def _segment_axis(
         second_membership=_frozen(second_membership), distances=_frozen(scores.distance),
         normalized_distances=_frozen(scores.normalized_distance), margins=_frozen(scores.margin),
         subdivision=Subdivision(_frozen(sub.paths), _frozen(sub.depths)), metrics=metrics, memory=fit.memory,
+        children=dict(children.memories_),
     )

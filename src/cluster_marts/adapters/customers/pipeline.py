@@ -63,6 +63,7 @@ from cluster_marts.adapters.customers.lineage import segment_lineage, segment_me
 from cluster_marts.adapters.long_table import pack_records
 from cluster_marts.adapters.memory import FIT_KEY, previous_fits
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta, settings_json
+from cluster_marts.fitting.children import child_scope
 from cluster_marts.identity.lineage import PreviousFit
 from cluster_marts.progress import LOGGER, run_each
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
@@ -120,9 +121,18 @@ def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model
                 results.append(AxisSkipped(axis, method, run_id, len(data.ids), axis_in.skip_reason))
             else:
                 results.append(None)
-                calls.append((X, s, axis, method, run_id, model, axis_in.used, (previous or {}).get((axis, method))))
+                calls.append((X, s, axis, method, run_id, model, axis_in.used, (previous or {}).get((axis, method)),
+                              _children_of(previous, axis, method)))
     fitted = run_each(segment_axis, calls, n_jobs=fit_jobs(s, len(data.ids)), describe=_describe)
     return SegmentationFit(s, data, [next(fitted) if r is None else r for r in results])
+
+
+def _children_of(previous: Mapping[tuple[str, str], PreviousFit] | None, axis: str, method: str
+                 ) -> dict[str, PreviousFit]:
+    """The previous build's splits of (axis, method) by parent path (scopes ``"<axis>:<path>"``)."""
+    head = child_scope(axis, "")
+    return {scope[len(head):]: fit for (scope, m), fit in (previous or {}).items()
+            if m == method and scope.startswith(head)}
 
 
 def fit_jobs(s: SegmentationSettings, n_rows: int) -> int:
