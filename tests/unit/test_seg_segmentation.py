@@ -25,6 +25,7 @@ from cluster_marts.adapters.customers import (
     segmentation_table,
 )
 from cluster_marts.adapters.customers.lineage import segment_memory
+from cluster_marts.adapters.customers.pipeline import segment_centres
 from cluster_marts.adapters.long_table import RECORD, RECORD_TYPE, packed_rows, record_rows
 from cluster_marts.adapters.memory import FIT_KEY
 
@@ -61,14 +62,15 @@ def tables() -> dict[str, pd.DataFrame]:
     fit = segment_all(FEATURES, META, model=MODEL)
     return {"k_selection": segment_k_selection(fit), "membership": segment_memberships(fit),
             "assignment": segment_assignments(fit), "fit_metrics": segment_fit_metrics(fit),
-            "cluster_memory": segment_memory(fit)}
+            "cluster_memory": segment_memory(fit), "segment_centre": segment_centres(fit)}
 
 
 def test_record_types_in_order_and_counts(long):
-    assert list(RECORD_TYPES) == ["k_selection", "fit_metrics", "cluster_memory"]
+    assert list(RECORD_TYPES) == ["k_selection", "fit_metrics", "cluster_memory", "segment_centre"]
     assert long.columns[0] == RECORD_TYPE and list(long.columns[-2:]) == [RECORD, FIT_KEY]
     counts = long[RECORD_TYPE].value_counts(sort=False)
-    assert counts.index.tolist() == ["assignment", "k_selection", "fit_metrics", "cluster_memory", "lineage"]
+    assert counts.index.tolist() == ["assignment", "k_selection", "fit_metrics", "cluster_memory", "segment_centre",
+                                     "lineage"]
     n_fits, k_grid = 2 * 3, 3  # 2 axes x 3 methods; k = 2..4
     fm = packed_rows(long, "fit_metrics", ["axis", "method", "k"])
     n_segments = int(pd.to_numeric(fm["k"]).sum())  # one memory record and one (reset) lineage event per segment
@@ -82,7 +84,12 @@ def test_record_types_in_order_and_counts(long):
                 for a, m, p in assignment[["axis", "method", "segment_path"]].drop_duplicates().itertuples(index=False)
                 if "." in p}
     assert children <= {(sc, m, int(c)) for sc, m, c in memory[~top].itertuples(index=False)}
-    assert counts.drop(["cluster_memory", "lineage"]).to_dict() == {
+    # one centre record per segment (and sub-segment) and feature of its axis
+    centres = packed_rows(long, "segment_centre", ["axis", "method", "segment_path", "feature"])
+    axis_of_record = memory["scope"].str.split(":").str[0]
+    assert len(centres) == sum(len(META["axes"][axis]) for axis in axis_of_record)
+    assert not centres.duplicated().any()
+    assert counts.drop(["cluster_memory", "lineage", "segment_centre"]).to_dict() == {
         "assignment": N * n_fits, "k_selection": n_fits * k_grid, "fit_metrics": n_fits}
     assert set(lineage["event"]) == {"reset"}
     rows = long[long[RECORD_TYPE] == "assignment"]

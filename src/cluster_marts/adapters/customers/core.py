@@ -54,6 +54,7 @@ from cluster_marts.identity.run_id import run_id as content_run_id
 from cluster_marts.preprocessing.axis_inputs import SortedInput
 from cluster_marts.preprocessing.sampling import fit_sample
 from cluster_marts.preprocessing.scaling import ScalerParams, fit_scaler, transform
+from cluster_marts.profiling.centres import centre_records
 from cluster_marts.selection.grid import GridFit
 from cluster_marts.selection.subdivision import Subdivision, subdivide
 
@@ -86,6 +87,7 @@ class AxisResult:
     metrics: dict[str, Any]
     memory: ClusterMemory  # published segment ids (memory.ids.ids[canonical id]) and what the next build matches
     children: Mapping[str, ClusterMemory]  # every split's children (ids kept like the segments'), by parent path
+    centres: pd.DataFrame  # every segment's and sub-segment's centre and its population percentile (centre_records)
 
     def published(self, canonical: np.ndarray) -> np.ndarray:
         """Canonical segment ids (``-1``: none) as published ids."""
@@ -287,4 +289,5 @@ def _segment_axis(
         normalized_distances=_frozen(scores.normalized_distance), margins=_frozen(scores.margin),
         subdivision=Subdivision(_frozen(sub.paths), _frozen(sub.depths)), metrics=metrics, memory=fit.memory,
         children=dict(children.memories_),
+        centres=centre_records(axis, method, run_id, X, fit.memory, children.memories_),
     )

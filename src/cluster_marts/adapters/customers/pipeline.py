@@ -65,6 +65,7 @@ from cluster_marts.adapters.memory import FIT_KEY, previous_fits
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta, settings_json
 from cluster_marts.fitting.children import child_scope
 from cluster_marts.identity.lineage import PreviousFit
+from cluster_marts.profiling.centres import CENTRE_COLUMNS
 from cluster_marts.progress import LOGGER, run_each
 from cluster_marts.selection.table import K_SELECTION_COLUMNS, RunInfo, k_selection_table
 
@@ -125,6 +126,12 @@ def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model
                               _children_of(previous, axis, method)))
     fitted = run_each(segment_axis, calls, n_jobs=fit_jobs(s, len(data.ids)), describe=_describe)
     return SegmentationFit(s, data, [next(fitted) if r is None else r for r in results])
+
+
+def segment_centres(fit: SegmentationFit) -> pd.DataFrame:
+    """The ``segment_centre`` records: every segment's and sub-segment's centre per feature, in population terms."""
+    frames = [r.centres for r in fit.fitted]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CENTRE_COLUMNS)
 
 
 def _children_of(previous: Mapping[tuple[str, str], PreviousFit] | None, axis: str, method: str
@@ -285,6 +292,7 @@ RECORD_TYPES: dict[str, Callable[[SegmentationFit], pd.DataFrame]] = {
     "k_selection": segment_k_selection,
     "fit_metrics": segment_fit_metrics,
     "cluster_memory": segment_memory,
+    "segment_centre": segment_centres,
 }
 
 
@@ -304,8 +312,9 @@ def segmentation_table(features: pd.DataFrame, meta: Mapping[str, Any] | None, *
     -------
     pyarrow.Table
         ``record_type`` (``assignment`` rows, then ``k_selection``,
-        ``fit_metrics``, ``cluster_memory`` and ``lineage``), the columns of :func:`assignment_table` (null on the
-        packed rows) and ``record`` (the packed rows' JSON object, keys
+        ``fit_metrics``, ``cluster_memory``, ``segment_centre`` and ``lineage``),
+        the columns of :func:`assignment_table` (null on the packed rows) and ``record`` (the packed
+        rows' JSON object, keys
         :data:`K_SELECTION_COLUMNS` / :data:`FIT_METRICS_COLUMNS` /
         :data:`~cluster_marts.adapters.memory.MEMORY_COLUMNS` /
         :data:`~cluster_marts.adapters.memory.LINEAGE_COLUMNS`), then ``fit_key``

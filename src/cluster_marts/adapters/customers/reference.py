@@ -57,6 +57,7 @@ from cluster_marts.config.coerce import as_features, bad_setting, is_unset
 from cluster_marts.config.segmentation import SegmentationSettings, segmentation_settings_from_meta
 from cluster_marts.identity.lineage import PreviousFit
 from cluster_marts.preprocessing.axis_inputs import AxisInput
+from cluster_marts.profiling.centres import CENTRE_COLUMNS, centre_records
 from cluster_marts.progress import LOGGER, run_each
 
 __all__ = ["REFERENCE_COLUMNS", "REFERENCE_SOURCE", "EMPTY_REFERENCE", "REFERENCE_DOMAIN", "reference_model",
@@ -96,8 +97,8 @@ def _reference_axes(value: Any, s: SegmentationSettings, model: str) -> tuple[st
 
 def _reference_axis(axis_in: AxisInput, s: SegmentationSettings, axis: str, ids: pd.Series, model: str,
                     previous: PreviousFit | None, records: pd.DataFrame | None
-                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """One axis: its reference rows (centres in canonical order, scaler), memory and lineage records."""
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One axis: its reference rows (centres in canonical order, scaler), memory, lineage and centre records."""
     X, columns = axis_in.X_used, axis_in.used
     with axis_threads(X, s):
         fit = fit_axis(X, s, axis, "fcm", model, columns, previous)
@@ -113,12 +114,13 @@ def _reference_axis(axis_in: AxisInput, s: SegmentationSettings, axis: str, ids:
     })
     frame.attrs["n_fit_samples"] = int(fit.sample.size)
     memory = memory_records(axis, "fcm", run_id, fit.memory)
-    return frame, memory, lineage_records(REFERENCE_DOMAIN, axis, "fcm", run_id, fit.memory.ids, records)
+    lineage = lineage_records(REFERENCE_DOMAIN, axis, "fcm", run_id, fit.memory.ids, records)
+    return frame, memory, lineage, centre_records(axis, "fcm", run_id, X, fit.memory)
 
 
 def _fit_axes(features: pd.DataFrame, meta: Mapping[str, Any] | None, model: str, previous: pd.DataFrame | None
-              ) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
-    """Every reference axis fitted (configuration order): its rows, memory and lineage records."""
+              ) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+    """Every reference axis fitted (configuration order): its rows, memory, lineage and centre records."""
     raw = dict(meta or {})
     wanted, _ = raw.pop("reference_axes", None), raw.pop("methods", None)
     s = segmentation_settings_from_meta(raw, model=model)
@@ -132,6 +134,11 @@ def _fit_axes(features: pd.DataFrame, meta: Mapping[str, Any] | None, model: str
         _reference_axis, calls, n_jobs=fit_jobs(s, len(data.ids)),
         describe=lambda args, f: f"reference {args[2]}/fcm: k={f[0]['k'].iat[0]} on {f[0].attrs['n_fit_samples']:,} "
                                  f"of {len(data.ids):,} rows"))
+
+
+def _stacked(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def _typed(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -178,27 +185,26 @@ def reference_model(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, m
     InputDataError
         As the segmentation pipeline (missing columns, nulls, no rows, too few rows ...).
     """
-    return _typed([rows for rows, _, _ in _fit_axes(features, meta, model, previous)])
+    return _typed([fitted[0] for fitted in _fit_axes(features, meta, model, previous)])
 
 
 def reference_table(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model: str,
                     previous: pd.DataFrame | None = None) -> pa.Table:
     """What ``int_customer_reference_model`` returns: :func:`reference_model`'s rows and the fit's records.
 
-    ``record_type`` (``reference`` rows typed, then the packed ``cluster_memory`` and ``lineage``
-    records, :mod:`cluster_marts.adapters.memory`), the reference columns, ``record`` and
-    ``fit_key`` (``customer_reference`` on every row: the incremental model's unique key).
+    ``record_type`` (``reference`` rows typed, then the packed ``cluster_memory``, ``lineage``
+    (:mod:`cluster_marts.adapters.memory`) and ``segment_centre`` records
+    (:func:`~cluster_marts.profiling.centres.centre_records`, what the segment names read)), the
+    reference columns, ``record`` and ``fit_key`` (``customer_reference`` on every row: the incremental
+    model's unique key).
     """
     fits = _fit_axes(features, meta, model, previous)
-    for rows, _, _ in fits:
+    for rows, *_ in fits:
         ids = rows.drop_duplicates("position")["segment_id"]
         LOGGER.info("%s: %s segment ids %s", model, rows["axis"].iat[0], ", ".join(map(str, ids.tolist())))
-    memory = [m for _, m, _ in fits]
-    lineage = [e for _, _, e in fits if len(e)]
-    packed = {
-        "cluster_memory": pd.concat(memory, ignore_index=True) if memory else pd.DataFrame(columns=MEMORY_COLUMNS),
-        "lineage": pd.concat(lineage, ignore_index=True) if lineage else pd.DataFrame(columns=LINEAGE_COLUMNS),
-    }
-    rows = pa.Table.from_pandas(_typed([r for r, _, _ in fits]), preserve_index=False)
+    packed = {name: _stacked([f[i] for f in fits], columns)
+              for i, (name, columns) in enumerate([("cluster_memory", MEMORY_COLUMNS), ("lineage", LINEAGE_COLUMNS),
+                                                   ("segment_centre", CENTRE_COLUMNS)], start=1)}
+    rows = pa.Table.from_pandas(_typed([f[0] for f in fits]), preserve_index=False)
     long = pack_records("reference", rows, packed)
     return long.append_column(FIT_KEY, pa.array([REFERENCE_DOMAIN] * long.num_rows, pa.string()))
