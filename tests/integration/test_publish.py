@@ -110,6 +110,32 @@ def test_every_published_table_matches_the_build(published):
             rows = build.execute(f'select count(*) from "{table}"').fetchall()[0][0]
             assert serving.execute(f'select count(*) from "{table}"').fetchall()[0][0] == rows == described["rows"]
     assert manifest["dbt_invocation_id"] and manifest["build_generated_at"]
+    _assert_every_column_described(published["serving"], manifest, published["parquet"])
+
+
+def _assert_every_column_described(serving: Path, manifest: dict, parquet: Path) -> None:
+    """Every published table and column has a comment from the models' YAML docs, in the serving file, in
+    published.json and in the Parquet files' key-value metadata."""
+    with duckdb.connect(str(serving), read_only=True) as con:
+        tables = dict(con.execute("select table_name, comment from duckdb_tables() "
+                                  "where not internal and schema_name = 'main'").fetchall())
+        columns = con.execute("select table_name, column_name, comment from duckdb_columns() where not internal "
+                              "and schema_name = 'main' order by table_name, column_index").fetchall()
+    bare_tables = sorted(table for table, comment in tables.items() if not (comment or "").strip())
+    assert not bare_tables, f"published tables without a description (models' YAML): {', '.join(bare_tables)}"
+    bare: dict[str, list[str]] = {}
+    for table, column, comment in columns:
+        if not (comment or "").strip():
+            bare.setdefault(table, []).append(column)
+    assert not bare, "published columns without a description (document them in the models' YAML): " + "; ".join(
+        f"{table}: {', '.join(names)}" for table, names in bare.items())
+    for table, described in manifest["tables"].items():
+        assert described["description"] == tables[table]
+        assert described["columns"] == {column: comment for t, column, comment in columns if t == table}
+        path = parquet / table / f"{table}.parquet"
+        kv = dict(duckdb.sql(f"select decode(key), decode(value) from parquet_kv_metadata('{path}')").fetchall())
+        assert kv["description"] == described["description"], table
+        assert json.loads(kv["column_descriptions"]) == described["columns"], table
 
 
 def test_a_build_with_a_failing_test_is_not_published(published, raw_dir, tmp_path):

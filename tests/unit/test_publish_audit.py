@@ -77,10 +77,22 @@ def test_publish_copies_the_tables_and_keeps_two_parquet_versions(tmp_path):
         con.execute("create table dbt_invocation as select 'abc-123' as invocation_id")
     _run_results(tmp_path, ["success", "pass"])
     _manifest(tmp_path, [(["p", "marts", "customers", "customer_segments"], {})])
+    nodes = json.loads((tmp_path / "manifest.json").read_text())
+    nodes["nodes"]["model.p.customer_segments"] |= {
+        "description": "One row per customer.\n", "columns": {"customer_id": {"description": "Customer key."}}}
+    (tmp_path / "manifest.json").write_text(json.dumps(nodes))
     parquet = tmp_path / "published"
     for _ in range(3):
         manifest = publish(build, tmp_path / "serving.duckdb", target_dir=tmp_path, parquet_dir=parquet)
-    assert manifest["tables"] == {"customer_segments": {"rows": 7, "run_ids": ["r1"]}}
+    assert manifest["tables"] == {"customer_segments": {
+        "rows": 7, "run_ids": ["r1"], "description": "One row per customer.",
+        "columns": {"customer_id": "Customer key.", "run_id": None}}}
+    with duckdb.connect(str(tmp_path / "serving.duckdb"), read_only=True) as con:
+        assert con.execute("select comment from duckdb_tables()").fetchall() == [("One row per customer.",)]
+    kv = duckdb.sql(f"select decode(key), decode(value) from parquet_kv_metadata("
+                    f"'{parquet}/customer_segments/customer_segments.parquet')").fetchall()
+    assert dict(kv) == {"description": "One row per customer.",
+                        "column_descriptions": '{"customer_id": "Customer key."}'}
     assert parquet.is_symlink()
     assert duckdb.sql(f"select count(*) from '{parquet}/customer_segments/customer_segments.parquet'").fetchall() \
         == [(7,)]

@@ -5,9 +5,12 @@
 (:mod:`~cluster_marts.publish.audit`): only a ``dbt build`` in which nothing
 errored, failed or was skipped is published. The published tables are copied
 into a new serving file that replaces the old one in one rename
-(:mod:`~cluster_marts.publish.serving`), optionally exported as Parquet
-(:mod:`~cluster_marts.publish.parquet`), and described in ``published.json``
-beside the serving file (run ids, build time, rows per table, dbt invocation).
+(:mod:`~cluster_marts.publish.serving`), with the models' YAML descriptions as
+table and column comments (:mod:`~cluster_marts.publish.docs`), optionally
+exported as Parquet (:mod:`~cluster_marts.publish.parquet`, the descriptions as
+key-value metadata), and described in ``published.json`` beside the serving
+file (run ids, build time, rows, description and column descriptions per
+table, dbt invocation).
 A refused publish leaves the serving file as it was and exits non-zero.
 """
 
@@ -20,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cluster_marts.publish.audit import BuildRecord, PublishError, published_models, read_build, refusal
+from cluster_marts.publish.docs import table_docs
 from cluster_marts.publish.parquet import export_parquet
 from cluster_marts.publish.serving import built_by, copy_tables, publish_lock, remove_leftovers
 
@@ -58,7 +62,7 @@ def publish(build_db: str | Path, serving: str | Path, *, target_dir: str | Path
     serving.parent.mkdir(parents=True, exist_ok=True)
     with publish_lock(serving):
         remove_leftovers(serving)
-        summary = copy_tables(build_db, serving, tables)
+        summary = copy_tables(build_db, serving, tables, table_docs(target_dir, tables))
         manifest = _manifest(record, build_db, serving, summary)
         if parquet_dir is not None:
             version = f"{manifest['published_at'].replace(':', '').replace('-', '')}-{record.invocation_id[:8]}"

@@ -83,19 +83,25 @@ def refusal(record: BuildRecord) -> str | None:
     return None
 
 
-def published_models(target_dir: str | Path) -> list[str]:
-    """Names of the tables to publish, from ``<target_dir>/manifest.json``, sorted."""
+def published_nodes(target_dir: str | Path) -> list[dict]:
+    """The manifest nodes (``<target_dir>/manifest.json``) of the models to publish."""
     path = Path(target_dir) / "manifest.json"
     if not path.is_file():
         raise PublishError(f"no dbt manifest at {path}: run `make build` before publishing")
     nodes = json.loads(path.read_text())["nodes"].values()
-    names = []
+    published = []
     for node in nodes:
         if node["resource_type"] != "model" or node["config"].get("materialized") == "ephemeral":
             continue
         in_marts = len(node["fqn"]) > 1 and node["fqn"][1] == "marts" and not node["name"].startswith("int_")
         if in_marts or node["config"].get("meta", {}).get("publish") is True:
-            names.append(node.get("alias") or node["name"])
+            published.append(node)
+    return published
+
+
+def published_models(target_dir: str | Path) -> list[str]:
+    """Names of the tables to publish, from ``<target_dir>/manifest.json``, sorted."""
+    names = [node.get("alias") or node["name"] for node in published_nodes(target_dir)]
     if not names:
-        raise PublishError(f"{path} lists no mart to publish")
+        raise PublishError(f"{Path(target_dir) / 'manifest.json'} lists no mart to publish")
     return sorted(names)

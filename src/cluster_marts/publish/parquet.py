@@ -2,7 +2,8 @@
 
 ``<root>`` is a symbolic link to one version folder
 ``<root>.versions/<published_at>-<invocation>/`` holding ``<table>/<table>.parquet``
-per table and the ``published.json`` manifest. A publish writes a new version
+per table (its description and its columns' as key-value metadata:
+``description``, ``column_descriptions`` as JSON) and the ``published.json`` manifest. A publish writes a new version
 folder, then points a new link at it and renames the link over ``<root>``
 (atomic), so a tool listing ``<root>`` sees one whole version. The previous
 version is kept (a reader may still be in it); older ones are removed.
@@ -19,7 +20,8 @@ from pathlib import Path
 import duckdb
 
 from cluster_marts.publish.audit import PublishError
-from cluster_marts.publish.serving import quote, sql_literal
+from cluster_marts.publish.docs import parquet_metadata
+from cluster_marts.publish.sql import quote, sql_literal
 
 KEEP_VERSIONS = 2
 
@@ -43,7 +45,8 @@ def export_parquet(serving: Path, root: Path, tables: Sequence[str], manifest: d
         for table in tables:
             (partial / table).mkdir()
             target = sql_literal(partial / table / f"{table}.parquet")
-            con.execute(f"copy main.{quote(table)} to {target} (format parquet)")
+            metadata = parquet_metadata(manifest.get("tables", {}).get(table, {}))
+            con.execute(f"copy main.{quote(table)} to {target} (format parquet{metadata})")
     finally:
         con.close()
     (partial / "published.json").write_text(json.dumps(manifest, indent=2))

@@ -6,27 +6,27 @@ old file keeps reading that version to the end of its connection (the old
 file lives on until its last reader closes it); a new connection opens the
 new one. A publish that dies half way leaves a temporary file, never a half
 written serving file; the next publish removes it. Publishes take an
-exclusive lock beside the serving file, so two never interleave.
+exclusive lock beside the serving file, so two never interleave. The copy
+(``create table as select``) keeps no comments: each table and column is
+commented again from the models' YAML docs (:mod:`~cluster_marts.publish.docs`).
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 from cluster_marts.publish.audit import PublishError
+from cluster_marts.publish.docs import TableDocs, write_comments
+from cluster_marts.publish.sql import quote, sql_literal
 
 #: run ids listed per table in the manifest (snapshot histories hold many)
 MAX_RUN_IDS = 20
-
-
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 @contextmanager
@@ -62,10 +62,12 @@ def built_by(build_db: Path) -> str | None:
     return rows[0][0] if rows else None
 
 
-def copy_tables(build_db: Path, serving: Path, tables: Sequence[str]) -> dict[str, dict]:
-    """Write ``tables`` of ``build_db`` into a new serving file and swap it in.
+def copy_tables(build_db: Path, serving: Path, tables: Sequence[str],
+                docs: Mapping[str, TableDocs] | None = None) -> dict[str, dict]:
+    """Write ``tables`` of ``build_db`` into a new serving file, commented with ``docs``, and swap it in.
 
-    Returns ``{table: {"rows": n, "run_ids": [...]}}`` as read from the copy.
+    Returns ``{table: {"rows": n, "run_ids": [...], "description": ..., "columns": {column: ...}}}``
+    as read from the copy (:func:`~cluster_marts.publish.docs.write_comments`).
     Call under :func:`publish_lock`.
     """
     if not build_db.is_file():
@@ -85,7 +87,8 @@ def copy_tables(build_db: Path, serving: Path, tables: Sequence[str]) -> dict[st
         summary = {}
         for table in tables:
             con.execute(f"create table main.{quote(table)} as select * from build.main.{quote(table)}")
-            summary[table] = _describe(con, table)
+            described = write_comments(con, table, (docs or {}).get(table, TableDocs()))
+            summary[table] = _describe(con, table) | described
         con.execute("detach build")
         con.execute("checkpoint")
     except BaseException:
@@ -108,10 +111,6 @@ def _describe(con: duckdb.DuckDBPyConnection, table: str) -> dict:
             f"select distinct run_id from main.{quote(table)} where run_id is not null "
             f"order by run_id limit {MAX_RUN_IDS}").fetchall()]
     return {"rows": int(rows), "run_ids": run_ids}
-
-
-def sql_literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _fsync(path: Path) -> None:
