@@ -16,3 +16,38 @@
 {% macro spark__sorted_listagg(measure, delimiter) -%}
     array_join(array_sort(collect_list({{ measure }})), {{ delimiter }})
 {%- endmacro %}
+
+
+{#
+    name_is_identifier(expression): true when the text is a lower-case
+    identifier (a letter, then letters, digits or underscores), the form of
+    the segment names. DuckDB: regexp_full_match(). Spark: rlike.
+#}
+{% macro name_is_identifier(expression) %}
+    {{ return(adapter.dispatch('name_is_identifier', 'cluster_marts')(expression)) }}
+{% endmacro %}
+
+{% macro default__name_is_identifier(expression) -%}
+    regexp_full_match({{ expression }}, '[a-z][a-z0-9_]*')
+{%- endmacro %}
+
+{% macro spark__name_is_identifier(expression) -%}
+    ({{ expression }} rlike '^[a-z][a-z0-9_]*$')
+{%- endmacro %}
+
+
+{#
+    path_head(expression): the first dot-separated part of a segment path
+    ('3' of '3.1.0'). DuckDB: split_part(). Spark: substring_index().
+#}
+{% macro path_head(expression) %}
+    {{ return(adapter.dispatch('path_head', 'cluster_marts')(expression)) }}
+{% endmacro %}
+
+{% macro default__path_head(expression) -%}
+    split_part({{ expression }}, '.', 1)
+{%- endmacro %}
+
+{% macro spark__path_head(expression) -%}
+    substring_index({{ expression }}, '.', 1)
+{%- endmacro %}

@@ -3,10 +3,13 @@
 A segment's centre is its members' mean of each feature in original units
 (:class:`~cluster_marts.identity.lineage.ClusterMemory`).  Naming rules speak
 of the population ("frequency above the 90th percentile of customers"), so
-each centre value is also given as its **mid-rank percentile** among all rows
-of the fit: ``100 * (#below + #equal / 2) / n``.  Ties count half, so a
-centre sitting on a value half the customers share (one order, a return
-rate of 0) reads as the middle of that block, not as its top.
+each segment is also placed by its members' **median**, given as its
+**mid-rank percentile** among all rows of the fit:
+``100 * (#below + #equal / 2) / n``.  The median, not the mean: a segment of
+one-order customers with a few two-order ones has median 1 order, its mean
+sits above every one-order customer.  Ties count half, so a median on a value
+half the customers share (one order, a return rate of 0) reads as the middle
+of that block, not as its top.
 
 :func:`centre_records` makes one row per segment (and sub-segment) and
 feature: the ``segment_centre`` records of a customer fit, which the SQL
@@ -25,7 +28,7 @@ from cluster_marts.identity.lineage import ClusterMemory
 __all__ = ["mid_rank_percentiles", "centre_records", "CENTRE_COLUMNS"]
 
 CENTRE_COLUMNS = ["axis", "method", "run_id", "segment_id", "segment_path", "parent_path", "depth", "feature",
-                  "centre", "percentile", "size"]
+                  "centre", "median", "percentile", "size"]
 
 
 def mid_rank_percentiles(X_sorted: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -61,8 +64,8 @@ def mid_rank_percentiles(X_sorted: np.ndarray, values: np.ndarray) -> np.ndarray
     return out
 
 
-def _rows(axis: str, method: str, run_id: str, memory: ClusterMemory, X_sorted: np.ndarray, parent: str | None
-          ) -> pd.DataFrame:
+def _rows(axis: str, method: str, run_id: str, memory: ClusterMemory, medians: np.ndarray, X_sorted: np.ndarray,
+          parent: str | None) -> pd.DataFrame:
     ids = memory.ids.ids.astype(np.int64)
     k, p = memory.means.shape
     paths = np.array([str(i) if parent is None else f"{parent}.{i}" for i in ids], dtype=object)
@@ -71,20 +74,35 @@ def _rows(axis: str, method: str, run_id: str, memory: ClusterMemory, X_sorted: 
         "segment_id": np.repeat(ids, p), "segment_path": np.repeat(paths, p),
         "parent_path": parent, "depth": 0 if parent is None else parent.count(".") + 1,
         "feature": np.tile(np.array(memory.features, dtype=object), k),
-        "centre": memory.means.ravel(), "percentile": mid_rank_percentiles(X_sorted, memory.means).ravel(),
+        "centre": memory.means.ravel(), "median": medians.ravel(),
+        "percentile": mid_rank_percentiles(X_sorted, medians).ravel(),
         "size": np.repeat(memory.sizes.astype(np.int64), p),
     }, columns=CENTRE_COLUMNS)
 
 
-def centre_records(axis: str, method: str, run_id: str, X: np.ndarray, memory: ClusterMemory,
+def _node_medians(X: np.ndarray, leaf_codes: np.ndarray, leaves: np.ndarray, paths: list[str]) -> np.ndarray:
+    """Members' median of every feature for each node path (its own rows and its descendants')."""
+    out = np.full((len(paths), X.shape[1]), np.nan)
+    for i, path in enumerate(paths):
+        under = np.flatnonzero([leaf == path or leaf.startswith(path + ".") for leaf in leaves])
+        rows = np.isin(leaf_codes, under)
+        if rows.any():
+            out[i] = np.nanmedian(X[rows], axis=0)
+    return out
+
+
+def centre_records(axis: str, method: str, run_id: str, X: np.ndarray, paths: np.ndarray, memory: ClusterMemory,
                    children: Mapping[str, ClusterMemory] | None = None) -> pd.DataFrame:
-    """One row per segment and feature, then per sub-segment and feature: centre and population percentile.
+    """One row per segment and feature, then per sub-segment and feature: centre, median and its percentile.
 
     Parameters
     ----------
     axis, method, run_id : str
     X : ndarray of shape (n_samples, n_features)
         Every row of the fit, original units, columns in ``memory.features`` order.
+    paths : ndarray of str, shape (n_samples,)
+        Every row's published leaf path (``"3"``, ``"3.1"``); a segment's members are the rows on its path
+        or below it.
     memory : ClusterMemory
         The top-level segments (published ids).
     children : mapping of str to ClusterMemory, optional
@@ -93,12 +111,19 @@ def centre_records(axis: str, method: str, run_id: str, X: np.ndarray, memory: C
     Returns
     -------
     DataFrame
-        Columns :data:`CENTRE_COLUMNS`: ``segment_path`` the published path (``"3"``, ``"3.1"``),
-        ``parent_path`` (None at the top), ``depth`` (0 at the top), ``centre`` (members' mean,
-        original units), ``percentile`` (:func:`mid_rank_percentiles` among the rows of ``X``),
-        ``size`` (members).
+        Columns :data:`CENTRE_COLUMNS`: ``segment_path`` the published path, ``parent_path``
+        (None at the top), ``depth`` (0 at the top), ``centre`` (members' mean, original units),
+        ``median`` (members' median), ``percentile`` (the median's :func:`mid_rank_percentiles`
+        among the rows of ``X``), ``size`` (members).
     """
-    X_sorted = np.sort(np.asarray(X, dtype=np.float64), axis=0)
-    frames = [_rows(axis, method, run_id, memory, X_sorted, None)]
-    frames += [_rows(axis, method, run_id, child, X_sorted, path) for path, child in sorted((children or {}).items())]
+    X = np.asarray(X, dtype=np.float64)
+    X_sorted = np.sort(X, axis=0)
+    leaf_codes, leaves = pd.factorize(pd.Series(np.asarray(paths).astype(str)), sort=True)
+    leaves = np.asarray(leaves, dtype=str)
+    nodes = [(None, memory), *sorted((children or {}).items())]
+    frames = []
+    for parent, node in nodes:
+        node_paths = [str(i) if parent is None else f"{parent}.{i}" for i in node.ids.ids]
+        medians = _node_medians(X, leaf_codes, leaves, node_paths)
+        frames.append(_rows(axis, method, run_id, node, medians, X_sorted, parent))
     return pd.concat(frames, ignore_index=True)

@@ -289,5 +289,5 @@ def _segment_axis(
         normalized_distances=_frozen(scores.normalized_distance), margins=_frozen(scores.margin),
         subdivision=Subdivision(_frozen(sub.paths), _frozen(sub.depths)), metrics=metrics, memory=fit.memory,
         children=dict(children.memories_),
-        centres=centre_records(axis, method, run_id, X, fit.memory, children.memories_),
+        centres=centre_records(axis, method, run_id, X, sub.paths, fit.memory, children.memories_),
     )

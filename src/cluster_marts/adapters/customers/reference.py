@@ -115,7 +115,8 @@ def _reference_axis(axis_in: AxisInput, s: SegmentationSettings, axis: str, ids:
     frame.attrs["n_fit_samples"] = int(fit.sample.size)
     memory = memory_records(axis, "fcm", run_id, fit.memory)
     lineage = lineage_records(REFERENCE_DOMAIN, axis, "fcm", run_id, fit.memory.ids, records)
-    return frame, memory, lineage, centre_records(axis, "fcm", run_id, X, fit.memory)
+    paths = fit.memory.ids.publish(fit.labels).astype(str)
+    return frame, memory, lineage, centre_records(axis, "fcm", run_id, X, paths, fit.memory)
 
 
 def _fit_axes(features: pd.DataFrame, meta: Mapping[str, Any] | None, model: str, previous: pd.DataFrame | None

@@ -1,0 +1,258 @@
+{#
+    segment_names(centres, rules, max_depth=6): the name of every segment and
+    sub-segment of the customer fits in `centres` (segment_centre records: one
+    row per run, axis, method, segment path and feature, with the members'
+    median as a population percentile), from the analysts' `rules`
+    (seed customer_segment_name_rules). One row per run, axis, method and
+    segment path.
+
+    1. A rule (priority, axis, segment_name) matches a segment when every one
+       of its conditions holds: lower_percentile <= percentile <
+       upper_percentile on the condition's feature (an empty bound is open; a
+       feature the axis lacks never holds). The matching rule with the lowest
+       priority names the segment (name_source 'rule').
+    2. Else a sub-segment is named after its parent, with what sets it apart
+       from the parent: the feature whose percentile moved most,
+       `<parent name>_higher_<feature>` or `_lower_` (name_source 'parent').
+    3. Else the features that set the segment apart from the population: at
+       most two whose percentile is >= 75 (`high_<feature>`) or <= 25
+       (`low_<feature>`), the farthest from 50 first; `typical` when none
+       (name_source 'generated'). Features read as words: `log_frequency` ->
+       frequency, `share_fabric` -> fabric_share.
+    Names are unique within a run, axis and method: among the top-level
+    segments (segment_group) and among the leaves (segment_name of a leaf), a
+    repeated name takes _2, _3 ... in order of depth, then segment id, so the
+    suffix follows the kept id. segment_group is the name of the top-level
+    segment the row belongs to.
+#}
+{% macro segment_names(centres, rules, max_depth=6) %}
+{%- set fit = 'run_id, axis, method' -%}
+with
+
+centres as (
+    select * from {{ centres }}
+),
+
+rules as (
+    select * from {{ rules }}
+),
+
+nodes as (
+    select
+        run_id, axis, method, segment_id, segment_path,
+        max(parent_path) as parent_path,
+        max(depth) as depth,
+        max(size) as size
+    from centres
+    group by run_id, axis, method, segment_id, segment_path
+),
+
+child_counts as (
+    select run_id, axis, method, parent_path, count(*) as n_children
+    from nodes
+    where parent_path is not null
+    group by run_id, axis, method, parent_path
+),
+
+shaped_nodes as (
+    select nodes.*, child_counts.n_children is null as is_leaf
+    from nodes
+    left join child_counts
+        on nodes.run_id = child_counts.run_id
+        and nodes.axis = child_counts.axis
+        and nodes.method = child_counts.method
+        and nodes.segment_path = child_counts.parent_path
+),
+
+rule_conditions as (
+    select priority, axis, segment_name, count(*) as n_conditions, max(description) as description
+    from rules
+    group by priority, axis, segment_name
+),
+
+rule_checks as (
+    select
+        centres.run_id, centres.axis, centres.method, centres.segment_path, rules.priority, rules.segment_name,
+        sum(case
+            when centres.percentile >= coalesce(rules.lower_percentile, -1)
+                and centres.percentile < coalesce(rules.upper_percentile, 101) then 1
+            else 0
+        end) as n_met
+    from centres
+    inner join rules
+        on centres.axis = rules.axis
+        and centres.feature = rules.feature
+    group by centres.run_id, centres.axis, centres.method, centres.segment_path, rules.priority, rules.segment_name
+),
+
+matched_rules as (
+    select
+        rule_checks.run_id, rule_checks.axis, rule_checks.method, rule_checks.segment_path,
+        rule_checks.segment_name as rule_name,
+        rule_conditions.description as rule_description,
+        row_number() over (
+            partition by rule_checks.run_id, rule_checks.axis, rule_checks.method, rule_checks.segment_path
+            order by rule_checks.priority, rule_checks.segment_name
+        ) as preference
+    from rule_checks
+    inner join rule_conditions
+        on rule_checks.priority = rule_conditions.priority
+        and rule_checks.axis = rule_conditions.axis
+        and rule_checks.segment_name = rule_conditions.segment_name
+    where rule_checks.n_met = rule_conditions.n_conditions
+),
+
+feature_words as (
+    select
+        centres.*,
+        case
+            when feature like 'log\_%' escape '\\' then substr(feature, 5)
+            when feature like 'share\_%' escape '\\' then substr(feature, 7) || '_share'
+            else feature
+        end as feature_word
+    from centres
+),
+
+distinctive as (
+    select
+        run_id, axis, method, segment_path,
+        case when percentile >= 75 then 'high_' else 'low_' end || feature_word as word,
+        row_number() over (
+            partition by run_id, axis, method, segment_path order by abs(percentile - 50) desc, feature
+        ) as word_rank
+    from feature_words
+    where percentile >= 75 or percentile <= 25
+),
+
+generated as (
+    select
+        run_id, axis, method, segment_path,
+        max(case when word_rank = 1 then word end)
+        || coalesce('_' || max(case when word_rank = 2 then word end), '') as generated_name
+    from distinctive
+    group by run_id, axis, method, segment_path
+),
+
+steps as (
+    select
+        child.run_id, child.axis, child.method, child.segment_path,
+        case when child.percentile >= parent.percentile then 'higher_' else 'lower_' end || child.feature_word as step,
+        row_number() over (
+            partition by child.run_id, child.axis, child.method, child.segment_path
+            order by abs(child.percentile - parent.percentile) desc, child.feature
+        ) as step_rank
+    from feature_words as child
+    inner join centres as parent
+        on child.run_id = parent.run_id
+        and child.axis = parent.axis
+        and child.method = parent.method
+        and child.parent_path = parent.segment_path
+        and child.feature = parent.feature
+),
+
+candidates as (
+    select
+        shaped_nodes.*,
+        matched_rules.rule_name,
+        matched_rules.rule_description,
+        coalesce(generated.generated_name, 'typical') as generated_name,
+        steps.step
+    from shaped_nodes
+    left join matched_rules
+        on shaped_nodes.run_id = matched_rules.run_id
+        and shaped_nodes.axis = matched_rules.axis
+        and shaped_nodes.method = matched_rules.method
+        and shaped_nodes.segment_path = matched_rules.segment_path
+        and matched_rules.preference = 1
+    left join generated
+        on shaped_nodes.run_id = generated.run_id
+        and shaped_nodes.axis = generated.axis
+        and shaped_nodes.method = generated.method
+        and shaped_nodes.segment_path = generated.segment_path
+    left join steps
+        on shaped_nodes.run_id = steps.run_id
+        and shaped_nodes.axis = steps.axis
+        and shaped_nodes.method = steps.method
+        and shaped_nodes.segment_path = steps.segment_path
+        and steps.step_rank = 1
+),
+
+{#- depth by depth: a sub-segment without a rule needs its parent's name -#}
+named_0 as (
+    select
+        candidates.*,
+        coalesce(rule_name, generated_name) as base_name,
+        case when rule_name is not null then 'rule' else 'generated' end as name_source,
+        coalesce(rule_description, 'No name rule matched; set apart from the population by: '
+            || replace(generated_name, '_', ' ')) as description
+    from candidates
+    where depth = 0
+),
+{% for depth in range(1, max_depth + 1) %}
+named_{{ depth }} as (
+    select * from named_{{ depth - 1 }}
+    union all
+    select
+        candidates.*,
+        coalesce(candidates.rule_name, parent.base_name || '_' || coalesce(candidates.step, 'part')) as base_name,
+        case when candidates.rule_name is not null then 'rule' else 'parent' end as name_source,
+        coalesce(candidates.rule_description, 'Part of ' || parent.base_name || ': '
+            || replace(coalesce(candidates.step, 'part'), '_', ' ') || ' than the rest of it') as description
+    from candidates
+    inner join named_{{ depth - 1 }} as parent
+        on candidates.run_id = parent.run_id
+        and candidates.axis = parent.axis
+        and candidates.method = parent.method
+        and candidates.parent_path = parent.segment_path
+    where candidates.depth = {{ depth }}
+),
+{% endfor %}
+
+numbered as (
+    select
+        named.*,
+        row_number() over (
+            partition by run_id, axis, method, base_name, depth = 0 order by depth, segment_id, segment_path
+        ) as group_repeat,
+        row_number() over (
+            partition by run_id, axis, method, base_name, is_leaf order by depth, segment_id, segment_path
+        ) as leaf_repeat
+    from named_{{ max_depth }} as named
+),
+
+unique_names as (
+    select
+        numbered.*,
+        base_name || case when depth = 0 and group_repeat > 1 then '_' || cast(group_repeat as {{ dbt.type_string() }})
+            else '' end as group_name,
+        base_name || case when is_leaf and leaf_repeat > 1 then '_' || cast(leaf_repeat as {{ dbt.type_string() }})
+            else '' end as leaf_name
+    from numbered
+),
+
+final as (
+    select
+        node.run_id,
+        node.axis,
+        node.method,
+        node.segment_id,
+        node.segment_path,
+        node.parent_path,
+        node.depth,
+        node.is_leaf,
+        node.size,
+        case when node.is_leaf then node.leaf_name when node.depth = 0 then node.group_name
+            else node.base_name end as segment_name,
+        top.group_name as segment_group,
+        node.name_source,
+        node.description
+    from unique_names as node
+    inner join unique_names as top
+        on node.run_id = top.run_id
+        and node.axis = top.axis
+        and node.method = top.method
+        and {{ path_head('node.segment_path') }} = top.segment_path
+)
+
+select * from final
+{% endmacro %}
