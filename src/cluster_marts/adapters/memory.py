@@ -1,6 +1,6 @@
 """What a clustering model keeps for its next build, and the lineage of its cluster ids, as records.
 
-A clustering model (providers, demand, customers) writes, beside its tables,
+A clustering model (providers, demand, customers, every workbench spec) writes, beside its tables,
 one ``cluster_memory`` record per cluster (:func:`memory_records`: the
 published id, its canonical position, the members' means in original units,
 the RMS radius, the next free id) and the ``lineage`` records of the build
@@ -26,7 +26,8 @@ from cluster_marts.progress import LOGGER
 __all__ = ["memory_records", "lineage_records", "previous_fits", "previous_records", "read_previous", "MEMORY_COLUMNS",
            "LINEAGE_COLUMNS", "FIT_KEY"]
 
-#: a column holding the domain on every row: the incremental model's unique key, so each build replaces every row
+#: a column holding the domain (a workbench spec: its name) on every row: the incremental model's unique key, so each
+#: build replaces every row
 FIT_KEY = "fit_key"
 MEMORY_COLUMNS = ["scope", "method", "run_id", "cluster_id", "position", "features", "means", "radius", "size",
                   "next_id"]
@@ -111,13 +112,18 @@ def read_previous(dbt: Any, session: Any, key: str) -> pd.DataFrame | None:
     incremental dbt Python model: reads ``dbt.this`` when
     ``dbt.is_incremental`` (DuckDB and the Spark runner alike).  A table
     built before its rows carried :data:`FIT_KEY` (``key`` is the model's) is
-    upgraded in place first, so the build replaces its rows instead of adding
-    to them; it has no memory yet, so its ids are numbered afresh.
+    upgraded in place first (the ``record`` column the memory is packed in
+    added too when it lacks it, before :data:`FIT_KEY`: the order the model
+    writes them), so the build replaces its rows instead of adding to them;
+    it has no memory yet, so its ids are numbered afresh.
     """
     if not getattr(dbt, "is_incremental", False):
         return None
-    if FIT_KEY not in session.sql(f"select * from {dbt.this} limit 0").columns and hasattr(session, "execute"):
+    columns = session.sql(f"select * from {dbt.this} limit 0").columns
+    if FIT_KEY not in columns and hasattr(session, "execute"):
         LOGGER.info("%s: upgrading the table built before cluster ids were kept (rows keyed by %s)", dbt.this, FIT_KEY)
+        if RECORD not in columns:
+            session.execute(f"alter table {dbt.this} add column {RECORD} varchar")
         session.execute(f"alter table {dbt.this} add column {FIT_KEY} varchar")
         session.execute(f"update {dbt.this} set {FIT_KEY} = '{key}'")
         return None
