@@ -52,6 +52,7 @@ from cluster_marts.profiling.cluster_stats import (
     representatives_table,
 )
 from cluster_marts.profiling.stats import pca_2d
+from cluster_marts.progress import LOGGER
 from cluster_marts.selection.metrics import per_sample_silhouette
 from cluster_marts.selection.stability import bootstrap_stability
 from cluster_marts.selection.table import RunInfo, k_selection_table
@@ -187,6 +188,8 @@ def run_spec(spec: Spec, frame: pd.DataFrame, previous: pd.DataFrame | None = No
     with fit_threads(prep.sample.size):
         tables, spec_fit = _analyse(spec, prep, rid, previous_fits(previous).get((spec.name, method)))
     ids = spec_fit.partition.ids
+    LOGGER.info("workbench spec %s: %d clusters; cluster ids %s: %s", spec.name, ids.ids.size,
+                ", ".join(map(str, ids.ids.tolist())), ids.reason)
     tables["cluster_memory"] = memory_records(spec.name, method, rid, spec_fit.partition.memory())
     tables["lineage"] = lineage_records(DOMAIN, spec.name, method, rid, ids, previous)
     return tables

@@ -39,7 +39,6 @@ from cluster_marts.adapters.workbench.analysis import KEPT, RUN_ID_IGNORES, TABL
 from cluster_marts.adapters.workbench.datasets import read_source
 from cluster_marts.config.spec import Spec, load_spec
 from cluster_marts.errors import InputDataError, SettingsError
-from cluster_marts.progress import LOGGER
 
 __all__ = ["workbench_fit", "spec_long_table", "find_spec", "spec_files", "spec_run_id", "RUN_ID_IGNORES"]
 
@@ -100,10 +99,6 @@ def spec_long_table(spec: Spec, frame: pd.DataFrame, previous: pd.DataFrame | No
     kept = {kind: json_records(tables[kind]) for kind in KEPT}
     long = stack_records({table: _with_spec(tables[table], spec.name, rid) for table in TABLES}
                          | {kind: _with_spec(packed, spec.name, rid) for kind, packed in kept.items()})
-    memory = tables["cluster_memory"]
-    LOGGER.info("workbench spec %s: %d clusters, ids %s; %s", spec.name, len(memory),
-                ", ".join(map(str, memory["cluster_id"].tolist())),
-                tables["lineage"]["reason"].iat[0] if len(tables["lineage"]) else "ids unchanged")
     last = ["run_id", RECORD]
     return long[[c for c in long.columns if c not in last] + last].assign(**{FIT_KEY: spec.name})
 
