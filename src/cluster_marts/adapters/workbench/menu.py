@@ -1,9 +1,14 @@
 """The workbench's algorithm menu: one entry point, same result for every algorithm.
 
-:func:`run_algorithm` fits one registry estimator
+:func:`fit_menu` fits one registry estimator
 (:func:`~cluster_marts.algorithms.registry.fit_estimator`, the one route to an estimator) of
-:data:`~cluster_marts.config.spec_params.ALGORITHMS` on a prepared matrix
-and returns a :class:`Clustering`:
+:data:`~cluster_marts.config.spec_params.ALGORITHMS` with the menu's default
+parameters; :func:`describe` turns a fit whose rows carry canonical labels
+into a :class:`Clustering` (the spec's own fit:
+:mod:`~cluster_marts.adapters.workbench.fit`, through the one fit pipeline, ids
+kept across builds).  :func:`run_algorithm` fits, numbers and describes in one
+call (the algorithm comparison, the stability refits and the k scan that only
+suggests k) on a prepared matrix and returns a :class:`Clustering`:
 
 * ``labels``: ``0..n_clusters-1``, ``-1`` for noise (density methods only),
   numbered by the canonical rule (:mod:`cluster_marts.identity.canonical`:
