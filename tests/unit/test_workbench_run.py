@@ -11,7 +11,7 @@ import yaml
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from cluster_marts.adapters.workbench.analysis import TABLES, run_spec
+from cluster_marts.adapters.workbench.analysis import KEPT, TABLES, run_spec
 from cluster_marts.adapters.workbench.datasets import read_source
 from cluster_marts.config.spec import load_spec, parse_spec
 from cluster_marts.config.spec_params import ALGORITHMS, DENSITY_ALGORITHMS
@@ -53,7 +53,7 @@ def blob_spec(algorithm: str, **extra) -> dict:
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_every_algorithm_runs_through_run_spec(blobs, algorithm):
     out = run_spec(parse_spec(blob_spec(algorithm)), blobs)
-    assert set(out) == set(TABLES)
+    assert set(out) == {*TABLES, *KEPT}
     for name, columns in COLUMNS.items():
         assert list(out[name].columns) == columns, name
     a = out["assignments"]

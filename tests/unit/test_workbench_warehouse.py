@@ -11,9 +11,10 @@ import yaml
 from long_table_sql import ROOT, split_models
 from sklearn.datasets import make_blobs
 
-from cluster_marts.adapters.long_table import RECORD_TYPE, record_rows
+from cluster_marts.adapters.long_table import RECORD, RECORD_TYPE, record_rows
+from cluster_marts.adapters.memory import FIT_KEY, previous_records
 from cluster_marts.adapters.workbench import warehouse
-from cluster_marts.adapters.workbench.analysis import TABLES, run_spec
+from cluster_marts.adapters.workbench.analysis import KEPT, TABLES, run_spec
 from cluster_marts.config.spec import load_spec
 from cluster_marts.errors import InputDataError, SettingsError
 
@@ -66,8 +67,16 @@ def expected(root) -> dict[str, pd.DataFrame]:
 
 
 def test_every_table_of_every_spec_once(long, expected):
-    assert long.columns[:2].tolist() == [RECORD_TYPE, "spec_name"] and long.columns[-1] == "run_id"
-    assert list(dict.fromkeys(long[RECORD_TYPE])) == list(TABLES)
+    assert long.columns[:2].tolist() == [RECORD_TYPE, "spec_name"]
+    assert long.columns[-3:].tolist() == ["run_id", RECORD, FIT_KEY]
+    assert list(dict.fromkeys(long[RECORD_TYPE])) == [*TABLES, *KEPT]
+    assert (long[FIT_KEY] == long["spec_name"]).all()
+    assert long[RECORD].notna().tolist() == long[RECORD_TYPE].isin(KEPT).tolist()
+    kept = previous_records(long[long["spec_name"] == "blobs"])
+    for kind in KEPT:
+        rows = kept.loc[kept[RECORD_TYPE] == kind, list(expected[kind].columns)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(rows.astype(object).where(rows.notna(), None),
+                                      expected[kind].astype(object).where(expected[kind].notna(), None))
     for table in TABLES:
         rows = record_rows(long[long["spec_name"] == "blobs"], table, list(expected[table].columns))
         pd.testing.assert_frame_equal(rows.astype(expected[table].dtypes), expected[table])
@@ -99,7 +108,8 @@ def test_the_model_reads_the_relation_it_is_given(root):
         (root / "specs" / "f_ref.yml").unlink()
     blobs = _fit(root, "blobs")
     assert by_ref["run_id"].iloc[0] == blobs["run_id"].iloc[0]  # where the rows come from is not hashed
-    same = [c for c in blobs.columns if c not in ("spec_name", "settings_json")]  # settings name the source
+    # settings name the source; the spec's name is the scope of its memory and lineage and its fit_key
+    same = [c for c in blobs.columns if c not in ("spec_name", "settings_json", RECORD, FIT_KEY)]
     pd.testing.assert_frame_equal(by_ref[same], blobs[same])
 
 
@@ -118,8 +128,8 @@ def test_rerun_is_identical(long, root):
 
 def test_a_new_table_is_one_line(root, monkeypatch):
     """Adding a name to TABLES (and returning it from run_spec) is all the long table needs."""
-    def run_with_extra(spec, frame):
-        return {**run_spec(spec, frame), "extra": pd.DataFrame({"k": [2, 3], "score": [0.1, 0.2]})}
+    def run_with_extra(spec, frame, previous=None):
+        return {**run_spec(spec, frame, previous), "extra": pd.DataFrame({"k": [2, 3], "score": [0.1, 0.2]})}
 
     monkeypatch.setattr(warehouse, "TABLES", (*TABLES, "extra"))
     monkeypatch.setattr(warehouse, "run_spec", run_with_extra)

@@ -3,7 +3,8 @@
     fit whose clusters were matched to the previous build's (kept, new,
     vanished, renamed) or numbered afresh (reset: first build or --full-refresh).
     The events come from the clustering models' `lineage` rows
-    (cluster_marts.identity.lineage); the names are the clusters' current
+    (cluster_marts.identity.lineage), the workbench's from every spec's model
+    (stacked by int_workbench_analysis; scope the spec's name); the names are the clusters' current
     names (provider segment names, DFU labels; customer segments have no
     names yet), previous_name the last name recorded for the previous id. A
     kept cluster whose name changed is `renamed`, and so is a cluster of an
@@ -25,6 +26,7 @@
     ('demand', 'int_dfu_clustering', 'dfu_cluster_labels', 'cluster_label'),
     ('customers', 'int_customer_segmentation', none, none),
     ('customer_reference', 'int_customer_reference_model', none, none),
+    ('workbench', 'int_workbench_analysis', none, none),
 ] -%}
 {%- set named_fits = [] -%}
 {%- for fit in fits if fit[2] -%}{%- do named_fits.append(fit) -%}{%- endfor -%}

@@ -15,7 +15,9 @@ are typed Arrow columns and the small tables' rows carry their values as one
 JSON object in the ``record`` column (the typed columns null), so the large
 table does not carry dozens of all-null columns.  ``record_rows(...,
 packed=true)`` reads such a record type back as VARCHAR columns (typed by the
-mart's cast); :func:`packed_rows` is its Python twin.
+mart's cast); :func:`packed_rows` is its Python twin.  :func:`json_records`
+packs a small table the same way for :func:`stack_records` (a wide long
+table that carries a few records as JSON, e.g. a model's cluster memory).
 
 Column types stay explicit: a column's pandas dtype becomes its nullable
 counterpart (``int64`` -> ``Int64``, ``bool`` -> ``boolean``; floats, strings,
@@ -33,7 +35,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["RECORD_TYPE", "RECORD", "stack_records", "record_rows", "nullable_dtype", "pack_records", "packed_rows"]
+__all__ = ["RECORD_TYPE", "RECORD", "stack_records", "record_rows", "nullable_dtype", "pack_records", "packed_rows",
+           "json_records"]
 
 RECORD_TYPE = "record_type"
 RECORD = "record"
@@ -117,6 +120,17 @@ def _json_rows(frame: pd.DataFrame) -> list[str]:
     values = [dict(zip(columns, row)) for row in zip(*columns.values())] if columns else [{}] * len(frame)
     return [json.dumps({k: v.item() if isinstance(v, np.generic) else v for k, v in row.items()}, allow_nan=False)
             for row in values]
+
+
+def json_records(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s rows as one JSON object each, in a ``record`` column: a small table packed for :func:`stack_records`.
+
+    Examples
+    --------
+    >>> json_records(pd.DataFrame({"a": [1, None]}))["record"].tolist()
+    ['{"a": 1.0}', '{"a": null}']
+    """
+    return pd.DataFrame({RECORD: pd.Series(_json_rows(frame), dtype="str")})
 
 
 def pack_records(rows_type: str, rows: pa.Table, packed: Mapping[str, pd.DataFrame]) -> pa.Table:

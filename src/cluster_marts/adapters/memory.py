@@ -1,6 +1,6 @@
 """What a clustering model keeps for its next build, and the lineage of its cluster ids, as records.
 
-A clustering model (providers, demand, customers) writes, beside its tables,
+A clustering model (providers, demand, customers, every workbench spec) writes, beside its tables,
 one ``cluster_memory`` record per cluster (:func:`memory_records`: the
 published id, its canonical position, the members' means in original units,
 the RMS radius, the next free id) and the ``lineage`` records of the build
@@ -27,7 +27,8 @@ from cluster_marts.progress import LOGGER
 __all__ = ["memory_records", "lineage_records", "previous_fits", "previous_records", "read_previous", "current_layout",
            "MEMORY_COLUMNS", "LINEAGE_COLUMNS", "FIT_KEY"]
 
-#: a column holding the domain on every row: the incremental model's unique key, so each build replaces every row
+#: a column holding the domain (a workbench spec: its name) on every row: the incremental model's unique key, so each
+#: build replaces every row
 FIT_KEY = "fit_key"
 MEMORY_COLUMNS = ["scope", "method", "run_id", "cluster_id", "position", "features", "means", "radius", "size",
                   "next_id"]
@@ -126,7 +127,7 @@ def read_previous(dbt: Any, session: Any, key: str) -> pd.DataFrame | None:
                                                  f"where {RECORD_TYPE} in {_KEPT}")))
 
 
-def current_layout(dbt: Any, session: Any, table: pa.Table) -> pa.Table:
+def current_layout(dbt: Any, session: Any, table: pa.Table | pd.DataFrame) -> pa.Table | pd.DataFrame:
     """``table``, after replacing the model's previous table by an empty one of its layout if the columns differ.
 
     Call it last in an incremental clustering model (DuckDB), after
@@ -139,11 +140,12 @@ def current_layout(dbt: Any, session: Any, table: pa.Table) -> pa.Table:
     """
     if not getattr(dbt, "is_incremental", False) or not hasattr(session, "register"):
         return table
-    if list(session.sql(f"select * from {dbt.this} limit 0").columns) == table.column_names:
+    columns = table.column_names if isinstance(table, pa.Table) else [str(c) for c in table.columns]
+    if list(session.sql(f"select * from {dbt.this} limit 0").columns) == columns:
         return table
     LOGGER.info("%s: the columns changed since the last build; the table is replaced (its cluster memory was read)",
                 dbt.this)
-    session.register("_current_layout", table.slice(0, 0))
+    session.register("_current_layout", table.slice(0, 0) if isinstance(table, pa.Table) else table.iloc[:0])
     try:
         session.execute(f"create or replace table {dbt.this} as select * from _current_layout")
     finally:

@@ -133,7 +133,7 @@ def fit_estimator(name: str, X: np.ndarray, n_clusters: int | None, *, random_st
 
     Every domain fits through it: providers and demand (:func:`fit_k`), the
     customer methods (:func:`cluster_marts.algorithms.methods.fit_method`) and
-    the workbench menu (:func:`cluster_marts.adapters.workbench.menu.run_algorithm`).
+    the workbench menu (:func:`cluster_marts.adapters.workbench.menu.fit_menu`).
 
     Examples
     --------

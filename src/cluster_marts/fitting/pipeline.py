@@ -21,6 +21,10 @@ the rule and its settings), and:
    (:func:`~cluster_marts.identity.lineage.keep_ids`: members' means in the
    current scaled space, accepted within the previous RMS radius).
 
+Steps 3 and 4 are :func:`score_partition`, the one tail of every fit: a
+method that finds its clusters itself (density methods, no k grid) fits by
+its own route and ends there too (a row with no membership is noise, -1).
+
 Fits on samples run with one native thread
 (:func:`~cluster_marts.algorithms.threads.fit_threads`).
 """
@@ -42,7 +46,7 @@ from cluster_marts.selection.balance import DEFAULT_BALANCE_WEIGHTS
 from cluster_marts.selection.grid import ClusterFit, evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k
 
-__all__ = ["FitInput", "KGrid", "Partition", "fit_partition"]
+__all__ = ["FitInput", "KGrid", "Partition", "fit_partition", "score_partition"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,6 +101,8 @@ class KGrid:
     balance_weights: tuple[float, float] = DEFAULT_BALANCE_WEIGHTS
     stability_resamples: int = 0
     refit: Callable[[np.ndarray, int], ClusterFit] | None = None
+    choose: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    """Chooses k on the grid's table instead of :func:`choose_k` with ``rule`` (same output columns)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,7 +121,7 @@ class Partition:
     memberships : ndarray of shape (n_samples, k)
         Every row, canonical columns (one-hot for hard methods).
     labels : ndarray of shape (n_samples,)
-        Dominant canonical cluster of every row.
+        Dominant canonical cluster of every row (-1: noise, a row with no membership).
     ids : IdMatch
         Published id of each canonical cluster and its lineage.
     """
@@ -201,15 +207,45 @@ def fit_partition(
             balance_weights=grid.balance_weights, stability_resamples=grid.stability_resamples,
             refit=grid.refit,
         )
-        chosen = choose_k(table, grid.rule, n_clusters=grid.n_clusters, min_cluster_share=grid.min_cluster_share,
-                          model=model)
+        chosen = grid.choose(table) if grid.choose is not None else choose_k(
+            table, grid.rule, n_clusters=grid.n_clusters, min_cluster_share=grid.min_cluster_share, model=model)
         est = fits[int(chosen.loc[chosen["is_chosen"], "k"].item())]
         memberships = est.memberships_ if data.sample.size == data.Z.shape[0] else est.predict_memberships(data.Z)
+    return score_partition(data, est, memberships, chosen, previous=previous)
+
+
+def score_partition(
+    data: FitInput,
+    estimator: ClusterEstimator,
+    memberships: np.ndarray,
+    k_grid: pd.DataFrame,
+    *,
+    previous: PreviousFit | None = None,
+) -> Partition:
+    """Number the clusters of a fit that scored every row, and keep the previous fit's ids (steps 3 and 4).
+
+    Parameters
+    ----------
+    data : FitInput
+    estimator : ClusterEstimator
+        The fit (its own cluster numbering, the columns of ``memberships``).
+    memberships : ndarray of shape (n_samples, k)
+        Every row's memberships; the dominant cluster is the largest, a row
+        with none (all zeros: a density method's noise) is -1.
+    k_grid : DataFrame
+        How k was chosen (kept in the partition).
+    previous : PreviousFit or None, default=None
+        The previous published fit of this scope, whose ids are kept.
+
+    Returns
+    -------
+    Partition
+    """
     memberships = np.asarray(memberships, dtype=np.float64)
     k = memberships.shape[1]
     weighted = (memberships.T @ data.Xs) / np.maximum(memberships.sum(axis=0), np.finfo(np.float64).tiny)[:, None]
-    labels, order = canonical_labels(data.Xs, memberships.argmax(axis=1), k, order_column=data.order_column,
-                                     fallback=weighted)
+    own = np.where(memberships.any(axis=1), memberships.argmax(axis=1) if k else -1, -1)
+    labels, order = canonical_labels(data.Xs, own, k, order_column=data.order_column, fallback=weighted)
     means = member_means(data.Xs, labels, k)
     ids = keep_ids(means, data.features, data.to_scaled, previous)
-    return Partition(data, chosen, est, order, memberships[:, order], labels, ids)
+    return Partition(data, k_grid, estimator, order, memberships[:, order], labels, ids)

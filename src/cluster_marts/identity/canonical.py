@@ -16,7 +16,8 @@ Every domain applies it through :func:`canonical_labels`: providers and demand
 (:mod:`cluster_marts.adapters.fitting`, scaled configured features,
 ``canonical_order``), customers (:mod:`cluster_marts.adapters.customers.core`,
 the axis's scaled features, first feature), the workbench
-(:mod:`cluster_marts.adapters.workbench.menu`, the prepared matrix, first column) and
+(the spec's fit through :mod:`cluster_marts.fitting`: the scaled spec features, the first kept feature; the
+menu's comparison runs, :mod:`cluster_marts.adapters.workbench.menu`: the prepared matrix, first column) and
 subdivision children (:mod:`cluster_marts.selection.subdivision`).  For k-means
 the member means are the centroids, so the ids are those of ordering by
 centroid.  The ids depend on the partition only: not on the row order, the

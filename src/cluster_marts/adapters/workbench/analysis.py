@@ -1,9 +1,10 @@
 """Run one workbench spec end to end: :func:`run_spec` returns every table of the analysis.
 
-Steps: :func:`~cluster_marts.preprocessing.prepare.prepare` → choose k
-(``n_clusters``, or the silhouette best over ``k_range`` on the engine's k grid,
-:func:`~cluster_marts.adapters.workbench.recommend.search_k`; density methods find
-k themselves) → fit the spec's algorithm → describe the result
+Steps: :func:`~cluster_marts.preprocessing.prepare.prepare` → fit the spec's
+algorithm once through the one fit pipeline
+(:func:`~cluster_marts.adapters.workbench.fit.fit_spec`: ``n_clusters``, or the
+silhouette best over ``k_range`` on the engine's k grid; density methods find
+k themselves; canonical ids, the previous build's ids kept) → describe the result
 (:mod:`~cluster_marts.profiling.cluster_stats`) → recommend
 (:mod:`~cluster_marts.adapters.workbench.recommend`).  Every step is seeded with the
 spec's ``random_state``, so a rerun gives identical tables.
@@ -15,26 +16,31 @@ table that is not larger), quadratic methods a smaller sample of it; the
 assignments, clusters, centres, metrics, importance and representatives
 cover every row, labelled by the fitted estimator's ``predict``.  The
 ``suggestions`` table says what was sampled.
+
+Cluster ids in every table are the published ones, kept from the previous
+build of the spec (:mod:`cluster_marts.identity.lineage`); :func:`run_spec`
+also returns what the next build matches against (``cluster_memory``) and the
+lineage of the ids (``lineage``), records of :mod:`cluster_marts.adapters.memory`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cluster_marts.adapters.memory import lineage_records, memory_records, previous_fits
+from cluster_marts.adapters.workbench.fit import SpecFit, fit_spec
 from cluster_marts.adapters.workbench.menu import Clustering, run_algorithm
-from cluster_marts.adapters.workbench.recommend import compare, interpretation, search_k, silhouette_best, suggest_eps
-from cluster_marts.adapters.workbench.scale import quadratic_rows, scale_notes
+from cluster_marts.adapters.workbench.recommend import compare, interpretation, silhouette_best, suggest_eps
+from cluster_marts.adapters.workbench.run_ids import RUN_ID_IGNORES, spec_json, spec_run_id
+from cluster_marts.adapters.workbench.scale import scale_notes
 from cluster_marts.algorithms.threads import fit_threads
-from cluster_marts.config.spec import DEFAULT_FIT_SAMPLE_SIZE, DEFAULT_K_RANGE, DEFAULT_STABILITY_RESAMPLES, Spec
+from cluster_marts.config.spec import DEFAULT_K_RANGE, Spec
 from cluster_marts.config.spec_params import DENSITY_ALGORITHMS
-from cluster_marts.identity.run_id import run_id
+from cluster_marts.identity.lineage import IdMatch, PreviousFit
 from cluster_marts.preprocessing.prepare import Prepared, prepare
 from cluster_marts.profiling.cluster_stats import (
     SILHOUETTE_SAMPLE,
@@ -46,71 +52,19 @@ from cluster_marts.profiling.cluster_stats import (
     representatives_table,
 )
 from cluster_marts.profiling.stats import pca_2d
+from cluster_marts.progress import LOGGER
 from cluster_marts.selection.metrics import per_sample_silhouette
 from cluster_marts.selection.stability import bootstrap_stability
 from cluster_marts.selection.table import RunInfo, k_selection_table
 
-# Spec fields that do not change the tables: where the spec and its rows are read
-# from (the rows themselves are hashed), its name (a column of its own) and its figures.
-RUN_ID_IGNORES = ("name", "file", "source", "figures")
-# Spec fields hashed (and written to settings_json) only when set away from their
-# default, so the run ids of specs written before they existed are unchanged; the
-# same for algorithm parameters added later (k-means tol).
-_OPTIONAL = {"fit_sample_size": DEFAULT_FIT_SAMPLE_SIZE, "stability_resamples": DEFAULT_STABILITY_RESAMPLES}
-_OPTIONAL_PARAMS = {"kmeans": {"tol": 1e-4}}
-
-__all__ = ["run_spec", "spec_json", "spec_run_id", "RUN_ID_IGNORES", "TABLES"]
+__all__ = ["run_spec", "spec_json", "spec_run_id", "RUN_ID_IGNORES", "TABLES", "KEPT", "DOMAIN"]
 
 TABLES = ("assignments", "clusters", "centres", "metrics", "feature_importance", "representatives",
           "comparison", "suggestions", "k_selection")
-
-
-def _plain(value: Any) -> Any:
-    """Dataclasses, mappings and tuples as JSON-ready dicts and lists."""
-    if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _at_default(spec: Spec, name: str) -> bool:
-    return name in _OPTIONAL and getattr(spec, name) == _OPTIONAL[name]
-
-
-def _hashed(spec: Spec) -> Spec:
-    """``spec`` with the algorithm parameters of :data:`_OPTIONAL_PARAMS` left out where at their default."""
-    late = _OPTIONAL_PARAMS.get(spec.algorithm.name, {})
-    params = {k: v for k, v in spec.algorithm.params.items() if k not in late or v != late[k]}
-    return dataclasses.replace(spec, algorithm=dataclasses.replace(spec.algorithm, params=MappingProxyType(params)))
-
-
-def spec_json(spec: Spec) -> str:
-    """Every field of the spec but its file path (and optional fields at their default), as JSON (sorted keys)."""
-    fields = {k: v for k, v in _plain(_hashed(spec)).items() if k != "file" and not _at_default(spec, k)}
-    return json.dumps(fields, sort_keys=True, default=str)
-
-
-def spec_run_id(spec: Spec, frame: pd.DataFrame) -> str:
-    """:func:`cluster_marts.identity.run_id.run_id` of one spec's analysis.
-
-    Hashes the spec's settings (every field but :data:`RUN_ID_IGNORES`;
-    ``fit_sample_size`` only when it is not the default), the
-    ids sorted as text together with the target (if any), and the raw
-    features in that order, so every table of a spec's analysis carries the
-    same ``run_id`` and a rerun on the same rows and spec reproduces it.
-    ``frame`` must already have passed :func:`run_spec`'s checks.
-    """
-    hashed = _hashed(spec)
-    settings = {f.name: getattr(hashed, f.name) for f in dataclasses.fields(spec)
-                if f.name not in RUN_ID_IGNORES and not _at_default(spec, f.name)}
-    rows = frame.assign(**{spec.id_column: frame[spec.id_column].astype(str)})
-    rows = rows.sort_values(spec.id_column, kind="stable").reset_index(drop=True)
-    keys = rows[[spec.id_column, *([spec.target] if spec.target else [])]]
-    X = rows[list(spec.features)].apply(pd.to_numeric).to_numpy(dtype=np.float64)
-    return run_id(settings, keys, X)
+#: the records a spec's build leaves for the next one (:mod:`cluster_marts.adapters.memory`)
+KEPT = ("cluster_memory", "lineage")
+#: the domain of the workbench's lineage records (scope: the spec's name, method: its algorithm)
+DOMAIN = "workbench"
 
 
 def _run_info(spec: Spec, prep: Prepared, algorithm: str, rid: str) -> RunInfo:
@@ -168,7 +122,7 @@ def _assignments(spec: Spec, prep: Prepared, fit: Clustering) -> pd.DataFrame:
     })
 
 
-def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def run_spec(spec: Spec, frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Cluster ``frame`` as ``spec`` says and build the analysis tables.
 
     Parameters
@@ -177,11 +131,16 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         A validated spec (:func:`~cluster_marts.config.spec.load_spec`).
     frame : DataFrame
         The source rows (id column, features and target if any).
+    previous : DataFrame or None, default=None
+        The previous build's ``cluster_memory`` and ``lineage`` records
+        (:func:`~cluster_marts.adapters.memory.read_previous`); the fit of
+        scope ``spec.name`` and method ``spec.algorithm.name`` keeps its ids.
 
     Returns
     -------
     dict of str to DataFrame
-        Keys :data:`TABLES`:
+        Keys :data:`TABLES`, then :data:`KEPT`; ``cluster_id`` is the
+        published id (kept from ``previous``; canonical on a first build):
 
         * ``assignments``: id, cluster_id (-1 = noise), confidence,
           is_noise, is_outlier, outlier_score, x_2d, y_2d (the spec's 2-D
@@ -215,7 +174,9 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
           algorithm, or ``kmeans`` when the spec fixes k or uses a density
           method), ``method`` the spec's algorithm, ``axis`` null;
           ``is_chosen`` marks the spec's ``n_clusters`` (rule ``fixed``) or
-          the silhouette best.
+          the silhouette best;
+        * ``cluster_memory``, ``lineage``: :func:`~cluster_marts.adapters.memory.memory_records`,
+          :func:`~cluster_marts.adapters.memory.lineage_records` (domain :data:`DOMAIN`).
 
     Raises
     ------
@@ -223,8 +184,15 @@ def run_spec(spec: Spec, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         The rows do not fit the spec (see :func:`~cluster_marts.preprocessing.prepare.prepare`).
     """
     prep = prepare(spec, frame)
+    rid, method = spec_run_id(spec, frame), spec.algorithm.name
     with fit_threads(prep.sample.size):
-        return _analyse(spec, prep, frame)
+        tables, spec_fit = _analyse(spec, prep, rid, previous_fits(previous).get((spec.name, method)))
+    ids = spec_fit.partition.ids
+    LOGGER.info("workbench spec %s: %d clusters; cluster ids %s: %s", spec.name, ids.ids.size,
+                ", ".join(map(str, ids.ids.tolist())), ids.reason)
+    tables["cluster_memory"] = memory_records(spec.name, method, rid, spec_fit.partition.memory())
+    tables["lineage"] = lineage_records(DOMAIN, spec.name, method, rid, ids, previous)
+    return tables
 
 
 def _stability(X_fit: np.ndarray, labels: np.ndarray, name: str, k: int | None, params: Mapping[str, Any],
@@ -234,28 +202,27 @@ def _stability(X_fit: np.ndarray, labels: np.ndarray, name: str, k: int | None, 
                                n_resamples=resamples, random_state=seed)
 
 
-def _analyse(spec: Spec, prep: Prepared, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The tables of :func:`run_spec` from the prepared rows."""
-    X, X_fit, seed, algo = prep.X, prep.X_fit, spec.random_state, spec.algorithm
-    density = algo.name in DENSITY_ALGORITHMS
-    k_range = spec.k_range or DEFAULT_K_RANGE
-    searched = not density and spec.n_clusters is None  # k must be chosen with the spec's own algorithm
-    k_algo = algo.name if searched else "kmeans"  # else a cheap k-means scan only suggests k
-    k_params = algo.params if searched else {"n_init": 3}
-    note = f"suggestion only: {algo.name} finds its clusters itself" if density else None
-    resamples = spec.stability_resamples if "stability" in spec.metrics else 0
-    k_search = search_k(X_fit, k_algo, k_range, k_params, seed, n_clusters=spec.n_clusters, note=note,
-                        model=f"spec {spec.file}", stability_resamples=resamples)
-    best_k, best_sil = silhouette_best(k_search, k_range[0])
-    k = None if density else (spec.n_clusters or best_k)
-    inner = quadratic_rows(X_fit, algo.name, seed)  # the rows the k search fitted a quadratic method on
-    fit_rows = prep.sample if inner is None else prep.sample[inner]
-    fit = run_algorithm(algo.name, X, k, algo.params, seed, fit_rows=fit_rows)
+def _published(table: pd.DataFrame, ids: IdMatch) -> pd.DataFrame:
+    """``table`` with its canonical ``cluster_id`` as the published (kept) id."""
+    return table.assign(cluster_id=pd.Series(ids.publish(table["cluster_id"].to_numpy()), dtype="int64",
+                                             index=table.index))
 
-    extra = {"stability": _stability(X[fit_rows], fit.labels[fit_rows], algo.name, k, algo.params, seed,
+
+def _analyse(spec: Spec, prep: Prepared, rid: str,
+             previous: PreviousFit | None) -> tuple[dict[str, pd.DataFrame], SpecFit]:
+    """The tables of :data:`TABLES` from the prepared rows (``rid``: :func:`spec_run_id`), and the spec's fit."""
+    X, X_fit, seed, algo = prep.X, prep.X_fit, spec.random_state, spec.algorithm
+    k_range = spec.k_range or DEFAULT_K_RANGE
+    resamples = spec.stability_resamples if "stability" in spec.metrics else 0
+    spec_fit = fit_spec(spec, prep, previous, model=f"spec {spec.file}", stability_resamples=resamples)
+    fit, ids, k_search = spec_fit.clustering, spec_fit.partition.ids, spec_fit.k_search
+    best_k, best_sil = silhouette_best(k_search, k_range[0])
+    k = None if algo.name in DENSITY_ALGORITHMS else spec_fit.partition.k
+    rows = spec_fit.fit_rows if spec_fit.fit_rows is not None else np.arange(X.shape[0])
+    extra = {"stability": _stability(X[rows], fit.labels[rows], algo.name, k, algo.params, seed,
                                      resamples)} if resamples else None
     metrics = metrics_table(prep, fit, spec.metrics, seed, extra)
-    clusters = clusters_table(prep, fit, seed)
+    clusters = _published(clusters_table(prep, fit, seed), ids)
     importance = importance_table(prep, fit)
     min_samples = int(algo.params["min_samples"]) if algo.name == "dbscan" else 5
     eps = suggest_eps(X_fit, min_samples)
@@ -268,7 +235,8 @@ def _analyse(spec: Spec, prep: Prepared, frame: pd.DataFrame) -> dict[str, pd.Da
     notes = interpretation(values, clusters, importance, fit, int(prep.outlier_flags.sum()))
     winner = comparison.loc[comparison["is_recommended"]]
     rows = [
-        ("k", float(best_k), f"silhouette best ({best_sil:.3f}) with {k_algo} over k={k_range[0]}..{k_range[1]}"),
+        ("k", float(best_k), f"silhouette best ({best_sil:.3f}) with {spec_fit.k_algorithm} over "
+         f"k={k_range[0]}..{k_range[1]}"),
         ("dbscan_eps", eps, f"knee of the sorted {min_samples}-distance curve"),
         ("dbscan_min_samples", float(min_samples), "k of the k-distance curve (DBSCAN counts the point itself)"),
         ("recommended_algorithm", np.nan,
@@ -278,13 +246,13 @@ def _analyse(spec: Spec, prep: Prepared, frame: pd.DataFrame) -> dict[str, pd.Da
     rows += [(f"interpretation_{i}", np.nan, note) for i, note in enumerate(notes, start=1)]
     rows += scale_notes(spec, prep, algorithms)
     return {
-        "assignments": _assignments(spec, prep, fit),
+        "assignments": _published(_assignments(spec, prep, fit), ids),
         "clusters": clusters,
-        "centres": centres_table(prep, fit),
+        "centres": _published(centres_table(prep, fit), ids),
         "metrics": metrics,
         "feature_importance": importance,
-        "representatives": representatives_table(prep, fit),
+        "representatives": _published(representatives_table(prep, fit), ids),
         "comparison": comparison,
         "suggestions": _suggestions(rows),
-        "k_selection": k_selection_table(k_search, _run_info(spec, prep, k_algo, spec_run_id(spec, frame))),
-    }
+        "k_selection": k_selection_table(k_search, _run_info(spec, prep, spec_fit.k_algorithm, rid)),
+    }, spec_fit

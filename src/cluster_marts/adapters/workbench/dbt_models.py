@@ -2,7 +2,8 @@
 
 dbt reads the parents of a Python model from the literal strings of its ``dbt.ref("...")`` and
 ``dbt.source("...", "...")`` calls, so every spec gets a small model of its own,
-``int_workbench_fit_<spec>``, whose only call is the spec's source:
+``int_workbench_fit_<spec>``, whose only call is the spec's source (incremental, ``delete+insert`` on
+``fit_key``: it reads its own previous cluster memory, so cluster ids hold across builds):
 
 - ``source: {ref: customer_features}`` -> ``dbt.ref("customer_features")``;
 - ``source: {source: [raw, wine]}`` -> ``dbt.source("raw", "wine")`` (a file declared in models/sources.yml);
@@ -49,12 +50,20 @@ def model_code(spec: Spec) -> str:
         f'"""Workbench spec {spec.name} ({Path(spec.file).name}) on {spec.source.describe()}.\n\n'
         "Written by `python -m cluster_marts.adapters.workbench.dbt_models` from the spec: the literal call below\n"
         "is the spec's parent in dbt's lineage. The analysis: cluster_marts.adapters.workbench.warehouse.\n"
+        "Incremental: the previous build's cluster memory (its own rows) is read back, so a cluster that keeps\n"
+        "its members keeps its id; --full-refresh numbers them afresh; a table of older columns is replaced.\n"
         '"""\n\n'
-        "from cluster_marts.adapters.workbench.warehouse import workbench_fit\n\n\n"
+        "from cluster_marts.adapters.memory import current_layout, read_previous\n"
+        "from cluster_marts.adapters.workbench.warehouse import workbench_fit\n"
+        "from cluster_marts.progress import log_to_dbt\n\n\n"
         "def model(dbt, session):\n"
-        '    dbt.config(materialized="table")\n'
-        f"    return workbench_fit({_read_call(spec)}, dbt.config.get(\"meta\"), spec=\"{spec.name}\",\n"
-        f'                         reads="{spec.source.describe()}", model="{name}")\n'
+        "    # each build replaces every row (all share one fit_key); a table of older columns is replaced\n"
+        '    dbt.config(materialized="incremental", incremental_strategy="delete+insert", unique_key="fit_key")\n'
+        "    log_to_dbt()\n"
+        f"    table = workbench_fit({_read_call(spec)}, dbt.config.get(\"meta\"), spec=\"{spec.name}\",\n"
+        f'                          reads="{spec.source.describe()}", model="{name}",\n'
+        f'                          previous=read_previous(dbt, session, "{spec.name}"))\n'
+        "    return current_layout(dbt, session, table)\n"
     )
 
 
@@ -76,7 +85,9 @@ def models_yaml(specs: list[Spec]) -> str:
             f"      Workbench spec {spec.name} ({Path(spec.file).name}): {len(spec.features)} features of "
             f"{spec.source.describe()},",
             f"      clustered with {spec.algorithm.name}.{target} Every table of its analysis as one long table",
-            "      (record_type, spec_name, the tables' columns, run_id); int_workbench_analysis stacks the specs.",
+            "      (record_type, spec_name, the tables' columns, run_id, the cluster memory and lineage records as",
+            "      JSON in record, fit_key); int_workbench_analysis stacks the specs. Incremental: cluster ids are",
+            "      kept from the previous build.",
             "    config:",
             "      meta: &workbench" if spec is specs[0] else "      meta: *workbench",
         ]
@@ -87,7 +98,11 @@ def models_yaml(specs: list[Spec]) -> str:
                   "      - name: record_type",
                   "        description: Which workbench table the row belongs to.",
                   "      - name: run_id",
-                  "        description: Hash of the spec's settings, ids, target and raw features."]
+                  "        description: Hash of the spec's settings, ids, target and raw features.",
+                  "      - name: record",
+                  "        description: A cluster_memory or lineage record as JSON (null on the other rows).",
+                  "      - name: fit_key",
+                  "        description: The spec's name on every row; the incremental model's unique key."]
     return "\n".join(lines) + "\n"
 
 

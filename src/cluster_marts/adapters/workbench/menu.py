@@ -1,9 +1,14 @@
 """The workbench's algorithm menu: one entry point, same result for every algorithm.
 
-:func:`run_algorithm` fits one registry estimator
+:func:`fit_menu` fits one registry estimator
 (:func:`~cluster_marts.algorithms.registry.fit_estimator`, the one route to an estimator) of
-:data:`~cluster_marts.config.spec_params.ALGORITHMS` on a prepared matrix
-and returns a :class:`Clustering`:
+:data:`~cluster_marts.config.spec_params.ALGORITHMS` with the menu's default
+parameters; :func:`describe` turns a fit whose rows carry canonical labels
+into a :class:`Clustering` (the spec's own fit:
+:mod:`~cluster_marts.adapters.workbench.fit`, through the one fit pipeline, ids
+kept across builds).  :func:`run_algorithm` fits, numbers and describes in one
+call (the algorithm comparison, the stability refits and the k scan that only
+suggests k) on a prepared matrix and returns a :class:`Clustering`:
 
 * ``labels``: ``0..n_clusters-1``, ``-1`` for noise (density methods only),
   numbered by the canonical rule (:mod:`cluster_marts.identity.canonical`:
@@ -47,7 +52,7 @@ from cluster_marts.config.spec_params import ALGORITHMS, DENSITY_ALGORITHMS, PAR
 from cluster_marts.errors import InputDataError
 from cluster_marts.identity.canonical import canonical_labels
 
-__all__ = ["Clustering", "run_algorithm", "margin_confidence", "CONFIDENCE"]
+__all__ = ["Clustering", "run_algorithm", "fit_menu", "own_labels", "describe", "margin_confidence", "CONFIDENCE"]
 
 _CHUNK = 65_536  # rows per block of the margin confidence
 
@@ -154,6 +159,38 @@ def _confidence(name: str, est: ClusterEstimator, X: np.ndarray, centres: np.nda
     return conf
 
 
+def fit_menu(name: str, X_fit: np.ndarray, k: int | None, params: Mapping[str, Any] | None = None,
+             random_state: int = 42) -> ClusterEstimator:
+    """The registry estimator of ``name`` fitted on ``X_fit`` (parameters missing from ``params`` at the
+    defaults of :data:`~cluster_marts.config.spec_params.PARAM_RULES`; density methods ignore ``k``)."""
+    full = {key: rule.default for key, rule in PARAM_RULES[name].items()} | dict(params or {})
+    return fit_estimator(name, X_fit, None if name in DENSITY_ALGORITHMS else int(k), random_state=random_state,
+                         **full)
+
+
+def own_labels(est: ClusterEstimator, X: np.ndarray, fit_rows: np.ndarray | None) -> np.ndarray:
+    """The estimator's own labels on the rows it was fitted on (``fit_rows``; None: every row), ``predict``
+    on the others."""
+    if fit_rows is None:
+        return np.asarray(est.labels_, dtype=np.int64)
+    own = est.predict(X)
+    own[fit_rows] = est.labels_
+    return own
+
+
+def describe(name: str, X: np.ndarray, est: ClusterEstimator, labels: np.ndarray, order: np.ndarray,
+             fit_rows: np.ndarray | None) -> Clustering:
+    """The :class:`Clustering` of a fit whose rows carry canonical ``labels`` (``order[canonical] ==
+    estimator's cluster``); ``fit_rows`` the rows it was fitted on (None: every row)."""
+    n_found = int(labels.max()) + 1 if (labels >= 0).any() else 0
+    centres = member_means(X, labels, n_found)
+    conf = _confidence(name, est, X, centres, fit_rows)
+    conf = np.clip(np.where(labels >= 0, conf, 0.0), 0.0, 1.0)
+    inertia = float("nan") if name in DENSITY_ALGORITHMS else within_ss(X, labels)
+    scores = row_scores(est.transform(X)[:, order], labels, est.radius_[order])
+    return Clustering(name, labels, np.asarray(conf, dtype=np.float64), centres, inertia, scores, est)
+
+
 def run_algorithm(
     name: str, X: np.ndarray, k: int | None, params: Mapping[str, Any] | None = None, random_state: int = 42,
     fit_rows: np.ndarray | None = None,
@@ -191,20 +228,8 @@ def run_algorithm(
     if fit_rows is not None and fit_rows.size == X.shape[0]:
         fit_rows = None
     X_fit = X if fit_rows is None else X[fit_rows]
-    density = name in DENSITY_ALGORITHMS
-    if not density and (k is None or not 2 <= k < X_fit.shape[0]):
+    if name not in DENSITY_ALGORITHMS and (k is None or not 2 <= k < X_fit.shape[0]):
         raise InputDataError(f"{name}: k={k} must lie in 2..n_samples-1={X_fit.shape[0] - 1}")
-    full = {key: rule.default for key, rule in PARAM_RULES[name].items()} | dict(params or {})
-    est = fit_estimator(name, X_fit, None if density else int(k), random_state=random_state, **full)
-    own = est.labels_
-    if fit_rows is not None:
-        own = est.predict(X)
-        own[fit_rows] = est.labels_
-    labels, order = canonical_labels(X, own, est.n_clusters_)
-    n_found = int(labels.max()) + 1 if (labels >= 0).any() else 0
-    centres = member_means(X, labels, n_found)
-    conf = _confidence(name, est, X, centres, fit_rows)
-    conf = np.clip(np.where(labels >= 0, conf, 0.0), 0.0, 1.0)
-    inertia = float("nan") if density else within_ss(X, labels)
-    scores = row_scores(est.transform(X)[:, order], labels, est.radius_[order])
-    return Clustering(name, labels, np.asarray(conf, dtype=np.float64), centres, inertia, scores, est)
+    est = fit_menu(name, X_fit, k, params, random_state)
+    labels, order = canonical_labels(X, own_labels(est, X, fit_rows), est.n_clusters_)
+    return describe(name, X, est, labels, order, fit_rows)

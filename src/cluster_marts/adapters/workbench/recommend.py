@@ -1,7 +1,10 @@
 """Recommendations: k by silhouette, an algorithm comparison, DBSCAN eps, interpretation notes.
 
 * :func:`search_k`: the engine's k grid over a range with every criterion,
-  chosen by silhouette (ties to the smallest k), or fixed at the spec's k;
+  chosen by :func:`choose_spec_k` (silhouette, ties to the smallest k, or
+  fixed at the spec's k): what a spec that fixes k or finds its clusters
+  itself is shown as a suggestion (the spec's own fit:
+  :mod:`~cluster_marts.adapters.workbench.fit`);
 * :func:`suggest_eps`: the knee of the sorted k-distance curve
   (``k = min_samples``, the point itself counted as DBSCAN does), found with
   :func:`cluster_marts.selection.rules.knee_point`; the 90th percentile when there is
@@ -33,7 +36,7 @@ from cluster_marts.profiling.vocabulary import silhouette_band
 from cluster_marts.selection.grid import evaluate_k_grid, k_values
 from cluster_marts.selection.rules import choose_k, knee_point
 
-__all__ = ["search_k", "silhouette_best", "suggest_eps", "compare", "interpretation"]
+__all__ = ["search_k", "choose_spec_k", "silhouette_best", "suggest_eps", "compare", "interpretation"]
 
 
 def search_k(
@@ -85,6 +88,21 @@ def search_k(
         silhouette_sample_size=SILHOUETTE_SAMPLE, random_state=random_state, stability_resamples=stability_resamples,
         refit=lambda X_b, k: run_algorithm(name, X_b, k, params, random_state,
                                            fit_rows=quadratic_rows(X_b, name, random_state)))
+    return choose_spec_k(grid, n_clusters=n_clusters, note=note, model=model)
+
+
+def choose_spec_k(grid: pd.DataFrame, *, n_clusters: int | None = None, note: str | None = None,
+                  model: str = "(workbench)") -> pd.DataFrame:
+    """Choose k on a spec's k grid (:func:`~cluster_marts.selection.grid.evaluate_k_grid` output).
+
+    Rule ``fixed`` at ``n_clusters`` when it is in the grid, else
+    ``silhouette`` (ties to the smallest k; the smallest k when the
+    silhouette is undefined at every k); ``note`` (why the pick is only a
+    suggestion) is written into ``selection_rule``.  The rule of
+    :func:`search_k` and of the spec's own fit
+    (:func:`~cluster_marts.adapters.workbench.fit.fit_spec`).
+    """
+    ks = grid["k"].astype(int).tolist()
     if n_clusters in ks:
         return choose_k(grid, "fixed", n_clusters=n_clusters, model=model)
     if n_clusters is not None:

@@ -5,7 +5,7 @@ the spec's fit see the fit sample of
 :func:`~cluster_marts.preprocessing.prepare.prepare` (``fit_sample_size``
 rows, seeded, stratified by outlyingness; every row on a table that is not
 larger); every row is then assigned by the fitted estimator's ``predict``
-(:func:`~cluster_marts.adapters.workbench.menu.run_algorithm`).
+(:func:`~cluster_marts.adapters.workbench.fit.fit_spec`).
 
 The methods whose cost grows with the square of the rows
 (:data:`QUADRATIC_ALGORITHMS`: agglomerative and spectral need every pairwise

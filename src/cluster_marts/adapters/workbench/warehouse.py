@@ -10,10 +10,18 @@ found by name in the folder of var ``workbench_specs_path`` (``config.meta``
 table (:func:`~cluster_marts.adapters.long_table.stack_records`):
 ``record_type`` is the table's name
 (:data:`~cluster_marts.adapters.workbench.analysis.TABLES`), then
-``spec_name``, the tables' columns and ``run_id`` (:func:`spec_run_id`).  The
-SQL model ``int_workbench_analysis`` stacks the specs' tables (var
-``workbench_specs``); ``int_workbench_<table>`` select their rows and columns.
-Nothing is kept between calls.
+``spec_name``, the tables' columns and ``run_id`` (:func:`spec_run_id`), then
+the fit's ``cluster_memory`` and ``lineage`` records as JSON in ``record``
+(:data:`~cluster_marts.adapters.workbench.analysis.KEPT`) and ``fit_key`` (the
+spec's name on every row).  The SQL model ``int_workbench_analysis`` stacks
+the specs' tables (var ``workbench_specs``); ``int_workbench_<table>`` select
+their rows and columns; ``cluster_lineage`` reads the lineage records.
+
+The model is incremental (``delete+insert`` on ``fit_key``, like the
+providers' clustering model): it reads its own previous ``cluster_memory``
+and ``lineage`` records (:func:`~cluster_marts.adapters.memory.read_previous`)
+and passes them to :func:`workbench_fit`, so a cluster keeps its id from one
+build to the next; ``--full-refresh`` numbers the clusters afresh.
 """
 
 from __future__ import annotations
@@ -25,8 +33,9 @@ from typing import Any
 import pandas as pd
 
 from cluster_marts.adapters.frames import to_frame
-from cluster_marts.adapters.long_table import stack_records
-from cluster_marts.adapters.workbench.analysis import RUN_ID_IGNORES, TABLES, run_spec, spec_run_id
+from cluster_marts.adapters.long_table import RECORD, json_records, stack_records
+from cluster_marts.adapters.memory import FIT_KEY
+from cluster_marts.adapters.workbench.analysis import KEPT, RUN_ID_IGNORES, TABLES, run_spec, spec_run_id
 from cluster_marts.adapters.workbench.datasets import read_source
 from cluster_marts.config.spec import Spec, load_spec
 from cluster_marts.errors import InputDataError, SettingsError
@@ -63,30 +72,39 @@ def _with_spec(table: pd.DataFrame, name: str, rid: str) -> pd.DataFrame:
     return out
 
 
-def spec_long_table(spec: Spec, frame: pd.DataFrame) -> pd.DataFrame:
+def spec_long_table(spec: Spec, frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every table of one spec's analysis of ``frame``, as one long table.
+
+    ``previous``: the previous build's ``cluster_memory`` and ``lineage``
+    records (:func:`~cluster_marts.adapters.memory.read_previous`), whose ids
+    the fit keeps.
 
     Returns
     -------
     DataFrame
-        ``record_type`` (a name of ``TABLES``, in that order), ``spec_name``,
-        the union of the tables' columns (nullable dtypes, null where a column
-        is not the row's table's) and ``run_id``. Every spec gives the same
-        columns in the same order, so the specs' tables stack in SQL.
+        ``record_type`` (a name of ``TABLES``, in that order, then ``KEPT``),
+        ``spec_name``, the union of the tables' columns (nullable dtypes, null
+        where a column is not the row's table's), ``run_id``, ``record`` (the
+        ``KEPT`` records as JSON, null on the other rows) and ``fit_key`` (the
+        spec's name). Every spec gives the same columns in the same order, so
+        the specs' tables stack in SQL.
 
     Raises
     ------
     InputDataError
         The rows do not fit the spec (see ``run_spec``).
     """
-    tables = run_spec(spec, frame)
+    tables = run_spec(spec, frame, previous)
     rid = spec_run_id(spec, frame)
-    long = stack_records({table: _with_spec(tables[table], spec.name, rid) for table in TABLES})
-    return long[[c for c in long.columns if c != "run_id"] + ["run_id"]]
+    kept = {kind: json_records(tables[kind]) for kind in KEPT}
+    long = stack_records({table: _with_spec(tables[table], spec.name, rid) for table in TABLES}
+                         | {kind: _with_spec(packed, spec.name, rid) for kind, packed in kept.items()})
+    last = ["run_id", RECORD]
+    return long[[c for c in long.columns if c not in last] + last].assign(**{FIT_KEY: spec.name})
 
 
 def workbench_fit(relation: Any, meta: Mapping[str, Any] | None, *, spec: str, reads: str,
-                  model: str) -> pd.DataFrame:
+                  model: str, previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """What the model ``int_workbench_fit_<spec>`` returns: the spec's long table (:func:`spec_long_table`).
 
     Parameters
@@ -104,6 +122,9 @@ def workbench_fit(relation: Any, meta: Mapping[str, Any] | None, *, spec: str, r
         (``ref customer_features``): it must be what the spec says, so the lineage dbt shows is the spec's.
     model : str
         dbt model name, used in error messages.
+    previous : DataFrame or None, default=None
+        The model's previous ``cluster_memory`` and ``lineage`` records
+        (:func:`~cluster_marts.adapters.memory.read_previous`).
 
     Raises
     ------
@@ -122,4 +143,4 @@ def workbench_fit(relation: Any, meta: Mapping[str, Any] | None, *, spec: str, r
         raise SettingsError(f"model {model} reads {reads} but spec {found.file} says {found.source.describe()}: "
                             "rewrite the model (python -m cluster_marts.adapters.workbench.dbt_models)")
     frame = read_source(found, root) if relation is None else to_frame(relation)
-    return spec_long_table(found, frame)
+    return spec_long_table(found, frame, previous)
