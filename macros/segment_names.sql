@@ -106,8 +106,8 @@ feature_words as (
     select
         centres.*,
         case
-            when feature like 'log\_%' escape '\\' then substr(feature, 5)
-            when feature like 'share\_%' escape '\\' then substr(feature, 7) || '_share'
+            when substr(feature, 1, 4) = 'log_' then substr(feature, 5)
+            when substr(feature, 1, 6) = 'share_' then substr(feature, 7) || '_share'
             else feature
         end as feature_word
     from centres
@@ -255,4 +255,41 @@ final as (
 )
 
 select * from final
+{% endmacro %}
+
+
+{#
+    segment_centre_rows(relation): the `segment_centre` records of a customer
+    fit's long table (int_customer_segmentation, int_customer_reference_model),
+    typed: one row per run, axis, method, segment path and feature
+    (cluster_marts.profiling.centres.centre_records).
+#}
+{% macro segment_centre_rows(relation) %}
+with
+
+records as (
+    {{ record_rows(relation, 'segment_centre', [
+        'axis', 'method', 'run_id', 'segment_id', 'segment_path', 'parent_path', 'depth', 'feature', 'centre',
+        'median', 'percentile', 'size'
+    ], packed=true) }}
+),
+
+typed as (
+    select
+        run_id,
+        axis,
+        method,
+        cast(segment_id as integer) as segment_id,
+        segment_path,
+        parent_path,
+        cast(depth as integer) as depth,
+        feature,
+        cast(centre as double) as centre,
+        cast(median as double) as median,
+        cast(percentile as double) as percentile,
+        cast(size as bigint) as size
+    from records
+)
+
+select * from typed
 {% endmacro %}

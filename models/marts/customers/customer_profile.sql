@@ -1,0 +1,86 @@
+{#
+    One row per customer of customer_features: who the customer is, as BI
+    users ask it. The facts (first and last order, orders, revenue), per axis
+    the named segment of the primary method (var customer_primary_method;
+    columns <axis>_segment (the most specific name), <axis>_segment_group,
+    <axis>_segment_id, <axis>_membership, <axis>_is_transitioning, from
+    customer_profile_axes; null for an axis skipped for lack of data), the
+    lapse risk at the latest snapshot (customer_lapse_risk) and the predicted
+    value (null until the customer value model fills it). The per-axis columns
+    are made from the configured axes (macro customer_axes); an axis added to
+    the segmentation's YAML needs its five columns in this model's contract.
+#}
+{%- set axes = customer_axes() -%}
+with
+
+features as (
+    select * from {{ ref('customer_features') }}
+),
+
+axes as (
+    select * from {{ ref('customer_profile_axes') }}
+),
+
+wide_axes as (
+    select
+        customer_id
+        {%- for axis in axes %},
+        max(case when axis = '{{ axis }}' then segment_name end) as {{ axis }}_segment,
+        max(case when axis = '{{ axis }}' then segment_group end) as {{ axis }}_segment_group,
+        max(case when axis = '{{ axis }}' then segment_id end) as {{ axis }}_segment_id,
+        max(case when axis = '{{ axis }}' then membership end) as {{ axis }}_membership,
+        {{ dbt.bool_or("case when axis = '" ~ axis ~ "' then is_transitioning end") }} as {{ axis }}_is_transitioning
+        {%- endfor %}
+    from axes
+    group by customer_id
+),
+
+lapse as (
+    select * from {{ ref('customer_lapse_risk') }}
+    where snapshot_type = '{{ var("customer_snapshot_type") }}'
+),
+
+latest_lapse as (
+    select lapse.*
+    from lapse
+    inner join (select max(snapshot_date) as snapshot_date from lapse) as latest
+        on lapse.snapshot_date = latest.snapshot_date
+),
+
+profile as (
+    select
+        features.customer_id,
+        features.first_ordered_at,
+        features.last_ordered_at,
+        features.frequency as orders,
+        features.monetary as revenue,
+        features.recency_days,
+        features.tenure_days
+        {%- for axis in axes %},
+        wide_axes.{{ axis }}_segment,
+        wide_axes.{{ axis }}_segment_group,
+        wide_axes.{{ axis }}_segment_id,
+        wide_axes.{{ axis }}_membership,
+        wide_axes.{{ axis }}_is_transitioning
+        {%- endfor %},
+        latest_lapse.snapshot_date as lapse_snapshot_date,
+        latest_lapse.lapse_score,
+        latest_lapse.lapse_rank,
+        latest_lapse.is_lapsing,
+        latest_lapse.reason,
+        cast(null as double) as expected_orders,
+        cast(null as double) as expected_spend,
+        cast(null as double) as p_alive,
+        features.as_of_at
+    from features
+    left join wide_axes
+        on features.customer_id = wide_axes.customer_id
+    left join latest_lapse
+        on features.customer_id = latest_lapse.customer_id
+),
+
+final as (
+    {{ cast_to_contract('profile') }}
+)
+
+select * from final
