@@ -40,15 +40,40 @@ features as (
     from {{ ref('int_customer_snapshot_features') }}
 ),
 
-activity as (
+names as (
+    select * from {{ ref('int_customer_reference_segment_names') }}
+),
+
+activity_ids as (
     select
         customer_id,
         snapshot_type,
         snapshot_date,
+        axis,
+        reference_run_id,
         dominant_segment_id,
         previous_dominant_segment_id
     from {{ ref('customer_drift_timeline') }}
     where axis = '{{ var('customer_lapse_drift_axis', 'activity') }}'
+),
+
+activity as (
+    -- the segments by name (an id where a name is missing), for the reason's words
+    select
+        activity_ids.*,
+        coalesce(current_name.segment_name, cast(activity_ids.dominant_segment_id as {{ dbt.type_string() }}))
+            as segment_label,
+        coalesce(previous_name.segment_name,
+                 cast(activity_ids.previous_dominant_segment_id as {{ dbt.type_string() }})) as previous_segment_label
+    from activity_ids
+    left join names as current_name
+        on activity_ids.reference_run_id = current_name.run_id
+        and activity_ids.axis = current_name.axis
+        and cast(activity_ids.dominant_segment_id as {{ dbt.type_string() }}) = current_name.segment_path
+    left join names as previous_name
+        on activity_ids.reference_run_id = previous_name.run_id
+        and activity_ids.axis = previous_name.axis
+        and cast(activity_ids.previous_dominant_segment_id as {{ dbt.type_string() }}) = previous_name.segment_path
 ),
 
 judged as (
@@ -64,7 +89,9 @@ judged as (
         features.recency_days / features.usual_gap_days as silence_ratio,
         {{ silence_probability('features.recency_days', 'features.usual_gap_days') }} as silence_probability,
         activity.dominant_segment_id as activity_segment_id,
-        activity.previous_dominant_segment_id as previous_activity_segment_id
+        activity.previous_dominant_segment_id as previous_activity_segment_id,
+        activity.segment_label,
+        activity.previous_segment_label
     from scores
     inner join features
         on
@@ -94,8 +121,8 @@ explained as (
         || cast(round(usual_gap_days, 1) as {{ dbt.type_string() }}) || '-day usual gap' as silence_text,
         case
             when previous_activity_segment_id is not null and activity_segment_id <> previous_activity_segment_id
-                then '; activity segment ' || cast(previous_activity_segment_id as {{ dbt.type_string() }}) || ' -> '
-                    || cast(activity_segment_id as {{ dbt.type_string() }}) || ' since the previous snapshot'
+                then '; activity segment ' || previous_segment_label || ' -> ' || segment_label
+                    || ' since the previous snapshot'
             else ''
         end as segment_text
     from judged

@@ -1,7 +1,8 @@
 {#
     The snapshot history in long form, for BI tools that want one row per
     segment: one row per customer, axis, snapshot date and type, and reference
-    segment, with the membership, the dominant segment and the context. A view
+    segment, with the membership, the segment's name, the dominant segment and
+    the context. A view
     over customer_membership_snapshots (k times its rows: keep filters on
     customer, axis or date when reading it at scale).
 #}
@@ -17,26 +18,43 @@ segments as (
     from snapshots
 ),
 
+names as (
+    select * from {{ ref('int_customer_reference_segment_names') }}
+),
+
+positioned as (
+    select
+        segments.*,
+        {{ list_element('segments.segment_ids', 'segments.segment_position') }} as segment_id,
+        {{ list_element('segments.memberships', 'segments.segment_position') }} as membership
+    from segments
+),
+
 long_form as (
     select
-        customer_id,
-        axis,
-        {{ list_element('segment_ids', 'segment_position') }} as segment_id,
-        dominant_segment_id,
-        reference_run_id,
-        snapshot_type,
-        {{ list_element('memberships', 'segment_position') }} as membership,
-        max_membership,
-        orders_at_snapshot,
-        value_at_snapshot,
-        days_since_first_order,
-        tenure_months,
-        {{ list_element('segment_ids', 'segment_position') }} = dominant_segment_id as is_dominant,
-        snapshot_date,
-        last_ordered_at,
-        snapshot_at,
-        taken_at
-    from segments
+        positioned.customer_id,
+        positioned.axis,
+        positioned.segment_id,
+        names.segment_name,
+        positioned.dominant_segment_id,
+        positioned.reference_run_id,
+        positioned.snapshot_type,
+        positioned.membership,
+        positioned.max_membership,
+        positioned.orders_at_snapshot,
+        positioned.value_at_snapshot,
+        positioned.days_since_first_order,
+        positioned.tenure_months,
+        positioned.segment_id = positioned.dominant_segment_id as is_dominant,
+        positioned.snapshot_date,
+        positioned.last_ordered_at,
+        positioned.snapshot_at,
+        positioned.taken_at
+    from positioned
+    left join names
+        on positioned.reference_run_id = names.run_id
+        and positioned.axis = names.axis
+        and cast(positioned.segment_id as {{ dbt.type_string() }}) = names.segment_path
 ),
 
 final as (

@@ -1,13 +1,27 @@
 {#
     Contracted reference model of the snapshots: the `reference` rows of
     int_customer_reference_model (its cluster_memory and lineage rows stay
-    there). One row per axis, segment and feature. Columns and types: the
+    there), with each segment's name (int_customer_reference_segment_names).
+    One row per axis, segment and feature. Columns and types: the
     contract in the YAML beside this model.
 #}
 with
 
-reference as (
+reference_rows as (
     {{ typed_rows(ref('int_customer_reference_model'), 'reference', exclude=['fit_key']) }}
+),
+
+names as (
+    select * from {{ ref('int_customer_reference_segment_names') }}
+),
+
+reference as (
+    select reference_rows.*, names.segment_name
+    from reference_rows
+    inner join names
+        on reference_rows.run_id = names.run_id
+        and reference_rows.axis = names.axis
+        and cast(reference_rows.segment_id as {{ dbt.type_string() }}) = names.segment_path
 ),
 
 typed as (

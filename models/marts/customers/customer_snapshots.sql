@@ -1,5 +1,6 @@
 {#
     One row per snapshot: customer, axis, snapshot date and type, with the
+    dominant segment's name (int_customer_reference_segment_names), the
     memberships as a JSON object {"<segment_id>": membership, ...} (for tools
     that read no lists), the dominant segment and the context. A customer's
     snapshot history between two dates is a filter on this view (see
@@ -12,13 +13,18 @@ snapshots as (
     select * from {{ ref('customer_membership_snapshots') }}
 ),
 
+names as (
+    select * from {{ ref('int_customer_reference_segment_names') }}
+),
+
 with_json as (
     select
         ----- ids
-        customer_id,
-        axis,
-        dominant_segment_id,
-        reference_run_id,
+        snapshots.customer_id,
+        snapshots.axis,
+        snapshots.dominant_segment_id,
+        snapshots.reference_run_id,
+        names.segment_name as dominant_segment_name,
         ----- strings
         snapshot_type,
         {{ memberships_json('memberships', 'segment_ids') }} as memberships_json,
@@ -34,6 +40,10 @@ with_json as (
         last_ordered_at,
         snapshot_at
     from snapshots
+    left join names
+        on snapshots.reference_run_id = names.run_id
+        and snapshots.axis = names.axis
+        and cast(snapshots.dominant_segment_id as {{ dbt.type_string() }}) = names.segment_path
 )
 
 select * from with_json
