@@ -34,6 +34,12 @@ MIN_STABLE_SHARE = 0.75
 TIER_SEGMENT_NAMES = {"frontier": "frontier premium", "budget": "budget",
                       "speed_focused": "performance-focused", "long_tail": "long tail"}
 CUSTOMER_MAIN_AXIS = "engagement"
+MIN_NAME_ARI = 0.8
+#: planted demo persona -> the engagement name the rules (seeds/customer_segment_name_rules.csv) mean for it;
+#: the fit puts super-engaged customers (8 orders a month) and active hobbyists (1.4) in one leaf, which the
+#: frequency rule reads as active_hobbyist
+DEMO_PERSONA_NAMES = {"one_time": "one_time", "occasional": "occasional", "active_hobbyist": "active_hobbyist",
+                      "super_engaged": "active_hobbyist", "enterprise": "enterprise"}
 DRIFT_AXIS = "activity"
 #: personas the planted lapse is drawn from; a customer is flagged at MODERATE (rank 2) or worse
 DRIFT_POOL = ("super_engaged", "enterprise")
@@ -96,6 +102,22 @@ def persona_ari(query: Query, raw_dir: Path, method: str, axis: str = CUSTOMER_M
     ).merge(personas, on="customer_id", validate="one_to_one")
     assert len(segments) == len(personas) > 0
     return float(adjusted_rand_score(segments["persona"], segments["segment_path"]))
+
+
+def name_recovery(query: Query, personas: pd.DataFrame, method: str = "fcm", axis: str = CUSTOMER_MAIN_AXIS
+                  ) -> tuple[float, dict[str, str], int]:
+    """How the segment names of ``axis`` recover planted personas (``customer_id``, ``persona``).
+
+    Returns the ARI of the leaf names without their uniqueness suffix against the personas, each
+    persona's majority name, and the number of distinct names.
+    """
+    names = query(
+        f"select customer_id, regexp_replace(segment_name, '_[0-9]+$', '') as name from customer_segments "
+        f"where axis = '{axis}' and method = '{method}'"
+    ).merge(personas[["customer_id", "persona"]], on="customer_id", validate="one_to_one")
+    assert len(names) == len(personas) > 0
+    majority = names.groupby("persona")["name"].agg(lambda n: n.value_counts().index[0]).to_dict()
+    return float(adjusted_rand_score(names["persona"], names["name"])), majority, int(names["name"].nunique())
 
 
 def long_tail_shares(query: Query, axis: str = CUSTOMER_MAIN_AXIS, method: str = "fcm") -> dict[str, float]:

@@ -34,6 +34,13 @@ def test_planted_personas_are_recovered_on_the_main_axis(query, raw_dir, method)
     assert ari >= planted.MIN_PERSONA_ARI
 
 
+def test_segment_names_recover_the_planted_personas(query, raw_dir):
+    ari, majority, n_names = planted.name_recovery(query, planted.truth(raw_dir, "customers"))
+    print(f"ARI(engagement names, personas) = {ari:.3f}; {n_names} names; majority names {majority}")
+    assert ari >= planted.MIN_NAME_ARI and n_names >= 4
+    assert majority == planted.DEMO_PERSONA_NAMES
+
+
 def test_silhouette_leaves_a_mega_segment_that_balance_and_subdivision_break(query):
     shares = planted.long_tail_shares(query, MAIN_AXIS, "fcm")
     print(f"plain silhouette: k={shares['silhouette_k']}, largest segment {shares['silhouette_largest']:.1%}; "

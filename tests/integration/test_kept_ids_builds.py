@@ -55,6 +55,12 @@ def _assignments(db, table: str, key: str) -> pd.DataFrame:
         return con.sql(f"select {key} as id, {cluster} as cluster_id from {table}").df()
 
 
+def _engagement_names(db) -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.sql("select customer_id, segment_id, segment_name from customer_segments "
+                       "where axis = 'engagement' and method = 'fcm'").df()
+
+
 def _reference_segments(db, date) -> pd.DataFrame:
     """Each customer's dominant reference segment per axis at one snapshot date."""
     with duckdb.connect(str(db), read_only=True) as con:
@@ -90,6 +96,7 @@ def test_ids_hold_when_the_data_change(seed, tmp_path):
                               "customer_orders_path": str(raw / "orders_before.parquet")})
     assert first.returncode == 0, first.stdout[-4000:]
     before = {domain: _assignments(db, *fit) for domain, fit in FITS.items()}
+    names_before = _engagement_names(db)
     with duckdb.connect(str(db), read_only=True) as con:  # the first build's latest date: the second scores it too
         (latest,) = con.execute("select max(snapshot_date) from customer_membership_snapshots").fetchone()
     reference_before = _reference_segments(db, latest)
@@ -97,6 +104,7 @@ def test_ids_hold_when_the_data_change(seed, tmp_path):
                      dbt_vars={"ai_models_path": str(raw / "models_after.parquet")})
     assert second.returncode == 0, second.stdout[-4000:]
     after = {domain: _assignments(db, *fit) for domain, fit in FITS.items()}
+    names_after = _engagement_names(db)
     reference_after = _reference_segments(db, latest)  # the same date, scored with the refitted reference
 
     with duckdb.connect(str(db), read_only=True) as con:
@@ -126,3 +134,11 @@ def test_ids_hold_when_the_data_change(seed, tmp_path):
     assert stable >= 7 and kept >= 0.95 * stable, (stable, kept)
     reference_events = lineage[(lineage["domain"] == "customer_reference") & lineage["previous_run_id"].notna()]
     assert len(reference_events) and set(reference_events["event"]) <= {"kept", "new", "vanished"}
+    # customers without an order in the added month keep their engagement segment's name and id
+    quiet = set(orders["customer_id"]) - set(orders.loc[orders["ordered_at"] >= month_start, "customer_id"])
+    both = names_before.merge(names_after, on="customer_id", suffixes=("_before", "_after"))
+    both = both[both["customer_id"].isin(quiet)]
+    kept_names = ((both["segment_id_before"] == both["segment_id_after"])
+                  & (both["segment_name_before"] == both["segment_name_after"])).mean()
+    print(f"seed {seed}: {kept_names:.1%} of {len(both)} quiet customers keep engagement name and id")
+    assert len(both) > 1_000 and kept_names >= 0.9

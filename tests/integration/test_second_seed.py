@@ -74,6 +74,14 @@ def test_customer_personas(second_seed, method):
     assert ari >= planted.MIN_PERSONA_ARI
 
 
+def test_customer_segment_names(second_seed):
+    query, raw = second_seed
+    ari, majority, n_names = planted.name_recovery(query, planted.truth(raw, "customers"))
+    print(f"seed {SEED}: ARI(engagement names, personas) = {ari:.3f}; {n_names} names; majority names {majority}")
+    assert ari >= planted.MIN_NAME_ARI and n_names >= 4
+    assert majority == planted.DEMO_PERSONA_NAMES
+
+
 def test_customer_long_tail(second_seed):
     query, _ = second_seed
     shares = planted.long_tail_shares(query)
