@@ -79,7 +79,18 @@ def _marts() -> dict[str, pd.DataFrame]:
                          columns=["customer_id", "snapshot_type", "snapshot_date", "lapse_score", "is_lapsing",
                                   "reason"])
     lapse["lapse_rank"] = lapse.groupby("snapshot_date")["lapse_score"].rank(ascending=False).astype(int)
-    return {"customer_fit_metrics": fit, "customer_segments": segments, "customer_segment_profiles": profiles,
+    #: the primary method's named segments (customer_profile_axes) and what each name means
+    leaf_names = {"0.0": ("dormant", "quiet"), "0.1": ("quiet_higher_orders", "quiet"),
+                  "1": ("active_now", "active_now"), "2": ("typical", "typical")}
+    profile_axes = pd.DataFrame([(c, "activity", "fcm", p, *leaf_names[p], "r1") for c, s, p, d, m in FCM_ROWS],
+                                columns=["customer_id", "axis", "method", "segment_path", "segment_name",
+                                         "segment_group", "run_id"])
+    names = pd.DataFrame([("segmentation", "r1", "activity", "fcm", p, name, "rule" if p != "2" else "generated",
+                           f"meaning of {name}") for p, (name, _) in leaf_names.items()],
+                         columns=["fit", "run_id", "axis", "method", "segment_path", "segment_name", "name_source",
+                                  "description"])
+    return {"customer_fit_metrics": fit, "customer_profile_axes": profile_axes, "customer_segment_names": names,
+            "customer_segments": segments, "customer_segment_profiles": profiles,
             "customer_segment_transitions": transitions, "customer_drift": drift,
             "customer_membership_snapshots": snapshots, "customer_lapse_risk": lapse}
 
@@ -247,3 +258,14 @@ def test_missing_snapshots_give_a_note(tmp_path):
     with Marts(db) as marts:
         html = customers.build(marts, tmp_path / "site")
     assert "No membership snapshots yet" in html and CHOOSER_ID not in html
+
+
+def test_customers_by_segment_name_come_first_after_the_overview(built):
+    """One row per named segment of the primary method: its group, customers, share and meaning."""
+    _, page, _ = built
+    rows = page.rows("segment name")
+    assert [r[:4] for r in rows] == [
+        ["active_now", "active_now", "3", "30.0%"], ["dormant", "quiet", "3", "30.0%"],
+        ["quiet_higher_orders", "quiet", "2", "20.0%"], ["typical", "typical", "2", "20.0%"]]
+    assert rows[1][4:] == ["rule", "meaning of dormant"] and rows[-1][4] == "generated"
+

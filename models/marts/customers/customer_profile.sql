@@ -40,11 +40,15 @@ lapse as (
     where snapshot_type = '{{ var("customer_snapshot_type") }}'
 ),
 
+latest_date as (
+    select max(snapshot_date) as snapshot_date from lapse
+),
+
 latest_lapse as (
     select lapse.*
     from lapse
-    inner join (select max(snapshot_date) as snapshot_date from lapse) as latest
-        on lapse.snapshot_date = latest.snapshot_date
+    inner join latest_date
+        on lapse.snapshot_date = latest_date.snapshot_date
 ),
 
 profile as (

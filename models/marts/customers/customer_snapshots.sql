@@ -26,19 +26,19 @@ with_json as (
         snapshots.reference_run_id,
         names.segment_name as dominant_segment_name,
         ----- strings
-        snapshot_type,
-        {{ memberships_json('memberships', 'segment_ids') }} as memberships_json,
+        snapshots.snapshot_type,
+        {{ memberships_json('snapshots.memberships', 'snapshots.segment_ids') }} as memberships_json,
         ----- numerics
-        max_membership,
-        orders_at_snapshot,
-        value_at_snapshot,
-        days_since_first_order,
-        tenure_months,
+        snapshots.max_membership,
+        snapshots.orders_at_snapshot,
+        snapshots.value_at_snapshot,
+        snapshots.days_since_first_order,
+        snapshots.tenure_months,
         ----- dates
-        snapshot_date,
+        snapshots.snapshot_date,
         ----- timestamps
-        last_ordered_at,
-        snapshot_at
+        snapshots.last_ordered_at,
+        snapshots.snapshot_at
     from snapshots
     left join names
         on snapshots.reference_run_id = names.run_id

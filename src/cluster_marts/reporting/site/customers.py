@@ -5,6 +5,8 @@ customer in Python):
 
 - **overview**: customers segmented, axes fitted and skipped (with the reason), the latest snapshot,
   one line per axis (the method shown, k, segments after subdivision, silhouette, largest shares);
+- **customers by segment name** (:mod:`~cluster_marts.reporting.site.customer_names`): per axis the named
+  segments of customer_profile (the primary method), their customers and what each name means;
 - **one section per fitted axis**, for one method (``fcm`` when it was fitted, else the first fitted
   method, and the page says which): the profile heatmap of the top-level segments, the segment tree
   before and after subdivision (icicle and table), the distribution of the dominant membership with the
@@ -25,6 +27,7 @@ import pandas as pd
 from cluster_marts.reporting.html import figure, figure_grid, fmt, section, table
 from cluster_marts.reporting.site import customer_figures as figs
 from cluster_marts.reporting.site import customer_history as history
+from cluster_marts.reporting.site.customer_names import NAME_TABLES, names_section
 from cluster_marts.reporting.site.data import Marts
 from cluster_marts.reporting.site.plotting import save
 
@@ -34,7 +37,7 @@ __all__ = ["FILE", "MARTS", "PREFERRED_METHOD", "SCRIPT", "TITLE", "build", "sho
 TITLE = "Customers"
 FILE = "customers.html"
 PAGE = "customers"
-MARTS: tuple[str, ...] = ("customer_fit_metrics", "customer_segments", "customer_segment_profiles",
+MARTS: tuple[str, ...] = ("customer_fit_metrics", *NAME_TABLES, "customer_segments", "customer_segment_profiles",
                           "customer_segment_transitions", "customer_drift", "customer_membership_snapshots",
                           "customer_lapse_risk")
 #: the method shown per axis when it was fitted (the first fitted method otherwise)
@@ -167,12 +170,13 @@ def _axis_section(marts: Marts, out_dir: Path, fit: pd.DataFrame, axis: str, met
 
 
 def build(marts: Marts, out_dir: Path) -> str:
-    """The page body: overview, one section per fitted axis, then transitions, drift and lapse timelines."""
+    """The page body: overview, customers by segment name, one section per fitted axis, then transitions, drift
+    and lapse timelines."""
     out_dir = Path(out_dir)
     fit = _fit_metrics(marts)
     shown = shown_methods(fit)
     snapshot_type = history.snapshot_type(marts)
-    sections = [_overview(marts, fit, shown, snapshot_type)]
+    sections = [_overview(marts, fit, shown, snapshot_type), names_section(marts)]
     sections += [_axis_section(marts, out_dir, fit, axis, method) for axis, method in shown.items()]
     sections += history.sections(marts, out_dir, snapshot_type)
     return "".join(sections)
