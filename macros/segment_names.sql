@@ -177,36 +177,88 @@ candidates as (
         and steps.step_rank = 1
 ),
 
-{#- depth by depth: a sub-segment without a rule needs its parent's name -#}
-named_0 as (
+{#-
+    a sub-segment without a rule is its parent's name and its own step, so its name is the name of its
+    nearest ancestor-or-self with a rule (the anchor; the top-level segment when none has one) followed by
+    the steps of the segments below the anchor down to it
+-#}
+lineages as (
+    select
+        node.run_id, node.axis, node.method, node.segment_path,
+        ancestor.depth as ancestor_depth,
+        ancestor.rule_name,
+        ancestor.generated_name,
+        ancestor.step
+    from candidates as node
+    inner join candidates as ancestor
+        on node.run_id = ancestor.run_id
+        and node.axis = ancestor.axis
+        and node.method = ancestor.method
+        and (
+            node.segment_path = ancestor.segment_path
+            or substr(node.segment_path, 1, length(ancestor.segment_path) + 1) = ancestor.segment_path || '.'
+        )
+),
+
+anchors as (
+    select
+        run_id, axis, method, segment_path,
+        max(case when rule_name is not null or ancestor_depth = 0 then ancestor_depth end) as anchor_depth
+    from lineages
+    group by run_id, axis, method, segment_path
+),
+
+composed as (
+    select
+        lineages.run_id, lineages.axis, lineages.method, lineages.segment_path,
+        max(case when lineages.ancestor_depth = anchors.anchor_depth
+            then coalesce(lineages.rule_name, lineages.generated_name) end) as anchor_name
+        {%- for depth in range(1, max_depth + 1) %},
+        coalesce(max(case when lineages.ancestor_depth = {{ depth }} and {{ depth }} > anchors.anchor_depth
+            then '_' || coalesce(lineages.step, 'part') end), '') as step_{{ depth }}
+        {%- endfor %}
+    from lineages
+    inner join anchors
+        on lineages.run_id = anchors.run_id
+        and lineages.axis = anchors.axis
+        and lineages.method = anchors.method
+        and lineages.segment_path = anchors.segment_path
+    group by lineages.run_id, lineages.axis, lineages.method, lineages.segment_path
+),
+
+named as (
     select
         candidates.*,
-        coalesce(rule_name, generated_name) as base_name,
-        case when rule_name is not null then 'rule' else 'generated' end as name_source,
-        coalesce(rule_description, 'No name rule matched; set apart from the population by: '
-            || replace(generated_name, '_', ' ')) as description
+        composed.anchor_name,
+        composed.anchor_name {%- for depth in range(1, max_depth + 1) %} || composed.step_{{ depth }}{% endfor %}
+            as base_name,
+        case
+            when candidates.rule_name is not null then 'rule'
+            when candidates.depth = 0 then 'generated'
+            else 'parent'
+        end as name_source
     from candidates
-    where depth = 0
+    inner join composed
+        on candidates.run_id = composed.run_id
+        and candidates.axis = composed.axis
+        and candidates.method = composed.method
+        and candidates.segment_path = composed.segment_path
 ),
-{% for depth in range(1, max_depth + 1) %}
-named_{{ depth }} as (
-    select * from named_{{ depth - 1 }}
-    union all
+
+described as (
     select
-        candidates.*,
-        coalesce(candidates.rule_name, parent.base_name || '_' || coalesce(candidates.step, 'part')) as base_name,
-        case when candidates.rule_name is not null then 'rule' else 'parent' end as name_source,
-        coalesce(candidates.rule_description, 'Part of ' || parent.base_name || ': '
-            || replace(coalesce(candidates.step, 'part'), '_', ' ') || ' than the rest of it') as description
-    from candidates
-    inner join named_{{ depth - 1 }} as parent
-        on candidates.run_id = parent.run_id
-        and candidates.axis = parent.axis
-        and candidates.method = parent.method
-        and candidates.parent_path = parent.segment_path
-    where candidates.depth = {{ depth }}
+        named.*,
+        coalesce(
+            rule_description,
+            case
+                when depth = 0
+                    then 'No name rule matched; set apart from the population by: ' || replace(generated_name, '_', ' ')
+                else 'Part of ' || anchor_name || ': '
+                    || replace(substr(base_name, length(anchor_name) + 2), '_', ' ') || ' than the rest of it'
+            end
+        ) as description
+    from named
 ),
-{% endfor %}
 
 numbered as (
     select
@@ -217,7 +269,7 @@ numbered as (
         row_number() over (
             partition by run_id, axis, method, base_name, is_leaf order by depth, segment_id, segment_path
         ) as leaf_repeat
-    from named_{{ max_depth }} as named
+    from described as named
 ),
 
 unique_names as (

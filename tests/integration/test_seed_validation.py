@@ -47,6 +47,17 @@ CASES = {
         "first", "provider_regions", "Mistral,Europe", "Mistral,EU",
         "provider_regions_region_known",
         ["seed provider_regions, row creator = Mistral (region EU): region must be one of US, China, Europe, Other"]),
+    "name_rule_bounds_reversed": (
+        "first", "customer_segment_name_rules", "40,engagement,occasional,log_frequency,40,,",
+        "40,engagement,occasional,log_frequency,40,20,",
+        "customer_segment_name_rules_bounds",
+        ["seed customer_segment_name_rules, row rule 40 engagement/occasional on log_frequency: a condition needs "
+         "a bound; bounds are percentiles in 0..100 with lower < upper"]),
+    "name_rule_not_an_identifier": (
+        "second", "customer_segment_name_rules", "50,engagement,one_time,", "50,engagement,One time,",
+        "customer_segment_name_rules_names",
+        ["seed customer_segment_name_rules, row rule 50 engagement/One time: a segment name is lower case letters, "
+         "digits and underscores, starting with a letter"]),
     "percentile_low_not_below_high": (
         "second", "dfu_label_thresholds", "volume_low_percentile,0.25,", "volume_low_percentile,0.8,",
         "dfu_label_thresholds_volume_low_below_high",
@@ -126,7 +137,7 @@ def test_repository_seeds_pass_every_rule(raw_dir, tmp_path):
     seeds = yaml.safe_load((PROJECT_ROOT / "seeds" / "_seeds.yml").read_text())["seeds"]
     rules = [test["cluster_marts.seed_rule"]["name"] for seed in seeds for test in seed.get("data_tests", [])
              if isinstance(test, dict) and "cluster_marts.seed_rule" in test]
-    assert len(rules) == 17
+    assert len(rules) == 19
     assert {name: statuses.get(name) for name in rules} == dict.fromkeys(rules, "pass")
     assert {s["name"] for s in seeds} == {name for name, status in statuses.items()
                                           if status == "success"}

@@ -5,8 +5,9 @@
     The events come from the clustering models' `lineage` rows
     (cluster_marts.identity.lineage), the workbench's from every spec's model
     (stacked by int_workbench_analysis; scope the spec's name); the names are the clusters' current
-    names (provider segment names, DFU labels; customer segments have no
-    names yet), previous_name the last name recorded for the previous id. A
+    names (provider segment names, DFU labels, customer segment names: a
+    top-level segment's group name, a sub-segment's own name; the workbench's
+    clusters have none), previous_name the last name recorded for the previous id. A
     kept cluster whose name changed is `renamed`, and so is a cluster of an
     unchanged fit whose name changed (a seed or naming rule edited;
     previous_run_id = run_id). Appended, never rewritten (like clustering_runs,
@@ -24,8 +25,8 @@
 {%- set fits = [
     ('providers', 'int_provider_clustering', 'provider_cluster_summary', 'segment_name'),
     ('demand', 'int_dfu_clustering', 'dfu_cluster_labels', 'cluster_label'),
-    ('customers', 'int_customer_segmentation', none, none),
-    ('customer_reference', 'int_customer_reference_model', none, none),
+    ('customers', 'int_customer_segmentation', 'int_customer_segment_names', 'segment_name'),
+    ('customer_reference', 'int_customer_reference_model', 'int_customer_reference_segment_names', 'segment_name'),
     ('workbench', 'int_workbench_analysis', none, none),
 ] -%}
 {%- set named_fits = [] -%}
@@ -52,12 +53,27 @@ events as (
 ),
 
 current_names as (
+    -- (domain, scope, method, cluster id, name); method null: the domain has one method
     {% for domain, fit, names, name_column in named_fits %}
+    {% if domain in ('customers', 'customer_reference') %}
+    -- customer segments: a top-level segment by its group name (scope the axis), a sub-segment by its own
+    -- name within its parent (scope '<axis>:<parent path>', as the fit's lineage rows say)
     select
         '{{ domain }}' as domain,
+        case when depth = 0 then axis else axis || ':' || parent_path end as scope,
+        method,
+        cast(segment_id as integer) as cluster_id,
+        cast(case when depth = 0 then segment_group else {{ name_column }} end as {{ dbt.type_string() }}) as name
+    from {{ ref(names) }}
+    {% else %}
+    select
+        '{{ domain }}' as domain,
+        'all' as scope,
+        cast(null as {{ dbt.type_string() }}) as method,
         cast(cluster_id as integer) as cluster_id,
         cast({{ name_column }} as {{ dbt.type_string() }}) as name
     from {{ ref(names) }}
+    {% endif %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -128,7 +144,8 @@ relabelled as (
     inner join current_names
         on
             current_clusters.domain = current_names.domain
-            and current_clusters.scope = 'all'
+            and current_clusters.scope = current_names.scope
+            and current_clusters.method = coalesce(current_names.method, current_clusters.method)
             and current_clusters.cluster_id = current_names.cluster_id
     inner join recorded_names
         on
@@ -146,8 +163,7 @@ relabelled as (
 ),
 {% else %}
 recorded_names as (
-    select domain, cluster_id, name, cast(null as {{ dbt.type_string() }}) as scope,
-        cast(null as {{ dbt.type_string() }}) as method
+    select domain, cluster_id, name, scope, method
     from current_names
     where false
 ),
@@ -187,7 +203,8 @@ named as (
     left join current_names
         on
             new_events.domain = current_names.domain
-            and new_events.scope = 'all'
+            and new_events.scope = current_names.scope
+            and new_events.method = coalesce(current_names.method, new_events.method)
             and new_events.cluster_id = current_names.cluster_id
     left join recorded_names
         on
