@@ -251,6 +251,8 @@ described as (
         coalesce(
             rule_description,
             case
+                when depth = 0 and generated_name = 'typical'
+                    then 'No name rule matched, and every feature median lies between the quartiles of the population'
                 when depth = 0
                     then 'No name rule matched; set apart from the population by: ' || replace(generated_name, '_', ' ')
                 else 'Part of ' || anchor_name || ': '
