@@ -22,6 +22,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# the test, Spark, MLflow and browser tooling: installed by the targets that use them, not by make build
+DEV_STAMP := $(VENV)/.installed-dev-stamp
 DBT    := $(BIN)/dbt
 RAW    ?= data/raw
 SCALE  ?= small
@@ -40,16 +42,23 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install build publish data test test-spark build-spark bench-spark lint unit dbt-test quality integration report export snapshot snapshot-retention bench evaluate-lapse docs clean \
+.PHONY: install install-dev build publish data test test-spark build-spark bench-spark lint unit dbt-test quality integration report export snapshot snapshot-retention bench evaluate-lapse docs clean \
         cluster-features cluster-train cluster-label cluster-update cluster-all
 
 install: $(STAMP)
 
+install-dev: $(DEV_STAMP)
+
+# what building needs: the engine and dbt (the `dbt` extra)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	$(BIN)/python -m pip install --quiet -e '.[dbt]'
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dbt,dev,spark]'
+	touch $(DEV_STAMP)
 
 data: install
 	$(BIN)/cluster-marts demo --scale $(SCALE) --out $(RAW) --if-absent
@@ -75,27 +84,27 @@ cluster-features cluster-train cluster-label cluster-update cluster-all: data
 
 # sqlfluff compiles the models with the dbt templater: it needs the demo files (sources are read
 # to check their contract) and writes its scratch warehouse under target/
-lint: install data
+lint: install-dev data
 	$(BIN)/ruff check src tests benchmarks python_models
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/pylint --disable=all --enable=duplicate-code --score=n src
 	CLUSTER_MARTS_DB=target/lint.duckdb $(BIN)/sqlfluff lint models python_models tests/dbt
 
-unit: install
+unit: install-dev
 	$(BIN)/pytest tests/unit -q
 
 dbt-test: data
 	CLUSTER_MARTS_DB=$(TEST_DB) $(DBT) build $(DBT_VARS)
 
-quality: install
+quality: install-dev
 	$(BIN)/cluster-marts check --db $(TEST_DB)
 
-integration: install
+integration: install-dev
 	bash scripts/ensure_chromium.sh
 	CLUSTER_MARTS_DB=$(TEST_DB) CLUSTER_MARTS_RAW=$(RAW) $(BIN)/pytest tests/integration -q
 
 # the Spark suite: the engine on Spark DataFrames and the parity of the Spark build with DuckDB (Java 17)
-test-spark: install
+test-spark: install-dev
 	CLUSTER_MARTS_DB=$(TEST_DB) $(BIN)/pytest tests/spark -q
 
 test: lint unit dbt-test quality integration test-spark
@@ -116,10 +125,10 @@ export: install
 bench: install
 	$(BIN)/python -m benchmarks --scale $(BENCH_SCALE) --workdir bench_results $(if $(BENCH_RAW),--raw $(BENCH_RAW))
 
-build-spark: install
+build-spark: install-dev
 	CLUSTER_MARTS_SPARK_DIR=$(CURDIR)/target/spark $(BIN)/cluster-marts build --target spark
 
-bench-spark: install
+bench-spark: install-dev
 	$(BIN)/python -m benchmarks.spark_scoring
 
 evaluate-lapse: install

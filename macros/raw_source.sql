@@ -47,7 +47,8 @@ from {{ relation }}
     {name, expression, source_column, defaulted}, after the checks above.
 #}
 {% macro raw_source_plan(table_name, relation) -%}
-{%- set node = graph.sources['source.' ~ project_name ~ '.raw.' ~ table_name] -%}
+{#- this package's source, also when it is installed in a host project (whose project_name differs) -#}
+{%- set node = graph.sources['source.cluster_marts.raw.' ~ table_name] -%}
 {%- set prefix = node.meta.get('var_prefix', table_name) -%}
 {%- set mapping_var = prefix ~ '_columns' -%}
 {%- set mapping = var(mapping_var, none) or {} -%}

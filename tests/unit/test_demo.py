@@ -136,8 +136,20 @@ def test_if_absent_skips_existing_files(tmp_path: Path,
     stamps = {name: (tmp_path / name).stat().st_mtime_ns for name in FILES}
     capsys.readouterr()
     assert run_demo(scale="small", out=tmp_path, seed=1, if_absent=True) == 0
-    assert capsys.readouterr().out.strip() == f"demo data present in {tmp_path}; skipping"
+    assert capsys.readouterr().out.strip().startswith(f"{tmp_path} already holds data (")
     assert {name: (tmp_path / name).stat().st_mtime_ns for name in FILES} == stamps
+
+
+def test_if_absent_never_writes_into_a_folder_with_a_users_file(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder holding only the user's own orders gets no demo file: nothing is overwritten or added."""
+    own = tmp_path / "customer_orders.parquet"
+    own.write_bytes(b"the user's orders")
+    assert run_demo(scale="small", out=tmp_path, seed=1, if_absent=True) == 0
+    assert own.read_bytes() == b"the user's orders"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["customer_orders.parquet"]
+    printed = capsys.readouterr().out
+    assert "already holds data (customer_orders.parquet)" in printed and "ai_models.parquet" in printed
 
 
 def test_if_absent_writes_missing_files(tmp_path: Path,

@@ -69,7 +69,9 @@ def run_demo(scale: str = "small", out: str | Path = "data/raw", seed: int = 42,
     seed : int
         Seed of the random generators; the same seed writes identical data.
     if_absent : bool
-        Skip the work when every file already exists in ``out``.
+        Write only into a folder that holds none of the demo files: when any is there (a user's own
+        ``customer_orders.parquet``, say) nothing is written or overwritten, and the missing ones are
+        named.
 
     Returns
     -------
@@ -77,8 +79,12 @@ def run_demo(scale: str = "small", out: str | Path = "data/raw", seed: int = 42,
         Exit code, 0 on success.
     """
     out = Path(out)
-    if if_absent and all((out / f).exists() for f in expected_files()):
-        print(f"demo data present in {out}; skipping")
+    present = [f for f in expected_files() if (out / f).exists()]
+    if if_absent and present:
+        missing = [f for f in expected_files() if f not in present]
+        print(f"{out} already holds data ({', '.join(present)}); nothing written"
+              + (f" (not there: {', '.join(missing)}; `cluster-marts demo --out <another folder>` writes the demo)"
+                 if missing else ""))
         return 0
     out.mkdir(parents=True, exist_ok=True)
     for name in DOMAINS:
