@@ -347,3 +347,16 @@ typed as (
 
 select * from typed
 {% endmacro %}
+
+
+{#
+    is_reference_segment(names, run_id, axis, segment_id): the join condition
+    of a row of the snapshots' reference model (its run, axis and segment id)
+    with its name in `names` (int_customer_reference_segment_names, whose
+    segment_path is the id as text: the reference has no sub-segments).
+#}
+{% macro is_reference_segment(names, run_id, axis, segment_id) -%}
+    {{ names }}.run_id = {{ run_id }}
+        and {{ names }}.axis = {{ axis }}
+        and {{ names }}.segment_path = cast({{ segment_id }} as {{ dbt.type_string() }})
+{%- endmacro %}

@@ -67,13 +67,11 @@ activity as (
                  cast(activity_ids.previous_dominant_segment_id as {{ dbt.type_string() }})) as previous_segment_label
     from activity_ids
     left join names as current_name
-        on activity_ids.reference_run_id = current_name.run_id
-        and activity_ids.axis = current_name.axis
-        and cast(activity_ids.dominant_segment_id as {{ dbt.type_string() }}) = current_name.segment_path
+        on {{ is_reference_segment('current_name', 'activity_ids.reference_run_id', 'activity_ids.axis',
+                                   'activity_ids.dominant_segment_id') }}
     left join names as previous_name
-        on activity_ids.reference_run_id = previous_name.run_id
-        and activity_ids.axis = previous_name.axis
-        and cast(activity_ids.previous_dominant_segment_id as {{ dbt.type_string() }}) = previous_name.segment_path
+        on {{ is_reference_segment('previous_name', 'activity_ids.reference_run_id', 'activity_ids.axis',
+                                   'activity_ids.previous_dominant_segment_id') }}
 ),
 
 judged as (

@@ -52,9 +52,8 @@ long_form as (
         positioned.taken_at
     from positioned
     left join names
-        on positioned.reference_run_id = names.run_id
-        and positioned.axis = names.axis
-        and cast(positioned.segment_id as {{ dbt.type_string() }}) = names.segment_path
+        on {{ is_reference_segment('names', 'positioned.reference_run_id', 'positioned.axis',
+                                   'positioned.segment_id') }}
 ),
 
 final as (

@@ -19,9 +19,8 @@ reference as (
     select reference_rows.*, names.segment_name
     from reference_rows
     inner join names
-        on reference_rows.run_id = names.run_id
-        and reference_rows.axis = names.axis
-        and cast(reference_rows.segment_id as {{ dbt.type_string() }}) = names.segment_path
+        on {{ is_reference_segment('names', 'reference_rows.run_id', 'reference_rows.axis',
+                                   'reference_rows.segment_id') }}
 ),
 
 typed as (

@@ -41,9 +41,8 @@ with_json as (
         snapshots.snapshot_at
     from snapshots
     left join names
-        on snapshots.reference_run_id = names.run_id
-        and snapshots.axis = names.axis
-        and cast(snapshots.dominant_segment_id as {{ dbt.type_string() }}) = names.segment_path
+        on {{ is_reference_segment('names', 'snapshots.reference_run_id', 'snapshots.axis',
+                                   'snapshots.dominant_segment_id') }}
 )
 
 select * from with_json
