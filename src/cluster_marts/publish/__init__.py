@@ -54,9 +54,10 @@ def publish(build_db: str | Path, serving: str | Path, *, target_dir: str | Path
         raise PublishError(f"not published: {reason}. {_kept(serving)}")
     invocation = built_by(build_db)
     if invocation != record.invocation_id:
+        recorded = invocation or ("(none recorded: the on-run-end hook record_build_invocation is off when var "
+                                  "cluster_marts_record_invocation is false)")
         raise PublishError(
-            f"not published: {build_db} was last written by dbt invocation {invocation or '(none recorded: the '
-            'on-run-end hook record_build_invocation is off when var cluster_marts_record_invocation is false)'}, "
+            f"not published: {build_db} was last written by dbt invocation {recorded}, "
             f"but {Path(target_dir) / 'run_results.json'} is of {record.invocation_id}: publish the warehouse "
             f"that build wrote (--db / CLUSTER_MARTS_DB) with its own target folder. {_kept(serving)}")
     tables = published_models(target_dir)
