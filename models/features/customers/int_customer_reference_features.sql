@@ -28,7 +28,7 @@ reference as (
         select snapshot_dates.snapshot_date, count(distinct orders.customer_id) as customers
         from {{ ref('int_customer_snapshot_dates') }} as snapshot_dates
         left join orders
-            on orders.ordered_at < snapshot_dates.snapshot_at
+            on snapshot_dates.snapshot_at > orders.ordered_at
         where snapshot_dates.is_default
         group by snapshot_dates.snapshot_date
     ) as default_dates
