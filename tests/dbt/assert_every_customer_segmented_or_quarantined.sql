@@ -4,8 +4,14 @@
     with a reason. Returns the customers (per axis and method) that are
     neither, and one row when customer_fit_metrics holds no row at all (then
     nothing was segmented nor skipped, and the per-fit check above would have
-    nothing to compare).
+    nothing to compare). Not checked when a model it reads is not built (a
+    partial build): skip_unless_built.
 #}
+{%- set parents = [ref('int_customers_checked'), ref('customer_fit_metrics'), ref('customer_segments'),
+                   ref('customer_features_quarantine')] -%}
+{% if cluster_marts.skip_unless_built(parents, 'assert_every_customer_segmented_or_quarantined') %}
+{{ cluster_marts.no_failing_rows() }}
+{% else %}
 with
 
 customers as (
@@ -57,3 +63,4 @@ no_fit as (
 select * from lost
 union all
 select * from no_fit
+{% endif %}

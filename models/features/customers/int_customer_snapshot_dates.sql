@@ -1,8 +1,10 @@
 {#
     Snapshot dates. The default schedule is the last var customer_snapshot_periods
     period ends (month or week ends, var customer_snapshot_type) whose end of
-    day is on or before the as-of moment of customer_features; the earliest of
-    them is the default reference date. This run computes var
+    day is on or before the as-of moment of customer_features and after the
+    first valid order: a younger history has fewer periods (the warn-level test
+    customer_snapshot_schedule_short says so in the build log). The default
+    reference date is chosen from them (int_customer_reference_features). This run computes var
     customer_snapshot_dates when set (a list of dates), else the default
     schedule (is_in_run). One row per date; snapshot_at is the end of the
     snapshot date (only orders strictly before it count).
@@ -15,6 +17,10 @@ with
 
 as_of as (
     select max(as_of_at) as as_of_at from {{ ref('customer_features') }}
+),
+
+first_order as (
+    select min(ordered_at) as first_ordered_at from {{ ref('stg_orders') }}
 ),
 
 schedule_candidates as (
@@ -33,7 +39,10 @@ schedule as (
         select distinct schedule_candidates.snapshot_date
         from schedule_candidates
         cross join as_of
+        cross join first_order
         where {{ dbt.dateadd('day', 1, 'schedule_candidates.snapshot_date') }} <= as_of.as_of_at
+            -- the first period with orders starts the schedule
+            and {{ dbt.dateadd('day', 1, 'schedule_candidates.snapshot_date') }} > first_order.first_ordered_at
     ) as complete_periods
 ),
 
