@@ -133,7 +133,7 @@ def test_ids_hold_when_the_data_change(seed, tmp_path):
     print(f"seed {seed} customer_reference: {kept} of {stable} stable segments kept their id")
     assert stable >= 7 and kept >= 0.95 * stable, (stable, kept)
     reference_events = lineage[(lineage["domain"] == "customer_reference") & lineage["previous_run_id"].notna()]
-    assert len(reference_events) and set(reference_events["event"]) <= {"kept", "new", "vanished"}
+    assert len(reference_events) and set(reference_events["event"]) <= {"kept", "renamed", "new", "vanished"}
     # customers without an order in the added month keep their engagement segment's name and id
     quiet = set(orders["customer_id"]) - set(orders.loc[orders["ordered_at"] >= month_start, "customer_id"])
     both = names_before.merge(names_after, on="customer_id", suffixes=("_before", "_after"))
