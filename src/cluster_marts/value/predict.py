@@ -17,6 +17,8 @@ fitted on (no repeat purchase day, fewer than two customers with a repeat value)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -33,21 +35,23 @@ MODEL_NAME = "mbgnbd_gamma_gamma"
 SAMPLE_SIZE = 50_000
 
 
-def customer_value(history: pd.DataFrame, horizon_days: float = 365, *, random_state: int = 0,
+def customer_value(history: pd.DataFrame, horizons: Sequence[float] = (365,), *, random_state: int = 0,
                    sample_size: int = SAMPLE_SIZE, model: str = "(unnamed)") -> pd.DataFrame:
-    """One row per row of ``history``: its :data:`VALUE_COLUMNS`, ``horizon_days`` and ``model``.
+    """One row per row of ``history`` and horizon: :data:`VALUE_COLUMNS`, ``horizon_days`` and ``model``.
 
     ``history`` has :data:`HISTORY_COLUMNS`: ``repeat_days`` (x), ``days_first_to_last`` (t_x),
     ``days_since_first`` (T) and ``repeat_day_value`` (mean spend of the repeat purchase days; null when
-    x = 0). Other columns (keys) are passed through in front; rows keep their order.
+    x = 0). Other columns (keys) are passed through in front, rows in their order, horizon after horizon;
+    one fit serves every horizon.
     """
     missing = [column for column in HISTORY_COLUMNS if column not in history.columns]
     if missing:
         raise InputDataError(f"model {model}: customer value needs column(s) {', '.join(missing)}")
-    if not (np.isfinite(horizon_days) and horizon_days > 0):
-        raise InputDataError(f"model {model}: the value horizon must be a positive number of days, "
-                             f"got {horizon_days!r}")
-    out = history.drop(columns=list(HISTORY_COLUMNS)).reset_index(drop=True)
+    horizons = [float(h) for h in horizons]
+    if not horizons or not all(np.isfinite(h) and h > 0 for h in horizons):
+        raise InputDataError(f"model {model}: every value horizon must be a positive number of days, "
+                             f"got {horizons!r}")
+    keys = history.drop(columns=list(HISTORY_COLUMNS)).reset_index(drop=True)
     x = history["repeat_days"].astype(float).to_numpy()
     T = history["days_since_first"].astype(float).to_numpy()
     t_x = np.where(x > 0, np.clip(history["days_first_to_last"].astype(float).to_numpy(), 0.0, T), 0.0)
@@ -59,14 +63,19 @@ def customer_value(history: pd.DataFrame, horizon_days: float = 365, *, random_s
         counts = MBGNBD().fit(x[rows], t_x[rows], T[rows])
         spend = GammaGamma().fit(x[rows], m[rows])
     except (InputDataError, FloatingPointError, ArithmeticError):
-        for column in VALUE_COLUMNS:
-            out[column] = np.nan
-        out["horizon_days"], out["model"] = int(horizon_days), "not_fitted"
-        return out
-    out["expected_orders"] = counts.expected_purchases(horizon_days, x, t_x, T)
-    out["expected_avg_order_value"] = spend.expected_mean_value(x, m)
-    out["expected_spend"] = out["expected_orders"] * out["expected_avg_order_value"]
-    out["p_alive"] = counts.p_alive(x, t_x, T)
-    out["horizon_days"], out["model"] = int(horizon_days), MODEL_NAME
-    return out[[*out.columns.drop([*VALUE_COLUMNS, "horizon_days", "model"]), *VALUE_COLUMNS,
-                "horizon_days", "model"]]
+        counts = spend = None
+    parts = []
+    for horizon in horizons:
+        out = keys.copy()
+        if counts is None:
+            for column in VALUE_COLUMNS:
+                out[column] = np.nan
+        else:
+            out["expected_orders"] = counts.expected_purchases(horizon, x, t_x, T)
+            out["expected_avg_order_value"] = spend.expected_mean_value(x, m)
+            out["expected_spend"] = out["expected_orders"] * out["expected_avg_order_value"]
+            out["p_alive"] = counts.p_alive(x, t_x, T)
+        out["horizon_days"] = int(round(horizon))
+        out["model"] = "not_fitted" if counts is None else MODEL_NAME
+        parts.append(out[[*keys.columns, *VALUE_COLUMNS, "horizon_days", "model"]])
+    return pd.concat(parts, ignore_index=True)
