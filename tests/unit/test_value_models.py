@@ -8,11 +8,11 @@ import math
 import numpy as np
 import pytest
 from scipy import integrate, stats
+from value_simulation import simulate_gamma_gamma, simulate_mbgnbd
 
 from cluster_marts.errors import InputDataError
 from cluster_marts.value import MBGNBD, GammaGamma
 from cluster_marts.value import gammagamma as gg_module
-from value_simulation import simulate_gamma_gamma, simulate_mbgnbd
 
 PLANTED_COUNTS = (0.8, 40.0, 2.5, 4.0)       # r, alpha, a, b
 PLANTED_SPEND = (6.0, 4.0, 15.0)             # p, q, v

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from value_simulation import simulate_gamma_gamma, simulate_mbgnbd
 
 from cluster_marts.errors import InputDataError
 from cluster_marts.value import MODEL_NAME, customer_value
-from value_simulation import simulate_gamma_gamma, simulate_mbgnbd
 
 
 def _history(n=1_500, seed=1):

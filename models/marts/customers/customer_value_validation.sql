@@ -51,8 +51,8 @@ holdout_days as (
     inner join {{ ref('stg_orders') }} as orders
         on
             closed.customer_id = orders.customer_id
-            and orders.ordered_at >= closed.snapshot_at
-            and orders.ordered_at < closed.holdout_end_at
+            and closed.snapshot_at <= orders.ordered_at
+            and closed.holdout_end_at > orders.ordered_at
     group by closed.customer_id, closed.snapshot_type, closed.snapshot_date, closed.horizon_days,
         cast(orders.ordered_at as date)
 ),
