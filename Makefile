@@ -13,6 +13,7 @@
 #   make bench SCALE=100k | SCALE=1m   the scale series: quality vs planted truth, single-axis race, targets
 #                [BENCH_RAW=dir]      reuse demo data of that scale already written in dir
 #   make evaluate-lapse  lapse score vs recency and BG/NBD on a calibration/holdout split (bench_results/lapse_eval.json)
+#   make evaluate-value  expected orders/spend vs BG/NBD + Gamma-Gamma and past rate, 39-week holdout (bench_results/value_eval.json)
 #   make cluster-features | cluster-train | cluster-label | cluster-update | cluster-all
 #                slices of the DFU pipeline (selectors.yml), on the build warehouse
 #   make docs    dbt docs generate
@@ -42,7 +43,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install install-dev build publish data test test-spark build-spark bench-spark lint unit dbt-test quality integration report export snapshot snapshot-retention bench evaluate-lapse docs clean \
+.PHONY: install install-dev build publish data test test-spark build-spark bench-spark lint unit dbt-test quality integration report export snapshot snapshot-retention bench evaluate-lapse evaluate-value docs clean \
         cluster-features cluster-train cluster-label cluster-update cluster-all
 
 install: $(STAMP)
@@ -133,6 +134,9 @@ bench-spark: install-dev
 
 evaluate-lapse: install
 	$(BIN)/python -m benchmarks.lapse_eval --workdir bench_results
+
+evaluate-value: install
+	$(BIN)/python -m benchmarks.value_eval --workdir bench_results
 
 docs: install
 	$(DBT) docs generate

@@ -13,6 +13,9 @@ generator is caught out by the other:
   monthly 20 %, weekly 12 %, seasonal gifters 10 % (the demo: 55 % one-time buyers, enterprise accounts);
 - **heterogeneity**: each customer's rate is the persona's times a gamma multiplier (mean 1,
   shape :data:`RATE_SHAPE`), as in the BG/NBD model's own assumption;
+- **spend**: each customer's order amounts are the persona's median times a multiplier of their own
+  (:func:`spend_multipliers`, lognormal, drawn from a separate stream so the other draws stay as they
+  were), times a per-order lognormal: spend heterogeneity within a persona for the value models to find;
 - **seasonality**: a weekly profile (:data:`WEEKDAY_PROFILE`, busiest on Saturday) times a yearly one
   peaking in mid-December (:func:`yearly_profile`), far stronger for the gifters;
 - **lapse shapes** (the demo has one: an abrupt stop), planted among monthly and weekly customers whose
@@ -76,6 +79,8 @@ KINDS: tuple[str, ...] = ("abrupt", "gradual", "pause_return")
 AMOUNT_SIGMA = 0.6
 RETURN_DELAY_DAYS = (2, 21)
 _STREAM = 0x1A95E                                           # salt of the planting generator
+SPEND_SIGMA = 0.5                                           # lognormal sigma of a customer's spend multiplier
+_SPEND_STREAM = 0x5BE4D                                     # salt of the spend generator (its own stream)
 
 TRUTH_SCHEMA = pa.schema([
     ("customer_id", pa.string()),
@@ -148,6 +153,12 @@ def _order_days(personas: np.ndarray, start_day: np.ndarray, factor: np.ndarray,
     return np.repeat(owner, repeat), np.repeat(day, repeat)
 
 
+def spend_multipliers(n_customers: int, seed: int) -> np.ndarray:
+    """Each customer's spend multiplier (lognormal, median 1, :data:`SPEND_SIGMA`): spend heterogeneity
+    within a persona, drawn from its own stream so every other draw of the generator is unchanged."""
+    return np.random.default_rng([_SPEND_STREAM, seed]).lognormal(0.0, SPEND_SIGMA, n_customers)
+
+
 def generate(n_customers: int = 2_000, seed: int = 7) -> tuple[pa.Table, pa.Table]:
     """Orders (:data:`ORDERS_SCHEMA`, in time order) and the truth table (:data:`TRUTH_SCHEMA`)."""
     rng = np.random.default_rng(seed)
@@ -165,7 +176,8 @@ def generate(n_customers: int = 2_000, seed: int = 7) -> tuple[pa.Table, pa.Tabl
     ordered_at = (FIRST_DAY.astype("datetime64[s]") + (day * 86_400 + seconds).astype("timedelta64[s]"))
     code = np.array([names.index(p) for p in personas])[owner]
     table = np.array([PERSONAS[p] for p in names])
-    amount = np.maximum(np.round(table[code, 2] * rng.lognormal(0.0, AMOUNT_SIGMA, owner.size), 2), 1.0)
+    amount = np.maximum(np.round(table[code, 2] * spend_multipliers(n_customers, seed)[owner]
+                                 * rng.lognormal(0.0, AMOUNT_SIGMA, owner.size), 2), 1.0)
     items = 1 + rng.poisson(table[code, 3])
     mix = np.cumsum(np.array([CATEGORY_MIX[p] for p in names]), axis=1)[code]
     category = np.minimum((mix <= rng.random(owner.size)[:, None]).sum(axis=1), len(CATEGORIES) - 1)

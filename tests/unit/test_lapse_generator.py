@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from benchmarks import lapse_generator
 from benchmarks.lapse_generator import FIRST_DAY, HALF_LIFE_DAYS, N_DAYS, PERSONAS, generate, n_planted, write
 from cluster_marts.demo.customers_params import ORDERS_SCHEMA
 
@@ -117,3 +118,16 @@ def test_deterministic_by_seed() -> None:
     assert first.equals(again) and truth.equals(truth_again)
     assert not first.equals(other)
     assert np.isclose(first.num_rows, other.num_rows, rtol=0.3)
+
+
+def test_spend_heterogeneity_comes_from_its_own_stream(monkeypatch):
+    """The per-customer spend multipliers change the amounts only: every other column and the truth are the
+    draws they were without them."""
+    orders, truth = lapse_generator.generate(300, 7)
+    monkeypatch.setattr(lapse_generator, "spend_multipliers", lambda n, seed: np.ones(n))
+    plain_orders, plain_truth = lapse_generator.generate(300, 7)
+    assert truth.equals(plain_truth)
+    assert orders.drop_columns(["amount"]).equals(plain_orders.drop_columns(["amount"]))
+    spend = orders.to_pandas().groupby("customer_id")["amount"].median()
+    plain = plain_orders.to_pandas().groupby("customer_id")["amount"].median()
+    assert (spend / plain).std() > 0.2         # customers differ within their persona

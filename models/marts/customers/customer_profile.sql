@@ -6,7 +6,7 @@
     <axis>_segment_id, <axis>_membership, <axis>_is_transitioning, from
     customer_profile_axes; null for an axis skipped for lack of data), the
     lapse risk at the latest snapshot (customer_lapse_risk) and the predicted
-    value (null until the customer value model fills it). The per-axis columns
+    value (customer_value). The per-axis columns
     are made from the configured axes (macro customer_axes); an axis added to
     the segmentation's YAML needs its five columns in this model's contract.
 #}
@@ -51,6 +51,10 @@ latest_lapse as (
         on lapse.snapshot_date = latest_date.snapshot_date
 ),
 
+customer_value as (
+    select customer_id, expected_orders, expected_spend, p_alive from {{ ref('customer_value') }}
+),
+
 profile as (
     select
         features.customer_id,
@@ -72,15 +76,17 @@ profile as (
         latest_lapse.lapse_rank,
         latest_lapse.is_lapsing,
         latest_lapse.reason,
-        cast(null as double) as expected_orders,
-        cast(null as double) as expected_spend,
-        cast(null as double) as p_alive,
+        customer_value.expected_orders,
+        customer_value.expected_spend,
+        customer_value.p_alive,
         features.as_of_at
     from features
     left join wide_axes
         on features.customer_id = wide_axes.customer_id
     left join latest_lapse
         on features.customer_id = latest_lapse.customer_id
+    left join customer_value
+        on features.customer_id = customer_value.customer_id
 ),
 
 final as (
