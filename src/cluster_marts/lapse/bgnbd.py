@@ -44,39 +44,12 @@ from scipy.optimize import minimize
 from scipy.special import betaln, gammaln, hyp2f1
 
 from cluster_marts.errors import InputDataError, SettingsError
+from cluster_marts.value.history import check_history
 
 __all__ = ["BGNBD", "PARAMETERS"]
 
 PARAMETERS = ("r", "alpha", "a", "b")
 _LOG_BOUND = 12.0               # each log-parameter in [-12, 12]: parameters in [6e-6, 1.6e5]
-
-
-def _as_history(x, t_x, T, *, where: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(x, t_x, T)`` as float arrays of one length, checked; the error names the argument at fault."""
-    arrays = {}
-    for name, values in (("x", x), ("t_x", t_x), ("T", T)):
-        array = np.atleast_1d(np.asarray(values, dtype=np.float64))
-        if array.ndim != 1:
-            raise InputDataError(f"{where}: argument {name} must be one-dimensional (one value per customer), "
-                                 f"got shape {array.shape}")
-        if not np.all(np.isfinite(array)):
-            raise InputDataError(f"{where}: argument {name} has missing or infinite values; "
-                                 "drop those customers or fill them before fitting")
-        if np.any(array < 0):
-            raise InputDataError(f"{where}: argument {name} has negative values (smallest {array.min():g}); "
-                                 "counts and times since the first purchase are >= 0")
-        arrays[name] = array
-    x, t_x, T = arrays["x"], arrays["t_x"], arrays["T"]
-    if not (x.size == t_x.size == T.size):
-        raise InputDataError(f"{where}: arguments x, t_x and T differ in length ({x.size}, {t_x.size}, {T.size})")
-    if np.any(x != np.round(x)):
-        raise InputDataError(f"{where}: argument x must count repeat purchases (whole numbers)")
-    if np.any(t_x > T):
-        raise InputDataError(f"{where}: argument t_x exceeds T for {int(np.sum(t_x > T))} customer(s); the last "
-                             "purchase must fall within the calibration period (t_x <= T)")
-    if np.any((x == 0) & (t_x > 0)):
-        raise InputDataError(f"{where}: argument t_x must be 0 for customers with x = 0 (no repeat purchase)")
-    return x, t_x, T
 
 
 def _log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
@@ -137,7 +110,7 @@ class BGNBD:
         """
         if not (np.isfinite(self.penalizer) and self.penalizer >= 0):
             raise SettingsError(f"BGNBD: setting penalizer must be a finite number >= 0, got {self.penalizer!r}")
-        x, t_x, T = _as_history(x, t_x, T, where="BGNBD.fit")
+        x, t_x, T = check_history(x, t_x, T, where="BGNBD.fit")
         if x.size == 0:
             raise InputDataError("BGNBD.fit: no customers to fit on (x, t_x and T are empty)")
         if not np.any(x > 0):
@@ -181,13 +154,13 @@ class BGNBD:
     def p_alive(self, x, t_x, T) -> np.ndarray:
         """Probability that each customer is still alive at ``T`` (exactly 1 iff ``x = 0``)."""
         self._check_fitted()
-        x, t_x, T = _as_history(x, t_x, T, where="BGNBD.p_alive")
+        x, t_x, T = check_history(x, t_x, T, where="BGNBD.p_alive")
         return 1.0 / (1.0 + self._odds_dead(x, t_x, T))
 
     def expected_purchases(self, t, x, t_x, T) -> np.ndarray:
         """Expected purchases in ``(T, T + t]`` given the history (equation 10 of the paper)."""
         self._check_fitted()
-        x, t_x, T = _as_history(x, t_x, T, where="BGNBD.expected_purchases")
+        x, t_x, T = check_history(x, t_x, T, where="BGNBD.expected_purchases")
         t = self._check_horizon(t, "BGNBD.expected_purchases")
         r, alpha, a, b = self.params_
         z = t / (alpha + T + t)
@@ -198,7 +171,7 @@ class BGNBD:
     def prob_no_purchase(self, t, x, t_x, T) -> np.ndarray:
         """Probability of no purchase in ``(T, T + t]``: dead, or alive and silent (decreasing in ``t``)."""
         self._check_fitted()
-        x, t_x, T = _as_history(x, t_x, T, where="BGNBD.prob_no_purchase")
+        x, t_x, T = check_history(x, t_x, T, where="BGNBD.prob_no_purchase")
         t = self._check_horizon(t, "BGNBD.prob_no_purchase")
         alive = self.p_alive(x, t_x, T)
         silent = np.exp((self.r_ + x) * (np.log(self.alpha_ + T) - np.log(self.alpha_ + T + t)))

@@ -80,7 +80,7 @@ class MBGNBD:
         """Fit ``(r, alpha, a, b)`` by maximum likelihood; returns self."""
         if not (np.isfinite(self.penalizer) and self.penalizer >= 0):
             raise SettingsError(f"MBGNBD: setting penalizer must be a finite number >= 0, got {self.penalizer!r}")
-        x, t_x, T = check_history(x, t_x, T, where="MBGNBD.fit")
+        x, t_x, T = check_history(x, t_x, T, where="MBGNBD.fit", tolerance=1e-9)
         if not np.any(x > 0):
             raise InputDataError("MBGNBD.fit: no customer has a repeat purchase day (every x = 0): the model "
                                  "cannot be identified; use a longer history")
@@ -112,14 +112,14 @@ class MBGNBD:
 
     def p_alive(self, x, t_x, T) -> np.ndarray:
         """Probability that each customer is still alive at ``T``."""
-        x, t_x, T = check_history(x, t_x, T, where="MBGNBD.p_alive")
+        x, t_x, T = check_history(x, t_x, T, where="MBGNBD.p_alive", tolerance=1e-9)
         return 1.0 / (1.0 + np.exp(np.minimum(self._log_odds_dead(x, t_x, T), 700.0)))
 
     def expected_purchases(self, t, x, t_x, T) -> np.ndarray:
         """Expected purchase days in ``(T, T + t]`` given the history."""
         t = check_horizon(t, "MBGNBD.expected_purchases")
         alive = self.p_alive(x, t_x, T)
-        x, t_x, T = check_history(x, t_x, T, where="MBGNBD.expected_purchases")
+        x, t_x, T = check_history(x, t_x, T, where="MBGNBD.expected_purchases", tolerance=1e-9)
         r, alpha, a, b = self.params_
         ratio = np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t)))
         bracket = 1.0 - ratio * hyp2f1(r + x, b + x + 1, a + b + x, t / (alpha + T + t))
