@@ -18,7 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import adjusted_rand_score
+from sklearn.model_selection import cross_val_predict
 
 Query = Callable[[str], pd.DataFrame]
 
@@ -118,6 +120,18 @@ def name_recovery(query: Query, personas: pd.DataFrame, method: str = "fcm", axi
     assert len(names) == len(personas) > 0
     majority = names.groupby("persona")["name"].agg(lambda n: n.value_counts().index[0]).to_dict()
     return float(adjusted_rand_score(names["persona"], names["name"])), majority, int(names["name"].nunique())
+
+
+def supervised_name_ceiling(query: Query, personas: pd.DataFrame, expected: dict[str, str],
+                            features: list[str]) -> float:
+    """The ARI a supervised classifier reaches on the same features (5-fold cross-validated), against the
+    names ``expected`` means for each persona: how far the planted personas can be told apart at all."""
+    columns = ", ".join(features)
+    data = query(f"select customer_id, {columns} from customer_features").merge(
+        personas[["customer_id", "persona"]], on="customer_id", validate="one_to_one")
+    meant = data["persona"].map(expected).fillna(data["persona"])
+    predicted = cross_val_predict(HistGradientBoostingClassifier(random_state=0), data[features], meant, cv=5)
+    return float(adjusted_rand_score(meant, predicted))
 
 
 def long_tail_shares(query: Query, axis: str = CUSTOMER_MAIN_AXIS, method: str = "fcm") -> dict[str, float]:

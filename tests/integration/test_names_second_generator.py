@@ -7,6 +7,13 @@ build into the same warehouse with every order. On the first build the engagemen
 against the planted personas; across the builds, customers without an order in the added month must
 keep their engagement segment's name and id (the ids are kept by the fit, the names recomputed from
 the kept segments' centres).
+
+The names' ARI is not held to the demo's 0.8 here: this generator draws each customer's rate from a gamma
+(coefficient of variation 0.58), so sporadic, monthly and weekly customers overlap on every engagement
+feature, and a supervised classifier trained on the planted answers (5-fold cross-validated) reaches an ARI
+of only about 0.65 on the engagement features against the names the personas mean. The test prints both
+figures and asserts what the personas do allow: every one-shot customer is named one_time, the majority
+names, and (almost) no weekly customer is named one_time.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import pandas as pd
 import planted
 import pytest
 from conftest import PROJECT_ROOT, run_dbt
+from sklearn.metrics import adjusted_rand_score
 
 from benchmarks.lapse_generator import write
 
@@ -23,6 +31,11 @@ pytestmark = pytest.mark.integration
 #: the personas the engagement features set apart, and the names the rules mean for them (sporadic and
 #: gifting customers order a few times a year: the fit keeps them with the one-shot buyers)
 PERSONA_NAMES = {"one_shot": "one_time", "monthly": "active_hobbyist", "weekly": "super_engaged"}
+#: every planted persona -> the engagement name the rules mean for it (sporadic and gifting customers share one)
+MEANT_NAMES = PERSONA_NAMES | {"sporadic": "occasional", "gifter": "occasional"}
+ENGAGEMENT_FEATURES = ["log_frequency", "log_monetary", "orders_per_month"]
+MIN_ONE_SHOT_NAMED_ONE_TIME = 0.95
+MAX_WEEKLY_NAMED_ONE_TIME = 0.02  # a weekly customer planted to lapse early can look like a one-off buyer
 MIN_KEPT_SHARE = 0.9
 BUILD = ["build", "-s", "+customer_segments", "--exclude-resource-type", "test", "--exclude-resource-type",
          "unit_test"]
@@ -46,15 +59,21 @@ def test_names_on_a_second_generator_hold_across_builds(seed, tmp_path):
                     dbt_vars={"customer_orders_path": str(raw / "orders_before.parquet")})
     assert first.returncode == 0, first.stdout[-4000:]
     with duckdb.connect(str(db), read_only=True) as con:
-        ari, majority, n_names = planted.name_recovery(lambda sql: con.sql(sql).df(),
-                                                       pd.read_parquet(raw / "lapse_truth.parquet").pipe(
-                                                           lambda t: t[t["customer_id"].isin(
-                                                               con.sql("select customer_id from customer_features")
-                                                               .df()["customer_id"])]))
-    print(f"seed {seed}: ARI(engagement names, personas) = {ari:.3f}; {n_names} names; majority {majority}")
+        query = lambda sql: con.sql(sql).df()  # noqa: E731
+        truth = pd.read_parquet(raw / "lapse_truth.parquet")
+        truth = truth[truth["customer_id"].isin(query("select customer_id from customer_features")["customer_id"])]
+        ari, majority, n_names = planted.name_recovery(query, truth)
+        ceiling = planted.supervised_name_ceiling(query, truth, MEANT_NAMES, ENGAGEMENT_FEATURES)
+    before = _engagement(db)
+    named = before.merge(truth, on="customer_id")
+    base = named["segment_name"].str.replace(r"_[0-9]+$", "", regex=True)
+    meant_ari = adjusted_rand_score(named["persona"].map(MEANT_NAMES), base)
+    print(f"seed {seed}: ARI(engagement names, personas) = {ari:.3f}, against the meant names {meant_ari:.3f} "
+          f"(supervised ceiling {ceiling:.3f}); {n_names} names; majority {majority}")
     assert n_names >= 4
     assert {persona: majority[persona] for persona in PERSONA_NAMES} == PERSONA_NAMES
-    before = _engagement(db)
+    assert (base[named["persona"] == "one_shot"] == "one_time").mean() >= MIN_ONE_SHOT_NAMED_ONE_TIME
+    assert (base[named["persona"] == "weekly"] == "one_time").mean() <= MAX_WEEKLY_NAMED_ONE_TIME
 
     second = run_dbt(BUILD, db=db, project_dir=PROJECT_ROOT, raw=raw, tmp=tmp_path)
     assert second.returncode == 0, second.stdout[-4000:]

@@ -10,7 +10,8 @@
     severity of severity_score (the adjusted drift on the axes of var
     customer_drift_ageing_axes, else drift_score) from seeds/drift_severity_bands.csv (STABLE < 0.1 <= MINOR < 0.3
     <= MODERATE < 0.5 <= SIGNIFICANT < 0.7 <= MAJOR by default); velocity =
-    drift per day; segment_changed when the dominant segment differs.
+    drift per day; segment_changed when the dominant segment differs; both
+    segments' names (the reference model's).
 #}
 with
 
@@ -25,6 +26,8 @@ drift as (
         axis,
         previous_dominant_segment_id as old_dominant_segment_id,
         dominant_segment_id as new_dominant_segment_id,
+        previous_dominant_segment_name as old_dominant_segment_name,
+        dominant_segment_name as new_dominant_segment_name,
         snapshot_type,
         severity,
         drift_score,

@@ -14,7 +14,8 @@
     of var customer_drift_ageing_axes (activity, loyalty), where memberships
     move as a customer merely ages, the drift score on the others; whether
     the segment changed, the running count of segment changes and the
-    cumulative drift. One row per customer, axis, type and snapshot date. The
+    cumulative drift. Both dominant segments carry their names
+    (int_customer_reference_segment_names, the reference model's names). One row per customer, axis, type and snapshot date. The
     drift maths runs here once, in one window pass over the history (no join);
     customer_drift is its rows with a previous snapshot.
 #}
@@ -22,6 +23,10 @@ with
 
 snapshots as (
     select * from {{ ref('customer_membership_snapshots') }}
+),
+
+names as (
+    select * from {{ ref('int_customer_reference_segment_names') }}
 ),
 
 band_lists as (
@@ -59,7 +64,7 @@ banded as (
     from indexed
 ),
 
-timeline as (
+sequenced as (
     select
         customer_id,
         axis,
@@ -88,6 +93,40 @@ timeline as (
         order by snapshot_date
         rows between unbounded preceding and current row
     )
+),
+
+timeline as (
+    select
+        sequenced.customer_id,
+        sequenced.axis,
+        sequenced.dominant_segment_id,
+        sequenced.previous_dominant_segment_id,
+        sequenced.reference_run_id,
+        current_names.segment_name as dominant_segment_name,
+        previous_names.segment_name as previous_dominant_segment_name,
+        sequenced.snapshot_type,
+        sequenced.severity,
+        sequenced.max_membership,
+        sequenced.drift_score,
+        sequenced.event_surprise,
+        sequenced.ageing_adjusted_drift,
+        sequenced.severity_score,
+        sequenced.drift_velocity,
+        sequenced.severity_rank,
+        sequenced.days_between,
+        sequenced.snapshot_number,
+        sequenced.segment_changes_so_far,
+        sequenced.cumulative_drift,
+        sequenced.segment_changed,
+        sequenced.previous_snapshot_date,
+        sequenced.snapshot_date
+    from sequenced
+    left join names as current_names
+        on {{ is_reference_segment('current_names', 'sequenced.reference_run_id', 'sequenced.axis',
+                                   'sequenced.dominant_segment_id') }}
+    left join names as previous_names
+        on {{ is_reference_segment('previous_names', 'sequenced.reference_run_id', 'sequenced.axis',
+                                   'sequenced.previous_dominant_segment_id') }}
 ),
 
 final as (

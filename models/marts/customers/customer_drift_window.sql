@@ -4,7 +4,8 @@
     with the latest snapshot on or before (latest date - window) in the same
     reference segment space. One row per customer, axis and type that has
     both. Same drift maths, event surprise and severity bands as
-    customer_drift (the surprise over the whole window).
+    customer_drift (the surprise over the whole window). Both segments carry
+    their names (the reference model's).
 #}
 {%- set window_days = var('customer_drift_window_days') | int -%}
 with
@@ -14,6 +15,10 @@ snapshots as (
         customer_id, axis, snapshot_type, snapshot_date, reference_run_id, dominant_segment_id, memberships,
         orders_at_snapshot, usual_gap_days
     from {{ ref('customer_membership_snapshots') }}
+),
+
+names as (
+    select * from {{ ref('int_customer_reference_segment_names') }}
 ),
 
 band_lists as (
@@ -54,6 +59,7 @@ scored as (
         latest.customer_id,
         latest.axis,
         latest.snapshot_type,
+        latest.reference_run_id,
         window_start.snapshot_date as window_start,
         latest.snapshot_date as window_end,
         window_start.dominant_segment_id as old_dominant_segment_id,
@@ -86,22 +92,31 @@ indexed as (
 
 windowed as (
     select
-        customer_id,
-        axis,
-        old_dominant_segment_id,
-        new_dominant_segment_id,
-        snapshot_type,
-        {{ list_element('severities', 'band_index') }} as severity,
-        drift_score,
-        event_surprise,
-        drift_score * event_surprise as ageing_adjusted_drift,
-        severity_score,
-        drift_score / nullif({{ days_between('window_start', 'window_end') }}, 0) as drift_velocity,
+        indexed.customer_id,
+        indexed.axis,
+        indexed.old_dominant_segment_id,
+        indexed.new_dominant_segment_id,
+        old_names.segment_name as old_dominant_segment_name,
+        new_names.segment_name as new_dominant_segment_name,
+        indexed.snapshot_type,
+        {{ list_element('indexed.severities', 'indexed.band_index') }} as severity,
+        indexed.drift_score,
+        indexed.event_surprise,
+        indexed.drift_score * indexed.event_surprise as ageing_adjusted_drift,
+        indexed.severity_score,
+        indexed.drift_score / nullif({{ days_between('indexed.window_start', 'indexed.window_end') }}, 0)
+            as drift_velocity,
         {{ window_days }} as window_days,
-        old_dominant_segment_id <> new_dominant_segment_id as segment_changed,
-        window_start,
-        window_end
+        indexed.old_dominant_segment_id <> indexed.new_dominant_segment_id as segment_changed,
+        indexed.window_start,
+        indexed.window_end
     from indexed
+    left join names as old_names
+        on {{ is_reference_segment('old_names', 'indexed.reference_run_id', 'indexed.axis',
+                                   'indexed.old_dominant_segment_id') }}
+    left join names as new_names
+        on {{ is_reference_segment('new_names', 'indexed.reference_run_id', 'indexed.axis',
+                                   'indexed.new_dominant_segment_id') }}
 ),
 
 final as (

@@ -11,7 +11,9 @@
     - FCM: statistics of the members' membership in their segment;
     - GMM: mixture weight (mean posterior over all customers), statistics of
       the members' probability, probability-weighted feature variance;
-    - neural: mean and std of the distance to the segment centre (embedding).
+    - neural: mean and std of the distance to the segment centre (embedding);
+    and the segment's name (int_customer_segment_names: the top-level name on
+    top-level rows, the leaf's on subsegment rows).
 #}
 {%- set feature_columns = [] -%}
 {%- if execute -%}
@@ -29,6 +31,10 @@ segments as (
 
 memberships as (
     select * from {{ ref('customer_memberships') }}
+),
+
+names as (
+    select * from {{ ref('int_customer_segment_names') }}
 ),
 
 fits as (
@@ -192,6 +198,7 @@ profiled as (
         profiles.method,
         profiles.segment_id,
         profiles.segment_path,
+        names.segment_name,
         profiles.feature,
         profiles.size,
         100.0 * profiles.size / population.n_customers as percentage,
@@ -226,6 +233,10 @@ profiled as (
     inner join population
         on profiles.axis = population.axis
         and profiles.method = population.method
+    left join names
+        on profiles.axis = names.axis
+        and profiles.method = names.method
+        and profiles.segment_path = names.segment_path
     left join weighted_centres
         on profiles.axis = weighted_centres.axis
         and profiles.method = weighted_centres.method
