@@ -3,7 +3,8 @@
 :func:`ari` is the one comparison (adjusted Rand index of found labels against
 planted labels, joined on the id); :func:`warehouse_quality` applies it to the
 marts of the bench DuckDB: the customer segment paths of the main axis
-(``engagement``, method ``fcm``) against the planted personas, the DFU clusters
+(``engagement``) of every default method (:data:`DEFAULT_METHODS`: ``customers_ari`` for fcm,
+``customers_ari_gmm`` for gmm) against the planted personas, the DFU clusters
 against the planted archetypes (plus the label accuracy: pattern, and volume
 tier where planted, as the integration suite measures it) and the provider
 clusters against the planted tiers. The baselines call :func:`ari` on their own
@@ -19,6 +20,12 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
 MAIN_AXIS, MAIN_METHOD = "engagement", "fcm"
+DEFAULT_METHODS = ("fcm", "gmm")
+
+
+def persona_key(method: str) -> str:
+    """The measurement key of the persona ARI of ``method`` (``customers_ari`` for the main method)."""
+    return "customers_ari" if method == MAIN_METHOD else f"customers_ari_{method}"
 
 
 def ari(truth: pd.Series, found: pd.Series) -> float | None:
@@ -52,9 +59,11 @@ def warehouse_quality(database: Path, raw_dir: Path) -> dict[str, Any]:
 
         personas = read_truth(raw_dir, "customers", "customer_id", "persona")
         if personas is not None:
-            paths = query(f"select customer_id, segment_path from customer_segments "
-                          f"where axis = '{MAIN_AXIS}' and method = '{MAIN_METHOD}'")
-            out["customers_ari"] = ari(personas, _series(paths, "customer_id", "segment_path"))
+            for method in DEFAULT_METHODS:
+                paths = query(f"select customer_id, segment_path from customer_segments "
+                              f"where axis = '{MAIN_AXIS}' and method = '{method}'")
+                if not paths.empty:
+                    out[persona_key(method)] = ari(personas, _series(paths, "customer_id", "segment_path"))
         dfu_path = Path(raw_dir) / "demo_truth_dfu.parquet"
         if dfu_path.exists():
             truth = pd.read_parquet(dfu_path).set_index("dfu_id")

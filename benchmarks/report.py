@@ -81,6 +81,7 @@ def format_quality(quality: dict[str, Any], baselines: dict[str, dict]) -> str:
     """Quality against the planted truth: the marts (``quality``) and each baseline's own ``ari``."""
     rows = [("customers", "ARI personas, engagement/fcm paths", quality.get("customers_ari"),
              baselines.get("customers", {}).get("ari")),
+            ("customers", "ARI personas, engagement/gmm paths", quality.get("customers_ari_gmm"), None),
             ("demand", "label accuracy vs archetypes", quality.get("demand_label_accuracy"), None),
             ("demand", "ARI archetypes", quality.get("demand_ari"), baselines.get("demand", {}).get("ari")),
             ("provider", "ARI tiers", quality.get("provider_ari"), baselines.get("provider", {}).get("ari"))]

@@ -53,7 +53,7 @@ def test_one_mart_alone_on_a_fresh_warehouse_equals_the_full_build(mart, fresh_b
     full = query(f"select * from {mart}")
     assert len(full) > 0 and list(alone.columns) == list(full.columns)
     pd.testing.assert_frame_equal(_sorted(alone), _sorted(full), check_exact=True)
-    assert set(alone["run_id"]) == set(full["run_id"]) and full["run_id"].nunique() == 21  # 7 axes x 3 methods
+    assert set(alone["run_id"]) == set(full["run_id"]) and full["run_id"].nunique() == 14  # 7 axes x 2 methods
 
 
 def test_the_lapse_risk_alone_on_a_fresh_warehouse(fresh_builds, query):

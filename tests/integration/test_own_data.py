@@ -22,7 +22,7 @@ MAPPING = {"ordered_at": "order_date", "amount": "revenue"}
 # without product_category and returns these axes have constant features: skipped, never segmented
 SKIPPED_AXES = {"category_mix", "returns"}
 FITTED_AXES = {"engagement", "value", "loyalty", "activity", "timing"}
-METHODS = {"fcm", "gmm", "neural"}
+METHODS = {"fcm", "gmm"}
 
 
 @pytest.fixture(scope="module")

@@ -251,12 +251,20 @@ def test_skipped_axis_returns_1_with_the_reason(tmp_path: Path, capsys: pytest.C
     assert "segmented axes: engagement" in err
 
 
-def test_missing_method_returns_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_method_not_fitted_is_left_out(tmp_path: Path) -> None:
     marts = fake_customer_marts()
-    marts["customer_fit_metrics"] = marts["customer_fit_metrics"].query("method != 'gmm'")
+    marts["customer_fit_metrics"] = marts["customer_fit_metrics"].query("method != 'neural'")
+    code, out = export(tmp_path, marts)
+    assert code == 0
+    assert sorted(NAME.match(p.name)[1] for p in out.iterdir()) == ["fcm", "fcm", "gmm", "gmm"]
+
+
+def test_a_fitted_method_without_profile_rows_returns_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    marts = fake_customer_marts()
+    marts["customer_segment_profiles"] = marts["customer_segment_profiles"].query("method != 'gmm'")
     code, out = export(tmp_path, marts)
     assert code == 1 and not out.exists()
-    assert "no row for axis 'engagement' and method 'gmm'" in capsys.readouterr().err
+    assert "gmm" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("table", ["customer_fit_metrics", "customer_segment_profiles"])

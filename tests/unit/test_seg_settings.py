@@ -17,7 +17,7 @@ def _s(**extra):
 
 def test_defaults():
     s = _s()
-    assert s.methods == ("fcm", "gmm", "neural")
+    assert s.methods == ("fcm", "gmm")
     assert (s.k_min, s.k_max, s.selection_rule, s.balance_weights) == (2, 8, "balanced", (0.4, 0.6))
     assert (s.fcm.m, s.fcm.max_iter, s.fcm.tol, s.fcm.n_init) == (2.0, 150, 1e-5, 3)
     assert (s.gmm.covariance_type, s.gmm.max_iter, s.gmm.n_init) == ("full", 200, 2)

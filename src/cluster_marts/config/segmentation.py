@@ -7,7 +7,7 @@ Example (the defaults, except ``id_column`` and ``axes`` which are required)::
       engagement: [log_frequency, log_monetary, orders_per_month]
       category_mix: ["share_*"]
       returns: [return_rate]
-    methods: [fcm, gmm, neural]
+    methods: [fcm, gmm]
     scaling: standard          # standard | minmax | robust | none (cluster_marts.preprocessing.scaling)
     k_min: 2
     k_max: 8                   # capped at n_samples - 1 at run time
@@ -95,7 +95,7 @@ class SegmentationSettings:
 
     id_column: str
     axes: tuple[tuple[str, tuple[str, ...]], ...]
-    methods: tuple[str, ...] = ("fcm", "gmm", "neural")
+    methods: tuple[str, ...] = ("fcm", "gmm")
     scaling: str = "standard"
     k_min: int = 2
     k_max: int = 8

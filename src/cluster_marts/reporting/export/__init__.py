@@ -74,7 +74,7 @@ TIMESTAMP_FORMAT = "%Y%m%d_%H%M%S"
 
 def build_profiles(fit_metrics: Any, segment_profiles: Any, axis: str, timestamp: datetime,
                    min_segment_size: int = DEFAULT_MIN_SEGMENT_SIZE) -> dict[str, dict[str, Any]]:
-    """``{method_key: profile}`` for every method of :data:`METHODS` on ``axis``.
+    """``{method_key: profile}`` for every method of :data:`METHODS` fitted on ``axis`` (in that order).
 
     Raises
     ------
@@ -89,8 +89,9 @@ def build_profiles(fit_metrics: Any, segment_profiles: Any, axis: str, timestamp
         fitted = sorted(fit_metrics.loc[fit_metrics["status"] == "fitted", "axis"].dropna().unique())
         raise ExportError(f"{skipped['reason'].iloc[0]} (status 'skipped' in {FIT_TABLE}): it has no segments to "
                           f"export; segmented axes: {', '.join(fitted) or '(none)'}")
+    fitted = set(fit_metrics.loc[fit_metrics["axis"] == axis, "method"])
     return {method: build_profile(fit_metrics, segment_profiles, axis, method, timestamp, min_segment_size)
-            for method in METHODS}
+            for method in METHODS if method in fitted}
 
 
 def write_profile(profile: dict[str, Any], out_dir: Path, stamp: str) -> tuple[Path, Path]:
@@ -106,7 +107,8 @@ def write_profile(profile: dict[str, Any], out_dir: Path, stamp: str) -> tuple[P
 
 def run_export(db_path: str | Path, out_dir: str | Path, axis: str,
                min_segment_size: int = DEFAULT_MIN_SEGMENT_SIZE) -> int:
-    """Write the FCM, GMM and neural profiles of ``axis`` (six files) into ``out_dir``.
+    """Write the profile of every method fitted on ``axis`` (FCM, GMM, and neural when switched on; a JSON and
+    a YAML file each) into ``out_dir``.
 
     Parameters
     ----------
