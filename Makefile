@@ -10,7 +10,7 @@
 #   make snapshot SNAPSHOT_DATE=2026-11-30   take (or retake) one membership snapshot
 #   make snapshot-retention                  delete snapshots older than their retention
 #   make bench   stage-by-stage timings vs a plain pandas/scikit-learn baseline (scale BENCH_SCALE, default large)
-#   make bench SCALE=100k | SCALE=1m   the scale series: quality vs planted truth, single-axis race, targets
+#   make bench SCALE=100k | SCALE=1m | SCALE=5m   the scale series: quality vs planted truth, single-axis race, targets
 #                [BENCH_RAW=dir]      reuse demo data of that scale already written in dir
 #   make evaluate-lapse  lapse score vs recency and BG/NBD on a calibration/holdout split (bench_results/lapse_eval.json)
 #   make evaluate-value  expected orders/spend vs BG/NBD + Gamma-Gamma and past rate, 39-week holdout (bench_results/value_eval.json)

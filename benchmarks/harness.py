@@ -71,6 +71,8 @@ STAGES: list[Stage] = [
                                                   "--exclude", "int_customer_reference_model",
                                                   "int_customer_lapse_scores"]),
     Stage("customers", "customers reference model", ["run", "-s", "int_customer_reference_model"]),
+    # purchase histories (as of the build and per snapshot) and the value models fitted on them
+    Stage("customers", "customers value", ["run", "-s", "path:models/features/value", "path:python_models/value"]),
     # the marts that do not descend from the reference model, then those that do (snapshot scoring, drift,
     # the lapse scores of the snapshots and their mart)
     Stage("customers", "customers segment marts", ["run", "-s", "path:models/marts/customers",
@@ -96,7 +98,7 @@ SEED = 42
 DEMO_STAGE = "demo data"
 RACE_STAGE = "race: one axis, k=2..10"
 #: Scales of the issue's scale series: their raw directory is kept and reused, the demand baseline samples.
-WAREHOUSE_SCALES: tuple[str, ...] = ("100k", "1m")
+WAREHOUSE_SCALES: tuple[str, ...] = ("100k", "1m", "5m")
 BASELINE_SAMPLE = 10_000
 REGION_SEED = Path("seeds/provider_regions.csv")
 TAIL_LINES = 40

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 DEFAULT_DB = "target/cluster_marts.duckdb"
 #: ``demo --scale`` choices (:data:`cluster_marts.demo.SCALES`; listed here so parsing imports nothing)
-DEMO_SCALES: tuple[str, ...] = ("small", "medium", "large", "100k", "1m")
+DEMO_SCALES: tuple[str, ...] = ("small", "medium", "large", "100k", "1m", "5m")
 
 
 def _db_default() -> str:

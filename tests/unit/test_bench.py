@@ -48,7 +48,7 @@ def test_every_domain_but_shared_has_a_baseline() -> None:
 def test_customer_stages_select_the_customer_paths_in_dag_order() -> None:
     customers = [stage for stage in STAGES if stage.domain == "customers"]
     assert [stage.name for stage in customers] == [
-        "customers staging+features", "customers segmentation", "customers reference model",
+        "customers staging+features", "customers segmentation", "customers reference model", "customers value",
         "customers segment marts", "customers snapshots+drift"]
     selected = [stage.args[stage.args.index("-s") + 1:] for stage in customers]
     assert selected == [
@@ -56,6 +56,7 @@ def test_customer_stages_select_the_customer_paths_in_dag_order() -> None:
         # the lapse scores read the drift timeline (a mart downstream of the reference model): built last
         ["path:python_models/customers", "--exclude", "int_customer_reference_model", "int_customer_lapse_scores"],
         ["int_customer_reference_model"],
+        ["path:models/features/value", "path:python_models/value"],
         ["path:models/marts/customers", "--exclude", "int_customer_reference_model+"],
         ["path:models/marts/customers,int_customer_reference_model+", "int_customer_lapse_scores"]]
     root = Path(__file__).resolve().parents[2]

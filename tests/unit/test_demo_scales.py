@@ -28,7 +28,7 @@ def content_hash(frame: pd.DataFrame) -> str:
 
 
 def test_every_domain_and_the_cli_accept_every_scale() -> None:
-    assert SCALES == ("small", "medium", "large", "100k", "1m")
+    assert SCALES == ("small", "medium", "large", "100k", "1m", "5m")
     assert tuple(cli.DEMO_SCALES) == SCALES
     for module in (customers, demand, providers):
         assert set(module.SCALES) == set(SCALES)
@@ -38,9 +38,10 @@ def test_every_domain_and_the_cli_accept_every_scale() -> None:
 
 
 def test_scale_series_sizes() -> None:
-    assert customers.SCALES["100k"] == 100_000 and customers.SCALES["1m"] == 1_000_000
-    assert demand.SCALES["100k"] == demand.SCALES["1m"] == 100_000
-    assert providers.SCALES["100k"] == providers.SCALES["1m"] == (10_000, 19.0)  # ~20 models per creator
+    assert [customers.SCALES[s] for s in ("100k", "1m", "5m")] == [100_000, 1_000_000, 5_000_000]
+    assert demand.SCALES["100k"] == demand.SCALES["1m"] == demand.SCALES["5m"] == 100_000
+    # ~20 models per creator
+    assert providers.SCALES["100k"] == providers.SCALES["1m"] == providers.SCALES["5m"] == (10_000, 19.0)
     # the demo scales are unchanged
     assert [customers.SCALES[s] for s in ("small", "medium", "large")] == [2_000, 20_000, 100_000]
     assert [demand.SCALES[s] for s in ("small", "medium", "large")] == [300, 5_000, 30_000]

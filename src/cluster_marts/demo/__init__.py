@@ -26,8 +26,9 @@ import pyarrow.parquet as pq
 
 #: Scales of ``cluster-marts demo --scale``: the demo sizes, then the warehouse-scale series of
 #: ``make bench SCALE=...`` (100k: 100 000 customers, 100 000 DFUs, 10 000 creators; 1m: 1 000 000
-#: customers, the same DFUs and creators). Every domain's ``generate`` accepts each of them.
-SCALES: tuple[str, ...] = ("small", "medium", "large", "100k", "1m")
+#: customers, the same DFUs and creators; 5m: 5 000 000 customers, the same DFUs and creators). Every
+#: domain's ``generate`` accepts each of them.
+SCALES: tuple[str, ...] = ("small", "medium", "large", "100k", "1m", "5m")
 
 #: Registered demo domains: module names inside ``cluster_marts.demo``.
 DOMAINS: tuple[str, ...] = (
@@ -62,7 +63,7 @@ def run_demo(scale: str = "small", out: str | Path = "data/raw", seed: int = 42,
 
     Parameters
     ----------
-    scale : {"small", "medium", "large", "100k", "1m"}
+    scale : {"small", "medium", "large", "100k", "1m", "5m"}
         Size of the data (:data:`SCALES`); ``small`` is the default demo.
     out : str or path
         Output directory, created when missing.

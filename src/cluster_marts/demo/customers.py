@@ -125,7 +125,8 @@ __all__ = [
 FILES: tuple[str, ...] = ("customer_orders.parquet", "demo_truth_customers.parquet", "demo_truth_drift.parquet")
 
 #: scale -> number of customers
-SCALES: dict[str, int] = {"small": 2_000, "medium": 20_000, "large": 100_000, "100k": 100_000, "1m": 1_000_000}
+SCALES: dict[str, int] = {"small": 2_000, "medium": 20_000, "large": 100_000, "100k": 100_000, "1m": 1_000_000,
+                          "5m": 5_000_000}
 
 
 def generate(scale: str, seed: int) -> dict[str, pa.Table]:
@@ -133,7 +134,7 @@ def generate(scale: str, seed: int) -> dict[str, pa.Table]:
 
     Parameters
     ----------
-    scale : {"small", "medium", "large", "100k", "1m"}
+    scale : {"small", "medium", "large", "100k", "1m", "5m"}
         2 000, 20 000, 100 000, 100 000 or 1 000 000 customers; the persona mix gives
         about 27 orders per customer (2.7M orders at 100k, 27M at 1m).
     seed : int

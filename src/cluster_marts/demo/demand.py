@@ -93,7 +93,7 @@ FILES: tuple[str, ...] = ("fact_sales_monthly.parquet", "dim_item.parquet", "dim
 
 #: scale -> number of DFUs
 #: (the warehouse-scale series 100k / 1m both have the issue's 100 000 DFUs x 36 months)
-SCALES: dict[str, int] = {"small": 300, "medium": 5_000, "large": 30_000, "100k": 100_000, "1m": 100_000}
+SCALES: dict[str, int] = {"small": 300, "medium": 5_000, "large": 30_000, "100k": 100_000, "1m": 100_000, "5m": 100_000}
 
 
 def generate(scale: str, seed: int) -> dict[str, pa.Table]:
@@ -101,7 +101,7 @@ def generate(scale: str, seed: int) -> dict[str, pa.Table]:
 
     Parameters
     ----------
-    scale : {"small", "medium", "large", "100k", "1m"}
+    scale : {"small", "medium", "large", "100k", "1m", "5m"}
         300, 5 000, 30 000 or (100k and 1m) 100 000 DFUs.
     seed : int
         Seed of the random generators; the same seed gives identical tables.

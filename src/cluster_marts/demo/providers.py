@@ -49,6 +49,7 @@ SCALES: dict[str, tuple[int, float]] = {
     # the warehouse-scale series: 10 000 creators / ~200 000 models at both 100k and 1m
     "100k": (10_000, 19.0),
     "1m": (10_000, 19.0),
+    "5m": (10_000, 19.0),
 }
 
 BAD_PRICE_TEXT: tuple[str, ...] = ("n/a", "tbd", "")
@@ -160,7 +161,7 @@ def build_catalogue(scale: str, seed: int) -> tuple[pa.Table, pa.Table]:
 
     Parameters
     ----------
-    scale : {"small", "medium", "large", "100k", "1m"}
+    scale : {"small", "medium", "large", "100k", "1m", "5m"}
         About 200 models / 40 creators, 10 000 / 1 000, 100 000 / 5 000, or
         (100k and 1m) 200 000 / 10 000.
     seed : int
