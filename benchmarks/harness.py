@@ -68,9 +68,11 @@ STAGES: list[Stage] = [
     Stage("customers", "customers staging+features", ["run", "-s", "path:models/staging/customers",
                                                       "path:models/features/customers"]),
     Stage("customers", "customers segmentation", ["run", "-s", "path:python_models/customers",
-                                                  "--exclude", "int_customer_reference_model",
+                                                  "--exclude", "int_customer_reference_model+",
                                                   "int_customer_lapse_scores"]),
-    Stage("customers", "customers reference model", ["run", "-s", "int_customer_reference_model"]),
+    # the reference fit and the view of its segment centres (the snapshots' names read it)
+    Stage("customers", "customers reference model", ["run", "-s", "int_customer_reference_model",
+                                                     "int_customer_reference_centres"]),
     # purchase histories (as of the build and per snapshot) and the value models fitted on them
     Stage("customers", "customers value", ["run", "-s", "path:models/features/value", "path:python_models/value"]),
     # the marts that do not descend from the reference model, then those that do (snapshot scoring, drift,

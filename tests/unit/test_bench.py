@@ -54,8 +54,8 @@ def test_customer_stages_select_the_customer_paths_in_dag_order() -> None:
     assert selected == [
         ["path:models/staging/customers", "path:models/features/customers"],
         # the lapse scores read the drift timeline (a mart downstream of the reference model): built last
-        ["path:python_models/customers", "--exclude", "int_customer_reference_model", "int_customer_lapse_scores"],
-        ["int_customer_reference_model"],
+        ["path:python_models/customers", "--exclude", "int_customer_reference_model+", "int_customer_lapse_scores"],
+        ["int_customer_reference_model", "int_customer_reference_centres"],
         ["path:models/features/value", "path:python_models/value"],
         ["path:models/marts/customers", "--exclude", "int_customer_reference_model+"],
         ["path:models/marts/customers,int_customer_reference_model+", "int_customer_lapse_scores"]]
