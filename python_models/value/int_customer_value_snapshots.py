@@ -7,7 +7,7 @@ customer_value_validation_horizons (customer_value_validation). Settings in conf
 _value__models.yml.
 """
 
-import pandas as pd
+import pyarrow as pa
 
 from cluster_marts.adapters.frames import to_frame
 from cluster_marts.progress import log_to_dbt
@@ -23,9 +23,11 @@ def model(dbt, session):
     horizons = sorted({float(meta["horizon_days"]), *(float(h) for h in meta["validation_horizons"])})
     history = to_frame(dbt.ref("int_customer_snapshot_value_histories")).drop(columns=["total_spend"])
     history = history.sort_values(KEYS, kind="stable").reset_index(drop=True)
-    parts = [customer_value(rows.reset_index(drop=True), horizons, random_state=int(meta["random_state"]),
-                            sample_size=int(meta["sample_size"]), model="int_customer_value_snapshots")
-             for _, rows in history.groupby(["snapshot_type", "as_of_at"], sort=True)]
+    # one snapshot's figures at a time, each turned into Arrow before the next (no pandas concat of them all)
+    parts = [pa.Table.from_pandas(
+        customer_value(rows.reset_index(drop=True), horizons, random_state=int(meta["random_state"]),
+                       sample_size=int(meta["sample_size"]), model="int_customer_value_snapshots"),
+        preserve_index=False) for _, rows in history.groupby(["snapshot_type", "as_of_at"], sort=True)]
     if not parts:  # no snapshot: no rows, the columns still typed
         return customer_value(history, horizons, model="int_customer_value_snapshots")
-    return pd.concat(parts, ignore_index=True)
+    return pa.concat_tables(parts)
