@@ -85,3 +85,24 @@ def test_the_documented_own_data_command_builds_publishes_and_reports_the_custom
     assert sorted(p.name for p in (out / "reports").glob("*.html")) == ["customers.html", "index.html"]
     assert not (out / "reports" / "workbench").exists()
     assert "Providers: not built" in (out / "reports" / "index.html").read_text()
+    _only_the_customers_in_the_manifest(out / "dbt_target" / "manifest.json")
+
+
+def _only_the_customers_in_the_manifest(path: Path) -> None:
+    """Every node dbt lists, builds or runs is the customers' or the registry's (tests that dbt switched off
+    with the model or seed they test stay in `nodes` with enabled: false and no parent)."""
+    manifest = json.loads(path.read_text())
+    enabled = [node for node in manifest["nodes"].values() if node["config"]["enabled"]]
+    other_folder = re.compile(r"/(providers|demand|workbench)/")
+    other_node = re.compile(r"\.(int_)?(provider|dfu|workbench|stg_ai_models|stg_sales_monthly|stg_items|stg_dfus|"
+                            r"int_ai_models|regional|dim_dfu|int_regional)")
+    for node in [*enabled, *manifest["unit_tests"].values()]:
+        parents = node["depends_on"].get("nodes", [])
+        assert not other_folder.search(node["original_file_path"]), node["unique_id"]
+        assert not [parent for parent in parents if other_node.search(parent)], node["unique_id"]
+    switched_off = [node for node in manifest["nodes"].values() if not node["config"]["enabled"]]
+    assert all(not node["depends_on"].get("nodes") for node in switched_off)
+    assert {n["name"] for n in enabled if n["resource_type"] == "seed"} == {"customer_segment_name_rules",
+                                                                             "drift_severity_bands"}
+    assert set(manifest["sources"]) == {"source.cluster_marts.raw.customer_orders"}
+    assert {e["name"] for e in manifest["exposures"].values()} == {"report_index", "report_customers"}

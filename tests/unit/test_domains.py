@@ -40,8 +40,9 @@ def _domains_of(config: dict) -> set[str]:
     return found
 
 
-def test_every_folder_of_a_domain_has_its_switch():
-    models = _project()["models"]["cluster_marts"]
+@pytest.mark.parametrize("resource", ["models", "data_tests"])  # a folder's tests follow its models
+def test_every_folder_of_a_domain_has_its_switch(resource):
+    models = _project()[resource]["cluster_marts"]
     for layer in ("staging", "features", "marts"):
         for folder in sorted(p for p in (ROOT / "models" / layer).iterdir() if p.is_dir()):
             if folder.name in ("registry",):  # reads every domain that is on (macro cluster_marts_domains)
@@ -50,6 +51,8 @@ def test_every_folder_of_a_domain_has_its_switch():
             assert _domains_of(models[layer][folder.name]) == {FOLDER_DOMAIN.get(folder.name, folder.name)}, folder
     for folder in sorted(p for p in (ROOT / "python_models").iterdir() if p.is_dir() and p.name != "__pycache__"):
         assert _domains_of(models[folder.name]) == {FOLDER_DOMAIN.get(folder.name, folder.name)}, folder
+    if resource == "data_tests":
+        return
     fits = models["workbench"]["fits"]
     assert _domains_of(fits["int_workbench_fit_customers"]) == {"workbench", "customers"}
 
