@@ -1,11 +1,15 @@
 # cluster_marts — every target installs what it needs into .venv first.
 #   make build   install, generate demo data if absent, dbt build, publish (when every test passed), workbench HTML reports
+#   make build VARS='{customer_orders_path: /abs/orders.csv, customer_orders_columns: {ordered_at: order_date},
+#                     cluster_marts_domains: [customers]}'
+#                your own data: VARS are the dbt vars of the build (the demo's file paths are not passed and no
+#                demo data is written); build, publish and reports cover the domains of cluster_marts_domains
 #   make publish copy the marts of the last clean dbt build into the serving warehouse BI reads
 #   make test    install, lint (ruff, import layers, duplicated code, sqlfluff), pytest (unit), dbt build + tests, Great Expectations, pytest (integration),
 #                the Spark suite (make test-spark: engine on Spark DataFrames, parity of the Spark build with DuckDB)
 #   make build-spark  the whole project on a local SparkSession (cluster-marts build --target spark)
 #   make bench-spark  score every customer of the bench warehouse on the DuckDB path and on Spark local[2]
-#   make report  the report site under reports/ (index, providers, demand, customers, workbench; after build)
+#   make report  the report site under reports/ (index and a page per domain the build had on; after build)
 #   make export  customer segment profiles as JSON + YAML for people and LLMs (after build)
 #   make snapshot SNAPSHOT_DATE=2026-11-30   take (or retake) one membership snapshot
 #   make snapshot-retention                  delete snapshots older than their retention
@@ -37,6 +41,10 @@ BENCH_SCALE := $(SCALE)
 endif
 TEST_DB := target/test.duckdb
 COMMA := ,
+# the dbt vars of `make build` on your own data (YAML, as for dbt --vars); empty: the demo
+VARS ?=
+# where `make build` and `make report` write the HTML reports
+REPORTS ?= reports
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
@@ -69,12 +77,24 @@ DBT_VARS := --vars '{ai_models_path: $(abspath $(RAW))/ai_models.parquet, \
 	dim_item_path: $(abspath $(RAW))/dim_item.parquet, dim_dfu_path: $(abspath $(RAW))/dim_dfu.parquet, \
 	customer_orders_path: $(abspath $(RAW))/customer_orders.parquet}'
 
+# `make build` on the demo: the demo files (written when absent) and their vars; with VARS: only the
+# user's vars, read by dbt from the environment (so quotes and braces reach it as typed), and no demo data
+ifeq ($(strip $(VARS)),)
+BUILD_NEEDS := data
+BUILD_VARS := $(DBT_VARS)
+else
+BUILD_NEEDS := install
+BUILD_VARS := --vars "$$CLUSTER_MARTS_BUILD_VARS"
+build: export CLUSTER_MARTS_BUILD_VARS := $(VARS)
+endif
+
 # write, audit, publish: the serving warehouse BI reads (CLUSTER_MARTS_SERVING_DB, default
-# target/serving.duckdb) is replaced only when every model and test of the build passed
-build: data
-	@$(DBT) build $(DBT_VARS) || { echo "dbt build failed: nothing published; BI keeps the last published version"; exit 1; }
+# target/serving.duckdb) is replaced only when every model and test of the build passed; the reports
+# cover the domains the build had on (var cluster_marts_domains)
+build: $(BUILD_NEEDS)
+	@$(DBT) build $(BUILD_VARS) || { echo "dbt build failed: nothing published; BI keeps the last published version"; exit 1; }
 	$(BIN)/cluster-marts publish
-	$(BIN)/cluster-marts workbench-report --out reports/workbench
+	$(BIN)/cluster-marts workbench-report --out $(REPORTS)/workbench
 	$(if $(TRACKING_URI),$(BIN)/cluster-marts track --uri '$(TRACKING_URI)')
 
 publish: install
@@ -111,8 +131,8 @@ test-spark: install-dev
 test: lint unit dbt-test quality integration test-spark
 
 report: install
-	$(BIN)/cluster-marts report --out reports
-	@echo "open reports/index.html"
+	$(BIN)/cluster-marts report --out $(REPORTS)
+	@echo "open $(REPORTS)/index.html"
 
 snapshot: data
 	$(DBT) build -s +customer_membership_snapshots+ $(subst }',$(COMMA) customer_snapshot_dates: [$(SNAPSHOT_DATE)]}',$(DBT_VARS))

@@ -2,6 +2,7 @@
 -- /customer/{id}/history answered). Compile with the customer and dates:
 --   dbt compile -s customer_snapshot_history \
 --     --vars '{history_customer_id: C-000123, history_start: 2026-01-01, history_end: 2026-10-31}'
+{{ config(enabled=cluster_marts_domain_on('customers')) }}
 select
     customer_id,
     axis,

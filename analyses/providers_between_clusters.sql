@@ -1,6 +1,7 @@
 -- Providers that sit between clusters (low silhouette) and what they are near.
 -- Start here when a provider's segment looks wrong: compare its features with
 -- its own cluster's means and the next-closest cluster's.
+{{ config(enabled=cluster_marts_domain_on('providers')) }}
 with
 
 clusters as (

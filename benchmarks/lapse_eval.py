@@ -21,8 +21,8 @@ For each generator (:data:`GENERATORS`: the demo, ``cluster-marts demo --scale s
    and the median lead time of the planted lapsers. A scorer's *flags* at a snapshot: for ``lapse_score``
    the mart's ``is_lapsing``; for a baseline, its ``k`` highest scores at that snapshot (computed from the
    orders before the snapshot's end), ``k`` being the number of customers ``is_lapsing`` flags there, so
-   every scorer raises as many alerts. Plus the README recipe: ``is_lapsing`` at the latest snapshot,
-   precision and recall against the planted lapsers over all customers.
+   every scorer raises as many alerts. Plus the recipe of docs/drift_and_lapse.md: ``is_lapsing`` at the
+   latest snapshot, precision and recall against the planted lapsers over all customers.
 
 Prints one table and writes it, with the run details, to ``<workdir>/lapse_eval.json`` (scratch files
 under ``<workdir>/lapse/``) and the ROC curves to ``<workdir>/lapse_roc.png``. Fails with a clear message

@@ -141,7 +141,7 @@ def plot_deciles(curves: dict, path: Path) -> Path:
 
 
 def format_table(runs: list[dict]) -> str:
-    """The README table: one line per (generator, seed, scorer)."""
+    """The table of docs/customer_value.md: one line per (generator, seed, scorer)."""
     lines = ["| generator | seed | scorer | orders error | spend error | Spearman (spend) | top-decile capture |",
              "|---|---|---|---|---|---|---|"]
     for run in runs:

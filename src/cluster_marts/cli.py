@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--serving", default=os.environ.get("CLUSTER_MARTS_SERVING_DB", "target/serving.duckdb"),
                          help="serving warehouse BI reads (default: CLUSTER_MARTS_SERVING_DB or "
                               "target/serving.duckdb)")
-    publish.add_argument("--target-dir", default="target", help="dbt target folder with run_results.json")
+    publish.add_argument("--target-dir", default=os.environ.get("DBT_TARGET_PATH", "target"),
+                         help="dbt target folder with run_results.json (default: DBT_TARGET_PATH or target)")
     publish.add_argument("--parquet", default=os.environ.get("CLUSTER_MARTS_PARQUET_DIR") or None,
                          help="also export Parquet under this folder (default: CLUSTER_MARTS_PARQUET_DIR)")
     build = sub.add_parser("build", help="the whole project on a local SparkSession, in one process")

@@ -116,3 +116,26 @@ def test_a_warehouse_written_by_another_invocation_is_not_published(tmp_path):
     with pytest.raises(PublishError, match="last written by dbt invocation other-run.*abc-123"):
         publish(build, tmp_path / "serving.duckdb", target_dir=tmp_path)
     assert not (tmp_path / "serving.duckdb").exists()
+
+
+def test_a_build_of_one_domain_publishes_its_tables_only(tmp_path):
+    """var cluster_marts_domains: [customers]: the other domains' marts are disabled nodes of the manifest and
+    their tables, left in the build warehouse by an earlier build, are not published; no error."""
+    build = tmp_path / "build.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute("create table customer_segments as select range as customer_id from range(3)")
+        con.execute("create table provider_clusters as select range as provider_id from range(5)")  # earlier build
+        con.execute("create table dbt_invocation as select 'abc-123' as invocation_id, 'customers' as domains")
+    _run_results(tmp_path, ["success", "pass"])
+    _manifest(tmp_path, [(["p", "marts", "customers", "customer_segments"], {})])
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest["disabled"] = {"model.p.provider_clusters": [{
+        "resource_type": "model", "name": "provider_clusters", "fqn": ["p", "marts", "providers", "provider_clusters"],
+        "config": {"materialized": "table", "enabled": False}}]}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    published = publish(build, tmp_path / "serving.duckdb", target_dir=tmp_path)
+    assert set(published["tables"]) == {"customer_segments"}
+    assert published["domains"] == ["customers"]
+    with duckdb.connect(str(tmp_path / "serving.duckdb"), read_only=True) as con:
+        assert [row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()] \
+            == ["customer_segments"]

@@ -13,7 +13,8 @@
     previous_run_id = run_id). Appended, never rewritten (like clustering_runs,
     --full-refresh leaves it alone unless var cluster_lineage_allow_full_refresh
     is true): an event already recorded (same domain, scope, method, run and
-    previous run) is not recorded twice.
+    previous run) is not recorded twice. Only the fits of the domains of var
+    cluster_marts_domains are read (macro cluster_marts_domains).
 #}
 {{ config(
     materialized='incremental',
@@ -21,14 +22,18 @@
     on_schema_change='append_new_columns',
     full_refresh=(none if var('cluster_lineage_allow_full_refresh', false) else false),
 ) }}
-{#- (domain, clustering model, the model naming its clusters and the name column; none: no names yet) -#}
-{%- set fits = [
-    ('providers', 'int_provider_clustering', 'provider_cluster_summary', 'segment_name'),
-    ('demand', 'int_dfu_clustering', 'dfu_cluster_labels', 'cluster_label'),
-    ('customers', 'int_customer_segmentation', 'int_customer_segment_names', 'segment_name'),
-    ('customer_reference', 'int_customer_reference_model', 'int_customer_reference_segment_names', 'segment_name'),
-    ('workbench', 'int_workbench_analysis', none, none),
+{#- (domain, clustering model, the model naming its clusters and the name column; none: no names yet;
+    the domain of var cluster_marts_domains it belongs to) -#}
+{%- set all_fits = [
+    ('providers', 'int_provider_clustering', 'provider_cluster_summary', 'segment_name', 'providers'),
+    ('demand', 'int_dfu_clustering', 'dfu_cluster_labels', 'cluster_label', 'demand'),
+    ('customers', 'int_customer_segmentation', 'int_customer_segment_names', 'segment_name', 'customers'),
+    ('customer_reference', 'int_customer_reference_model', 'int_customer_reference_segment_names', 'segment_name',
+     'customers'),
+    ('workbench', 'int_workbench_analysis', none, none, 'workbench'),
 ] -%}
+{%- set fits = [] -%}
+{%- for fit in all_fits if fit[4] in cluster_marts_domains() -%}{%- do fits.append(fit[:4]) -%}{%- endfor -%}
 {%- set named_fits = [] -%}
 {%- for fit in fits if fit[2] -%}{%- do named_fits.append(fit) -%}{%- endfor -%}
 with
@@ -54,6 +59,16 @@ events as (
 
 current_names as (
     -- (domain, scope, method, cluster id, name); method null: the domain has one method
+    {% if not named_fits %}
+    -- no named fit among the domains that are on (the workbench alone): no names
+    select
+        cast(null as {{ dbt.type_string() }}) as domain,
+        cast(null as {{ dbt.type_string() }}) as scope,
+        cast(null as {{ dbt.type_string() }}) as method,
+        cast(null as integer) as cluster_id,
+        cast(null as {{ dbt.type_string() }}) as name
+    limit 0
+    {% endif %}
     {% for domain, fit, names, name_column in named_fits %}
     {% if domain in ('customers', 'customer_reference') %}
     -- customer segments: a top-level segment by its group name (scope the axis), a sub-segment by its own
@@ -112,6 +127,15 @@ new_events as (
 
 current_clusters as (
     -- every cluster the named fits publish now, with the run that made it
+    {% if not named_fits %}
+    select
+        cast(null as {{ dbt.type_string() }}) as domain,
+        cast(null as {{ dbt.type_string() }}) as scope,
+        cast(null as {{ dbt.type_string() }}) as method,
+        cast(null as {{ dbt.type_string() }}) as run_id,
+        cast(null as integer) as cluster_id
+    limit 0
+    {% endif %}
     {% for domain, fit, names, name_column in named_fits %}
     select
         '{{ domain }}' as domain,

@@ -13,6 +13,8 @@
     (workbench_metrics), with the run, rows, features and settings of its k
     selection (a density method's chosen k-selection row is only a k-means
     suggestion, so the scores are not taken from there).
+    Only the domains of var cluster_marts_domains are read (macro cluster_marts_domains); the rows
+    of a domain switched off stay as they were.
 #}
 {{ config(
     materialized='incremental',
@@ -20,13 +22,16 @@
     on_schema_change='append_new_columns',
     full_refresh=(none if var('clustering_runs_allow_full_refresh', false) else false),
 ) }}
-{%- set domains = [
+{%- set k_selection_marts = [
     ('providers', 'provider_k_selection'),
     ('demand', 'dfu_k_selection'),
     ('customers', 'customer_k_selection'),
 ] -%}
+{%- set domains = k_selection_marts | selectattr(0, 'in', cluster_marts_domains()) | list -%}
+{%- set workbench = cluster_marts_domain_on('workbench') -%}
 with
 
+{% if workbench %}
 workbench_fitted as (
     select
         spec_name,
@@ -45,6 +50,7 @@ workbench_scores as (
     from {{ ref('workbench_metrics') }}
     group by spec_name
 ),
+{% endif %}
 
 chosen_runs as (
     {% for domain, k_selection in domains %}
@@ -66,8 +72,9 @@ chosen_runs as (
         gap
     from {{ ref(k_selection) }}
     where is_chosen
-    union all
+    {% if not loop.last or workbench %}union all{% endif %}
     {% endfor %}
+    {% if workbench %}
     select
         'workbench' as domain,
         chosen.spec_name as scope,
@@ -88,6 +95,7 @@ chosen_runs as (
     inner join workbench_fitted as fitted on chosen.spec_name = fitted.spec_name
     left join workbench_scores as scores on chosen.spec_name = scores.spec_name
     where chosen.is_chosen
+    {% endif %}
 ),
 
 new_runs as (

@@ -10,7 +10,10 @@ table and column comments (:mod:`~cluster_marts.publish.docs`), optionally
 exported as Parquet (:mod:`~cluster_marts.publish.parquet`, the descriptions as
 key-value metadata), and described in ``published.json`` beside the serving
 file (run ids, build time, rows, description and column descriptions per
-table, dbt invocation).
+table, dbt invocation, the domains the build had on).
+The tables are the marts of the build's manifest: a domain switched off
+(var ``cluster_marts_domains``) has no node there, so none of its tables is
+published, whatever an earlier build left in the build warehouse.
 A refused publish leaves the serving file as it was and exits non-zero.
 """
 
@@ -26,6 +29,7 @@ from cluster_marts.publish.audit import BuildRecord, PublishError, published_mod
 from cluster_marts.publish.docs import table_docs
 from cluster_marts.publish.parquet import export_parquet
 from cluster_marts.publish.serving import built_by, copy_tables, publish_lock, remove_leftovers
+from cluster_marts.warehouse import built_domains_of
 
 __all__ = ["PublishError", "manifest_path", "publish", "run_publish"]
 
@@ -61,11 +65,12 @@ def publish(build_db: str | Path, serving: str | Path, *, target_dir: str | Path
             f"but {Path(target_dir) / 'run_results.json'} is of {record.invocation_id}: publish the warehouse "
             f"that build wrote (--db / CLUSTER_MARTS_DB) with its own target folder. {_kept(serving)}")
     tables = published_models(target_dir)
+    domains = built_domains_of(build_db)
     serving.parent.mkdir(parents=True, exist_ok=True)
     with publish_lock(serving):
         remove_leftovers(serving)
         summary = copy_tables(build_db, serving, tables, table_docs(target_dir, tables))
-        manifest = _manifest(record, build_db, serving, summary)
+        manifest = _manifest(record, build_db, serving, summary, domains)
         if parquet_dir is not None:
             version = f"{manifest['published_at'].replace(':', '').replace('-', '')}-{record.invocation_id[:8]}"
             root = Path(os.path.abspath(parquet_dir))
@@ -75,13 +80,14 @@ def publish(build_db: str | Path, serving: str | Path, *, target_dir: str | Path
     return manifest
 
 
-def _manifest(record: BuildRecord, build_db: Path, serving: Path, summary: dict) -> dict:
+def _manifest(record: BuildRecord, build_db: Path, serving: Path, summary: dict, domains: tuple[str, ...]) -> dict:
     return {
         "published_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "dbt_invocation_id": record.invocation_id,
         "build_generated_at": record.generated_at,
         "build_selection": list(record.selected),
         "build_warnings": record.n_warnings,
+        "domains": list(domains),
         "build_db": str(build_db),
         "serving_db": str(serving),
         "tables": summary,
@@ -113,8 +119,9 @@ def run_publish(build_db: str, serving: str, target_dir: str = "target", parquet
         return 1
     tables = manifest["tables"]
     rows = sum(table["rows"] for table in tables.values())
-    print(f"published {len(tables)} tables ({rows:,} rows) of dbt build {manifest['dbt_invocation_id']} "
-          f"to {manifest['serving_db']}; manifest {manifest_path(Path(manifest['serving_db']))}")
+    print(f"published {len(tables)} tables ({rows:,} rows; domains {', '.join(manifest['domains'])}) of dbt build "
+          f"{manifest['dbt_invocation_id']} to {manifest['serving_db']}; "
+          f"manifest {manifest_path(Path(manifest['serving_db']))}")
     if "parquet" in manifest:
         print(f"parquet: {manifest['parquet']['path']} -> {manifest['parquet']['version']}")
     return 0

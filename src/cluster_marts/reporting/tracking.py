@@ -98,10 +98,10 @@ def _workbench_fitted(marts: Marts) -> dict[str, dict[str, float]]:
 
 
 def fits(marts: Marts) -> list[Fit]:
-    """Every fit of the warehouse's k-selection marts (the domains that were built)."""
+    """Every fit of the warehouse's k-selection marts (the domains its last build had on, when built)."""
     found = []
     for domain, table in K_SELECTION.items():
-        if marts.missing([table]):
+        if domain not in marts.domains or marts.missing([table]):
             continue
         scope = SCOPE.get(domain, "axis")
         fitted = _workbench_fitted(marts) if domain == "workbench" else {}

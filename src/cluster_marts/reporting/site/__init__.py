@@ -8,15 +8,17 @@
 - ``workbench/``: the workbench pages (:mod:`cluster_marts.reporting.workbench`), linked from the index;
 - ``figures/<page>/*.png``: the figures, linked relatively, so the site reads offline from the disk.
 
-Each page module has ``TITLE``, ``FILE``, ``MARTS`` (what it reads: the exposures in
+Each page module has ``TITLE``, ``FILE``, ``DOMAIN``, ``MARTS`` (what it reads: the exposures in
 ``models/exposures.yml`` declare the same) and ``build(marts, out_dir) -> str`` (the page body). A page
-whose marts are missing says which and what to run, instead of failing the site.
+whose marts are missing says which and what to run, instead of failing the site. Only the domains the
+warehouse's last build had on (var ``cluster_marts_domains``, :attr:`Marts.domains`) have a page, a link
+and a place in the navigation; the index says which domains were left out.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -24,15 +26,23 @@ from types import ModuleType
 from cluster_marts.reporting.html import page
 from cluster_marts.reporting.site import customers, demand, index, providers
 from cluster_marts.reporting.site.data import Marts
-from cluster_marts.warehouse import MartError
+from cluster_marts.warehouse import DOMAINS, MartError
 
-__all__ = ["DOMAIN_PAGES", "NAV", "build_site", "run_site"]
+__all__ = ["DOMAIN_PAGES", "NAV", "build_site", "run_site", "site_nav"]
 
 DOMAIN_PAGES: tuple[ModuleType, ...] = (providers, demand, customers)
 WORKBENCH = "workbench/index.html"
-NAV: tuple[tuple[str, str], ...] = (("Index", "index.html"),
-                                    *((module.TITLE, module.FILE) for module in DOMAIN_PAGES),
-                                    ("Workbench", WORKBENCH))
+
+
+def site_nav(domains: Sequence[str] = DOMAINS) -> tuple[tuple[str, str], ...]:
+    """The navigation of a site of ``domains``: the index, each domain's page, the workbench when it is on."""
+    return (("Index", "index.html"), *((module.TITLE, module.FILE) for module in DOMAIN_PAGES
+                                       if module.DOMAIN in domains),
+            *((("Workbench", WORKBENCH),) if "workbench" in domains else ()))
+
+
+#: the navigation with every domain on
+NAV: tuple[tuple[str, str], ...] = site_nav()
 
 
 def _body(module: ModuleType, marts: Marts, out: Path) -> str:
@@ -63,15 +73,19 @@ def build_site(db_path: str | Path, out_dir: str | Path, specs_dir: str | Path =
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     written = []
     with Marts(db_path) as marts:
-        for module in DOMAIN_PAGES:
+        nav = site_nav(marts.domains)
+        pages = [module for module in DOMAIN_PAGES if module.DOMAIN in marts.domains]
+        for module in pages:
             log(f"report: {module.FILE}")
             html = page(module.TITLE, _body(module, marts, out), subtitle=f"From {marts.db_path.name}, {stamp}.",
-                        nav=NAV, active=module.TITLE, script=getattr(module, "SCRIPT", ""))
+                        nav=nav, active=module.TITLE, script=getattr(module, "SCRIPT", ""))
             (out / module.FILE).write_text(html, encoding="utf-8")
             written.append(out / module.FILE)
-        workbench = _workbench(Path(db_path), out, Path(specs_dir), log)
-        body = index.build(marts, out, pages=DOMAIN_PAGES, workbench=WORKBENCH if workbench else None)
-    html = page(index.TITLE, body, subtitle=f"From {Path(db_path).name}, {stamp}.", nav=NAV, active="Index")
+        for domain in (d for d in DOMAINS if d not in marts.domains):
+            log(f"report: {domain} not built in {marts.db_path.name} (var cluster_marts_domains): no page")
+        workbench = "workbench" in marts.domains and _workbench(Path(db_path), out, Path(specs_dir), log)
+        body = index.build(marts, out, pages=pages, workbench=WORKBENCH if workbench else None)
+    html = page(index.TITLE, body, subtitle=f"From {Path(db_path).name}, {stamp}.", nav=nav, active="Index")
     (out / index.FILE).write_text(html, encoding="utf-8")
     return [out / index.FILE, *written]
 

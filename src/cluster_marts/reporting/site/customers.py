@@ -31,10 +31,12 @@ from cluster_marts.reporting.site.customer_names import NAME_TABLES, names_secti
 from cluster_marts.reporting.site.data import Marts
 from cluster_marts.reporting.site.plotting import save
 
-__all__ = ["FILE", "MARTS", "PREFERRED_METHOD", "SCRIPT", "TITLE", "build", "shown_methods",
+__all__ = ["DOMAIN", "FILE", "MARTS", "PREFERRED_METHOD", "SCRIPT", "TITLE", "build", "shown_methods",
            "transition_threshold"]
 
 TITLE = "Customers"
+#: the domain of var ``cluster_marts_domains`` the page shows: written only when it is on
+DOMAIN = "customers"
 FILE = "customers.html"
 PAGE = "customers"
 MARTS: tuple[str, ...] = ("customer_fit_metrics", *NAME_TABLES, "customer_segments", "customer_segment_profiles",

@@ -1,7 +1,8 @@
 """Read-only access to the built warehouse for the report pages.
 
 A page asks for what it draws with SQL (aggregates run in DuckDB, not in pandas), checks that the marts
-it reads exist (:meth:`Marts.missing`), and says what to run when they do not.
+it reads exist (:meth:`Marts.missing`), and says what to run when they do not. :attr:`Marts.domains` are
+the domains the warehouse's last build had on (var ``cluster_marts_domains``): the site shows only those.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cluster_marts.warehouse import MartError
+from cluster_marts.warehouse import MartError, built_domains
 
 __all__ = ["Marts"]
 
@@ -37,6 +38,7 @@ class Marts:
             raise MartError(f"cannot open warehouse {db_path}: {exc}") from exc
         self.relations = {row[0] for row in self._con.execute(
             "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+        self.domains: tuple[str, ...] = built_domains(self._con)
 
     def missing(self, tables: Sequence[str]) -> list[str]:
         """The tables or views of ``tables`` that are not in the warehouse."""

@@ -30,10 +30,12 @@ from cluster_marts.reporting.site.data import Marts
 from cluster_marts.reporting.site.demand_figures import cluster_curves_figure, k_selection_figure, label_counts_figure
 from cluster_marts.reporting.site.k_selection import VOTES
 
-__all__ = ["DESCRIPTIONS", "EXAMPLES_PER_CLUSTER", "FILE", "MARTS", "QUARANTINE_ROWS", "TITLE", "build",
+__all__ = ["DOMAIN", "DESCRIPTIONS", "EXAMPLES_PER_CLUSTER", "FILE", "MARTS", "QUARANTINE_ROWS", "TITLE", "build",
            "member_quantiles"]
 
 TITLE = "Demand"
+#: the domain of var ``cluster_marts_domains`` the page shows: written only when it is on
+DOMAIN = "demand"
 FILE = "demand.html"
 MARTS: tuple[str, ...] = ("dfu_k_selection", "dfu_cluster_labels", "dfu_cluster_summary", "dfu_cluster_assignments",
                           "int_dfu_demand_window", "dfu_features_quarantine", "dim_dfu")

@@ -21,9 +21,11 @@ from cluster_marts.reporting.providers import MARTS as REPORT_MARTS
 from cluster_marts.reporting.site.data import Marts
 from cluster_marts.reporting.site.plotting import plt, save
 
-__all__ = ["FILE", "MARTS", "REGION_METRICS", "TITLE", "build", "region_boxplots"]
+__all__ = ["DOMAIN", "FILE", "MARTS", "REGION_METRICS", "TITLE", "build", "region_boxplots"]
 
 TITLE = "Providers"
+#: the domain of var ``cluster_marts_domains`` the page shows: written only when it is on
+DOMAIN = "providers"
 FILE = "providers.html"
 MARTS: tuple[str, ...] = (*REPORT_MARTS, "int_ai_models_regioned")
 #: model column -> (metric name in regional_comparison, axis label)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from cluster_marts.config.spec import Spec, load_spec
 from cluster_marts.errors import InputDataError, SettingsError
-from cluster_marts.warehouse import MartError, read_marts
+from cluster_marts.warehouse import MartError, built_domains_of, read_marts
 
 __all__ = ["run_workbench_report", "write_spec_report", "load_workbench_marts", "load_specs", "MARTS",
            "FIGURE_FILES"]
@@ -160,12 +160,19 @@ def run_workbench_report(db_path: str | Path, out_dir: str | Path, specs_dir: st
     -------
     int
         1 when a mart is missing or empty ("run `make build` first"), a spec
-        file is invalid, or a spec of the marts has no file in ``specs_dir``.
+        file is invalid, or a spec of the marts has no file in ``specs_dir``;
+        0 with a note and nothing written when the warehouse's last build left
+        the workbench out (var ``cluster_marts_domains``).
     """
-    from cluster_marts.reporting.site import NAV
+    from cluster_marts.reporting.site import site_nav
     from cluster_marts.reporting.workbench.html import build_index, landing_rows
 
     try:
+        domains = built_domains_of(db_path)
+        if "workbench" not in domains:
+            print(f"workbench report: the last build of {db_path} left the workbench out (var "
+                  f"cluster_marts_domains: {', '.join(domains)}); nothing to report")
+            return 0
         marts = load_workbench_marts(db_path)
         specs = load_specs(specs_dir)
     except (MartError, SettingsError) as exc:
@@ -182,9 +189,9 @@ def run_workbench_report(db_path: str | Path, out_dir: str | Path, specs_dir: st
         rows = {key: frame.loc[frame["spec_name"].astype(str).to_numpy() == name].drop(columns="spec_name")
                 .reset_index(drop=True) for key, frame in marts.items()}
         write_spec_report(specs[name], rows, out / name, db_path, root,
-                          nav=[(label, f"../../{href}") for label, href in NAV])
+                          nav=[(label, f"../../{href}") for label, href in site_nav(domains)])
     out.mkdir(parents=True, exist_ok=True)
-    nav = [(label, f"../{href}") for label, href in NAV]  # the site's pages, from reports/workbench/
+    nav = [(label, f"../{href}") for label, href in site_nav(domains)]  # the site's pages, from reports/workbench/
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     landing = build_index(landing_rows(specs, marts), nav=nav, subtitle=f"From {Path(db_path).name}, {stamp}.")
     (out / "index.html").write_text(landing, encoding="utf-8")
