@@ -140,7 +140,7 @@ def test_the_histories_hold_what_this_build_wrote(built, spark, duck):
     spark_runs = spark.sql(runs.format(f"{SCHEMA}.clustering_runs")).toPandas()
     on_spark = {tuple(r) for r in spark_runs.itertuples(index=False)}
     on_duckdb = {tuple(r) for r in duck(runs.format("clustering_runs")).itertuples(index=False)}
-    assert len(on_spark) > 20 and on_spark <= on_duckdb  # the same fits, named by the same run ids
+    assert len(on_spark) >= 17 and on_spark <= on_duckdb  # the same fits (7 customer axes x 2 methods + others)
     lineage = HISTORIES["cluster_lineage"]
     spark_ids = {tuple(r) for r in spark.sql(lineage.format(f"{SCHEMA}.cluster_lineage")).toPandas().itertuples(
         index=False)}
