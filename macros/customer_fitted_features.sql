@@ -2,11 +2,11 @@
     customer_fitted_features(features): the fitted (axis, method) pairs of
     customer_fit_metrics, by axis and method, each with the columns of
     `features` (a list of names) its fit used (features_used), in the list's
-    order: [{name, axis, method, features}], `name` = fit_<n> (1, 2, ...); a
-    fit that used none of them is left out. Read when the model runs, after
-    customer_fit_metrics is built (the caller refs it); empty while dbt only
-    parses, or while customer_fit_metrics does not exist yet (dbt compile on an
-    empty warehouse). customer_segment_profiles writes its passes per fit from it.
+    order: [{axis, method, features}]; a fit that used none of them is left
+    out. Read when the model runs, after customer_fit_metrics is built (the
+    caller refs it); empty while dbt only parses, or while
+    customer_fit_metrics does not exist yet (dbt compile on an empty
+    warehouse). customer_segment_profiles lays its passes out from it.
 #}
 {% macro customer_fitted_features(features) %}
     {%- set fits = [] -%}
@@ -18,8 +18,7 @@
             {%- set used = (row[2] or '').split(',') | map('trim') | list -%}
             {%- set columns = features | select('in', used) | list -%}
             {%- if columns -%}
-                {%- do fits.append({'name': 'fit_' ~ (fits | length + 1), 'axis': row[0], 'method': row[1],
-                                    'features': columns}) -%}
+                {%- do fits.append({'axis': row[0], 'method': row[1], 'features': columns}) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}

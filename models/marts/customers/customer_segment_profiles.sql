@@ -26,27 +26,30 @@
     at most the median, q75 at least it (exact quantiles are never changed).
 
     Memory is bounded at any number of customers: nothing stores a row per
-    customer and feature, and no aggregate keeps every value of a group. The
-    fits and the features each used are read when the model runs
-    (customer_fitted_features), so every pass is one `union all` branch per
-    fit: the fit's members joined to customer_features, grouped per segment,
-    one column per feature (streaming hash aggregates), turned into one row
-    per feature once aggregated. Likewise the weighted centres and variances
-    over the fit's memberships.
+    customer and feature, and no aggregate keeps every value of a segment.
+    The fits and the features each used are read when the model runs
+    (customer_fitted_features): a member row carries its fit's features in
+    numbered slots (slot n: the fit's n-th feature, macros/segment_profiles.sql),
+    so each pass is one streaming hash aggregate over every fit with one
+    column per slot, turned into one row per feature once aggregated: the
+    members' statistics and quantile candidates, where the candidates lie,
+    the weighted centres over the memberships and the GMM variances.
 #}
 {%- set feature_columns = numeric_columns(ref('customer_features'), exclude=['customer_id']) -%}
 {%- set fits = customer_fitted_features(feature_columns) -%}
+{%- set slots = range(1, (fits | map(attribute='features') | map('length') | max if fits else 0) + 1) | list -%}
 {%- set quantiles = [('q25', 0.25), ('median', 0.5), ('q75', 0.75)] -%}
 {%- set keys = ['axis', 'method', 'segment_id', 'segment_path', 'is_top_level'] -%}
 {%- set parts = ['below', 'through', 'previous', 'next'] -%}
-{#- what the passes carry per segment, and per segment and feature -#}
+{#- what the passes carry per segment, and per segment and slot -#}
 {%- set segment_columns = ['size', 'membership_mean', 'membership_std', 'membership_min', 'membership_max',
                            'membership_n', 'membership_median_candidate', 'distance_mean', 'distance_std'] -%}
-{%- set feature_statistics = ['n', 'mean', 'std', 'min', 'max', 'q25_candidate', 'median_candidate',
-                              'q75_candidate'] -%}
-{%- set feature_neighbours = [] -%}
-{%- for name, q in quantiles %}{% for part in parts %}{% do feature_neighbours.append(name ~ '_' ~ part) %}{% endfor %}
+{%- set slot_statistics = ['n', 'mean', 'std', 'min', 'max', 'q25_candidate', 'median_candidate',
+                           'q75_candidate'] -%}
+{%- set slot_neighbours = [] -%}
+{%- for name, q in quantiles %}{% for part in parts %}{% do slot_neighbours.append(name ~ '_' ~ part) %}{% endfor %}
 {%- endfor -%}
+{%- set member_values = slot_members(fits) if fits else none -%}
 with
 
 fits as (
@@ -54,119 +57,6 @@ fits as (
     from {{ ref('customer_fit_metrics') }}
     where status = 'fitted'
 ),
-
-{%- for fit in fits %}
-{%- set axis = "'" ~ fit.axis | replace("'", "''") ~ "'" %}
-{%- set method = "'" ~ fit.method | replace("'", "''") ~ "'" %}
-{%- set members = segment_members(axis, method) %}
-
-{{ fit.name }}_summary as (
-    -- {{ fit.axis }}, {{ fit.method }}: per segment, the members' statistics, one column per feature
-    select
-        {% for key in keys %}members.{{ key }}, {% endfor %}
-        count(*) as size,
-        avg(members.max_membership) as membership_mean,
-        stddev_samp(members.max_membership) as membership_std,
-        min(members.max_membership) as membership_min,
-        max(members.max_membership) as membership_max,
-        count(members.max_membership) as membership_n,
-        {{ cluster_marts.approx_quantile('members.max_membership', 0.5) }} as membership_median_candidate,
-        avg(members.distance_to_centroid) as distance_mean,
-        stddev_samp(members.distance_to_centroid) as distance_std
-        {%- for column in fit.features %}
-        {%- set value = 'cast(features.' ~ column ~ ' as double)' %},
-        count({{ value }}) as {{ column }}__n,
-        avg({{ value }}) as {{ column }}__mean,
-        stddev_samp({{ value }}) as {{ column }}__std,
-        min({{ value }}) as {{ column }}__min,
-        max({{ value }}) as {{ column }}__max
-        {%- for name, q in quantiles %},
-        {#- one sample for the three quantiles (the engines compute a repeated aggregate once) #}
-        {{ cluster_marts.list_element(cluster_marts.approx_quantile(value, quantiles | map('last') | list),
-                                      loop.index) }} as {{ column }}__{{ name }}_candidate
-        {%- endfor %}
-        {%- endfor %}
-    from {{ members }} as members
-    inner join {{ ref('customer_features') }} as features
-        on members.customer_id = features.customer_id
-    group by {% for key in keys %}members.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
-),
-
-{{ fit.name }}_neighbours as (
-    -- the summary (one row per segment, carried by max) and where each quantile candidate lies among the members
-    select
-        {% for key in keys %}summary.{{ key }}, {% endfor %}
-        {%- for column in segment_columns %}
-        max(summary.{{ column }}) as {{ column }},
-        {%- endfor %}
-        {%- for column in fit.features %}{% for statistic in feature_statistics %}
-        max(summary.{{ column }}__{{ statistic }}) as {{ column }}__{{ statistic }},
-        {%- endfor %}{% endfor %}
-        {{ quantile_neighbours('members.max_membership', 'summary.membership_median_candidate',
-                               'membership_median') }}
-        {%- for column in fit.features %}{% for name, q in quantiles %},
-        {{ quantile_neighbours('cast(features.' ~ column ~ ' as double)',
-                               'summary.' ~ column ~ '__' ~ name ~ '_candidate', column ~ '__' ~ name) }}
-        {%- endfor %}{% endfor %}
-    from {{ fit.name }}_summary as summary
-    inner join {{ members }} as members
-        {% for key in keys %}{{ 'on' if loop.first else 'and' }} summary.{{ key }} = members.{{ key }}
-        {% endfor -%}
-    inner join {{ ref('customer_features') }} as features
-        on members.customer_id = features.customer_id
-    group by {% for key in keys %}summary.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
-),
-{%- if fit.method != 'neural' %}
-{%- set weight = 'power(memberships.membership, fits.fuzziness)' if fit.method == 'fcm'
-    else 'memberships.membership' %}
-
-{{ fit.name }}_centres as (
-    -- over all customers: FCM weights u^m (as the fit does), GMM the posterior
-    select
-        memberships.axis,
-        memberships.method,
-        memberships.segment_id,
-        avg(memberships.membership) as mixture_weight
-        {%- for column in fit.features %},
-        sum({{ weight }} * cast(features.{{ column }} as double)) / nullif(sum({{ weight }}), 0)
-            as {{ column }}__center
-        {%- endfor %}
-    from {{ ref('customer_memberships') }} as memberships
-    inner join fits
-        on memberships.axis = fits.axis
-        and memberships.method = fits.method
-    inner join {{ ref('customer_features') }} as features
-        on memberships.customer_id = features.customer_id
-    where memberships.axis = {{ axis }} and memberships.method = {{ method }}
-    group by memberships.axis, memberships.method, memberships.segment_id
-),
-{%- endif %}
-{%- if fit.method == 'gmm' %}
-
-{{ fit.name }}_variances as (
-    -- the posterior-weighted variance around the weighted centre
-    select
-        centres.axis,
-        centres.method,
-        centres.segment_id,
-        max(centres.mixture_weight) as mixture_weight
-        {%- for column in fit.features %},
-        max(centres.{{ column }}__center) as {{ column }}__center,
-        sum(memberships.membership * power(cast(features.{{ column }} as double) - centres.{{ column }}__center, 2))
-            / nullif(sum(memberships.membership), 0) as {{ column }}__variance
-        {%- endfor %}
-    from {{ fit.name }}_centres as centres
-    inner join {{ ref('customer_memberships') }} as memberships
-        on centres.axis = memberships.axis
-        and centres.method = memberships.method
-        and centres.segment_id = memberships.segment_id
-    inner join {{ ref('customer_features') }} as features
-        on memberships.customer_id = features.customer_id
-    where memberships.axis = {{ axis }} and memberships.method = {{ method }}
-    group by centres.axis, centres.method, centres.segment_id
-),
-{%- endif %}
-{%- endfor %}
 {%- if fits %}
 
 names as (
@@ -179,67 +69,161 @@ population as (
     group by axis, method
 ),
 
-feature_neighbours as (
-    -- one row per segment and feature of the fit: the fit's columns of that feature
-    {%- for fit in fits %}
+summary as (
+    -- per segment: the members' statistics, and of every slot's feature
     select
-        {% for key in keys %}neighbours.{{ key }}, {% endfor %}
-        features.feature,
+        {%- for key in keys %}
+        members.{{ key }},
+        {%- endfor %}
+        count(*) as size,
+        avg(members.max_membership) as membership_mean,
+        stddev_samp(members.max_membership) as membership_std,
+        min(members.max_membership) as membership_min,
+        max(members.max_membership) as membership_max,
+        count(members.max_membership) as membership_n,
+        {{ cluster_marts.approx_quantile('members.max_membership', 0.5) }} as membership_median_candidate,
+        avg(members.distance_to_centroid) as distance_mean,
+        stddev_samp(members.distance_to_centroid) as distance_std
+        {%- for slot in slots %}
+        {%- set value = 'members.value_' ~ slot %},
+        count({{ value }}) as value_{{ slot }}__n,
+        avg({{ value }}) as value_{{ slot }}__mean,
+        stddev_samp({{ value }}) as value_{{ slot }}__std,
+        min({{ value }}) as value_{{ slot }}__min,
+        max({{ value }}) as value_{{ slot }}__max
+        {%- for name, q in quantiles %},
+        {#- one sample for the three quantiles (the engines compute a repeated aggregate once) #}
+        {{ cluster_marts.list_element(cluster_marts.approx_quantile(value, quantiles | map('last') | list),
+                                      loop.index) }} as value_{{ slot }}__{{ name }}_candidate
+        {%- endfor %}
+        {%- endfor %}
+    from {{ member_values }} as members
+    group by
+        {%- for key in keys %}
+        members.{{ key }}{{ ',' if not loop.last }}
+        {%- endfor %}
+),
+
+neighbours as (
+    -- the summary (one row per segment, carried by max) and where each quantile candidate lies among the members
+    select
+        {%- for key in keys %}
+        summary.{{ key }},
+        {%- endfor %}
+        {%- for column in segment_columns %}
+        max(summary.{{ column }}) as {{ column }},
+        {%- endfor %}
+        {%- for slot in slots %}{% for statistic in slot_statistics %}
+        max(summary.value_{{ slot }}__{{ statistic }}) as value_{{ slot }}__{{ statistic }},
+        {%- endfor %}{% endfor %}
+        {{ quantile_neighbours('members.max_membership', 'summary.membership_median_candidate',
+                               'membership_median') }}
+        {%- for slot in slots %}{% for name, q in quantiles %},
+        {{ quantile_neighbours('members.value_' ~ slot, 'summary.value_' ~ slot ~ '__' ~ name ~ '_candidate',
+                               'value_' ~ slot ~ '__' ~ name) }}
+        {%- endfor %}{% endfor %}
+    from summary
+    inner join {{ member_values }} as members
+        {% for key in keys %}{{ 'on' if loop.first else 'and' }} summary.{{ key }} = members.{{ key }}
+        {% endfor -%}
+    group by
+        {%- for key in keys %}
+        summary.{{ key }}{{ ',' if not loop.last }}
+        {%- endfor %}
+),
+
+centres as (
+    -- top-level FCM and GMM segments over all customers: FCM weights u^m (as the fit does), GMM the posterior
+    {%- set weight = "case when memberships.method = 'fcm' then power(memberships.membership, fits.fuzziness)"
+                     ~ " else memberships.membership end" %}
+    select
+        memberships.axis,
+        memberships.method,
+        memberships.segment_id,
+        avg(memberships.membership) as mixture_weight
+        {%- for slot in slots %},
+        sum(({{ weight }}) * {{ slot_value(fits, slot, 'memberships') }})
+            / nullif(sum({{ weight }}), 0) as value_{{ slot }}__center
+        {%- endfor %}
+    from {{ ref('customer_memberships') }} as memberships
+    inner join fits
+        on memberships.axis = fits.axis
+        and memberships.method = fits.method
+    inner join {{ ref('customer_features') }} as features
+        on memberships.customer_id = features.customer_id
+    where memberships.method <> 'neural'
+    group by memberships.axis, memberships.method, memberships.segment_id
+),
+
+weighted as (
+    -- the centres (carried by max) and the GMM posterior-weighted variance around them (an FCM segment joins no
+    -- membership row: null)
+    select
+        centres.axis,
+        centres.method,
+        centres.segment_id,
+        max(centres.mixture_weight) as mixture_weight
+        {%- for slot in slots %},
+        max(centres.value_{{ slot }}__center) as value_{{ slot }}__center,
+        sum(memberships.membership
+            * power({{ slot_value(fits, slot, 'memberships') }} - centres.value_{{ slot }}__center, 2))
+            / nullif(sum(memberships.membership), 0) as value_{{ slot }}__variance
+        {%- endfor %}
+    from centres
+    left join {{ ref('customer_memberships') }} as memberships
+        on centres.axis = memberships.axis
+        and centres.method = memberships.method
+        and centres.segment_id = memberships.segment_id
+        and memberships.method = 'gmm'
+    left join {{ ref('customer_features') }} as features
+        on memberships.customer_id = features.customer_id
+    group by centres.axis, centres.method, centres.segment_id
+),
+
+feature_neighbours as (
+    -- one row per segment and feature: the columns of the feature's slot
+    select
+        {%- for key in keys %}
+        neighbours.{{ key }},
+        {%- endfor %}
+        slots.feature,
         {%- for column in segment_columns %}
         neighbours.{{ column }},
         {%- endfor %}
         {%- for part in parts %}
         neighbours.membership_median_{{ part }},
         {%- endfor %}
-        {%- for statistic in feature_statistics + feature_neighbours %}
-        case features.feature
-            {%- for column in fit.features %}
-            when '{{ column }}' then neighbours.{{ column }}__{{ statistic }}
+        {%- for statistic in slot_statistics + slot_neighbours %}
+        case slots.slot
+            {%- for slot in slots %}
+            when {{ slot }} then neighbours.value_{{ slot }}__{{ statistic }}
             {%- endfor %}
         end as {{ statistic }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from {{ fit.name }}_neighbours as neighbours
-    cross join {{ feature_rows(fit.features) }} as features
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    from neighbours
+    inner join {{ slot_features(fits) }} as slots
+        on neighbours.axis = slots.axis
+        and neighbours.method = slots.method
 ),
 
 weighted_profiles as (
-    -- one row per top-level segment and feature of the FCM and GMM fits
-    {%- set weighted_fits = fits | rejectattr('method', 'equalto', 'neural') | list %}
-    {%- for fit in weighted_fits %}
     select
         weighted.axis,
         weighted.method,
         weighted.segment_id,
-        features.feature,
+        slots.feature,
         weighted.mixture_weight,
-        case features.feature
-            {%- for column in fit.features %}
-            when '{{ column }}' then weighted.{{ column }}__center
+        {%- for statistic in ['center', 'variance'] %}
+        case slots.slot
+            {%- for slot in slots %}
+            when {{ slot }} then weighted.value_{{ slot }}__{{ statistic }}
             {%- endfor %}
-        end as center,
-        {%- if fit.method == 'gmm' %}
-        case features.feature
-            {%- for column in fit.features %}
-            when '{{ column }}' then weighted.{{ column }}__variance
-            {%- endfor %}
-        end as feature_variance
-        {%- else %}
-        cast(null as double) as feature_variance
-        {%- endif %}
-    from {{ fit.name }}_{{ 'variances' if fit.method == 'gmm' else 'centres' }} as weighted
-    cross join {{ feature_rows(fit.features) }} as features
-    {% if not loop.last %}union all{% endif %}
-    {%- else %}
-    -- no FCM or GMM fit
-    select
-        axis, method, cast(null as integer) as segment_id, cast(null as {{ dbt.type_string() }}) as feature,
-        cast(null as double) as mixture_weight, cast(null as double) as center,
-        cast(null as double) as feature_variance
-    from fits
-    where 1 = 0
-    {%- endfor %}
+        end as {{ 'feature_variance' if statistic == 'variance' else statistic }}{{ ',' if loop.first }}
+        {%- endfor %}
+    from weighted
+    inner join {{ slot_features(fits) }} as slots
+        on weighted.axis = slots.axis
+        and weighted.method = slots.method
 ),
 
 feature_quantiles as (
