@@ -68,3 +68,37 @@
             '\\.0E', 'E'), 'E-([0-9])$', 'e-0$1'), 'E-', 'e-')
     end
 {%- endmacro %}
+
+
+{#
+    approx_quantile(expression, q): an approximate q-quantile of a numeric
+    column (0 <= q <= 1, a constant), as an aggregate whose state per group
+    is bounded (it keeps no buffer of every value, unlike percentile_cont).
+    The result is one of the group's values (no interpolation), null when it
+    has no non-null value. q may be a list of numbers: then the result is the
+    list of those quantiles, in q's order, from one state (read one with
+    list_element(..., position)).
+    DuckDB: reservoir_quantile over a uniform sample of at most 65536 values
+    (512 KiB per group), the order statistic floor((n - 1) q) of the sample; a
+    group of at most 65536 values is kept whole, so there the result is that
+    order statistic exactly, beyond it its rank is off by about
+    sqrt(q (1 - q) / 65536) of n (0.2 % at the median). DuckDB's
+    approx_quantile (a t-digest) is not used: it interpolates between
+    centroids and lands far from the quantile on tied values (shares, counts).
+    Spark: percentile_approx (Greenwald-Khanna, accuracy 10000: the rank is
+    off by at most n / 10000).
+    quantile_neighbours / quantile_from_neighbours (macros/quantiles.sql) turn
+    such a value into percentile_cont's interpolated quantile, exact when it
+    is within one rank of it.
+#}
+{% macro approx_quantile(expression, q) %}
+    {{ return(adapter.dispatch('approx_quantile', 'cluster_marts')(expression, q)) }}
+{% endmacro %}
+
+{% macro default__approx_quantile(expression, q) -%}
+    reservoir_quantile({{ expression }}, {{ '[' ~ q | join(', ') ~ ']' if q is iterable else q }}, 65536)
+{%- endmacro %}
+
+{% macro spark__approx_quantile(expression, q) -%}
+    percentile_approx({{ expression }}, {{ 'array(' ~ q | join(', ') ~ ')' if q is iterable else q }})
+{%- endmacro %}

@@ -1,4 +1,5 @@
--- depends_on: {{ ref('customer_features') }}
+-- depends_on: {{ ref('customer_segments') }}, {{ ref('customer_memberships') }}, {{ ref('customer_features') }}
+-- depends_on: {{ ref('int_customer_segment_names') }}
 {#
     Segment profiles: one row per axis, method, segment and feature of the axis,
     for the top-level segments and for every subsegment (leaf of the
@@ -14,182 +15,228 @@
     - neural: mean and std of the distance to the segment centre (embedding);
     and the segment's name (int_customer_segment_names: the top-level name on
     top-level rows, the leaf's on subsegment rows).
+
+    Quantiles (median, q25, q75, probability_median) are approximate: a
+    candidate from approx_quantile, then a second pass that places it among
+    the segment's values (macros/quantiles.sql). They are percentile_cont's
+    (linear interpolation) for every segment of up to 65536 members on DuckDB
+    (its sample keeps the segment whole) and up to 10000 on Spark; in a larger
+    segment they are a member's value near the quantile (rank off by about
+    0.2 % of the members on DuckDB). Published in order by construction: q25
+    at most the median, q75 at least it (exact quantiles are never changed).
+
+    Memory is bounded at any number of customers: nothing stores a row per
+    customer and feature, and no aggregate keeps every value of a segment.
+    The fits and the features each used are read when the model runs
+    (customer_fitted_features): a member row carries its fit's features in
+    numbered slots (slot n: the fit's n-th feature, macros/segment_profiles.sql),
+    so each pass is one streaming hash aggregate over every fit with one
+    column per slot, turned into one row per feature once aggregated: the
+    members' statistics and quantile candidates, where the candidates lie,
+    the weighted centres over the memberships and the GMM variances.
 #}
-{%- set feature_columns = [] -%}
-{%- if execute -%}
-    {%- for column in adapter.get_columns_in_relation(ref('customer_features')) -%}
-        {%- if is_number_column(column) and column.name != 'customer_id' -%}
-            {%- do feature_columns.append(column.name) -%}
-        {%- endif -%}
-    {%- endfor -%}
-{%- endif -%}
+{%- set feature_columns = numeric_columns(ref('customer_features'), exclude=['customer_id']) -%}
+{%- set fits = customer_fitted_features(feature_columns) -%}
+{%- set slots = range(1, (fits | map(attribute='features') | map('length') | max if fits else 0) + 1) | list -%}
+{%- set quantiles = [('q25', 0.25), ('median', 0.5), ('q75', 0.75)] -%}
+{%- set keys = ['axis', 'method', 'segment_id', 'segment_path', 'is_top_level'] -%}
+{%- set parts = ['below', 'through', 'previous', 'next'] -%}
+{#- what the passes carry per segment, and per segment and slot -#}
+{%- set segment_columns = ['size', 'membership_mean', 'membership_std', 'membership_min', 'membership_max',
+                           'membership_n', 'membership_median_candidate', 'distance_mean', 'distance_std'] -%}
+{%- set slot_statistics = ['n', 'mean', 'std', 'min', 'max', 'q25_candidate', 'median_candidate',
+                           'q75_candidate'] -%}
+{%- set slot_neighbours = [] -%}
+{%- for name, q in quantiles %}{% for part in parts %}{% do slot_neighbours.append(name ~ '_' ~ part) %}{% endfor %}
+{%- endfor -%}
+{%- set member_values = slot_members(fits) if fits else none -%}
 with
 
-segments as (
-    select * from {{ ref('customer_segments') }}
+fits as (
+    select axis, method, fuzziness
+    from {{ ref('customer_fit_metrics') }}
+    where status = 'fitted'
 ),
-
-memberships as (
-    select * from {{ ref('customer_memberships') }}
-),
+{%- if fits %}
 
 names as (
     select * from {{ ref('int_customer_segment_names') }}
 ),
 
-fits as (
-    -- the fitted axes and the features their fit used (a skipped axis has no segments to profile)
-    select axis, method, features_used as features, fuzziness
-    from {{ ref('customer_fit_metrics') }}
-    where status = 'fitted'
-),
-
-memberships_weighted as (
-    select
-        memberships.*,
-        case
-            when memberships.method = 'fcm' then power(memberships.membership, fits.fuzziness)
-            else memberships.membership
-        end as centre_weight
-    from memberships
-    inner join fits
-        on memberships.axis = fits.axis
-        and memberships.method = fits.method
-),
-
-feature_values as (
-    {% for column in feature_columns %}
-    select customer_id, '{{ column }}' as feature, cast({{ column }} as double) as feature_value
-    from {{ ref('customer_features') }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-),
-
-axis_features as (
-    select distinct fits.axis, fits.method, feature_values.feature
-    from fits
-    cross join (select distinct feature from feature_values) as feature_values
-    where position(',' || feature_values.feature || ',' in ',' || fits.features || ',') > 0
-),
-
 population as (
     select axis, method, count(*) as n_customers
-    from segments
+    from {{ ref('customer_segments') }}
     group by axis, method
 ),
 
-member_values as (
+summary as (
+    -- per segment: the members' statistics, and of every slot's feature
     select
-        segments.axis,
-        segments.method,
-        segments.segment_id,
-        segments.segment_path,
-        segments.depth,
-        segments.customer_id,
-        segments.max_membership,
-        segments.distance_to_centroid,
-        feature_values.feature,
-        feature_values.feature_value
-    from segments
-    inner join axis_features
-        on segments.axis = axis_features.axis
-        and segments.method = axis_features.method
-    inner join feature_values
-        on segments.customer_id = feature_values.customer_id
-        and axis_features.feature = feature_values.feature
-),
-
-weighted_centres as (
-    select
-        memberships.axis,
-        memberships.method,
-        memberships.segment_id,
-        feature_values.feature,
-        -- FCM centres weight members by u^m (as the fit does), GMM by the posterior
-        sum(memberships.centre_weight * feature_values.feature_value)
-            / nullif(sum(memberships.centre_weight), 0) as center,
-        avg(memberships.membership) as mixture_weight
-    from memberships_weighted as memberships
-    inner join axis_features
-        on memberships.axis = axis_features.axis
-        and memberships.method = axis_features.method
-    inner join feature_values
-        on memberships.customer_id = feature_values.customer_id
-        and axis_features.feature = feature_values.feature
-    group by memberships.axis, memberships.method, memberships.segment_id, feature_values.feature
-),
-
-weighted_variances as (
-    select
-        memberships.axis,
-        memberships.method,
-        memberships.segment_id,
-        feature_values.feature,
-        sum(memberships.membership * power(feature_values.feature_value - weighted_centres.center, 2))
-            / nullif(sum(memberships.membership), 0) as feature_variance
-    from memberships
-    inner join feature_values
-        on memberships.customer_id = feature_values.customer_id
-    inner join weighted_centres
-        on memberships.axis = weighted_centres.axis
-        and memberships.method = weighted_centres.method
-        and memberships.segment_id = weighted_centres.segment_id
-        and feature_values.feature = weighted_centres.feature
-    group by memberships.axis, memberships.method, memberships.segment_id, feature_values.feature
-),
-
-{%- set statistics %}
-        -- one row per customer and feature of a segment: count(*) is the member count (no distinct hash set)
+        {%- for key in keys %}
+        members.{{ key }},
+        {%- endfor %}
         count(*) as size,
-        avg(member_values.feature_value) as mean,
-        percentile_cont(0.5) within group (order by member_values.feature_value) as median,
-        stddev_samp(member_values.feature_value) as std,
-        min(member_values.feature_value) as min,
-        max(member_values.feature_value) as max,
-        percentile_cont(0.25) within group (order by member_values.feature_value) as q25,
-        percentile_cont(0.75) within group (order by member_values.feature_value) as q75,
-        avg(member_values.max_membership) as membership_mean,
-        stddev_samp(member_values.max_membership) as membership_std,
-        min(member_values.max_membership) as membership_min,
-        max(member_values.max_membership) as membership_max,
-        percentile_cont(0.5) within group (order by member_values.max_membership) as membership_median,
-        avg(member_values.distance_to_centroid) as distance_mean,
-        stddev_samp(member_values.distance_to_centroid) as distance_std
-{%- endset %}
-
-top_level as (
-    select
-        member_values.axis,
-        member_values.method,
-        member_values.segment_id,
-        cast(member_values.segment_id as {{ dbt.type_string() }}) as segment_path,
-        true as is_top_level,
-        member_values.feature,
-        {{ statistics }}
-    from member_values
-    group by member_values.axis, member_values.method, member_values.segment_id, member_values.feature
-),
-
-subsegments as (
-    select
-        member_values.axis,
-        member_values.method,
-        member_values.segment_id,
-        member_values.segment_path,
-        false as is_top_level,
-        member_values.feature,
-        {{ statistics }}
-    from member_values
-    where member_values.depth > 0
+        avg(members.max_membership) as membership_mean,
+        stddev_samp(members.max_membership) as membership_std,
+        min(members.max_membership) as membership_min,
+        max(members.max_membership) as membership_max,
+        count(members.max_membership) as membership_n,
+        {{ cluster_marts.approx_quantile('members.max_membership', 0.5) }} as membership_median_candidate,
+        avg(members.distance_to_centroid) as distance_mean,
+        stddev_samp(members.distance_to_centroid) as distance_std
+        {%- for slot in slots %}
+        {%- set value = 'members.value_' ~ slot %},
+        count({{ value }}) as value_{{ slot }}__n,
+        avg({{ value }}) as value_{{ slot }}__mean,
+        stddev_samp({{ value }}) as value_{{ slot }}__std,
+        min({{ value }}) as value_{{ slot }}__min,
+        max({{ value }}) as value_{{ slot }}__max
+        {%- for name, q in quantiles %},
+        {#- one sample for the three quantiles (the engines compute a repeated aggregate once) #}
+        {{ cluster_marts.list_element(cluster_marts.approx_quantile(value, quantiles | map('last') | list),
+                                      loop.index) }} as value_{{ slot }}__{{ name }}_candidate
+        {%- endfor %}
+        {%- endfor %}
+    from {{ member_values }} as members
     group by
-        member_values.axis, member_values.method, member_values.segment_id,
-        member_values.segment_path, member_values.feature
+        {%- for key in keys %}
+        members.{{ key }}{{ ',' if not loop.last }}
+        {%- endfor %}
 ),
 
-profiles as (
-    select * from top_level
-    union all
-    select * from subsegments
+neighbours as (
+    -- the summary (one row per segment, carried by max) and where each quantile candidate lies among the members
+    select
+        {%- for key in keys %}
+        summary.{{ key }},
+        {%- endfor %}
+        {%- for column in segment_columns %}
+        max(summary.{{ column }}) as {{ column }},
+        {%- endfor %}
+        {%- for slot in slots %}{% for statistic in slot_statistics %}
+        max(summary.value_{{ slot }}__{{ statistic }}) as value_{{ slot }}__{{ statistic }},
+        {%- endfor %}{% endfor %}
+        {{ quantile_neighbours('members.max_membership', 'summary.membership_median_candidate',
+                               'membership_median') }}
+        {%- for slot in slots %}{% for name, q in quantiles %},
+        {{ quantile_neighbours('members.value_' ~ slot, 'summary.value_' ~ slot ~ '__' ~ name ~ '_candidate',
+                               'value_' ~ slot ~ '__' ~ name) }}
+        {%- endfor %}{% endfor %}
+    from summary
+    inner join {{ member_values }} as members
+        {% for key in keys %}{{ 'on' if loop.first else 'and' }} summary.{{ key }} = members.{{ key }}
+        {% endfor -%}
+    group by
+        {%- for key in keys %}
+        summary.{{ key }}{{ ',' if not loop.last }}
+        {%- endfor %}
+),
+
+centres as (
+    -- top-level FCM and GMM segments over all customers: FCM weights u^m (as the fit does), GMM the posterior
+    {%- set weight = "case when memberships.method = 'fcm' then power(memberships.membership, fits.fuzziness)"
+                     ~ " else memberships.membership end" %}
+    select
+        memberships.axis,
+        memberships.method,
+        memberships.segment_id,
+        avg(memberships.membership) as mixture_weight
+        {%- for slot in slots %},
+        sum(({{ weight }}) * {{ slot_value(fits, slot, 'memberships') }})
+            / nullif(sum({{ weight }}), 0) as value_{{ slot }}__center
+        {%- endfor %}
+    from {{ ref('customer_memberships') }} as memberships
+    inner join fits
+        on memberships.axis = fits.axis
+        and memberships.method = fits.method
+    inner join {{ ref('customer_features') }} as features
+        on memberships.customer_id = features.customer_id
+    where memberships.method <> 'neural'
+    group by memberships.axis, memberships.method, memberships.segment_id
+),
+
+weighted as (
+    -- the centres (carried by max) and the GMM posterior-weighted variance around them (an FCM segment joins no
+    -- membership row: null)
+    select
+        centres.axis,
+        centres.method,
+        centres.segment_id,
+        max(centres.mixture_weight) as mixture_weight
+        {%- for slot in slots %},
+        max(centres.value_{{ slot }}__center) as value_{{ slot }}__center,
+        sum(memberships.membership
+            * power({{ slot_value(fits, slot, 'memberships') }} - centres.value_{{ slot }}__center, 2))
+            / nullif(sum(memberships.membership), 0) as value_{{ slot }}__variance
+        {%- endfor %}
+    from centres
+    left join {{ ref('customer_memberships') }} as memberships
+        on centres.axis = memberships.axis
+        and centres.method = memberships.method
+        and centres.segment_id = memberships.segment_id
+        and memberships.method = 'gmm'
+    left join {{ ref('customer_features') }} as features
+        on memberships.customer_id = features.customer_id
+    group by centres.axis, centres.method, centres.segment_id
+),
+
+feature_neighbours as (
+    -- one row per segment and feature: the columns of the feature's slot
+    select
+        {%- for key in keys %}
+        neighbours.{{ key }},
+        {%- endfor %}
+        slots.feature,
+        {%- for column in segment_columns %}
+        neighbours.{{ column }},
+        {%- endfor %}
+        {%- for part in parts %}
+        neighbours.membership_median_{{ part }},
+        {%- endfor %}
+        {%- for statistic in slot_statistics + slot_neighbours %}
+        case slots.slot
+            {%- for slot in slots %}
+            when {{ slot }} then neighbours.value_{{ slot }}__{{ statistic }}
+            {%- endfor %}
+        end as {{ statistic }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from neighbours
+    inner join {{ slot_features(fits) }} as slots
+        on neighbours.axis = slots.axis
+        and neighbours.method = slots.method
+),
+
+weighted_profiles as (
+    select
+        weighted.axis,
+        weighted.method,
+        weighted.segment_id,
+        slots.feature,
+        weighted.mixture_weight,
+        {%- for statistic in ['center', 'variance'] %}
+        case slots.slot
+            {%- for slot in slots %}
+            when {{ slot }} then weighted.value_{{ slot }}__{{ statistic }}
+            {%- endfor %}
+        end as {{ 'feature_variance' if statistic == 'variance' else statistic }}{{ ',' if loop.first }}
+        {%- endfor %}
+    from weighted
+    inner join {{ slot_features(fits) }} as slots
+        on weighted.axis = slots.axis
+        and weighted.method = slots.method
+),
+
+feature_quantiles as (
+    select
+        {{ keys | join(', ') }}, feature, size,
+        membership_mean, membership_std, membership_min, membership_max,
+        {{ quantile_from_neighbours('membership_median', 'membership_median_candidate', 'membership_n', 0.5) }}
+            as membership_median,
+        distance_mean, distance_std, mean, std, min, max
+        {%- for name, q in quantiles %},
+        {{ quantile_from_neighbours(name, name ~ '_candidate', 'n', q) }} as {{ name }}
+        {%- endfor %}
+    from feature_neighbours
 ),
 
 profiled as (
@@ -207,29 +254,27 @@ profiled as (
         profiles.std,
         profiles.min,
         profiles.max,
-        profiles.q25,
-        profiles.q75,
+        -- in order by construction (an approximate q25 or q75 can cross the median; exact ones never do)
+        least(profiles.q25, profiles.median) as q25,
+        greatest(profiles.q75, profiles.median) as q75,
         case
-            when profiles.is_top_level and profiles.method <> 'neural' then weighted_centres.center
+            when profiles.is_top_level and profiles.method <> 'neural' then weighted_profiles.center
             else profiles.mean
         end as center,
-        case when profiles.method = 'fcm' then profiles.membership_mean end as membership_mean,
-        case when profiles.method = 'fcm' then profiles.membership_std end as membership_std,
-        case when profiles.method = 'fcm' then profiles.membership_min end as membership_min,
-        case when profiles.method = 'fcm' then profiles.membership_max end as membership_max,
-        case when profiles.method = 'gmm' and profiles.is_top_level then weighted_centres.mixture_weight end
+        {%- for statistic in ['mean', 'std', 'min', 'max'] %}
+        case when profiles.method = 'fcm' then profiles.membership_{{ statistic }} end as membership_{{ statistic }},
+        {%- endfor %}
+        case when profiles.method = 'gmm' and profiles.is_top_level then weighted_profiles.mixture_weight end
             as mixture_weight,
-        case when profiles.method = 'gmm' then profiles.membership_mean end as probability_mean,
-        case when profiles.method = 'gmm' then profiles.membership_std end as probability_std,
-        case when profiles.method = 'gmm' then profiles.membership_min end as probability_min,
-        case when profiles.method = 'gmm' then profiles.membership_max end as probability_max,
-        case when profiles.method = 'gmm' then profiles.membership_median end as probability_median,
-        case when profiles.method = 'gmm' and profiles.is_top_level then weighted_variances.feature_variance end
+        {%- for statistic in ['mean', 'std', 'min', 'max', 'median'] %}
+        case when profiles.method = 'gmm' then profiles.membership_{{ statistic }} end as probability_{{ statistic }},
+        {%- endfor %}
+        case when profiles.method = 'gmm' and profiles.is_top_level then weighted_profiles.feature_variance end
             as feature_variance,
         case when profiles.method = 'neural' then profiles.distance_mean end as distance_mean,
         case when profiles.method = 'neural' then profiles.distance_std end as distance_std,
         profiles.is_top_level
-    from profiles
+    from feature_quantiles as profiles
     inner join population
         on profiles.axis = population.axis
         and profiles.method = population.method
@@ -237,17 +282,24 @@ profiled as (
         on profiles.axis = names.axis
         and profiles.method = names.method
         and profiles.segment_path = names.segment_path
-    left join weighted_centres
-        on profiles.axis = weighted_centres.axis
-        and profiles.method = weighted_centres.method
-        and profiles.segment_id = weighted_centres.segment_id
-        and profiles.feature = weighted_centres.feature
-    left join weighted_variances
-        on profiles.axis = weighted_variances.axis
-        and profiles.method = weighted_variances.method
-        and profiles.segment_id = weighted_variances.segment_id
-        and profiles.feature = weighted_variances.feature
+    left join weighted_profiles
+        on profiles.axis = weighted_profiles.axis
+        and profiles.method = weighted_profiles.method
+        and profiles.segment_id = weighted_profiles.segment_id
+        and profiles.feature = weighted_profiles.feature
 ),
+{%- else %}
+
+profiled as (
+    -- nothing fitted (every axis skipped), or compiled before the fits exist: no profile
+    select
+        {%- for column in model.columns %}
+        null as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from fits
+    where 1 = 0
+),
+{%- endif %}
 
 final as (
     {{ cast_to_contract('profiled') }}
