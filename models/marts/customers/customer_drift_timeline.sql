@@ -15,14 +15,22 @@
     move as a customer merely ages, the drift score on the others; whether
     the segment changed, the running count of segment changes and the
     cumulative drift. Both dominant segments carry their names
-    (int_customer_reference_segment_names, the reference model's names). One row per customer, axis, type and snapshot date. The
-    drift maths runs here once, in one window pass over the history (no join);
+    (int_customer_reference_segment_names, the reference model's names). One
+    row per customer, axis, type and snapshot date. The drift maths runs here
+    once, in the history's window partitions (no join of snapshots): the lags
+    of drift_steps, then the running counts over its narrow output (the
+    membership lists end with the drift score; Spark sorts once for both,
+    DuckDB sorts the narrow steps again); the severity bands and the names
+    (small tables, hash or broadcast joins) come after.
     customer_drift is its rows with a previous snapshot.
 #}
 with
 
 snapshots as (
-    select * from {{ ref('customer_membership_snapshots') }}
+    select
+        customer_id, axis, snapshot_type, reference_run_id, snapshot_date, dominant_segment_id, max_membership,
+        memberships, orders_at_snapshot, usual_gap_days
+    from {{ ref('customer_membership_snapshots') }}
 ),
 
 names as (
@@ -37,57 +45,16 @@ steps as (
     {{ drift_steps('snapshots') }}
 ),
 
-indexed as (
+sequenced as (
+    -- the running counts, in the same partitions and order as drift_steps; the steps are narrow
+    -- (the membership lists ended with the drift score), the severity is read after this
     select
         steps.*,
-        band_lists.severities,
-        band_lists.severity_ranks,
-        {{ severity_band_index('steps.severity_score', 'band_lists') }} as band_index
-    from (
-        select
-            drift_steps.*,
-            drift_steps.drift_score * drift_steps.event_surprise as ageing_adjusted_drift,
-            {{ severity_score('drift_steps.axis', 'drift_steps.drift_score', 'drift_steps.event_surprise') }}
-                as severity_score
-        from steps as drift_steps
-    ) as steps
-    cross join band_lists
-),
-
-banded as (
-    select
-        indexed.*,
-        {{ list_element('indexed.severities', 'indexed.band_index') }} as severity,
-        {{ list_element('indexed.severity_ranks', 'indexed.band_index') }} as severity_rank,
-        indexed.dominant_segment_id <> indexed.previous_dominant_segment_id as segment_changed,
-        indexed.drift_score / nullif(indexed.days_between, 0) as drift_velocity
-    from indexed
-),
-
-sequenced as (
-    select
-        customer_id,
-        axis,
-        dominant_segment_id,
-        previous_dominant_segment_id,
-        reference_run_id,
-        snapshot_type,
-        case when previous_snapshot_date is null then 'FIRST_SNAPSHOT' else severity end as severity,
-        max_membership,
-        drift_score,
-        event_surprise,
-        ageing_adjusted_drift,
-        severity_score,
-        drift_velocity,
-        severity_rank,
-        days_between,
         row_number() over customer_sequence as snapshot_number,
-        sum(case when segment_changed then 1 else 0 end) over customer_sequence as segment_changes_so_far,
-        sum(coalesce(drift_score, 0)) over customer_sequence as cumulative_drift,
-        coalesce(segment_changed, false) as segment_changed,
-        previous_snapshot_date,
-        snapshot_date
-    from banded
+        sum(case when dominant_segment_id <> previous_dominant_segment_id then 1 else 0 end)
+            over customer_sequence as segment_changes_so_far,
+        sum(coalesce(drift_score, 0)) over customer_sequence as cumulative_drift
+    from steps
     window customer_sequence as (
         partition by customer_id, axis, snapshot_type, reference_run_id
         order by snapshot_date
@@ -95,38 +62,60 @@ sequenced as (
     )
 ),
 
-timeline as (
+indexed as (
     select
-        sequenced.customer_id,
-        sequenced.axis,
-        sequenced.dominant_segment_id,
-        sequenced.previous_dominant_segment_id,
-        sequenced.reference_run_id,
+        sequenced.*,
+        band_lists.severities,
+        band_lists.severity_ranks,
+        {{ severity_band_index('sequenced.severity_score', 'band_lists') }} as band_index
+    from (
+        select
+            drift_steps.*,
+            drift_steps.drift_score * drift_steps.event_surprise as ageing_adjusted_drift,
+            {{ severity_score('drift_steps.axis', 'drift_steps.drift_score', 'drift_steps.event_surprise') }}
+                as severity_score
+        from sequenced as drift_steps
+    ) as sequenced
+    cross join band_lists
+),
+
+timeline as (
+    -- names last, joined to the window pass's output: hash joins built on the small names table
+    -- (DuckDB; broadcast joins on Spark), no re-partitioning or sort of the steps
+    select
+        indexed.customer_id,
+        indexed.axis,
+        indexed.dominant_segment_id,
+        indexed.previous_dominant_segment_id,
+        indexed.reference_run_id,
         current_names.segment_name as dominant_segment_name,
         previous_names.segment_name as previous_dominant_segment_name,
-        sequenced.snapshot_type,
-        sequenced.severity,
-        sequenced.max_membership,
-        sequenced.drift_score,
-        sequenced.event_surprise,
-        sequenced.ageing_adjusted_drift,
-        sequenced.severity_score,
-        sequenced.drift_velocity,
-        sequenced.severity_rank,
-        sequenced.days_between,
-        sequenced.snapshot_number,
-        sequenced.segment_changes_so_far,
-        sequenced.cumulative_drift,
-        sequenced.segment_changed,
-        sequenced.previous_snapshot_date,
-        sequenced.snapshot_date
-    from sequenced
+        indexed.snapshot_type,
+        case
+            when indexed.previous_snapshot_date is null then 'FIRST_SNAPSHOT'
+            else {{ list_element('indexed.severities', 'indexed.band_index') }}
+        end as severity,
+        indexed.max_membership,
+        indexed.drift_score,
+        indexed.event_surprise,
+        indexed.ageing_adjusted_drift,
+        indexed.severity_score,
+        indexed.drift_score / nullif(indexed.days_between, 0) as drift_velocity,
+        {{ list_element('indexed.severity_ranks', 'indexed.band_index') }} as severity_rank,
+        indexed.days_between,
+        indexed.snapshot_number,
+        indexed.segment_changes_so_far,
+        indexed.cumulative_drift,
+        coalesce(indexed.dominant_segment_id <> indexed.previous_dominant_segment_id, false) as segment_changed,
+        indexed.previous_snapshot_date,
+        indexed.snapshot_date
+    from indexed
     left join names as current_names
-        on {{ is_reference_segment('current_names', 'sequenced.reference_run_id', 'sequenced.axis',
-                                   'sequenced.dominant_segment_id') }}
+        on {{ is_reference_segment('current_names', 'indexed.reference_run_id', 'indexed.axis',
+                                   'indexed.dominant_segment_id') }}
     left join names as previous_names
-        on {{ is_reference_segment('previous_names', 'sequenced.reference_run_id', 'sequenced.axis',
-                                   'sequenced.previous_dominant_segment_id') }}
+        on {{ is_reference_segment('previous_names', 'indexed.reference_run_id', 'indexed.axis',
+                                   'indexed.previous_dominant_segment_id') }}
 ),
 
 final as (

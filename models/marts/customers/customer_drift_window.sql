@@ -6,6 +6,13 @@
     both. Same drift maths, event surprise and severity bands as
     customer_drift (the surprise over the whole window). Both segments carry
     their names (the reference model's).
+
+    Two aggregate passes over the history, no window and no join of snapshot
+    pairs: the first finds every series' latest date and reference (narrow:
+    keys and a date), the second reads each snapshot with its series' end and
+    keeps, per series, the latest snapshot's fields and those of the window
+    start (macro max_by: the field of the group's row with the largest date;
+    start_date is null for a snapshot that cannot start the window).
 #}
 {%- set window_days = var('customer_drift_window_days') | int -%}
 with
@@ -25,54 +32,77 @@ band_lists as (
     {{ severity_band_lists(ref('drift_severity_bands')) }}
 ),
 
-ranked as (
-    -- every snapshot with the date and reference segment space of its series' latest snapshot
+series_ends as (
+    -- every series' latest snapshot date and its reference segment space; read from the history
+    -- itself, not from `snapshots` (a CTE read twice is materialised whole, membership lists and all)
     select
-        snapshots.*,
-        row_number() over latest_first as recency_rank,
-        first_value(snapshot_date) over latest_first as window_end,
-        first_value(reference_run_id) over latest_first as latest_reference_run_id
-    from snapshots
-    window latest_first as (partition by customer_id, axis, snapshot_type order by snapshot_date desc)
+        customer_id,
+        axis,
+        snapshot_type,
+        max(snapshot_date) as window_end,
+        {{ max_by('reference_run_id', 'snapshot_date') }} as reference_run_id
+    from {{ ref('customer_membership_snapshots') }}
+    group by customer_id, axis, snapshot_type
 ),
 
-latest as (
-    select * from ranked where recency_rank = 1
-),
-
-window_start as (
-    -- the latest snapshot at least window_days before the latest one, same reference
-    select * from (
+window_ends as (
+    -- per series, the latest snapshot (largest snapshot_date) and the window start (largest
+    -- start_date: at least window_days before the latest snapshot, same reference)
+    select
+        customer_id,
+        axis,
+        snapshot_type,
+        reference_run_id,
+        window_end,
+        max(start_date) as window_start,
+        {{ max_by('dominant_segment_id', 'snapshot_date') }} as new_dominant_segment_id,
+        {{ max_by('memberships', 'snapshot_date') }} as new_memberships,
+        {{ max_by('orders_at_snapshot', 'snapshot_date') }} as new_orders_at_snapshot,
+        {{ max_by('dominant_segment_id', 'start_date') }} as old_dominant_segment_id,
+        {{ max_by('memberships', 'start_date') }} as old_memberships,
+        {{ max_by('orders_at_snapshot', 'start_date') }} as old_orders_at_snapshot,
+        {{ max_by('usual_gap_days', 'start_date') }} as old_usual_gap_days
+    from (
         select
-            ranked.*,
-            row_number() over (partition by customer_id, axis, snapshot_type order by snapshot_date desc)
-                as start_rank
-        from ranked
-        where reference_run_id = latest_reference_run_id
-            and snapshot_date <= {{ dbt.dateadd('day', -window_days, 'window_end') }}
-    ) as candidates
-    where start_rank = 1
+            snapshots.customer_id,
+            snapshots.axis,
+            snapshots.snapshot_type,
+            series_ends.reference_run_id,
+            series_ends.window_end,
+            snapshots.snapshot_date,
+            snapshots.dominant_segment_id,
+            snapshots.memberships,
+            snapshots.orders_at_snapshot,
+            snapshots.usual_gap_days,
+            case
+                when snapshots.reference_run_id = series_ends.reference_run_id
+                    and snapshots.snapshot_date
+                    <= {{ dbt.dateadd('day', -window_days, 'series_ends.window_end') }}
+                    then snapshots.snapshot_date
+            end as start_date
+        from snapshots
+        inner join series_ends
+            on snapshots.customer_id = series_ends.customer_id
+            and snapshots.axis = series_ends.axis
+            and snapshots.snapshot_type = series_ends.snapshot_type
+    ) as dated
+    group by customer_id, axis, snapshot_type, reference_run_id, window_end
 ),
 
 scored as (
     select
-        latest.customer_id,
-        latest.axis,
-        latest.snapshot_type,
-        latest.reference_run_id,
-        window_start.snapshot_date as window_start,
-        latest.snapshot_date as window_end,
-        window_start.dominant_segment_id as old_dominant_segment_id,
-        latest.dominant_segment_id as new_dominant_segment_id,
-        {{ membership_drift_score('latest.memberships', 'window_start.memberships') }} as drift_score,
-        {{ event_surprise('latest.', 'window_start.',
-                          days_between('window_start.snapshot_date', 'latest.snapshot_date')) }}
-            as event_surprise
-    from latest
-    inner join window_start
-        on latest.customer_id = window_start.customer_id
-        and latest.axis = window_start.axis
-        and latest.snapshot_type = window_start.snapshot_type
+        customer_id,
+        axis,
+        snapshot_type,
+        reference_run_id,
+        window_start,
+        window_end,
+        old_dominant_segment_id,
+        new_dominant_segment_id,
+        {{ membership_drift_score('new_memberships', 'old_memberships') }} as drift_score,
+        {{ event_surprise('new_', 'old_', days_between('window_start', 'window_end')) }} as event_surprise
+    from window_ends
+    where window_start is not null
 ),
 
 indexed as (
