@@ -40,6 +40,16 @@ def built_domains(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
     return tuple(domain for domain in DOMAINS if domain in named)
 
 
+def _connect_read_only(db_path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse file ``db_path``, or :class:`MartError` saying to build it."""
+    if not Path(db_path).is_file():
+        raise MartError(f"warehouse {db_path} not found: run `make build` first")
+    try:
+        return duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as exc:
+        raise MartError(f"cannot open warehouse {db_path}: {exc}") from exc
+
+
 def built_domains_of(db_path: str | Path) -> tuple[str, ...]:
     """:func:`built_domains` of the warehouse file ``db_path`` (opened read-only).
 
@@ -48,12 +58,7 @@ def built_domains_of(db_path: str | Path) -> tuple[str, ...]:
     MartError
         When the file is missing or cannot be opened.
     """
-    if not Path(db_path).is_file():
-        raise MartError(f"warehouse {db_path} not found: run `make build` first")
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as exc:
-        raise MartError(f"cannot open warehouse {db_path}: {exc}") from exc
+    con = _connect_read_only(db_path)
     try:
         return built_domains(con)
     finally:
@@ -76,12 +81,7 @@ def read_marts(db_path: str | Path, tables: Mapping[str, Iterable[str]]) -> dict
         When the file, a table or a column is missing, or a table is empty; the
         message names it and says to run ``make build``.
     """
-    if not Path(db_path).is_file():
-        raise MartError(f"warehouse {db_path} not found: run `make build` first")
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as exc:
-        raise MartError(f"cannot open warehouse {db_path}: {exc}") from exc
+    con = _connect_read_only(db_path)
     try:
         present = {row[0] for row in con.sql(
             "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
