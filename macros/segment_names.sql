@@ -58,9 +58,7 @@ shaped_nodes as (
     select nodes.*, child_counts.n_children is null as is_leaf
     from nodes
     left join child_counts
-        on nodes.run_id = child_counts.run_id
-        and nodes.axis = child_counts.axis
-        and nodes.method = child_counts.method
+        on {{ same_fit('nodes', 'child_counts') }}
         and nodes.segment_path = child_counts.parent_path
 ),
 
@@ -143,9 +141,7 @@ steps as (
         ) as step_rank
     from feature_words as child
     inner join centres as parent
-        on child.run_id = parent.run_id
-        and child.axis = parent.axis
-        and child.method = parent.method
+        on {{ same_fit('child', 'parent') }}
         and child.parent_path = parent.segment_path
         and child.feature = parent.feature
 ),
@@ -159,21 +155,12 @@ candidates as (
         steps.step
     from shaped_nodes
     left join matched_rules
-        on shaped_nodes.run_id = matched_rules.run_id
-        and shaped_nodes.axis = matched_rules.axis
-        and shaped_nodes.method = matched_rules.method
-        and shaped_nodes.segment_path = matched_rules.segment_path
+        on {{ same_segment('shaped_nodes', 'matched_rules') }}
         and matched_rules.preference = 1
     left join generated
-        on shaped_nodes.run_id = generated.run_id
-        and shaped_nodes.axis = generated.axis
-        and shaped_nodes.method = generated.method
-        and shaped_nodes.segment_path = generated.segment_path
+        on {{ same_segment('shaped_nodes', 'generated') }}
     left join steps
-        on shaped_nodes.run_id = steps.run_id
-        and shaped_nodes.axis = steps.axis
-        and shaped_nodes.method = steps.method
-        and shaped_nodes.segment_path = steps.segment_path
+        on {{ same_segment('shaped_nodes', 'steps') }}
         and steps.step_rank = 1
 ),
 
@@ -191,9 +178,7 @@ lineages as (
         ancestor.step
     from candidates as node
     inner join candidates as ancestor
-        on node.run_id = ancestor.run_id
-        and node.axis = ancestor.axis
-        and node.method = ancestor.method
+        on {{ same_fit('node', 'ancestor') }}
         and (
             node.segment_path = ancestor.segment_path
             or substr(node.segment_path, 1, length(ancestor.segment_path) + 1) = ancestor.segment_path || '.'
@@ -219,10 +204,7 @@ composed as (
         {%- endfor %}
     from lineages
     inner join anchors
-        on lineages.run_id = anchors.run_id
-        and lineages.axis = anchors.axis
-        and lineages.method = anchors.method
-        and lineages.segment_path = anchors.segment_path
+        on {{ same_segment('lineages', 'anchors') }}
     group by lineages.run_id, lineages.axis, lineages.method, lineages.segment_path
 ),
 
@@ -239,10 +221,7 @@ named as (
         end as name_source
     from candidates
     inner join composed
-        on candidates.run_id = composed.run_id
-        and candidates.axis = composed.axis
-        and candidates.method = composed.method
-        and candidates.segment_path = composed.segment_path
+        on {{ same_segment('candidates', 'composed') }}
 ),
 
 described as (
@@ -302,9 +281,7 @@ final as (
         node.description
     from unique_names as node
     inner join unique_names as top
-        on node.run_id = top.run_id
-        and node.axis = top.axis
-        and node.method = top.method
+        on {{ same_fit('node', 'top') }}
         and {{ path_head('node.segment_path') }} = top.segment_path
 )
 
@@ -359,4 +336,19 @@ select * from typed
     {{ names }}.run_id = {{ run_id }}
         and {{ names }}.axis = {{ axis }}
         and {{ names }}.segment_path = cast({{ segment_id }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#-
+    same_fit(left, right) / same_segment(left, right): the join condition of two relations' rows of one
+    fit (run_id, axis, method), and of one segment of it (and segment_path).
+#}
+{% macro same_fit(left, right) -%}
+    {{ left }}.run_id = {{ right }}.run_id
+        and {{ left }}.axis = {{ right }}.axis
+        and {{ left }}.method = {{ right }}.method
+{%- endmacro %}
+
+{% macro same_segment(left, right) -%}
+    {{ same_fit(left, right) }}
+        and {{ left }}.segment_path = {{ right }}.segment_path
 {%- endmacro %}

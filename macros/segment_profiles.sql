@@ -17,6 +17,10 @@
 
     slot_features(fits): a subquery of one row per fit and slot: axis, method,
     slot, feature; to turn the slot columns of an aggregated row into rows.
+
+    slot_statistic(alias, statistic, slots): on such a row (joined as
+    `slots`), the aggregated column value_<slot>__<statistic> of `alias` for
+    the row's slot.
 #}
 {% macro slot_members(fits) -%}
     {%- set slots = range(1, (fits | map(attribute='features') | map('length') | max) + 1) -%}
@@ -71,6 +75,14 @@
             '{{ column }}' as feature{{ ' union all' if not (fit_loop.last and loop.last) }}
         {%- endfor %}{% endfor %}
     )
+{%- endmacro %}
+
+{% macro slot_statistic(alias, statistic, slots) -%}
+    case slots.slot
+        {%- for slot in slots %}
+        when {{ slot }} then {{ alias }}.value_{{ slot }}__{{ statistic }}
+        {%- endfor %}
+    end
 {%- endmacro %}
 
 {% macro _literal(text) -%}

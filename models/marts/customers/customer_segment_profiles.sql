@@ -194,11 +194,7 @@ feature_neighbours as (
         neighbours.membership_median_{{ part }},
         {%- endfor %}
         {%- for statistic in slot_statistics + slot_neighbours %}
-        case slots.slot
-            {%- for slot in slots %}
-            when {{ slot }} then neighbours.value_{{ slot }}__{{ statistic }}
-            {%- endfor %}
-        end as {{ statistic }}{{ ',' if not loop.last }}
+        {{ slot_statistic('neighbours', statistic, slots) }} as {{ statistic }}{{ ',' if not loop.last }}
         {%- endfor %}
     from neighbours
     inner join {{ slot_features(fits) }} as slots
@@ -214,11 +210,8 @@ weighted_profiles as (
         slots.feature,
         weighted.mixture_weight,
         {%- for statistic in ['center', 'variance'] %}
-        case slots.slot
-            {%- for slot in slots %}
-            when {{ slot }} then weighted.value_{{ slot }}__{{ statistic }}
-            {%- endfor %}
-        end as {{ 'feature_variance' if statistic == 'variance' else statistic }}{{ ',' if loop.first }}
+        {{ slot_statistic('weighted', statistic, slots) }}
+            as {{ 'feature_variance' if statistic == 'variance' else statistic }}{{ ',' if loop.first }}
         {%- endfor %}
     from weighted
     inner join {{ slot_features(fits) }} as slots

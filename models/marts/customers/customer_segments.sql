@@ -25,10 +25,7 @@ segmented as (
         assignments.max_membership < {{ var('customer_transition_threshold') }} as is_transitioning
     from assignments
     inner join names
-        on assignments.run_id = names.run_id
-        and assignments.axis = names.axis
-        and assignments.method = names.method
-        and assignments.segment_path = names.segment_path
+        on {{ same_segment('assignments', 'names') }}
 ),
 
 final as (
