@@ -5,7 +5,8 @@
     cluster_marts_temp_directory, an on-run-start hook sets DuckDB's
     memory_limit and temp_directory, so what does not fit spills to disk. Both
     are settings of the whole database, so they hold for every model of the
-    run. Without the vars (this project's own profile sets both from
+    run. With a memory limit it also has DuckDB hand freed memory back to the
+    machine (allocator settings, as this project's profile does). Without the vars (this project's own profile sets both from
     CLUSTER_MARTS_MEMORY_LIMIT and CLUSTER_MARTS_TEMP_DIR) and on other
     engines it does nothing.
 #}
@@ -23,6 +24,8 @@
     {%- set statements = [] -%}
     {%- if limit is not none -%}
         {%- do statements.append("set memory_limit = '" ~ (limit | string | replace("'", "")) ~ "'") -%}
+        {%- do statements.append("set allocator_flush_threshold = '64MB'") -%}
+        {%- do statements.append("set allocator_background_threads = true") -%}
     {%- endif -%}
     {%- if temp_directory is not none -%}
         {%- do statements.append("set temp_directory = '" ~ (temp_directory | string | replace("'", "''")) ~ "'") -%}

@@ -19,10 +19,11 @@ def model(dbt, session):
     dbt.config(materialized="table")
     log_to_dbt()
     meta = dbt.config.get("meta")
-    features = to_frame(dbt.ref("int_customer_snapshot_features").project(FEATURES))
-    drift = to_frame(dbt.ref("customer_drift_timeline")
-                     .filter(f"axis = '{meta['drift_axis']}'")
-                     .project("customer_id, snapshot_type, snapshot_date, coalesce(drift_score, 0) as activity_drift"))
-    features = features.merge(drift, on=["customer_id", "snapshot_type", "snapshot_date"], how="left")
-    outcomes = to_frame(dbt.ref("int_customer_lapse_outcomes"))
-    return score_snapshots(features, outcomes, meta, model="int_customer_lapse_scores")
+    features = dbt.ref("int_customer_snapshot_features").project(FEATURES)
+    drift = (dbt.ref("customer_drift_timeline")
+             .filter(f"axis = '{meta['drift_axis']}'")
+             .project("customer_id, snapshot_type, snapshot_date, coalesce(drift_score, 0) as activity_drift"))
+    # joined and sorted in the warehouse (which spills), so Python holds one frame of the snapshots
+    keys = "customer_id, snapshot_type, snapshot_date"
+    return score_snapshots(to_frame(features.join(drift, keys, how="left").order(keys)),
+                           to_frame(dbt.ref("int_customer_lapse_outcomes")), meta, model="int_customer_lapse_scores")

@@ -34,7 +34,8 @@ from sklearn.preprocessing import StandardScaler
 
 from cluster_marts.errors import InputDataError, SettingsError
 
-__all__ = ["INPUT_SETS", "LAPSE_INPUTS", "LapseModel", "bgnbd_no_order", "cadence_prior", "lapse_inputs"]
+__all__ = ["INPUT_SETS", "LAPSE_INPUTS", "LapseModel", "bgnbd_no_order", "cadence_prior", "lapse_inputs",
+           "sample_rows"]
 
 LAPSE_INPUTS = ("log_recency", "log_frequency", "log_tenure", "log_silence_ratio", "silence_surprise",
                 "gap_irregularity", "log_recent_orders", "activity_drift", "logit_bgnbd")
@@ -101,6 +102,14 @@ def bgnbd_no_order(features: pd.DataFrame, horizon_days: float, random_state: in
         return np.full(len(x), np.nan)
 
 
+def sample_rows(n: int, max_rows: int, random_state: int = 0) -> np.ndarray:
+    """Positions of the rows a model trains on out of ``n``: all of them, or a seeded sample of ``max_rows``
+    in their original order when there are more."""
+    if n <= max_rows:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(random_state).choice(n, max_rows, replace=False))
+
+
 def cadence_prior(features: pd.DataFrame, horizon_days: float) -> np.ndarray:
     """P(no order in the horizon) for a customer ordering at random at their usual pace:
     exp(-horizon / usual gap). Used before any snapshot's outcome is known."""
@@ -156,10 +165,8 @@ class LapseModel:
         y = np.asarray(lapsed, dtype=bool)
         if len(y) != len(features):
             raise InputDataError(f"lapse fit: {len(features)} feature rows but {len(y)} outcomes")
-        X = lapse_inputs(features)[list(self.inputs)].to_numpy()
-        if len(y) > self.max_training_rows:
-            keep = np.random.default_rng(self.random_state).choice(len(y), self.max_training_rows, replace=False)
-            X, y = X[np.sort(keep)], y[np.sort(keep)]
+        keep = sample_rows(len(y), self.max_training_rows, self.random_state)
+        X, y = lapse_inputs(features.iloc[keep])[list(self.inputs)].to_numpy(), y[keep]
         self.n_training_rows_ = int(len(y))
         self.base_rate_ = float(y.mean()) if len(y) else float("nan")
         if len(np.unique(y)) < 2:

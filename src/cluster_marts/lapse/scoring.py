@@ -26,7 +26,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from cluster_marts.errors import InputDataError, SettingsError
-from cluster_marts.lapse.model import INPUT_SETS, LapseModel, bgnbd_no_order, cadence_prior
+from cluster_marts.lapse.model import INPUT_SETS, LapseModel, bgnbd_no_order, cadence_prior, sample_rows
 
 __all__ = ["KEYS", "choose_inputs", "score_snapshots"]
 
@@ -69,39 +69,59 @@ def score_snapshots(features: pd.DataFrame, outcomes: pd.DataFrame, settings: Ma
     if inputs != "choose" and inputs not in INPUT_SETS:
         raise SettingsError(f"model {model}: setting inputs must be choose or one of {', '.join(INPUT_SETS)}, "
                             f"got {inputs!r}")
-    # the warehouse hands rows over in no set order: sort them, so the fits (and the scores) are a function of
-    # the rows alone, the same on every build and on every engine
-    features = features.sort_values(KEYS, kind="stable").reset_index(drop=True)
-    outcomes = outcomes.sort_values(KEYS, kind="stable").reset_index(drop=True)
-    features["bgnbd_no_order"] = np.nan
-    for _, rows in features.groupby(["snapshot_type", "as_of_at"], sort=True):
-        features.loc[rows.index, "bgnbd_no_order"] = bgnbd_no_order(rows, horizon, seed)
-    labelled = features.merge(outcomes[[*KEYS, "lapsed", "outcome_known_at"]], on=KEYS, how="inner")
-    parts = []
-    for (snapshot_type, as_of_at), rows in features.groupby(["snapshot_type", "as_of_at"], sort=True):
-        known = labelled[(labelled["snapshot_type"] == snapshot_type) & (labelled["outcome_known_at"] <= as_of_at)]
-        out = rows[KEYS].copy()
-        if known.empty:
-            prior = rows["bgnbd_no_order"].to_numpy()
-            out["lapse_score"] = np.where(np.isnan(prior), cadence_prior(rows, horizon), prior)
-            out["score_method"] = np.where(np.isnan(prior), "cadence_prior", "bgnbd")
-            out["score_inputs"], out["validation_auc"] = None, np.nan
-            out["n_training_rows"], out["training_lapse_rate"] = 0, np.nan
-        else:
-            chosen, auc = (inputs, np.nan) if inputs != "choose" else choose_inputs(
-                labelled[labelled["snapshot_type"] == snapshot_type], as_of_at, settings)
-            fitted = _model(settings, horizon, chosen).fit(known, known["lapsed"])
-            out["lapse_score"] = fitted.predict_proba_lapse(rows)
-            out["score_method"], out["score_inputs"], out["validation_auc"] = "fitted", chosen, auc
-            out["n_training_rows"] = fitted.n_training_rows_
-            out["training_lapse_rate"] = fitted.base_rate_
-        parts.append(out)
-    if not parts:
+    # the warehouse hands rows over in no set order: sort them (unless they come sorted), so the fits (and the
+    # scores) are a function of the rows alone, the same on every build and on every engine
+    features = _sorted(features)
+    outcomes = outcomes[[*KEYS, "lapsed", "outcome_known_at"]].astype({"lapsed": "float64"})
+    # one frame: a snapshot whose outcome is not known yet has a null outcome_known_at (and lapsed)
+    features = features.merge(outcomes, on=KEYS, how="left")
+    known_at = features["outcome_known_at"].to_numpy()
+    snapshots = features.groupby(["snapshot_type", "as_of_at"], sort=True).indices
+    if not snapshots:
         raise InputDataError(f"model {model}: no snapshot features to score (int_customer_snapshot_features "
                              "is empty: are snapshots enabled and is there an order before the first snapshot?)")
-    scored = pd.concat(parts, ignore_index=True)
-    scored["n_training_rows"] = scored["n_training_rows"].astype("int64")
-    return scored.sort_values(KEYS, kind="stable").reset_index(drop=True)
+    features["bgnbd_no_order"] = np.nan
+    for rows in snapshots.values():
+        features.iloc[rows, features.columns.get_loc("bgnbd_no_order")] = bgnbd_no_order(
+            features.iloc[rows], horizon, seed)
+    scored = features[KEYS].copy()
+    score, auc_of = np.empty(len(features)), np.full(len(features), np.nan)
+    method, used = np.empty(len(features), dtype=object), np.full(len(features), None, dtype=object)
+    n_rows, rate = np.zeros(len(features), dtype="int64"), np.full(len(features), np.nan)
+    of_type = {kind: (features["snapshot_type"] == kind).to_numpy() for kind, _ in snapshots}
+    for (snapshot_type, as_of_at), rows in snapshots.items():
+        known = np.flatnonzero(of_type[snapshot_type] & (known_at <= as_of_at))
+        snapshot = features.iloc[rows]
+        if len(known) == 0:
+            prior = snapshot["bgnbd_no_order"].to_numpy()
+            score[rows] = np.where(np.isnan(prior), cadence_prior(snapshot, horizon), prior)
+            method[rows] = np.where(np.isnan(prior), "cadence_prior", "bgnbd")
+            continue
+        chosen, auc = (inputs, np.nan) if inputs != "choose" else choose_inputs(
+            features, as_of_at, settings, snapshot_type=snapshot_type)
+        fitted = _fit(features, known, settings, horizon, chosen)
+        score[rows] = fitted.predict_proba_lapse(snapshot)
+        method[rows], used[rows], auc_of[rows] = "fitted", chosen, auc
+        n_rows[rows], rate[rows] = fitted.n_training_rows_, fitted.base_rate_
+    scored["lapse_score"], scored["score_method"], scored["score_inputs"] = score, method, used
+    scored["validation_auc"], scored["n_training_rows"], scored["training_lapse_rate"] = auc_of, n_rows, rate
+    return scored
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` in :data:`KEYS` order with a fresh index (no copy when it already is)."""
+    if pd.MultiIndex.from_frame(frame[KEYS]).is_monotonic_increasing:
+        return frame.reset_index(drop=True)
+    return frame.sort_values(KEYS, kind="stable", ignore_index=True)
+
+
+def _fit(labelled: pd.DataFrame, rows: np.ndarray, settings: Mapping[str, Any], horizon: int, inputs: str
+         ) -> LapseModel:
+    """The model fitted on ``labelled``'s rows at positions ``rows``, sampled as the model would before they
+    are copied out (a late snapshot knows the outcomes of most of the history)."""
+    model = _model(settings, horizon, inputs)
+    training = labelled.iloc[rows[sample_rows(len(rows), model.max_training_rows, model.random_state)]]
+    return model.fit(training, training["lapsed"])
 
 
 def _model(settings: Mapping[str, Any], horizon: int, inputs: str) -> LapseModel:
@@ -110,27 +130,32 @@ def _model(settings: Mapping[str, Any], horizon: int, inputs: str) -> LapseModel
                       random_state=int(settings.get("random_state", 0)))
 
 
-def choose_inputs(labelled: pd.DataFrame, as_of_at: Any, settings: Mapping[str, Any] | None = None
-                  ) -> tuple[str, float]:
+def choose_inputs(labelled: pd.DataFrame, as_of_at: Any, settings: Mapping[str, Any] | None = None, *,
+                  snapshot_type: str | None = None) -> tuple[str, float]:
     """The input set (a key of :data:`INPUT_SETS`) to score the snapshot at ``as_of_at`` with, and its AUC.
 
-    The validation snapshot is the latest one of ``labelled`` whose outcome was known at ``as_of_at``;
-    each candidate is fitted on the snapshots whose outcome was known by the validation snapshot's own
-    moment (so it never sees the validation outcomes) and scored there by ROC AUC. Ties, a validation
-    snapshot with one outcome only, or no earlier outcome to fit on choose ``bgnbd`` (the fewer inputs).
+    ``labelled`` holds snapshots with ``lapsed`` and ``outcome_known_at`` (null where the outcome is not
+    known yet; only rows of ``snapshot_type`` count when it is given). The validation snapshot is the latest
+    one whose outcome was known at ``as_of_at``; each candidate is fitted on the snapshots whose outcome was
+    known by the validation snapshot's own moment (so it never sees the validation outcomes) and scored
+    there by ROC AUC. Ties, a validation snapshot with one outcome only, or no earlier outcome to fit on
+    choose ``bgnbd`` (the fewer inputs).
     """
     settings = dict(settings or {})
     horizon = int(settings.get("horizon_days", 90))
-    known = labelled[labelled["outcome_known_at"] <= as_of_at]
-    if known.empty:
+    known_at, taken_at = labelled["outcome_known_at"].to_numpy(), labelled["as_of_at"].to_numpy()
+    counted = np.ones(len(labelled), dtype=bool) if snapshot_type is None else (
+        labelled["snapshot_type"] == snapshot_type).to_numpy()
+    known = counted & (known_at <= as_of_at)
+    if not known.any():
         return "bgnbd", np.nan
-    validation_at = known["as_of_at"].max()
-    validation = known[known["as_of_at"] == validation_at]
-    training = known[known["outcome_known_at"] <= validation_at]
-    if training.empty or validation["lapsed"].nunique() < 2:
+    validation_at = taken_at[known].max()
+    validation = labelled.iloc[np.flatnonzero(known & (taken_at == validation_at))]
+    training = np.flatnonzero(counted & (known_at <= validation_at))
+    if len(training) == 0 or validation["lapsed"].nunique() < 2:
         return "bgnbd", np.nan
     aucs = {name: float(roc_auc_score(validation["lapsed"].astype(bool),
-                                      _model(settings, horizon, name).fit(training, training["lapsed"])
+                                      _fit(labelled, training, settings, horizon, name)
                                       .predict_proba_lapse(validation)))
             for name in sorted(INPUT_SETS, key=lambda name: len(INPUT_SETS[name]))}
     best = max(aucs, key=aucs.get)  # the first (fewest inputs) among equals
