@@ -1,6 +1,6 @@
 """Plain pandas + scikit-learn customer baseline for ``cluster-marts bench``.
 
-The core of the customers domain (``stg_orders``, ``customer_features`` and the
+The core of the customers domain (``stg_customer_orders``, ``customer_features`` and the
 k-selection of ``python_models/customers``), written the way a plain pandas
 script would: read the orders, drop unusable rows (missing ids, unparseable
 timestamps, null/negative amounts, item counts below 1) and repeated order ids

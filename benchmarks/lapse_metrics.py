@@ -3,7 +3,7 @@
 Every function here reads plain frames: the orders (as written by a generator), the truth table and the
 rows of ``customer_lapse_risk``. Definitions (the evaluation's docstring points here):
 
-- **usable orders** (:func:`usable_orders`): the rows ``stg_orders`` keeps: customer, timestamp, a finite
+- **usable orders** (:func:`usable_orders`): the rows ``stg_customer_orders`` keeps: customer, timestamp, a finite
   amount >= 0 and an item count >= 1, one row per ``order_id`` (the earliest);
 - **calibration file** (:func:`calibration_orders`): the raw rows ordered before the calibration date ``C``,
   with every return made on or after ``C`` undone (``is_returned`` false, ``returned_at`` null), so the
@@ -44,7 +44,7 @@ DAY = pd.Timedelta(days=1)
 
 
 def usable_orders(orders: pd.DataFrame) -> pd.DataFrame:
-    """``customer_id``, ``ordered_at`` of the rows ``stg_orders`` keeps (module docstring)."""
+    """``customer_id``, ``ordered_at`` of the rows ``stg_customer_orders`` keeps (module docstring)."""
     amount = pd.to_numeric(orders["amount"], errors="coerce")
     ok = (orders["order_id"].notna() & orders["customer_id"].notna() & orders["ordered_at"].notna()
           & np.isfinite(amount) & (amount >= 0) & (orders["item_count"] >= 1))

@@ -5,7 +5,7 @@
     so a snapshot is computed exactly like the current features.
 
     scoped_orders: a relation or CTE with customer_id, order_id, ordered_at,
-    previous_ordered_at (stg_orders: the customer's previous order, which is the
+    previous_ordered_at (stg_customer_orders: the customer's previous order, which is the
     same for every as-of date after the order), amount, item_count, is_returned,
     returned_at, product_category, as_of_at, the group_columns, and only orders
     placed before as_of_at (no leakage is the caller's filter). One share_*
@@ -138,7 +138,7 @@ select * from features
 {#
     customer_categories(): the categories that get a share_<name> feature, as
     dicts {value, literal, column}: var customer_categories when set (a list,
-    in its order), else discovered from stg_orders: the
+    in its order), else discovered from stg_customer_orders: the
     customer_top_categories (default 8) categories with the most valid orders,
     most first. Any other category, and orders without one, count in
     share_other. Column names are the category lower-cased with every run of
@@ -155,10 +155,10 @@ select * from features
 {%- set values = [] -%}
 {%- if configured -%}
     {%- for value in configured %}{% do values.append(value | string | lower | trim) %}{% endfor -%}
-{%- elif execute and load_relation(ref('stg_orders')) is not none -%}
+{%- elif execute and load_relation(ref('stg_customer_orders')) is not none -%}
     {#- not built yet (dbt compile, docs generate on an empty warehouse): no category columns -#}
     {%- set discovered = run_query(
-        'select product_category from ' ~ ref('stg_orders')
+        'select product_category from ' ~ ref('stg_customer_orders')
         ~ ' where product_category is not null group by product_category'
         ~ ' order by count(*) desc, product_category limit '
         ~ (var('customer_top_categories', 8) | int)) -%}

@@ -6,11 +6,17 @@
     that are on through this macro. A name that is not a domain stops the build while dbt parses, so
     a typo never builds nothing quietly.
 
+    Without the var the environment variable CLUSTER_MARTS_DOMAINS (comma separated) is the default:
+    in a host project (this one installed as a package) it is the only switch dbt_project.yml sees,
+    since dbt renders a package's project file without vars. When the build runs, the domains must be
+    the ones whose models are on, or the build stops saying which setting to align.
+
     cluster_marts_domain_on(domain): whether `domain` is on.
 #}
 {% macro cluster_marts_domains() %}
     {%- set known = ['providers', 'demand', 'customers', 'workbench'] -%}
-    {%- set domains = var('cluster_marts_domains', known) -%}
+    {%- set default = (env_var('CLUSTER_MARTS_DOMAINS', known | join(',')) | replace(' ', '')).split(',') -%}
+    {%- set domains = var('cluster_marts_domains', default) -%}
     {%- if domains is string or domains is mapping or domains is not iterable -%}
         {{ exceptions.raise_compiler_error(
             "var cluster_marts_domains must be a list of domains, e.g. [customers] or [providers, customers]; got "
@@ -26,7 +32,31 @@
         {{ exceptions.raise_compiler_error(
             "var cluster_marts_domains is empty: list at least one of " ~ known | join(', ') ~ ".") }}
     {%- endif -%}
-    {{ return(known | select('in', domains) | list) }}
+    {%- set on = known | select('in', domains) | list -%}
+    {%- if execute -%}
+        {%- set built = cluster_marts_domains_with_models() -%}
+        {%- if built and built != on -%}
+            {{ exceptions.raise_compiler_error(
+                "var cluster_marts_domains is [" ~ on | join(', ') ~ "] but the models of ["
+                ~ built | join(', ') ~ "] are on. In a project that installs cluster_marts as a package, dbt "
+                ~ "switches the package's folders without vars: set the environment variable "
+                ~ "CLUSTER_MARTS_DOMAINS=" ~ on | join(',') ~ " for the dbt command as well.") }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(on) }}
+{% endmacro %}
+
+{#- the domains that have models of this package in the graph (python_models/value is the customers') -#}
+{% macro cluster_marts_domains_with_models() %}
+    {%- set folders = {'providers': 'providers', 'demand': 'demand', 'customers': 'customers',
+                       'value': 'customers', 'workbench': 'workbench'} -%}
+    {%- set found = [] -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.package_name == 'cluster_marts' -%}
+        {%- for folder in node.original_file_path.split('/')[:-1] if folder in folders -%}
+            {%- do found.append(folders[folder]) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(['providers', 'demand', 'customers', 'workbench'] | select('in', found) | list) }}
 {% endmacro %}
 
 {% macro cluster_marts_domain_on(domain) %}

@@ -33,8 +33,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     # staging
     "stg_ai_models": ("model_id",),
     "stg_ai_models_quarantine": (),
-    "stg_orders": ("order_id",),
-    "stg_orders_quarantine": (),
+    "stg_customer_orders": ("order_id",),
+    "stg_customer_orders_quarantine": (),
     "stg_sales_monthly": ("dfu_id", "sales_month"),
     "stg_sales_monthly_quarantine": (),
     "stg_items": ("item_id",),

@@ -289,7 +289,8 @@ CASES: list[Case] = _orders_cases() + _other_cases()
 # per raw table: its path var, its mapping var and the staging models to build
 SOURCES = {
     "customer_orders": ("customer_orders_path", "customer_orders_columns",
-                        "stg_orders_validated stg_orders stg_orders_quarantine", "stg_orders"),
+                        "stg_customer_orders_validated stg_customer_orders stg_customer_orders_quarantine",
+                        "stg_customer_orders"),
     "ai_models": ("ai_models_path", "ai_models_columns",
                   "stg_ai_models_validated stg_ai_models stg_ai_models_quarantine", "stg_ai_models"),
     "fact_sales_monthly": ("sales_monthly_path", "sales_monthly_columns",

@@ -75,10 +75,10 @@ def test_order_quarantine_matches_an_independent_reading(query, raw_orders):
     clean = raw_orders[~missing_customer & ~missing_time & ~negative]
     expected = {"missing_customer_id": int(missing_customer.sum()), "invalid_ordered_at": int(missing_time.sum()),
                 "negative_amount": int(negative.sum()), "duplicate_row": int(clean.duplicated().sum())}
-    got = query("select quarantine_reason, count(*) as n from stg_orders_quarantine group by 1"
+    got = query("select quarantine_reason, count(*) as n from stg_customer_orders_quarantine group by 1"
                 ).set_index("quarantine_reason")["n"].to_dict()
     assert {k: v for k, v in expected.items() if v} == got
-    usable = query("select count(*) as n from stg_orders")["n"].item()
+    usable = query("select count(*) as n from stg_customer_orders")["n"].item()
     assert usable + sum(got.values()) == len(raw_orders)
 
 

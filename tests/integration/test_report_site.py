@@ -63,7 +63,7 @@ def test_the_index_counts_what_the_marts_hold(site, query):
     html = (out / "index.html").read_text()
     providers, clusters = query("select count(*), count(distinct cluster_id) from provider_clusters").iloc[0]
     assert f"{providers} providers in {clusters} clusters" in html
-    for name in ("stg_orders_quarantine", "dfu_features_quarantine"):
+    for name in ("stg_customer_orders_quarantine", "dfu_features_quarantine"):
         n = int(query(f"select count(*) from {name}").iloc[0, 0])
         assert (f"{n} row(s)" in html) == (n > 0)
     for run_id in query("select distinct run_id from provider_clusters")["run_id"]:

@@ -21,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FEATURE_MARTS = {"provider_features": "provider_id", "dfu_features": "dfu_id", "customer_features": "customer_id"}
-QUARANTINES = ("stg_orders_quarantine", "stg_ai_models_quarantine", "stg_sales_monthly_quarantine",
+QUARANTINES = ("stg_customer_orders_quarantine", "stg_ai_models_quarantine", "stg_sales_monthly_quarantine",
                "provider_features_quarantine", "dfu_features_quarantine", "customer_features_quarantine")
 FITS = {"int_provider_clusters": ("provider_id", "cluster_id"), "int_dfu_clusters": ("dfu_id", "cluster_id")}
 SCHEMA = "cluster_marts"

@@ -18,7 +18,8 @@ from cluster_marts.warehouse import DOMAINS, built_domains
 
 ROOT = Path(__file__).resolve().parents[2]
 SWITCH = re.compile(r"\{\{ (.+) \}\}")
-ONE = re.compile(r"'(\w+)' in var\('cluster_marts_domains', \[([^\]]*)\]\)")
+ONE = re.compile(r"'(\w+)' in var\('cluster_marts_domains', \(env_var\('CLUSTER_MARTS_DOMAINS', '([\w,]*)'\) "
+                 r"\| replace\(' ', ''\)\)\.split\(','\)\)")
 #: folders named after something other than their domain
 FOLDER_DOMAIN = {"value": "customers"}
 
@@ -35,7 +36,7 @@ def _domains_of(config: dict) -> set[str]:
     for part in parts:
         match = ONE.fullmatch(part)
         assert match, f"not a domain switch: {part}"
-        assert tuple(re.findall(r"'(\w+)'", match.group(2))) == DOMAINS, part
+        assert tuple(match.group(2).split(",")) == DOMAINS, part
         found.add(match.group(1))
     return found
 

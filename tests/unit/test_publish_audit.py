@@ -56,7 +56,7 @@ def test_the_marts_folder_and_opted_in_models_are_published(tmp_path):
         (["p", "marts", "customers", "int_customer_helper"], {}),
         (["p", "marts", "x", "ephemeral_one"], {"materialized": "ephemeral"}),
         (["p", "features", "customers", "customer_features"], {"meta": {"publish": True}}),
-        (["p", "staging", "stg_orders"], {}),
+        (["p", "staging", "stg_customer_orders"], {}),
     ])
     assert published_models(tmp_path) == ["customer_features", "customer_segments"]
 

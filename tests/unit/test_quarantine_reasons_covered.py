@@ -140,7 +140,7 @@ def test_every_model_that_names_a_reason_column_emits_parsed_reasons():
     unread = [name for name, path in sql_files().items()
               if ALIASES_EMITTED.search(COMMENT.sub(" ", path.read_text())) and name not in emitted]
     assert not unread, f"models alias a reason column but no `then '<reason>'` was parsed: {unread}"
-    assert {"stg_orders_validated", "stg_sales_monthly_validated", "stg_ai_models_validated",
+    assert {"stg_customer_orders_validated", "stg_sales_monthly_validated", "stg_ai_models_validated",
             "int_customers_checked", "int_dfus_checked", "int_provider_features_checked"} <= set(emitted)
 
 

@@ -206,7 +206,7 @@ def test_no_customers_is_an_error_naming_the_model_and_the_reason():
         segmentation_table(frame.iloc[:0], META, model=MODEL)
     assert str(err.value).startswith(
         "model int_customer_segmentation: customer_features has no rows: every order was quarantined or the orders "
-        "source is empty; see stg_orders_quarantine")
+        "source is empty; see stg_customer_orders_quarantine")
     with pytest.raises(InputDataError, match=r"^model int_customer_reference_model: int_customer_reference_features "
                                              r"has no rows: no valid order on or before the reference date"):
         reference_model(frame.iloc[:0], META, model="int_customer_reference_model")

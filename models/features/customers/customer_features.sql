@@ -10,7 +10,7 @@
 with
 
 orders as (
-    select * from {{ ref('stg_orders') }}
+    select * from {{ ref('stg_customer_orders') }}
 ),
 
 as_of as (

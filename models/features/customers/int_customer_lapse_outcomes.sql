@@ -20,7 +20,7 @@ build_as_of as (
 ),
 
 orders as (
-    select customer_id, ordered_at from {{ ref('stg_orders') }}
+    select customer_id, ordered_at from {{ ref('stg_customer_orders') }}
 ),
 
 closed as (

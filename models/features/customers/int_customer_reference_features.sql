@@ -13,7 +13,7 @@
 with
 
 orders as (
-    select * from {{ ref('stg_orders') }}
+    select * from {{ ref('stg_customer_orders') }}
 ),
 
 reference as (

@@ -20,7 +20,7 @@ as_of as (
 ),
 
 first_order as (
-    select min(ordered_at) as first_ordered_at from {{ ref('stg_orders') }}
+    select min(ordered_at) as first_ordered_at from {{ ref('stg_customer_orders') }}
 ),
 
 schedule_candidates as (

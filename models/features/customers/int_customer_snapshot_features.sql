@@ -8,7 +8,7 @@
 with
 
 orders as (
-    select * from {{ ref('stg_orders') }}
+    select * from {{ ref('stg_customer_orders') }}
 ),
 
 snapshot_dates as (

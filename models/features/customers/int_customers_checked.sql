@@ -5,11 +5,11 @@
 with
 
 named as (
-    select distinct customer_id from {{ ref('stg_orders_validated') }} where customer_id is not null
+    select distinct customer_id from {{ ref('stg_customer_orders_validated') }} where customer_id is not null
 ),
 
 usable as (
-    select distinct customer_id from {{ ref('stg_orders') }}
+    select distinct customer_id from {{ ref('stg_customer_orders') }}
 ),
 
 featured as (

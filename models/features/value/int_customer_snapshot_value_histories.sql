@@ -29,7 +29,7 @@ order_days as (
         customer_id,
         cast(ordered_at as date) as order_day,
         sum(cast(amount as decimal(38, 6))) as day_spend
-    from {{ ref('stg_orders') }}
+    from {{ ref('stg_customer_orders') }}
     group by customer_id, cast(ordered_at as date)
 ),
 

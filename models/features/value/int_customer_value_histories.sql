@@ -15,7 +15,7 @@ scoped_orders as (
         orders.ordered_at,
         orders.amount,
         as_of.as_of_at
-    from {{ ref('stg_orders') }} as orders
+    from {{ ref('stg_customer_orders') }} as orders
     cross join as_of
     where orders.ordered_at < as_of.as_of_at
 ),

@@ -48,7 +48,7 @@ holdout_days as (
         cast(orders.ordered_at as date) as order_day,
         sum(orders.amount) as day_spend
     from closed
-    inner join {{ ref('stg_orders') }} as orders
+    inner join {{ ref('stg_customer_orders') }} as orders
         on
             closed.customer_id = orders.customer_id
             and closed.snapshot_at <= orders.ordered_at

@@ -19,8 +19,8 @@ __all__ = ["FEATURES_SOURCE", "EMPTY_FEATURES", "checked_input", "axis_inputs"]
 #: the model the segmentation reads, and why it can be empty (the error message of an empty input)
 FEATURES_SOURCE = "customer_features"
 EMPTY_FEATURES = (
-    "every order was quarantined or the orders source is empty; see stg_orders_quarantine (orders set aside, with "
-    "their reason) and customer_features_quarantine (customers set aside)"
+    "every order was quarantined or the orders source is empty; see stg_customer_orders_quarantine (orders set aside, "
+    "with their reason) and customer_features_quarantine (customers set aside)"
 )
 
 

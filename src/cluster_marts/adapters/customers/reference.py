@@ -70,7 +70,7 @@ REFERENCE_DOMAIN = "customer_reference"
 REFERENCE_SOURCE = "int_customer_reference_features"
 EMPTY_REFERENCE = (
     "no valid order on or before the reference date (var customer_reference_date): every order was quarantined, "
-    "the orders source is empty or the reference date is before the first order; see stg_orders_quarantine"
+    "the orders source is empty or the reference date is before the first order; see stg_customer_orders_quarantine"
 )
 
 REFERENCE_COLUMNS = [

@@ -37,7 +37,7 @@ TITLE = "Cluster marts"
 FILE = "index.html"
 #: quarantine table -> the source it sets rows aside from
 QUARANTINES: dict[str, str] = {
-    "stg_orders_quarantine": "customer orders (raw rows)",
+    "stg_customer_orders_quarantine": "customer orders (raw rows)",
     "stg_ai_models_quarantine": "AI model catalogue (raw rows)",
     "stg_sales_monthly_quarantine": "monthly sales (raw rows)",
     "provider_features_quarantine": "providers (feature rows)",
@@ -49,7 +49,7 @@ DOMAIN_MARTS: dict[str, tuple[str, ...]] = {
     "providers": ("provider_clusters", "int_ai_models_regioned", "stg_ai_models_quarantine",
                   "provider_features_quarantine"),
     "demand": ("dfu_cluster_assignments", "stg_sales_monthly_quarantine", "dfu_features_quarantine"),
-    "customers": ("customer_fit_metrics", "customer_lapse_risk", "stg_orders_quarantine",
+    "customers": ("customer_fit_metrics", "customer_lapse_risk", "stg_customer_orders_quarantine",
                   "customer_features_quarantine"),
 }
 #: what the index reads whatever the domains

@@ -9,7 +9,7 @@
 with
 
 validated as (
-    select * from {{ ref('stg_orders_validated') }}
+    select * from {{ ref('stg_customer_orders_validated') }}
 ),
 
 usable as (
