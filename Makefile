@@ -72,21 +72,23 @@ $(DEV_STAMP): $(STAMP)
 data: install
 	$(BIN)/cluster-marts demo --scale $(SCALE) --out $(RAW) --if-absent
 
-DBT_VARS := --vars '{ai_models_path: $(abspath $(RAW))/ai_models.parquet, \
+DEMO_VARS := {ai_models_path: $(abspath $(RAW))/ai_models.parquet, \
 	sales_monthly_path: $(abspath $(RAW))/fact_sales_monthly.parquet, \
 	dim_item_path: $(abspath $(RAW))/dim_item.parquet, dim_dfu_path: $(abspath $(RAW))/dim_dfu.parquet, \
-	customer_orders_path: $(abspath $(RAW))/customer_orders.parquet}'
+	customer_orders_path: $(abspath $(RAW))/customer_orders.parquet}
+DBT_VARS := --vars '$(DEMO_VARS)'
 
-# `make build` on the demo: the demo files (written when absent) and their vars; with VARS: only the
-# user's vars, read by dbt from the environment (so quotes and braces reach it as typed), and no demo data
+# `make build` (and snapshot, snapshot-retention, cluster-*) on the demo: the demo files (written when
+# absent) and their vars; with VARS: only the user's vars and no demo data. dbt reads them from the
+# environment, so quotes and braces reach it as typed.
 ifeq ($(strip $(VARS)),)
 BUILD_NEEDS := data
-BUILD_VARS := $(DBT_VARS)
+export CLUSTER_MARTS_BUILD_VARS := $(DEMO_VARS)
 else
 BUILD_NEEDS := install
-BUILD_VARS := --vars "$$CLUSTER_MARTS_BUILD_VARS"
-build: export CLUSTER_MARTS_BUILD_VARS := $(VARS)
+export CLUSTER_MARTS_BUILD_VARS := $(VARS)
 endif
+BUILD_VARS := --vars "$$CLUSTER_MARTS_BUILD_VARS"
 
 # write, audit, publish: the serving warehouse BI reads (CLUSTER_MARTS_SERVING_DB, default
 # target/serving.duckdb) is replaced only when every model and test of the build passed; the reports
@@ -100,8 +102,8 @@ build: $(BUILD_NEEDS)
 publish: install
 	$(BIN)/cluster-marts publish
 
-cluster-features cluster-train cluster-label cluster-update cluster-all: data
-	$(DBT) build --selector $(subst cluster-,dfu_,$@) $(DBT_VARS)
+cluster-features cluster-train cluster-label cluster-update cluster-all: $(BUILD_NEEDS)
+	$(DBT) build --selector $(subst cluster-,dfu_,$@) $(BUILD_VARS)
 
 # sqlfluff compiles the models with the dbt templater: it needs the demo files (sources are read
 # to check their contract) and writes its scratch warehouse under target/
@@ -134,11 +136,11 @@ report: install
 	$(BIN)/cluster-marts report --out $(REPORTS)
 	@echo "open $(REPORTS)/index.html"
 
-snapshot: data
-	$(DBT) build -s +customer_membership_snapshots+ $(subst }',$(COMMA) customer_snapshot_dates: [$(SNAPSHOT_DATE)]}',$(DBT_VARS))
+snapshot: $(BUILD_NEEDS)
+	$(DBT) build -s +customer_membership_snapshots+ --vars "$${CLUSTER_MARTS_BUILD_VARS%\}}$(COMMA) customer_snapshot_dates: [$(SNAPSHOT_DATE)]}"
 
 snapshot-retention: install
-	$(DBT) run-operation apply_snapshot_retention
+	$(DBT) run-operation apply_snapshot_retention $(BUILD_VARS)
 
 export: install
 	$(BIN)/cluster-marts export --out reports/profiles

@@ -123,3 +123,17 @@ def test_missing_customer_mart_fails(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert run_checks(db, domains=DOMAINS) == 1
     assert "customer_memberships" in capsys.readouterr().err
     assert run_checks(db, domains=("providers", "demand")) == 0   # other domains do not depend on it
+
+
+def test_by_default_the_suites_of_the_built_domains_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import duckdb
+
+    db = write_warehouse(tmp_path / "warehouse.duckdb", skip=["provider_clusters", "dim_dfu"])
+    assert run_checks(db) == 1  # no record of the build: every domain's suites, and the provider marts are missing
+    assert "provider_clusters" in capsys.readouterr().err
+    with duckdb.connect(str(db)) as con:  # what the on-run-end hook records of a customers-only build
+        con.execute("create table main.dbt_invocation as select 'abc' as invocation_id, 'customers' as domains")
+    assert run_checks(db) == 0
+    out = capsys.readouterr().out
+    assert "GX suites of providers, demand not run: the last build left them out" in out
+    assert "ok   suite customer_memberships: 4/4" in out and "provider_clusters" not in out

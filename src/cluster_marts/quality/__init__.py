@@ -12,8 +12,9 @@ cross-table consistency checks.
 One module per domain in this package holds its suites: ``TABLES``,
 ``build_expectations()`` (``{table: [expectation, ...]}``) and
 ``runtime_parameters(frames, thresholds)``. :data:`REQUIRED_DOMAINS` lists the
-domains whose marts must be in the warehouse; a missing mart of one of them
-fails the check.
+suites; by default those of the domains the warehouse's last build had on run
+(:data:`SUITES_OF`, :func:`~cluster_marts.warehouse.built_domains`), and a
+missing mart of one of them fails the check.
 
 The GX context is ephemeral and rebuilt on every run: one pandas data source,
 and per mart one dataframe asset, one whole-dataframe batch definition, one
@@ -35,10 +36,13 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from cluster_marts.warehouse import MartError, read_marts
+from cluster_marts.warehouse import MartError, built_domains_of, read_marts
 
 #: Domains whose suites run, each a module of this package; their marts are required.
 REQUIRED_DOMAINS: tuple[str, ...] = ("providers", "demand", "customers", "drift")
+#: domain of var ``cluster_marts_domains`` -> its suite modules (the workbench has none)
+SUITES_OF: dict[str, tuple[str, ...]] = {"providers": ("providers",), "demand": ("demand",),
+                                         "customers": ("customers", "drift"), "workbench": ()}
 THRESHOLDS_ENV = "CLUSTER_MARTS_GX_THRESHOLDS"
 THRESHOLDS_REL = Path("tests") / "great_expectations" / "thresholds.yml"
 
@@ -101,7 +105,7 @@ def _referenced(suites: dict[str, list[Any]]) -> set[str]:
 
 
 def run_checks(db_path: str | Path, thresholds_path: str | Path | None = None,
-               domains: tuple[str, ...] = REQUIRED_DOMAINS) -> int:
+               domains: tuple[str, ...] | None = None) -> int:
     """Run the GX checkpoint on the marts of ``domains``; 0 when every expectation passes, else 1.
 
     Parameters
@@ -110,9 +114,10 @@ def run_checks(db_path: str | Path, thresholds_path: str | Path | None = None,
         DuckDB warehouse, opened read-only.
     thresholds_path : str or path, optional
         thresholds.yml; default: see :func:`find_thresholds`.
-    domains : tuple of str
-        Suite modules to run (default :data:`REQUIRED_DOMAINS`); every mart they
-        check must exist and hold rows.
+    domains : tuple of str, optional
+        Suite modules to run (default: those of the domains the warehouse's last
+        build had on, :data:`SUITES_OF`); every mart they check must exist and
+        hold rows.
     """
     found = find_thresholds(thresholds_path)
     if found is None:
@@ -120,6 +125,17 @@ def run_checks(db_path: str | Path, thresholds_path: str | Path | None = None,
               file=sys.stderr)
         return 1
     thresholds = yaml.safe_load(found.read_text()) or {}
+    if domains is None:
+        try:
+            built = built_domains_of(db_path)
+        except MartError as exc:
+            print(f"GX check failed: {exc}", file=sys.stderr)
+            return 1
+        domains = tuple(suite for domain in built for suite in SUITES_OF[domain])
+        left_out = [domain for domain in SUITES_OF if domain not in built and SUITES_OF[domain]]
+        if left_out:
+            print(f"GX suites of {', '.join(left_out)} not run: the last build left them out "
+                  "(var cluster_marts_domains)")
     modules = [load_domain(name) for name in domains]
     try:
         frames = load_marts(db_path, tuple(t for module in modules for t in module.TABLES))
