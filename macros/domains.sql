@@ -8,8 +8,8 @@
 
     Without the var the environment variable CLUSTER_MARTS_DOMAINS (comma separated) is the default:
     in a host project (this one installed as a package) it is the only switch dbt_project.yml sees,
-    since dbt renders a package's project file without vars. When the build runs, the domains must be
-    the ones whose models are on, or the build stops saying which setting to align.
+    since dbt renders a package's project file without vars. When the build runs, a domain whose models
+    are on must be in the list, or the build stops saying which setting to align.
 
     cluster_marts_domain_on(domain): whether `domain` is on.
 #}
@@ -34,11 +34,11 @@
     {%- endif -%}
     {%- set on = known | select('in', domains) | list -%}
     {%- if execute -%}
-        {%- set built = cluster_marts_domains_with_models() -%}
-        {%- if built and built != on -%}
+        {%- set extra = cluster_marts_domains_with_models() | reject('in', on) | list -%}
+        {%- if extra -%}
             {{ exceptions.raise_compiler_error(
                 "var cluster_marts_domains is [" ~ on | join(', ') ~ "] but the models of ["
-                ~ built | join(', ') ~ "] are on. In a project that installs cluster_marts as a package, dbt "
+                ~ extra | join(', ') ~ "] are on too. In a project that installs cluster_marts as a package, dbt "
                 ~ "switches the package's folders without vars: set the environment variable "
                 ~ "CLUSTER_MARTS_DOMAINS=" ~ on | join(',') ~ " for the dbt command as well.") }}
         {%- endif -%}
