@@ -24,6 +24,7 @@ def test_defaults():
     assert (s.neural.encoding_dim, s.neural.hidden_units, s.neural.epochs, s.neural.batch_size) == (3, 16, 200, 64)
     sub = s.subdivision
     assert (sub.max_variance, sub.max_share, sub.min_size, sub.max_depth, sub.k_max) == (2.0, 0.6, 100, 3, 4)
+    assert sub.diameter_factor == 1.5
     assert (s.random_state, s.silhouette_sample_size, s.high_confidence, s.low_confidence) == (42, 2000, 0.9, 0.6)
     assert s.features_of("engagement") == ("f", "m")
 
@@ -75,6 +76,8 @@ def test_settings_json_is_sorted_and_complete():
         ({"k_min": 1}, r"'k_min'=1 is out of range; allowed values: an integer >= 2 \("),
         ({"subdivision": {"max_share": 1.5}},
          r"'subdivision.max_share'=1.5 is out of range; allowed values: a number > 0 and <= 1 \("),
+        ({"subdivision": {"diameter_factor": 0}},
+         r"'subdivision.diameter_factor'=0 is out of range; allowed values: a number > 0 \("),
         ({"subdivision": {"max_depth": -1}},
          r"'subdivision.max_depth'=-1 is out of range; allowed values: an integer >= 0 and <= 100"),
         ({"low_confidence": 0.95}, r"'low_confidence'=0.95 must be <= high_confidence=0.9"),

@@ -105,3 +105,49 @@ def test_split_rule_silhouette_follows_structure_balanced_follows_sizes():
     assert sorted(np.bincount(by_silhouette).tolist()) == [200, 600]
     assert by_balance.max() + 1 > 2
     assert np.bincount(by_balance).max() < 600
+
+
+def _small_wide_segment(seed: int, gap: float):
+    """Two tight top-level segments of 4,800 rows each and a small one (400 rows, 4 %) made of two planted
+    sub-groups ``gap`` apart: its variance (gap/2)^2 stays under max_variance and its share under max_share."""
+    rng = np.random.default_rng(seed)
+    tight = [rng.normal([0, 0], 0.15, size=(4800, 2)), rng.normal([6, 0], 0.15, size=(4800, 2))]
+    wide = np.vstack([rng.normal([3, 5 - gap / 2], 0.15, size=(200, 2)),
+                      rng.normal([3, 5 + gap / 2], 0.15, size=(200, 2))])
+    X = np.vstack([*tight, wide])
+    labels = np.r_[np.zeros(4800, int), np.ones(4800, int), np.full(400, 2)]
+    return X, labels, np.r_[np.zeros(200, int), np.ones(200, int)]
+
+
+@pytest.mark.parametrize("seed", [0, 11])
+def test_the_diameter_trigger_alone_splits_a_small_wide_segment_along_its_planted_groups(seed):
+    from sklearn.metrics import adjusted_rand_score
+
+    from cluster_marts.selection.subdivision import diameter
+
+    X, labels, planted = _small_wide_segment(seed, gap=2.0)
+    p = SubdivisionParams()  # the defaults: variance 2.0, share 0.6, diameter factor 1.5, min size 100
+    wide = X[labels == 2]
+    assert intra_variance(wide) < p.max_variance and 400 / len(X) < p.max_share  # the other triggers stay quiet
+    assert diameter(wide) > p.diameter_factor * diameter(X[labels == 0])
+    sub = subdivide(X, labels, p, **KW)
+    assert set(sub.paths[:9600]) == {"0", "1"}  # the tight segments stay whole
+    assert set(sub.paths[9600:]) == {"2.0", "2.1"}
+    assert adjusted_rand_score(planted, sub.paths[9600:]) == 1.0
+    # switched off by a large factor, nothing splits
+    off = subdivide(X, labels, SubdivisionParams(diameter_factor=100.0), **KW)
+    assert set(off.paths) == {"0", "1", "2"}
+
+
+@pytest.mark.parametrize("seed", [0, 11])
+def test_the_diameter_trigger_leaves_segments_of_the_usual_spread_alone(seed):
+    # three round segments of the same spread, one of them small: none is wider than the axis is
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal([0, 0], 0.4, size=(3000, 2)), rng.normal([5, 0], 0.4, size=(3000, 2)),
+                   rng.normal([2.5, 5], 0.4, size=(300, 2))])
+    labels = np.r_[np.zeros(3000, int), np.ones(3000, int), np.full(300, 2)]
+    assert set(subdivide(X, labels, SubdivisionParams(), **KW).paths) == {"0", "1", "2"}
+    # a small segment as tight as the others but no wider: no split either
+    X2, labels2, _ = _small_wide_segment(seed, gap=0.0)
+    assert set(subdivide(X2, labels2, SubdivisionParams(), **KW).paths) == {"0", "1", "2"}
+

@@ -60,6 +60,7 @@ class SubdivisionParams:
 
     max_variance: float = 2.0
     max_share: float = 0.6
+    diameter_factor: float = 1.5
     min_size: int = 100
     max_depth: int = 3
     k_max: int = 4
@@ -72,7 +73,8 @@ SPLIT_RULES = ("balanced", "silhouette")
 _SUBDIVISION = bind(
     SubdivisionParams,
     Rule("max_variance", FLOAT, low=0.0), Rule("max_share", FLOAT, low=0.0, open_low=True, high=1.0),
-    Rule("min_size", INT, low=2), Rule("max_depth", INT, low=0, high=100), Rule("k_max", INT, low=2, high=1000),
+    Rule("diameter_factor", FLOAT, low=0.0, open_low=True), Rule("min_size", INT, low=2),
+    Rule("max_depth", INT, low=0, high=100), Rule("k_max", INT, low=2, high=1000),
     Rule("selection_rule", CHOICE, allowed=SPLIT_RULES),
 )
 

@@ -3,12 +3,18 @@
 After the final fit at the chosen k, each top-level segment (dominant labels)
 is split again when
 
-    (share of the whole population > max_share  OR  intra-cluster variance > max_variance)
+    (share of the whole population > max_share  OR  intra-cluster variance > max_variance
+     OR  diameter > diameter_factor x the axis-wide diameter)
     AND size >= min_size  AND  depth < max_depth
 
 where the intra-cluster variance is the mean squared euclidean distance of the
-members to their mean in the scaled axis space.  Top-level segments have
-depth 0.  The split always uses k-means (``n_init=10``, seeded) on the scaled
+members to their mean in the scaled axis space, a segment's diameter the 95th
+percentile of its members' euclidean distances to their mean
+(:func:`diameter`), and the axis-wide diameter the 95th percentile of every
+row's distance to the mean of its top-level segment: a segment whose edge lies
+much further from its centre than is usual on the axis is split, even when it
+is small and its variance is moderate.  Top-level segments have depth 0.
+The split always uses k-means (``n_init=10``, seeded) on the scaled
 axis features, whatever the method of the top level; its k in
 ``2..subdivision.k_max`` is chosen by the engine's k grid and rules
 (:mod:`cluster_marts.selection.rules`) with ``subdivision.selection_rule``:
@@ -50,7 +56,10 @@ from cluster_marts.preprocessing.sampling import fit_sample
 from cluster_marts.selection.grid import evaluate_k_grid
 from cluster_marts.selection.rules import choose_k
 
-__all__ = ["Subdivision", "intra_variance", "needs_split", "split_segment", "subdivide", "SPLIT_N_INIT"]
+__all__ = ["Subdivision", "diameter", "intra_variance", "needs_split", "split_segment", "subdivide", "SPLIT_N_INIT"]
+
+#: the percentile of the members' distances to their centre that is a segment's diameter
+DIAMETER_PERCENTILE = 95.0
 
 SPLIT_N_INIT = 10  # k-means restarts of a split
 
@@ -85,8 +94,32 @@ def intra_variance(X: np.ndarray) -> float:
     return float(((X - X.mean(axis=0)) ** 2).sum(axis=1).mean()) if X.shape[0] else 0.0
 
 
-def needs_split(size: int, share: float, variance: float, depth: int, p: SubdivisionParams) -> bool:
-    """The subdivision rule of the module docstring.
+def _distances(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Each row's euclidean distance to the mean of its label's rows."""
+    sums = np.zeros((int(labels.max()) + 1, X.shape[1]))
+    np.add.at(sums, labels, X)
+    means = sums / np.bincount(labels, minlength=sums.shape[0])[:, None]
+    return np.sqrt(((X - means[labels]) ** 2).sum(axis=1))
+
+
+def diameter(X: np.ndarray) -> float:
+    """A segment's diameter: the 95th percentile of its rows' euclidean distances to their mean.
+
+    Examples
+    --------
+    >>> round(diameter(np.array([[0.0, 0.0], [2.0, 0.0]])), 6)
+    1.0
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if not X.shape[0]:
+        return 0.0
+    return float(np.percentile(_distances(X, np.zeros(X.shape[0], dtype=np.int64)), DIAMETER_PERCENTILE))
+
+
+def needs_split(size: int, share: float, variance: float, depth: int, p: SubdivisionParams,
+                diameter: float = 0.0, axis_diameter: float = np.inf) -> bool:
+    """The subdivision rule of the module docstring (``diameter`` of the segment, ``axis_diameter`` the
+    axis-wide one; the defaults, or an axis-wide diameter of 0, leave the diameter trigger out).
 
     Examples
     --------
@@ -94,8 +127,11 @@ def needs_split(size: int, share: float, variance: float, depth: int, p: Subdivi
     True
     >>> needs_split(700, 0.7, 0.5, 3, SubdivisionParams())   # max_depth reached
     False
+    >>> needs_split(150, 0.05, 0.5, 0, SubdivisionParams(), diameter=1.6, axis_diameter=1.0)  # wider than 1.5x
+    True
     """
-    return (share > p.max_share or variance > p.max_variance) and size >= p.min_size and depth < p.max_depth
+    spread = variance > p.max_variance or 0.0 < axis_diameter < diameter / p.diameter_factor
+    return (share > p.max_share or spread) and size >= p.min_size and depth < p.max_depth
 
 
 def split_segment(
@@ -189,9 +225,11 @@ def subdivide(
     paths = top[labels].astype(str).astype(object) if n else labels.astype(str).astype(object)
     depths = np.zeros(n, dtype=np.int64)
     stack = [(np.flatnonzero(labels == seg), str(top[seg]), 0) for seg in np.unique(labels)[::-1]]
+    axis_diameter = float(np.percentile(_distances(X, labels), DIAMETER_PERCENTILE)) if n else 0.0
     while stack:
         rows, path, depth = stack.pop()
-        if not needs_split(rows.size, rows.size / n, intra_variance(X[rows]), depth, p):
+        if not needs_split(rows.size, rows.size / n, intra_variance(X[rows]), depth, p,
+                           diameter(X[rows]), axis_diameter):
             continue
         child = split_segment(X[rows], p, weights=weights, sample_size=sample_size, random_state=random_state,
                               fit_sample_size=fit_sample_size)
