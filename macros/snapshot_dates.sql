@@ -1,10 +1,14 @@
 {#
+    The snapshot types (var customer_snapshot_type), each with the retention
+    var customer_snapshot_retention_days gives it: daily, weekly (weeks start on
+    Monday), monthly, quarterly and yearly. A snapshot is taken at the end of
+    its period.
+
     snapshot_period_end(snapshot_type, date_expression): the end (last day) of
-    the period containing the date, for monthly and weekly snapshots (weeks
-    start on Monday), a date.
+    the period containing the date, a date.
     DuckDB: dbt's last_day / date_trunc / dateadd. Spark: its own last_day,
-    date_trunc and date_add (dbt's Spark dateadd repeats its argument several
-    times to keep the time of day, so nested it grows the plan
+    date_trunc, add_months and date_add (dbt's Spark dateadd repeats its
+    argument several times to keep the time of day, so nested it grows the plan
     exponentially; dates have no time of day to keep).
 #}
 {% macro snapshot_period_end(snapshot_type, date_expression) %}
@@ -13,25 +17,37 @@
 {% endmacro %}
 
 {% macro default__snapshot_period_end(snapshot_type, date_expression) %}
-    {%- if snapshot_type == 'monthly' -%}
+    {%- if snapshot_type == 'daily' -%}
+        cast({{ date_expression }} as date)
+    {%- elif snapshot_type == 'weekly' -%}
+        cast({{ dbt.dateadd('day', 6, dbt.date_trunc('week', date_expression)) }} as date)
+    {%- elif snapshot_type == 'monthly' -%}
         cast({{ dbt.last_day(date_expression, 'month') }} as date)
     {%- else -%}
-        cast({{ dbt.dateadd('day', 6, dbt.date_trunc('week', date_expression)) }} as date)
+        {%- set months = snapshot_type_months(snapshot_type) -%}
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', months,
+            dbt.date_trunc('quarter' if months == 3 else 'year', date_expression))) }} as date)
     {%- endif -%}
 {% endmacro %}
 
 {% macro spark__snapshot_period_end(snapshot_type, date_expression) %}
-    {%- if snapshot_type == 'monthly' -%}
+    {%- if snapshot_type == 'daily' -%}
+        cast({{ date_expression }} as date)
+    {%- elif snapshot_type == 'weekly' -%}
+        date_add(cast(date_trunc('week', {{ date_expression }}) as date), 6)
+    {%- elif snapshot_type == 'monthly' -%}
         last_day(cast({{ date_expression }} as date))
     {%- else -%}
-        date_add(cast(date_trunc('week', {{ date_expression }}) as date), 6)
+        {%- set months = snapshot_type_months(snapshot_type) -%}
+        date_add(add_months(cast(date_trunc('{{ "quarter" if months == 3 else "year" }}', {{ date_expression }}) as date),
+                            {{ months }}), -1)
     {%- endif -%}
 {% endmacro %}
 
 {#
     snapshot_period_offset(snapshot_type, periods, date_expression): the date
-    `periods` periods (months or weeks) before the given one (a month back
-    from the 31st is the month's last day).
+    `periods` periods (days, weeks, months, quarters or years) before the given
+    one (a month back from the 31st is the month's last day).
     DuckDB: dbt's dateadd (a timestamp). Spark: add_months / date_add (a date).
 #}
 {% macro snapshot_period_offset(snapshot_type, periods, date_expression) %}
@@ -40,25 +56,38 @@
 {% endmacro %}
 
 {% macro default__snapshot_period_offset(snapshot_type, periods, date_expression) %}
-    {%- if snapshot_type == 'monthly' -%}
-        {{ dbt.dateadd('month', '-(' ~ periods ~ ')', date_expression) }}
+    {%- if snapshot_type in ['daily', 'weekly'] -%}
+        {{ dbt.dateadd('day', '-' ~ snapshot_type_days(snapshot_type) ~ ' * (' ~ periods ~ ')', date_expression) }}
     {%- else -%}
-        {{ dbt.dateadd('day', '-7 * (' ~ periods ~ ')', date_expression) }}
+        {{ dbt.dateadd('month', '-' ~ snapshot_type_months(snapshot_type) ~ ' * (' ~ periods ~ ')', date_expression) }}
     {%- endif -%}
 {% endmacro %}
 
 {% macro spark__snapshot_period_offset(snapshot_type, periods, date_expression) %}
-    {%- if snapshot_type == 'monthly' -%}
-        add_months(cast({{ date_expression }} as date), cast(-({{ periods }}) as int))
+    {%- if snapshot_type in ['daily', 'weekly'] -%}
+        date_add(cast({{ date_expression }} as date),
+                 cast(-{{ snapshot_type_days(snapshot_type) }} * ({{ periods }}) as int))
     {%- else -%}
-        date_add(cast({{ date_expression }} as date), cast(-7 * ({{ periods }}) as int))
+        add_months(cast({{ date_expression }} as date),
+                   cast(-{{ snapshot_type_months(snapshot_type) }} * ({{ periods }}) as int))
     {%- endif -%}
 {% endmacro %}
 
-{# snapshot_type_checked(snapshot_type): stops the build unless the snapshot type is monthly or weekly. #}
+{# the length of a period in days (daily, weekly) or months (monthly, quarterly, yearly) #}
+{% macro snapshot_type_days(snapshot_type) %}
+    {{ return({'daily': 1, 'weekly': 7}[snapshot_type]) }}
+{% endmacro %}
+
+{% macro snapshot_type_months(snapshot_type) %}
+    {{ return({'monthly': 1, 'quarterly': 3, 'yearly': 12}[snapshot_type]) }}
+{% endmacro %}
+
+{# snapshot_type_checked(snapshot_type): stops the build unless the snapshot type is one of the five. #}
 {% macro snapshot_type_checked(snapshot_type) %}
-    {%- if snapshot_type not in ['monthly', 'weekly'] -%}
+    {%- set types = ['daily', 'weekly', 'monthly', 'quarterly', 'yearly'] -%}
+    {%- if snapshot_type not in types -%}
         {{ exceptions.raise_compiler_error(
-            "var customer_snapshot_type = '" ~ snapshot_type ~ "' is not supported; use monthly or weekly") }}
+            "var customer_snapshot_type = '" ~ snapshot_type ~ "' is not a snapshot type; use one of "
+            ~ types | join(', ')) }}
     {%- endif -%}
 {% endmacro %}
