@@ -34,6 +34,14 @@ class SparkRelation:
     def filter(self, condition: str) -> SparkRelation:
         return SparkRelation(self.frame.filter(condition))
 
+    def join(self, other: SparkRelation, columns: str, how: str = "inner") -> SparkRelation:
+        """``join other using (<columns>)`` (DuckDB's ``join`` with a list of column names)."""
+        return SparkRelation(self.frame.join(other.frame, on=_split_top_level(columns), how=how))
+
+    def order(self, columns: str) -> SparkRelation:
+        """``order by <columns>``."""
+        return SparkRelation(self.frame.orderBy(*_split_top_level(columns)))
+
     def to_arrow_table(self):
         return self.frame.toArrow()
 
