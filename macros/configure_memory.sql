@@ -6,9 +6,9 @@
     memory_limit and temp_directory, so what does not fit spills to disk. Both
     are settings of the whole database, so they hold for every model of the
     run. With a memory limit it also has DuckDB hand freed memory back to the
-    machine (allocator settings, as this project's profile does). Without the vars (this project's own profile sets both from
-    CLUSTER_MARTS_MEMORY_LIMIT and CLUSTER_MARTS_TEMP_DIR) and on other
-    engines it does nothing.
+    machine (allocator settings, as this project's profile does). Without the
+    vars (this project's own profile sets both from CLUSTER_MARTS_MEMORY_LIMIT
+    and CLUSTER_MARTS_TEMP_DIR) and on other engines it does nothing.
 #}
 {% macro configure_memory() -%}
     {{ return(adapter.dispatch('configure_memory', 'cluster_marts')()) }}

@@ -34,7 +34,7 @@
     {%- endif -%}
     {%- set on = known | select('in', domains) | list -%}
     {%- if execute -%}
-        {%- set extra = cluster_marts_domains_with_models() | reject('in', on) | list -%}
+        {%- set extra = cluster_marts_domains_with_models(known) | reject('in', on) | list -%}
         {%- if extra -%}
             {{ exceptions.raise_compiler_error(
                 "var cluster_marts_domains is [" ~ on | join(', ') ~ "] but the models of ["
@@ -46,8 +46,9 @@
     {{ return(on) }}
 {% endmacro %}
 
-{#- the domains that have models of this package in the graph (python_models/value is the customers') -#}
-{% macro cluster_marts_domains_with_models() %}
+{#- the domains of `known` that have models of this package in the graph
+    (python_models/value is the customers') -#}
+{% macro cluster_marts_domains_with_models(known) %}
     {%- set folders = {'providers': 'providers', 'demand': 'demand', 'customers': 'customers',
                        'value': 'customers', 'workbench': 'workbench'} -%}
     {%- set found = [] -%}
@@ -56,7 +57,7 @@
             {%- do found.append(folders[folder]) -%}
         {%- endfor -%}
     {%- endfor -%}
-    {{ return(['providers', 'demand', 'customers', 'workbench'] | select('in', found) | list) }}
+    {{ return(known | select('in', found) | list) }}
 {% endmacro %}
 
 {% macro cluster_marts_domain_on(domain) %}

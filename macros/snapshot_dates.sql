@@ -24,9 +24,9 @@
     {%- elif snapshot_type == 'monthly' -%}
         cast({{ dbt.last_day(date_expression, 'month') }} as date)
     {%- else -%}
-        {%- set months = snapshot_type_months(snapshot_type) -%}
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', months,
-            dbt.date_trunc('quarter' if months == 3 else 'year', date_expression))) }} as date)
+        {%- set period = snapshot_periods()[snapshot_type] -%}
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', period.length,
+            dbt.date_trunc(period.unit, date_expression))) }} as date)
     {%- endif -%}
 {% endmacro %}
 
@@ -38,9 +38,9 @@
     {%- elif snapshot_type == 'monthly' -%}
         last_day(cast({{ date_expression }} as date))
     {%- else -%}
-        {%- set months = snapshot_type_months(snapshot_type) -%}
-        date_add(add_months(cast(date_trunc('{{ "quarter" if months == 3 else "year" }}', {{ date_expression }}) as date),
-                            {{ months }}), -1)
+        {%- set period = snapshot_periods()[snapshot_type] -%}
+        date_add(add_months(cast(date_trunc('{{ period.unit }}', {{ date_expression }}) as date),
+                            {{ period.length }}), -1)
     {%- endif -%}
 {% endmacro %}
 
@@ -56,35 +56,34 @@
 {% endmacro %}
 
 {% macro default__snapshot_period_offset(snapshot_type, periods, date_expression) %}
-    {%- if snapshot_type in ['daily', 'weekly'] -%}
-        {{ dbt.dateadd('day', '-' ~ snapshot_type_days(snapshot_type) ~ ' * (' ~ periods ~ ')', date_expression) }}
-    {%- else -%}
-        {{ dbt.dateadd('month', '-' ~ snapshot_type_months(snapshot_type) ~ ' * (' ~ periods ~ ')', date_expression) }}
-    {%- endif -%}
+    {%- set period = snapshot_periods()[snapshot_type] -%}
+    {{ dbt.dateadd(period.step, '-' ~ period.length ~ ' * (' ~ periods ~ ')', date_expression) }}
 {% endmacro %}
 
 {% macro spark__snapshot_period_offset(snapshot_type, periods, date_expression) %}
-    {%- if snapshot_type in ['daily', 'weekly'] -%}
-        date_add(cast({{ date_expression }} as date),
-                 cast(-{{ snapshot_type_days(snapshot_type) }} * ({{ periods }}) as int))
-    {%- else -%}
-        add_months(cast({{ date_expression }} as date),
-                   cast(-{{ snapshot_type_months(snapshot_type) }} * ({{ periods }}) as int))
-    {%- endif -%}
+    {%- set period = snapshot_periods()[snapshot_type] -%}
+    {{ 'date_add' if period.step == 'day' else 'add_months' }}(cast({{ date_expression }} as date),
+        cast(-{{ period.length }} * ({{ periods }}) as int))
 {% endmacro %}
 
-{# the length of a period in days (daily, weekly) or months (monthly, quarterly, yearly) #}
-{% macro snapshot_type_days(snapshot_type) %}
-    {{ return({'daily': 1, 'weekly': 7}[snapshot_type]) }}
-{% endmacro %}
-
-{% macro snapshot_type_months(snapshot_type) %}
-    {{ return({'monthly': 1, 'quarterly': 3, 'yearly': 12}[snapshot_type]) }}
+{#
+    snapshot_periods(): the snapshot types in order, each with the step its
+    length is counted in (days or months), its length in steps, and the unit
+    that truncates a date to the period's start.
+#}
+{% macro snapshot_periods() %}
+    {{ return({
+        'daily': {'step': 'day', 'length': 1, 'unit': 'day'},
+        'weekly': {'step': 'day', 'length': 7, 'unit': 'week'},
+        'monthly': {'step': 'month', 'length': 1, 'unit': 'month'},
+        'quarterly': {'step': 'month', 'length': 3, 'unit': 'quarter'},
+        'yearly': {'step': 'month', 'length': 12, 'unit': 'year'},
+    }) }}
 {% endmacro %}
 
 {# snapshot_type_checked(snapshot_type): stops the build unless the snapshot type is one of the five. #}
 {% macro snapshot_type_checked(snapshot_type) %}
-    {%- set types = ['daily', 'weekly', 'monthly', 'quarterly', 'yearly'] -%}
+    {%- set types = snapshot_periods() | list -%}
     {%- if snapshot_type not in types -%}
         {{ exceptions.raise_compiler_error(
             "var customer_snapshot_type = '" ~ snapshot_type ~ "' is not a snapshot type; use one of "

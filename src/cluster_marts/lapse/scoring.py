@@ -88,7 +88,7 @@ def score_snapshots(features: pd.DataFrame, outcomes: pd.DataFrame, settings: Ma
     score, auc_of = np.empty(len(features)), np.full(len(features), np.nan)
     method, used = np.empty(len(features), dtype=object), np.full(len(features), None, dtype=object)
     n_rows, rate = np.zeros(len(features), dtype="int64"), np.full(len(features), np.nan)
-    of_type = {kind: (features["snapshot_type"] == kind).to_numpy() for kind, _ in snapshots}
+    of_type = {kind: (features["snapshot_type"] == kind).to_numpy() for kind in {kind for kind, _ in snapshots}}
     for (snapshot_type, as_of_at), rows in snapshots.items():
         known = np.flatnonzero(of_type[snapshot_type] & (known_at <= as_of_at))
         snapshot = features.iloc[rows]

@@ -91,15 +91,20 @@ def intra_variance(X: np.ndarray) -> float:
     1.0
     """
     X = np.asarray(X, dtype=np.float64)
-    return float(((X - X.mean(axis=0)) ** 2).sum(axis=1).mean()) if X.shape[0] else 0.0
+    return float(_squared_distances(X).mean()) if X.shape[0] else 0.0
 
 
-def _distances(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Each row's euclidean distance to the mean of its label's rows."""
+def _squared_distances(X: np.ndarray) -> np.ndarray:
+    """Each row's squared euclidean distance to the rows' mean."""
+    return ((X - X.mean(axis=0)) ** 2).sum(axis=1)
+
+
+def _axis_diameter(X: np.ndarray, labels: np.ndarray) -> float:
+    """The 95th percentile of every row's euclidean distance to the mean of its label's rows."""
     sums = np.zeros((int(labels.max()) + 1, X.shape[1]))
     np.add.at(sums, labels, X)
     means = sums / np.bincount(labels, minlength=sums.shape[0])[:, None]
-    return np.sqrt(((X - means[labels]) ** 2).sum(axis=1))
+    return _diameter(((X - means[labels]) ** 2).sum(axis=1))
 
 
 def diameter(X: np.ndarray) -> float:
@@ -111,9 +116,12 @@ def diameter(X: np.ndarray) -> float:
     1.0
     """
     X = np.asarray(X, dtype=np.float64)
-    if not X.shape[0]:
-        return 0.0
-    return float(np.percentile(_distances(X, np.zeros(X.shape[0], dtype=np.int64)), DIAMETER_PERCENTILE))
+    return _diameter(_squared_distances(X)) if X.shape[0] else 0.0
+
+
+def _diameter(squared: np.ndarray) -> float:
+    """The 95th percentile of the distances whose squares are ``squared``."""
+    return float(np.percentile(np.sqrt(squared), DIAMETER_PERCENTILE))
 
 
 def needs_split(size: int, share: float, variance: float, depth: int, p: SubdivisionParams,
@@ -225,13 +233,15 @@ def subdivide(
     paths = top[labels].astype(str).astype(object) if n else labels.astype(str).astype(object)
     depths = np.zeros(n, dtype=np.int64)
     stack = [(np.flatnonzero(labels == seg), str(top[seg]), 0) for seg in np.unique(labels)[::-1]]
-    axis_diameter = float(np.percentile(_distances(X, labels), DIAMETER_PERCENTILE)) if n else 0.0
+    axis_diameter = _axis_diameter(X, labels) if n else 0.0
     while stack:
         rows, path, depth = stack.pop()
-        if not needs_split(rows.size, rows.size / n, intra_variance(X[rows]), depth, p,
-                           diameter(X[rows]), axis_diameter):
+        segment = X[rows]
+        squared = _squared_distances(segment)  # the segment's variance and diameter from one pass
+        if not needs_split(rows.size, rows.size / n, float(squared.mean()), depth, p, _diameter(squared),
+                           axis_diameter):
             continue
-        child = split_segment(X[rows], p, weights=weights, sample_size=sample_size, random_state=random_state,
+        child = split_segment(segment, p, weights=weights, sample_size=sample_size, random_state=random_state,
                               fit_sample_size=fit_sample_size)
         if child is None:
             continue
