@@ -146,11 +146,13 @@ def parse_mapping(
     }
 
 
-def bind(cls: type, *rules: Rule) -> tuple[Rule, ...]:
+def bind(cls: type, *rules: Rule, derived: tuple[str, ...] = ()) -> tuple[Rule, ...]:
     """The rules of the frozen dataclass ``cls``, with defaults and ``required`` taken from its fields.
 
-    A field without a default is required.  Every field must have exactly one
-    rule (checked here, so a new field cannot be forgotten).
+    A field without a default is required.  Every field but the ``derived``
+    ones (filled by the parser from other keys, not read from a key of their
+    own) must have exactly one rule (checked here, so a new field cannot be
+    forgotten).
 
     Examples
     --------
@@ -162,7 +164,7 @@ def bind(cls: type, *rules: Rule) -> tuple[Rule, ...]:
     0.5
     """
     by_name = {rule.name: rule for rule in rules}
-    fields = dataclasses.fields(cls)
+    fields = [field for field in dataclasses.fields(cls) if field.name not in derived]
     if sorted(by_name) != sorted(field.name for field in fields) or len(by_name) != len(rules):
         raise TypeError(f"{cls.__name__}: rules {sorted(by_name)} do not match the fields")
     bound = []

@@ -7,6 +7,10 @@ Example (the defaults, except ``id_column`` and ``axes`` which are required)::
       engagement: [log_frequency, log_monetary, orders_per_month]
       category_mix: ["share_*"]
       returns: [return_rate]
+      repeat_engagement:       # or a mapping: the features and the axis's options (cluster_marts.config.axes)
+        features: [log_frequency, log_monetary, orders_per_month]
+        population: "frequency >= 2"
+        selection_rule: silhouette
     methods: [fcm, gmm]
     scaling: standard          # standard | minmax | robust | none (cluster_marts.preprocessing.scaling)
     k_min: 2
@@ -28,7 +32,9 @@ An axis entry containing ``*``, ``?`` or ``[`` is a glob pattern
 (:mod:`fnmatch`, case-sensitive), expanded at fit time against the columns of
 the features table, in the table's column order (:func:`expand_axes`; the id
 column never matches); the expanded list is what the run ids, ``settings_json``
-and the fit metrics record.
+and the fit metrics record.  An axis's ``population`` and ``selection_rule``
+are :mod:`cluster_marts.config.axes`; :meth:`SegmentationSettings.for_axis`
+gives the settings one axis is fitted with.
 
 Values set through dbt vars may arrive as strings and are coerced; mapping
 settings may arrive as JSON strings.  ``description`` and ``owner`` are
@@ -43,10 +49,10 @@ import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from typing import Any
 
 from cluster_marts.config.algorithm_params import METHOD_NAMES
+from cluster_marts.config.axes import SELECTION_RULES, AxisOptions, expand_axis, is_pattern, split_axes
 from cluster_marts.config.common import (
     ID_COLUMN,
     IGNORED_META_KEYS,
@@ -66,15 +72,12 @@ from cluster_marts.config.segmentation_params import (
     NeuralParams,
     SubdivisionParams,
 )
-from cluster_marts.errors import SettingsError, preview
 
 __all__ = [
     "SegmentationSettings", "segmentation_settings_from_meta", "settings_json", "expand_axes", "expand_axis",
     "is_pattern",
     "SELECTION_RULES", "RULES",
 ]
-
-SELECTION_RULES = ("balanced", "silhouette")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ class SegmentationSettings:
         Registered methods (:data:`~cluster_marts.config.algorithm_params.METHOD_NAMES`).
     balance_weights : tuple of float
         ``(w_silhouette, w_balance)``, normalised to sum to 1.
+    axis_options : tuple of (str, AxisOptions)
+        The options of the axes given as a mapping (population, selection rule), in configuration order.
     Other attributes are documented in the module docstring.
     """
 
@@ -111,15 +116,30 @@ class SegmentationSettings:
     n_jobs: int = 2
     high_confidence: float = 0.9
     low_confidence: float = 0.6
+    axis_options: tuple[tuple[str, AxisOptions], ...] = ()
 
     def features_of(self, axis: str) -> tuple[str, ...]:
         """Feature columns of ``axis``."""
         return dict(self.axes)[axis]
 
+    def options_of(self, axis: str) -> AxisOptions:
+        """The options of ``axis`` (none set for an axis given as a list)."""
+        return dict(self.axis_options).get(axis, AxisOptions())
+
+    def population_of(self, axis: str) -> str | None:
+        """The SQL expression choosing the rows of ``axis``, or None for every row."""
+        return self.options_of(axis).population
+
+    def for_axis(self, axis: str) -> SegmentationSettings:
+        """The settings ``axis`` is fitted with: the model's, with the axis's own ``selection_rule`` if set."""
+        rule = self.options_of(axis).selection_rule
+        return self if rule is None or rule == self.selection_rule else dataclasses.replace(self, selection_rule=rule)
+
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready dict (axes and balance weights as mappings)."""
         out = dataclasses.asdict(self)
         out["axes"] = {name: list(cols) for name, cols in self.axes}
+        out["axis_options"] = {name: dataclasses.asdict(option) for name, option in self.axis_options}
         out["methods"] = list(self.methods)
         out["balance_weights"] = {"silhouette": self.balance_weights[0], "balance": self.balance_weights[1]}
         return out
@@ -135,12 +155,14 @@ RULES = bind(
     ID_COLUMN,
     Rule("axes", MAPPING, into=pairs,
          values=Rule("axis", LIST, doc="a non-empty list of numeric column names or glob patterns (share_*)"),
-         doc="a non-empty mapping of axis name -> feature columns, e.g. {engagement: [log_frequency, log_monetary]}"),
+         doc="a non-empty mapping of axis name -> feature columns, e.g. {engagement: [log_frequency, log_monetary]}, "
+             "or -> {features: [...], population: <SQL>, selection_rule: <rule>}"),
     Rule("methods", LIST, allowed=METHOD_NAMES), SCALING, K_MIN, K_MAX,
     Rule("selection_rule", CHOICE, allowed=SELECTION_RULES), BALANCE_WEIGHTS, *BLOCK_RULES.values(),
     RANDOM_STATE, SILHOUETTE_SAMPLE_SIZE, Rule("fit_sample_size", INT, low=100), Rule("n_jobs", INT, low=1, high=64),
     Rule("high_confidence", FLOAT, low=0.0, open_low=True, high=1.0),
     Rule("low_confidence", FLOAT, low=0.0, open_low=True, high=1.0),
+    derived=("axis_options",),
 )
 
 
@@ -173,7 +195,11 @@ def segmentation_settings_from_meta(meta: Mapping[str, Any] | None, *, model: st
     ((('a', ('x',)),), 4, (0.4, 0.6))
     """
     ctx = Context.for_model(model)
-    s = SegmentationSettings(**parse_mapping(meta, RULES, ctx, ignored=IGNORED_META_KEYS))
+    raw = dict(meta or {})
+    raw["axes"], options = split_axes(raw.get("axes"), ctx)
+    if raw["axes"] is None:
+        raw.pop("axes")
+    s = SegmentationSettings(**parse_mapping(raw, RULES, ctx, ignored=IGNORED_META_KEYS), axis_options=options)
     for name, features in s.axes:
         if s.id_column in features:
             raise ctx.error(f"axes.{name}", list(features), f"must not contain the id column {s.id_column!r}")
@@ -182,11 +208,6 @@ def segmentation_settings_from_meta(meta: Mapping[str, Any] | None, *, model: st
     if s.low_confidence > s.high_confidence:
         raise ctx.error("low_confidence", s.low_confidence, f"must be <= high_confidence={s.high_confidence}")
     return s
-
-
-def is_pattern(entry: str) -> bool:
-    """True when an axis entry is a glob pattern (contains ``*``, ``?`` or ``[``), not a column name."""
-    return any(char in entry for char in "*?[")
 
 
 def expand_axes(settings: SegmentationSettings, columns: Sequence[str], *, model: str) -> SegmentationSettings:
@@ -223,29 +244,3 @@ def expand_axes(settings: SegmentationSettings, columns: Sequence[str], *, model
     candidates = [str(c) for c in columns if str(c) != settings.id_column]
     axes = tuple((name, expand_axis(name, entries, candidates, model=model)) for name, entries in settings.axes)
     return dataclasses.replace(settings, axes=axes)
-
-
-def expand_axis(axis: str, entries: Sequence[str], columns: Sequence[str], *, model: str) -> tuple[str, ...]:
-    """One axis's entries with each pattern replaced by the ``columns`` it matches, in their order, each once.
-
-    Raises
-    ------
-    SettingsError
-        A pattern that matches no column.
-
-    Examples
-    --------
-    >>> expand_axis("mix", ["share_*", "n"], ["n", "share_b", "share_a"], model="m")
-    ('share_b', 'share_a', 'n')
-    """
-    expanded: list[str] = []
-    for entry in entries:
-        matched = [c for c in columns if fnmatchcase(c, entry)] if is_pattern(entry) else [entry]
-        if not matched:
-            raise SettingsError(
-                f"model {model}: setting 'axes.{axis}' pattern {entry!r} matches no column of the input; "
-                f"available columns: {preview(columns, limit=50) or '(none)'}; fix the pattern in "
-                "config.meta.axes or the upstream model"
-            )
-        expanded += matched
-    return tuple(dict.fromkeys(expanded))

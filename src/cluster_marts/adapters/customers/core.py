@@ -115,6 +115,11 @@ class SegmentationFit(NamedTuple):
     settings: SegmentationSettings  # axis patterns expanded
     data: SortedInput  # input rows sorted by id
     results: list[AxisResult | AxisSkipped]  # axis, then method, configuration order
+    rows: Mapping[str, np.ndarray] = {}  # a population axis's rows (positions in data); other axes: every row
+
+    def rows_of(self, axis: str) -> np.ndarray | None:
+        """Positions in :attr:`data` of the rows ``axis`` was fitted on; None for every row."""
+        return self.rows.get(axis)
 
     @property
     def fitted(self) -> list[AxisResult]:
@@ -124,8 +129,10 @@ class SegmentationFit(NamedTuple):
 
 def _relevant_settings(s: SegmentationSettings, axis: str, method: str) -> dict[str, Any]:
     config = {name: value for name, value in s.as_dict().items()
-              if name not in ("axes", "methods", "n_jobs", *METHOD_NAMES)}
+              if name not in ("axes", "axis_options", "methods", "n_jobs", *METHOD_NAMES)}
     config.update(axis=axis, features=list(s.features_of(axis)), method=method)
+    if s.population_of(axis) is not None:
+        config["population"] = s.population_of(axis)
     block = getattr(s, method, None)
     config[method] = dataclasses.asdict(block) if dataclasses.is_dataclass(block) else None
     if method != "gmm":

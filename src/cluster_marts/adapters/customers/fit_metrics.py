@@ -90,7 +90,7 @@ def segment_fit_metrics(fit: SegmentationFit) -> pd.DataFrame:
     skipped row is null but for its status, reason, ``n_samples``,
     ``features``, ``run_id`` and ``settings_json`` (see the module docstring).
     """
-    s, _, results = fit
+    s, results = fit.settings, fit.results
     blob = settings_json(s)
     rows = []
     for r in results:

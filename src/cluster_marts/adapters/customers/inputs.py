@@ -4,17 +4,26 @@ Shared by the segmentation (:mod:`~cluster_marts.adapters.customers.pipeline`)
 and the snapshot reference model (:mod:`~cluster_marts.adapters.customers.reference`),
 so both expand the same patterns against the same columns, reject the same
 inputs and skip the same axes for the same reasons.
+
+An axis with a ``population`` (:mod:`cluster_marts.config.axes`) sees only the
+rows its SQL expression holds true for (:func:`population_rows`, evaluated by
+an in-memory DuckDB over the checked features; null counts as false).
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import duckdb
+import numpy as np
 import pandas as pd
 
 from cluster_marts.config.segmentation import SegmentationSettings, expand_axes
+from cluster_marts.errors import SettingsError, preview
 from cluster_marts.preprocessing.axis_inputs import AxisInput, SortedInput, axis_input, sorted_input
 from cluster_marts.progress import LOGGER
 
-__all__ = ["FEATURES_SOURCE", "EMPTY_FEATURES", "checked_input", "axis_inputs"]
+__all__ = ["FEATURES_SOURCE", "EMPTY_FEATURES", "AxisRows", "checked_input", "axis_inputs", "population_rows"]
 
 #: the model the segmentation reads, and why it can be empty (the error message of an empty input)
 FEATURES_SOURCE = "customer_features"
@@ -22,6 +31,14 @@ EMPTY_FEATURES = (
     "every order was quarantined or the orders source is empty; see stg_customer_orders_quarantine (orders set aside, "
     "with their reason) and customer_features_quarantine (customers set aside)"
 )
+
+
+class AxisRows(NamedTuple):
+    """One axis's input: its name, the positions of its rows in the sorted input (None: every row), its features."""
+
+    axis: str
+    rows: np.ndarray | None
+    input: AxisInput
 
 
 def checked_input(features: pd.DataFrame, s: SegmentationSettings, *, model: str, source: str = FEATURES_SOURCE,
@@ -40,12 +57,64 @@ def checked_input(features: pd.DataFrame, s: SegmentationSettings, *, model: str
     return s, sorted_input(features, s, model, source=source, when_empty=when_empty)
 
 
-def axis_inputs(data: SortedInput, s: SegmentationSettings, model: str) -> list[tuple[str, AxisInput]]:
-    """``(axis, input)`` of every configured axis, in order; each skipped axis's reason is logged."""
+def population_rows(data: SortedInput, expression: str, axis: str, model: str) -> np.ndarray:
+    """Positions (ascending) of the rows of ``data`` for which the SQL ``expression`` is true.
+
+    Raises
+    ------
+    SettingsError
+        The expression does not run on the features (names the axis, the DuckDB message and the columns) or
+        is not a true/false condition.
+
+    Examples
+    --------
+    >>> data = SortedInput(pd.DataFrame({"id": ["a", "b", "c"], "frequency": [1, 3, None]}), pd.Series(["a", "b", "c"]))
+    >>> population_rows(data, "frequency >= 2", "repeat", "m")
+    array([1])
+    """
+    where = f"model {model}: setting 'axes.{axis}.population' {expression!r}"
+    con = duckdb.connect()
+    try:
+        con.register("features", data.frame)
+        result = con.execute(f"select ({expression}) as in_population from features").fetchnumpy()["in_population"]
+    except duckdb.Error as error:
+        raise SettingsError(
+            f"{where} does not run on the features: {str(error).splitlines()[0]}; available columns: "
+            f"{preview(data.frame.columns, limit=50)}; write a condition on these columns (edit config.meta.axes)"
+        ) from None
+    finally:
+        con.close()
+    values = np.ma.filled(result, False) if np.ma.isMaskedArray(result) else np.asarray(result)
+    if values.dtype != np.bool_:
+        raise SettingsError(f"{where} gives {values.dtype} values, not true/false; write a condition such as "
+                            "'frequency >= 2' (edit config.meta.axes)")
+    return np.flatnonzero(values)
+
+
+def _population_input(data: SortedInput, s: SegmentationSettings, axis: str, columns: tuple[str, ...],
+                      model: str) -> AxisRows:
+    expression = s.population_of(axis)
+    rows = population_rows(data, expression, axis, model)
+    subset = data.frame.iloc[rows][[s.id_column, *columns]].reset_index(drop=True)
+    axis_in = axis_input(SortedInput(subset, subset[s.id_column]), axis, columns, s.id_column, s.k_min, model,
+                         entities="customers")
+    if rows.size < s.k_min + 1:
+        axis_in = AxisInput(axis_in.features, axis_in.X, axis_in.used,
+                            f"axis {axis}: population {expression!r} holds {rows.size:,} of {len(data.ids):,} "
+                            f"customers, fewer than k_min + 1 = {s.k_min + 1}; not segmented")
+    return AxisRows(axis, rows, axis_in)
+
+
+def axis_inputs(data: SortedInput, s: SegmentationSettings, model: str) -> list[AxisRows]:
+    """Every configured axis's input, in order (a population axis: its rows only); skipped axes' reasons logged."""
     out = []
     for axis, columns in s.axes:
-        axis_in = axis_input(data, axis, columns, s.id_column, s.k_min, model, entities="customers")
-        if axis_in.skip_reason:
-            LOGGER.info("%s", axis_in.skip_reason)
-        out.append((axis, axis_in))
+        if s.population_of(axis) is None:
+            entry = AxisRows(axis, None, axis_input(data, axis, columns, s.id_column, s.k_min, model,
+                                                    entities="customers"))
+        else:
+            entry = _population_input(data, s, axis, columns, model)
+        if entry.input.skip_reason:
+            LOGGER.info("%s", entry.input.skip_reason)
+        out.append(entry)
     return out

@@ -113,19 +113,23 @@ def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model
     """
     s, data = checked_input(features, segmentation_settings_from_meta(meta, model=model), model=model, source=source)
     results: list[AxisResult | AxisSkipped | None] = []
-    calls = []
-    for axis, axis_in in axis_inputs(data, s, model):
+    calls, rows = [], {}
+    for axis, axis_rows, axis_in in axis_inputs(data, s, model):
         X = None if axis_in.skip_reason else axis_in.X_used
+        ids = data.ids if axis_rows is None else data.ids.iloc[axis_rows].reset_index(drop=True)
+        if axis_rows is not None:
+            rows[axis] = axis_rows
+        s_axis = s.for_axis(axis)
         for method in s.methods:
-            run_id = axis_run_id(s, axis, method, data.ids, axis_in.X)
+            run_id = axis_run_id(s_axis, axis, method, ids, axis_in.X)
             if X is None:
-                results.append(AxisSkipped(axis, method, run_id, len(data.ids), axis_in.skip_reason))
+                results.append(AxisSkipped(axis, method, run_id, len(ids), axis_in.skip_reason))
             else:
                 results.append(None)
-                calls.append((X, s, axis, method, run_id, model, axis_in.used, (previous or {}).get((axis, method)),
-                              _children_of(previous, axis, method)))
+                calls.append((X, s_axis, axis, method, run_id, model, axis_in.used,
+                              (previous or {}).get((axis, method)), _children_of(previous, axis, method)))
     fitted = run_each(segment_axis, calls, n_jobs=fit_jobs(s, len(data.ids)), describe=_describe)
-    return SegmentationFit(s, data, [next(fitted) if r is None else r for r in results])
+    return SegmentationFit(s, data, [next(fitted) if r is None else r for r in results], rows)
 
 
 def segment_centres(fit: SegmentationFit) -> pd.DataFrame:
@@ -218,21 +222,23 @@ def assignment_table(fit: SegmentationFit) -> pa.Table:
     when k == 1), ``run_id`` (string), ``memberships`` (list of float64, one
     per top-level segment in canonical order: position ``i`` is the segment
     whose ``cluster_memory`` record has ``position = i``; FCM memberships, GMM
-    posteriors, 1/0 for neural; sums to 1).  Segment ids are published ids:
+    posteriors, 1/0 for neural; sums to 1).  An axis with a population has rows
+    for the ids in it only.  Segment ids are published ids:
     canonical on a first build, kept from the previous build's fit of the
     same (axis, method) (:mod:`cluster_marts.identity.lineage`); the top-level
     part of ``segment_path`` is the published id.  The scores are
     :func:`cluster_marts.algorithms.scores.row_scores`.  Repeated strings are
     dictionary-encoded (VARCHAR in the warehouse).  No rows for a skipped axis.
     """
-    ids = pa.array(fit.data.ids, from_pandas=True)
-    schema = _assignment_schema(fit.settings.id_column, ids.type)
+    all_ids = pa.array(fit.data.ids, from_pandas=True)
+    schema = _assignment_schema(fit.settings.id_column, all_ids.type)
     batches = []
     for r in fit.fitted:
         n, k = r.memberships.shape
         zeros = pa.array(np.zeros(n, dtype=np.int32))
+        rows = fit.rows_of(r.axis)
         batches.append(pa.table({
-            fit.settings.id_column: ids,
+            fit.settings.id_column: all_ids if rows is None else all_ids.take(pa.array(rows)),
             "axis": pa.DictionaryArray.from_arrays(zeros, pa.array([r.axis])),
             "method": pa.DictionaryArray.from_arrays(zeros, pa.array([r.method])),
             "segment_id": pa.array(r.published(r.labels), pa.int64()),
@@ -276,8 +282,9 @@ def segment_memberships(fit: SegmentationFit) -> pd.DataFrame:
     frames = []
     for r in fit.fitted:
         n, k = r.memberships.shape
+        rows = fit.rows_of(r.axis)
         frames.append(pd.DataFrame({
-            s.id_column: data.ids.iloc[np.repeat(np.arange(n), k)].reset_index(drop=True),
+            s.id_column: data.ids.iloc[np.repeat(np.arange(n) if rows is None else rows, k)].reset_index(drop=True),
             "axis": _const(r.axis, n * k, "str"),
             "method": _const(r.method, n * k, "str"),
             "segment_id": pd.Series(np.tile(r.memory.ids.ids.astype(np.int64), n), dtype="int64"),

@@ -83,15 +83,24 @@ _DTYPES = {"axis": "str", "segment_id": "int64", "position": "int64", "feature":
 
 
 def _reference_axes(value: Any, s: SegmentationSettings, model: str) -> tuple[str, ...]:
-    """Configured axes named by ``reference_axes`` (all when unset), in configuration order."""
-    configured = [name for name, _ in s.axes]
+    """Configured axes named by ``reference_axes`` (all when unset), in configuration order; no population axis.
+
+    The snapshots score every customer at every date, so an axis fitted on a sub-population
+    (``population``) has no reference: it is left out, and naming it is an error.
+    """
+    configured = [name for name, _ in s.axes if s.population_of(name) is None]
+    left_out = [name for name, _ in s.axes if s.population_of(name) is not None]
+    if left_out:
+        LOGGER.info("%s: axes %s segment a sub-population (population); the snapshots and drift follow the "
+                    "whole-population axes only", model, ", ".join(left_out))
     if is_unset(value):
         return tuple(configured)
     wanted = as_features(value, model, key="reference_axes")
     unknown = [name for name in wanted if name not in configured]
     if unknown:
         raise bad_setting(model, "reference_axes", value,
-                          f"names unknown axis(es) {', '.join(unknown)}; configured axes: {', '.join(configured)};")
+                          f"names axis(es) {', '.join(unknown)} that are unknown or segment a sub-population "
+                          f"(population); reference axes: {', '.join(configured)};")
     return tuple(name for name in configured if name in wanted)
 
 
@@ -126,11 +135,13 @@ def _fit_axes(features: pd.DataFrame, meta: Mapping[str, Any] | None, model: str
     wanted, _ = raw.pop("reference_axes", None), raw.pop("methods", None)
     s = segmentation_settings_from_meta(raw, model=model)
     axes = _reference_axes(wanted, s, model)
-    s = dataclasses.replace(s, axes=tuple((name, s.features_of(name)) for name in axes), methods=("fcm",))
+    s = dataclasses.replace(s, axes=tuple((name, s.features_of(name)) for name in axes), methods=("fcm",),
+                            axis_options=tuple((name, s.options_of(name)) for name in axes if name in
+                                               dict(s.axis_options)))
     s, data = checked_input(features, s, model=model, source=REFERENCE_SOURCE, when_empty=EMPTY_REFERENCE)
     before = previous_fits(previous)
-    calls = [(axis_in, s, axis, data.ids, model, before.get((axis, "fcm")), previous)
-             for axis, axis_in in axis_inputs(data, s, model) if not axis_in.skip_reason]
+    calls = [(axis_in, s.for_axis(axis), axis, data.ids, model, before.get((axis, "fcm")), previous)
+             for axis, _, axis_in in axis_inputs(data, s, model) if not axis_in.skip_reason]
     return list(run_each(
         _reference_axis, calls, n_jobs=fit_jobs(s, len(data.ids)),
         describe=lambda args, f: f"reference {args[2]}/fcm: k={f[0]['k'].iat[0]} on {f[0].attrs['n_fit_samples']:,} "
