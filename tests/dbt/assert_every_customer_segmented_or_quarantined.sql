@@ -1,14 +1,15 @@
 {#
     Nothing lost: every customer named by an order is, on every fitted axis
     and method, in customer_segments, or is in customer_features_quarantine
-    with a reason. Returns the customers (per axis and method) that are
+    with a reason. An axis with a population (customer_axis_populations)
+    expects the customers of customer_features its condition holds for. Returns the customers (per axis and method) that are
     neither, and one row when customer_fit_metrics holds no row at all (then
     nothing was segmented nor skipped, and the per-fit check above would have
     nothing to compare). Not checked when a model it reads is not built (a
     partial build): skip_unless_built.
 #}
 {%- set parents = [ref('int_customers_checked'), ref('customer_fit_metrics'), ref('customer_segments'),
-                   ref('customer_features_quarantine')] -%}
+                   ref('customer_features_quarantine'), ref('customer_features')] -%}
 {% if cluster_marts.skip_unless_built(parents, 'assert_every_customer_segmented_or_quarantined') %}
 {{ cluster_marts.no_failing_rows() }}
 {% else %}
@@ -16,6 +17,10 @@ with
 
 customers as (
     select customer_id from {{ ref('int_customers_checked') }}
+),
+
+features as (
+    select * from {{ ref('customer_features') }}
 ),
 
 fits as (
@@ -26,8 +31,13 @@ expected as (
     -- a skipped axis segments nobody (customer_axes_skipped warns about it)
     select customers.customer_id, fits.axis, fits.method
     from customers
+    left join features
+        on customers.customer_id = features.customer_id
     cross join fits
     where fits.status = 'fitted'
+    {%- for axis, population in cluster_marts.customer_axis_populations().items() %}
+        and (fits.axis <> '{{ axis }}' or coalesce(({{ population }}), false))
+    {%- endfor %}
 ),
 
 lost as (

@@ -42,6 +42,10 @@ MIN_NAME_ARI = 0.8
 #: frequency rule reads as active_hobbyist
 DEMO_PERSONA_NAMES = {"one_time": "one_time", "occasional": "occasional", "active_hobbyist": "active_hobbyist",
                       "super_engaged": "active_hobbyist", "enterprise": "enterprise"}
+#: the sub-population axis of the demo (customers with two orders or more) and the names meant for its personas
+REPEAT_AXIS = "repeat_engagement"
+REPEAT_PERSONA_NAMES = {"occasional": "occasional_repeat", "active_hobbyist": "active_hobbyist",
+                        "super_engaged": "super_engaged", "enterprise": "enterprise"}
 DRIFT_AXIS = "activity"
 #: personas the planted lapse is drawn from; a customer is flagged at MODERATE (rank 2) or worse
 DRIFT_POOL = ("super_engaged", "enterprise")
@@ -104,6 +108,25 @@ def persona_ari(query: Query, raw_dir: Path, method: str, axis: str = CUSTOMER_M
     ).merge(personas, on="customer_id", validate="one_to_one")
     assert len(segments) == len(personas) > 0
     return float(adjusted_rand_score(segments["persona"], segments["segment_path"]))
+
+
+def repeat_persona_recovery(query: Query, raw_dir: Path, method: str) -> tuple[float, dict[str, str]]:
+    """How the repeat-customer axis recovers the planted repeat personas.
+
+    The axis must hold exactly the customers with two orders or more (every planted persona but one_time);
+    returns the ARI of its segment paths against their personas and each persona's majority segment name
+    (without its uniqueness suffix).
+    """
+    personas = truth(raw_dir, "customers")
+    repeat = personas[personas["persona"] != "one_time"]
+    segments = query(
+        f"select customer_id, segment_path, regexp_replace(segment_name, '_[0-9]+$', '') as name "
+        f"from customer_segments where axis = '{REPEAT_AXIS}' and method = '{method}'"
+    )
+    assert sorted(segments["customer_id"]) == sorted(repeat["customer_id"])
+    segments = segments.merge(repeat, on="customer_id", validate="one_to_one")
+    majority = segments.groupby("persona")["name"].agg(lambda n: n.value_counts().index[0]).to_dict()
+    return float(adjusted_rand_score(segments["persona"], segments["segment_path"])), majority
 
 
 def name_recovery(query: Query, personas: pd.DataFrame, method: str = "fcm", axis: str = CUSTOMER_MAIN_AXIS

@@ -34,6 +34,14 @@ def test_planted_personas_are_recovered_on_the_main_axis(query, raw_dir, method)
     assert ari >= planted.MIN_PERSONA_ARI
 
 
+@pytest.mark.parametrize("method", ["fcm", "gmm"])
+def test_the_repeat_customer_axis_recovers_the_repeat_personas(query, raw_dir, method):
+    ari, majority = planted.repeat_persona_recovery(query, raw_dir, method)
+    print(f"ARI({method} segment paths on {planted.REPEAT_AXIS}, repeat personas) = {ari:.3f}; {majority}")
+    assert ari >= planted.MIN_PERSONA_ARI
+    assert majority == planted.REPEAT_PERSONA_NAMES
+
+
 def test_segment_names_recover_the_planted_personas(query, raw_dir):
     ari, majority, n_names = planted.name_recovery(query, planted.truth(raw_dir, "customers"))
     print(f"ARI(engagement names, personas) = {ari:.3f}; {n_names} names; majority names {majority}")

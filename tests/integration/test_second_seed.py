@@ -74,6 +74,16 @@ def test_customer_personas(second_seed, method):
     assert ari >= planted.MIN_PERSONA_ARI
 
 
+@pytest.mark.parametrize("method", ["fcm", "gmm"])
+def test_repeat_customer_personas(second_seed, method):
+    query, raw = second_seed
+    ari, majority = planted.repeat_persona_recovery(query, raw, method)
+    print(f"seed {SEED}: ARI({method} segment paths on {planted.REPEAT_AXIS}, repeat personas) = {ari:.3f}; "
+          f"{majority}")
+    assert ari >= planted.MIN_PERSONA_ARI
+    assert majority == planted.REPEAT_PERSONA_NAMES
+
+
 def test_customer_segment_names(second_seed):
     query, raw = second_seed
     ari, majority, n_names = planted.name_recovery(query, planted.truth(raw, "customers"))
