@@ -42,6 +42,11 @@ MIN_NAME_ARI = 0.8
 #: frequency rule reads as active_hobbyist
 DEMO_PERSONA_NAMES = {"one_time": "one_time", "occasional": "occasional", "active_hobbyist": "active_hobbyist",
                       "super_engaged": "active_hobbyist", "enterprise": "enterprise"}
+#: the axes of the demo build (python_models/customers/_customers__models.yml), every one fitted by each default method
+CUSTOMER_AXES = ("engagement", "value", "loyalty", "activity", "category_mix", "timing", "returns", "repeat_engagement")
+DEFAULT_METHODS = ("fcm", "gmm")
+#: the axes fitted on a sub-population: axis -> its population (SQL over customer_features)
+POPULATION_AXES = {"repeat_engagement": "frequency >= 2"}
 #: the sub-population axis of the demo (customers with two orders or more) and the names meant for its personas
 REPEAT_AXIS = "repeat_engagement"
 REPEAT_PERSONA_NAMES = {"occasional": "occasional_repeat", "active_hobbyist": "active_hobbyist",

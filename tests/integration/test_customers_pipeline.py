@@ -71,9 +71,17 @@ def test_every_customer_is_segmented_or_quarantined(query, raw_orders):
     segmented = query("select customer_id, axis, method from customer_segments")
     quarantined = set(query("select customer_id from customer_features_quarantine")["customer_id"])
     per_fit = segmented.groupby(["axis", "method"])["customer_id"].apply(set)
-    for fit, customers in per_fit.items():
-        assert customers | quarantined == named, fit
-        assert not customers & quarantined, fit
+    assert set(per_fit.index) == {(a, m) for a in planted.CUSTOMER_AXES for m in planted.DEFAULT_METHODS}
+    # a population axis holds the customers its condition chooses, read here from the orders themselves
+    clean = raw_orders.dropna(subset=["customer_id", "ordered_at"])
+    clean = clean[clean["amount"] >= 0].drop_duplicates()
+    repeat = set(clean.groupby("customer_id")["order_id"].nunique().loc[lambda n: n >= 2].index)
+    for (axis, method), customers in per_fit.items():
+        if axis in planted.POPULATION_AXES:
+            assert customers == repeat - quarantined, (axis, method)
+        else:
+            assert customers | quarantined == named, (axis, method)
+        assert not customers & quarantined, (axis, method)
 
 
 def test_order_quarantine_matches_an_independent_reading(query, raw_orders):
@@ -95,7 +103,10 @@ def test_profiles_cover_every_member(query):
         "select axis, method, feature, sum(size) as members from customer_segment_profiles "
         "where is_top_level group by 1, 2, 3")
     n = query("select count(*) as n from customer_features")["n"].item()
-    assert (sizes["members"] == n).all()
+    in_population = {axis: query(f"select count(*) as n from customer_features where {condition}")["n"].item()
+                     for axis, condition in planted.POPULATION_AXES.items()}
+    assert 0 < in_population["repeat_engagement"] < n
+    assert (sizes["members"] == sizes["axis"].map(lambda axis: in_population.get(axis, n))).all()
     leaf_sizes = query(
         "select axis, method, segment_path, count(*) as n from customer_segments where depth > 0 group by 1, 2, 3")
     profiled = query(

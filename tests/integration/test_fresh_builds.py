@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import planted
 import pytest
 from conftest import PROJECT_ROOT, run_dbt
 
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.integration
 # over the quarantine tables, relationships to customer_features) skip when a table is absent
 # (macro skip_unless_built; tests/integration/test_partial_builds.py checks every customer mart).
 MARTS = ["customer_segments", "customer_memberships", "dim_dfu", "customer_lapse_risk"]
+#: (axis, method) fits of the demo build
+N_FITS = len(planted.CUSTOMER_AXES) * len(planted.DEFAULT_METHODS)
 CUSTOMER_TABLES = ["customer_k_selection", "customer_memberships", "customer_segments", "customer_fit_metrics"]
 WORKBENCH_TABLES = ["assignments", "clusters", "centres", "metrics", "feature_importance", "representatives",
                     "comparison", "suggestions", "k_selection"]
@@ -53,7 +56,7 @@ def test_one_mart_alone_on_a_fresh_warehouse_equals_the_full_build(mart, fresh_b
     full = query(f"select * from {mart}")
     assert len(full) > 0 and list(alone.columns) == list(full.columns)
     pd.testing.assert_frame_equal(_sorted(alone), _sorted(full), check_exact=True)
-    assert set(alone["run_id"]) == set(full["run_id"]) and full["run_id"].nunique() == 14  # 7 axes x 2 methods
+    assert set(alone["run_id"]) == set(full["run_id"]) and full["run_id"].nunique() == N_FITS
 
 
 def test_the_lapse_risk_alone_on_a_fresh_warehouse(fresh_builds, query):
@@ -68,7 +71,7 @@ def test_the_lapse_risk_alone_on_a_fresh_warehouse(fresh_builds, query):
 def test_the_customer_tables_of_one_fit_share_its_run_id(query):
     ids = {table: query(f"select distinct axis, method, run_id from {table}") for table in CUSTOMER_TABLES}
     first = _sorted(ids[CUSTOMER_TABLES[0]])
-    assert len(first) == 14 and first["run_id"].is_unique  # 7 axes x 2 default methods
+    assert len(first) == N_FITS and first["run_id"].is_unique
     for table in CUSTOMER_TABLES[1:]:
         pd.testing.assert_frame_equal(_sorted(ids[table]), first, obj=table)
 

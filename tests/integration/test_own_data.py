@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import planted
 import pytest
 from conftest import PROJECT_ROOT, run_dbt
 
@@ -23,7 +24,7 @@ MAPPING = {"ordered_at": "order_date", "amount": "revenue"}
 SKIPPED_AXES = {"category_mix", "returns"}
 FITTED_AXES = {"engagement", "value", "loyalty", "activity", "timing", "repeat_engagement"}
 #: the axes fitted on a sub-population (config.meta.axes.<axis>.population), which the snapshots leave out
-POPULATION_AXES = {"repeat_engagement": "frequency >= 2"}
+POPULATION_AXES = planted.POPULATION_AXES
 METHODS = {"fcm", "gmm"}
 
 
