@@ -6,9 +6,11 @@ script would: read the orders, drop unusable rows (missing ids, unparseable
 timestamps, null/negative amounts, item counts below 1) and repeated order ids
 (first by timestamp kept), compute each customer's features with ``groupby``
 (frequency, monetary, recency, tenure, orders per month, return rate, timing and
-category shares, ...), then for every axis of
+category shares, the behaviour axes' gaps, momentum, basket, spread, breadth and
+months, ...), then for every axis of
 ``python_models/customers/_customers__models.yml`` standardise and sweep
-k-means over k = 2..10 with the silhouette on a seeded sample of
+k-means over k = 2..10 (an axis with a population on its customers only, read with
+``DataFrame.query``) with the silhouette on a seeded sample of
 :data:`SILHOUETTE_SAMPLE` rows, keeping the fit of the best silhouette
 (:func:`kmeans_sweep`). It does less than the dbt build (one method, no
 subdivision, snapshots or drift). Run it as its own process so its peak memory
@@ -107,6 +109,34 @@ def features(orders: pd.DataFrame) -> pd.DataFrame:
     f["log_frequency"] = np.log(f["frequency"])
     for column in ("monetary", "avg_order_value", "orders_last_90_days", "recency_days"):
         f[f"log_{column}"] = np.log1p(f[column])
+    return behaviour(o, f, shares)
+
+
+def behaviour(o: pd.DataFrame, f: pd.DataFrame, shares: list[str]) -> pd.DataFrame:
+    """The behaviour axes' features (regularity, momentum, basket, spend volatility, category breadth,
+    seasonality) added to ``f``, from the orders ``o`` of :func:`features`."""
+    prior = (o["age_days"] > 90) & (o["age_days"] <= 180)
+    month = o["ordered_at"].dt.month
+    o = o.assign(prior=prior, prior_amount=o["amount"].where(prior, 0.0), holiday=month.isin([11, 12]).astype(float),
+                 month=month)
+    g = o.groupby("customer_id")
+    b = g.agg(gap_std=("gap_days", "std"), gap_max=("gap_days", "max"), orders_prior_90_days=("prior", "sum"),
+              monetary_prior_90_days=("prior_amount", "sum"), total_items=("item_count", "sum"),
+              amount_std=("amount", "std"), amount_max=("amount", "max"),
+              n_categories=("product_category", "nunique"), holiday_share=("holiday", "mean"))
+    months = pd.crosstab(o["customer_id"], o["month"], normalize="index")
+    f = f.join(b)
+    f["gap_cv"] = (f["gap_std"] / f["avg_interpurchase_days"]).where(f["frequency"] >= 3)
+    f["max_gap_ratio"] = f["gap_max"] / f["avg_interpurchase_days"]
+    f["order_momentum"] = np.log((1 + f["orders_last_90_days"]) / (1 + f["orders_prior_90_days"]))
+    f["spend_momentum"] = np.log((1 + f["monetary_last_90_days"]) / (1 + f["monetary_prior_90_days"]))
+    f["log_price_per_item"] = np.log1p(f["monetary"] / np.maximum(f["total_items"], 1))
+    f["amount_cv"] = (f["amount_std"] / f["avg_order_value"]).where(f["frequency"] >= 2)
+    f["largest_order_ratio"] = (f["amount_max"] / f["avg_order_value"]).where(f["frequency"] >= 2)
+    p = f[shares].assign(share_other=1 - f[shares].sum(axis=1)).clip(lower=0)
+    f["top_category_share"] = p.max(axis=1)
+    f["category_entropy"] = -(p * np.log(p.where(p > 0, 1))).sum(axis=1)
+    f["month_concentration"] = (months ** 2).sum(axis=1)
     return f
 
 
@@ -130,9 +160,12 @@ def segment(table: pd.DataFrame, meta: dict[str, Any], stages: dict[str, float])
     into ``stages``); chosen k, sizes and labels."""
     out = {}
     for axis, entries in meta["axes"].items():
+        population = entries.get("population") if isinstance(entries, dict) else None
+        entries = entries["features"] if isinstance(entries, dict) else entries
         columns = list(expand_axis(axis, entries, list(table.columns), model="customers_baseline"))
+        rows = table.query(population) if population else table   # the populations are simple conditions
         step: dict[str, float] = {}
-        X = timed(step, "scale", StandardScaler().fit_transform, table[columns].to_numpy(dtype=float))
+        X = timed(step, "scale", StandardScaler().fit_transform, rows[columns].to_numpy(dtype=float))
         best_k, labels, grid = timed(step, "k_sweep", kmeans_sweep, X)
         for name, seconds in step.items():
             stages[name] = round(stages.get(name, 0.0) + seconds, 4)

@@ -18,6 +18,10 @@ generator is caught out by the other:
   were), times a per-order lognormal: spend heterogeneity within a persona for the value models to find;
 - **seasonality**: a weekly profile (:data:`WEEKDAY_PROFILE`, busiest on Saturday) times a yearly one
   peaking in mid-December (:func:`yearly_profile`), far stronger for the gifters;
+- **category specialists** (:func:`category_specialists`, own stream): :data:`SPECIALIST_SHARE` of the
+  repeat customers place each order in one favourite category (uniform over the categories) with
+  probability :data:`SPECIALIST_LOYALTY`, else as their persona's mix says (the demo's specialists buy
+  from their favourite only, drawn from the persona's mix); categories feed no lapse input;
 - **lapse shapes** (the demo has one: an abrupt stop), planted among monthly and weekly customers whose
   first order falls in the first :data:`ELIGIBLE_START_DAYS` days, :func:`n_planted` of each kind:
 
@@ -28,8 +32,8 @@ generator is caught out by the other:
 
 The truth table (:data:`TRUTH_SCHEMA`): ``customer_id``, ``is_lapser`` (abrupt or gradual),
 ``persona``, ``lapse_start`` (date; null for unplanted customers), ``lapse_kind`` (``abrupt``,
-``gradual``, ``pause_return`` or null) and ``return_date`` (pauses only). Every draw comes from
-generators seeded by ``seed`` in a fixed order: the same seed gives identical files.
+``gradual``, ``pause_return`` or null), ``return_date`` (pauses only) and ``is_category_specialist``.
+Every draw comes from generators seeded by ``seed`` in a fixed order: the same seed gives identical files.
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ import pyarrow.parquet as pq
 
 from cluster_marts.demo.customers_params import ORDERS_SCHEMA
 
-__all__ = ["PERSONAS", "TRUTH_SCHEMA", "FIRST_DAY", "N_DAYS", "generate", "n_planted", "write"]
+__all__ = ["PERSONAS", "TRUTH_SCHEMA", "FIRST_DAY", "N_DAYS", "generate", "n_planted", "write",
+           "category_specialists"]
 
 FIRST_DAY = np.datetime64("2023-01-02", "D")                # a Monday
 N_DAYS = 728                                                # 104 weeks: 2023-01-02 .. 2024-12-29
@@ -81,6 +86,9 @@ RETURN_DELAY_DAYS = (2, 21)
 _STREAM = 0x1A95E                                           # salt of the planting generator
 SPEND_SIGMA = 0.5                                           # lognormal sigma of a customer's spend multiplier
 _SPEND_STREAM = 0x5BE4D                                     # salt of the spend generator (its own stream)
+SPECIALIST_SHARE = 0.2                                      # of the repeat customers
+SPECIALIST_LOYALTY = 0.95                                   # P(a specialist's order is in their favourite category)
+_CATEGORY_STREAM = 0x5CA7E                                  # salt of the specialists' generator (its own stream)
 
 TRUTH_SCHEMA = pa.schema([
     ("customer_id", pa.string()),
@@ -89,6 +97,7 @@ TRUTH_SCHEMA = pa.schema([
     ("lapse_start", pa.date32()),
     ("lapse_kind", pa.string()),
     ("return_date", pa.date32()),
+    ("is_category_specialist", pa.bool_()),
 ])
 
 
@@ -159,6 +168,19 @@ def spend_multipliers(n_customers: int, seed: int) -> np.ndarray:
     return np.random.default_rng([_SPEND_STREAM, seed]).lognormal(0.0, SPEND_SIGMA, n_customers)
 
 
+def category_specialists(personas: np.ndarray, owner: np.ndarray, category: np.ndarray, seed: int
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Which customers are category specialists, and the order categories with their favourites planted.
+
+    Drawn from its own stream, after every other draw: the orders' other columns are as without it.
+    """
+    rng = np.random.default_rng([_CATEGORY_STREAM, seed])
+    is_specialist = (personas != "one_shot") & (rng.random(personas.size) < SPECIALIST_SHARE)
+    favourite = rng.integers(0, len(CATEGORIES), personas.size)
+    loyal = rng.random(owner.size) < SPECIALIST_LOYALTY
+    return is_specialist, np.where(is_specialist[owner] & loyal, favourite[owner], category)
+
+
 def generate(n_customers: int = 2_000, seed: int = 7) -> tuple[pa.Table, pa.Table]:
     """Orders (:data:`ORDERS_SCHEMA`, in time order) and the truth table (:data:`TRUTH_SCHEMA`)."""
     rng = np.random.default_rng(seed)
@@ -181,6 +203,7 @@ def generate(n_customers: int = 2_000, seed: int = 7) -> tuple[pa.Table, pa.Tabl
     items = 1 + rng.poisson(table[code, 3])
     mix = np.cumsum(np.array([CATEGORY_MIX[p] for p in names]), axis=1)[code]
     category = np.minimum((mix <= rng.random(owner.size)[:, None]).sum(axis=1), len(CATEGORIES) - 1)
+    specialist, category = category_specialists(personas, owner, category, seed)
     returned = rng.random(owner.size) < table[code, 4]
     delay = (rng.uniform(*RETURN_DELAY_DAYS, owner.size) * 86_400).astype("timedelta64[s]")
     returned_at = np.where(returned, ordered_at + delay, np.datetime64("NaT", "s"))
@@ -196,10 +219,11 @@ def generate(n_customers: int = 2_000, seed: int = 7) -> tuple[pa.Table, pa.Tabl
         "is_returned": returned[order],
         "returned_at": returned_at[order].astype("datetime64[us]"),
     }, schema=ORDERS_SCHEMA)
-    return orders, _truth(ids, personas, kind, begin, back)
+    return orders, _truth(ids, personas, kind, begin, back, specialist)
 
 
-def _truth(ids: np.ndarray, personas: np.ndarray, kind: np.ndarray, begin: np.ndarray, back: np.ndarray) -> pa.Table:
+def _truth(ids: np.ndarray, personas: np.ndarray, kind: np.ndarray, begin: np.ndarray, back: np.ndarray,
+           specialist: np.ndarray) -> pa.Table:
     """The truth table: one row per customer (:data:`TRUTH_SCHEMA`)."""
     name = np.array([*KINDS, None], dtype=object)[kind]
     dates = lambda offset: pa.array((FIRST_DAY + np.maximum(offset, 0)).astype("datetime64[D]"),  # noqa: E731
@@ -211,6 +235,7 @@ def _truth(ids: np.ndarray, personas: np.ndarray, kind: np.ndarray, begin: np.nd
         "lapse_start": dates(begin),
         "lapse_kind": pa.array(name, pa.string()),
         "return_date": dates(back),
+        "is_category_specialist": pa.array(specialist, pa.bool_()),
     }, schema=TRUTH_SCHEMA)
 
 

@@ -21,6 +21,23 @@
     averages of integers (not of 1.0 / 0.0, decimals on Spark, where avg() would
     round them to the decimal's scale), and the hours are divided as doubles.
 
+    behaviour=true (customer_features only) adds the features of the axes
+    the snapshots do not follow, so the snapshot history does not pay for them:
+    gap_cv and max_gap_ratio (regularity: the gaps' standard deviation and
+    longest gap over their mean; null below three / two orders),
+    orders_prior_90_days, order_momentum and spend_momentum (momentum: log of
+    (1 + the last 90 days) / (1 + the 90 days before)), total_items and
+    log_price_per_item (basket), amount_cv and largest_order_ratio (spend
+    volatility: the order amounts' standard deviation and largest order over
+    their mean; null below two orders), n_categories, top_category_share and
+    category_entropy (category breadth: distinct categories ordered, the
+    largest share_* column, entropy of the share_* columns in nats),
+    holiday_share and month_concentration (seasonality: the share of orders
+    placed in November or December, and the sum of the
+    squared shares of the twelve months of the year: 1/12 for orders spread
+    evenly, 1 for orders all in one month). Their sums are exact like the
+    others'.
+
     usual_gap_days, the customer's usual gap between orders, is computed here
     and only here: the mean gap (days from the first to the last order, in
     whole hours, / (orders - 1)), the days since the first order for a
@@ -28,8 +45,9 @@
     (customer_membership_snapshots); drift (macro event_surprise), lapse risk
     and the lapse model (cluster_marts.lapse) read it.
 #}
-{% macro customer_features_from(scoped_orders, group_columns=[]) %}
+{% macro customer_features_from(scoped_orders, group_columns=[], behaviour=false) %}
 {%- set categories = customer_categories() -%}
+{%- set share_columns = categories | map(attribute='column') | list + ['share_other'] -%}
 {%- set keys = ['customer_id'] + group_columns + ['as_of_at'] -%}
 with
 
@@ -73,6 +91,21 @@ aggregated as (
         -- a listed category is not other; any other category and a missing one are (null or false is null)
         avg(case when {% for category in categories %}product_category = {{ category.literal }} or {% endfor %}false
                  then 0 else 1 end) as share_other
+        {%- if behaviour %},
+        max(gap_hours) as gap_hours_max,
+        sum(case when order_age_days > 90 and order_age_days <= 180 then 1 else 0 end) as orders_prior_90_days,
+        sum(case when order_age_days > 90 and order_age_days <= 180 then amount_exact else 0 end)
+            as monetary_prior_90_days_exact,
+        sum(item_count) as total_items,
+        sum(amount_exact * amount_exact) as amount_sum_squares,
+        max(amount_exact) as amount_max_exact,
+        count(distinct product_category) as n_categories,
+        avg(case when extract(month from ordered_at) in (11, 12) then 1 else 0 end) as holiday_share,
+        {%- for month in range(1, 13) %}
+        avg(case when extract(month from ordered_at) = {{ month }} then 1 else 0 end) as month_{{ month }}_share
+        {{- ',' if not loop.last }}
+        {%- endfor %}
+        {%- endif %}
     from orders_timed
     group by {{ keys | join(', ') }}
 ),
@@ -86,6 +119,12 @@ aggregated_exact as (
         cast(gap_hours_sum as double) / nullif(n_gaps, 0) / 24.0 as avg_interpurchase_days,
         sqrt(cast(n_gaps * gap_hours_sum_squares - gap_hours_sum * gap_hours_sum as double)
              / nullif(n_gaps * (n_gaps - 1), 0)) / 24.0 as std_interpurchase_days
+        {%- if behaviour %},
+        cast(monetary_prior_90_days_exact as double) as monetary_prior_90_days,
+        sqrt(greatest(cast(frequency * amount_sum_squares - monetary_exact * monetary_exact as double), 0)
+             / nullif(frequency * (frequency - 1), 0)) as amount_std,
+        cast(amount_max_exact as double) as amount_max
+        {%- endif %}
     from aggregated
 ),
 
@@ -124,6 +163,29 @@ features as (
         {{ category.column }},
         {% endfor %}
         share_other,
+        {%- if behaviour %}
+        ----- behaviour (the axes the snapshots do not follow)
+        case when n_gaps >= 2 then coalesce(std_interpurchase_days / nullif(avg_interpurchase_days, 0), 0) end
+            as gap_cv,
+        case when n_gaps >= 1 then coalesce(gap_hours_max / nullif(gap_hours_sum / n_gaps, 0), 1) end
+            as max_gap_ratio,
+        cast(orders_prior_90_days as integer) as orders_prior_90_days,
+        ln((1 + orders_last_90_days) / (1.0 + orders_prior_90_days)) as order_momentum,
+        ln((1 + monetary_last_90_days) / (1 + monetary_prior_90_days)) as spend_momentum,
+        cast(total_items as integer) as total_items,
+        ln(1 + monetary / greatest(total_items, 1)) as log_price_per_item,
+        case when frequency >= 2 then coalesce(amount_std / nullif(avg_order_value, 0), 0) end as amount_cv,
+        case when frequency >= 2 then coalesce(amount_max / nullif(avg_order_value, 0), 1) end
+            as largest_order_ratio,
+        cast(n_categories as integer) as n_categories,
+        {% if share_columns | length > 1 %}greatest({{ share_columns | join(', ') }}){% else %}share_other{% endif %}
+            as top_category_share,
+        -({% for column in share_columns %}case when {{ column }} > 0 then {{ column }} * ln({{ column }}) else 0 end
+          + {% endfor %}0) as category_entropy,
+        holiday_share,
+        {% for month in range(1, 13) %}month_{{ month }}_share * month_{{ month }}_share{{ ' + ' if not loop.last }}
+        {%- endfor %} as month_concentration,
+        {%- endif %}
         ----- timestamps
         first_ordered_at,
         last_ordered_at,

@@ -142,8 +142,15 @@ def test_customer_baseline_drops_bad_rows_and_builds_one_row_per_customer() -> N
     table = bench_customers_baseline.features(orders)
     meta = bench_customers_baseline.settings()
     assert list(table.index) == ["C1", "C2"]
-    axes = {axis: expand_axis(axis, cols, list(table.columns), model="m") for axis, cols in meta["axes"].items()}
+    axes = {axis: expand_axis(axis, cols["features"] if isinstance(cols, dict) else cols, list(table.columns),
+                              model="m") for axis, cols in meta["axes"].items()}
     assert {c for cols in axes.values() for c in cols} <= set(table.columns)
+    # C1: 10.00 (1 item, fabric) on 2026-01-01, 20.00 (2 items, kits) on 2026-02-01
+    c1 = table.loc["C1"]
+    assert c1["amount_cv"] == pytest.approx(np.std([10, 20], ddof=1) / 15) and c1["largest_order_ratio"] == 20 / 15
+    assert c1["top_category_share"] == 0.5 and c1["category_entropy"] == pytest.approx(np.log(2))
+    assert c1["holiday_share"] == 0 and c1["month_concentration"] == 0.5
+    assert c1["log_price_per_item"] == pytest.approx(np.log(11)) and np.isnan(c1["gap_cv"])
     assert axes["category_mix"] == tuple(f"share_{c}" for c in bench_customers_baseline.CATEGORIES)
     assert table.loc["C1", "frequency"] == 2 and table.loc["C1", "share_fabric"] == 0.5
     assert table.loc["C1", "return_rate"] == 0.5 and table.loc["C2", "recency_days"] == 1.0

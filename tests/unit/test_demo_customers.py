@@ -20,6 +20,7 @@ from cluster_marts.demo.customers import (
     persona_counts,
     planted_counts,
 )
+from cluster_marts.demo.customers_traits import SPECIALIST_SHARE
 
 Demo = dict[str, pd.DataFrame]
 FIRST, END = pd.Timestamp("2024-11-01"), pd.Timestamp("2026-11-01")
@@ -72,7 +73,7 @@ def test_schemas(small: Demo) -> None:
     delay = (returned["returned_at"] - returned["ordered_at"]).dt.total_seconds() / 86_400
     assert delay.between(3, 30).all() and orders.loc[~orders["is_returned"], "returned_at"].isna().all()
     assert set(orders["product_category"]) == set(CATEGORIES)
-    assert list(truth.columns) == ["customer_id", "persona"]
+    assert list(truth.columns) == ["customer_id", "persona", "is_category_specialist"]
     assert truth["customer_id"].iloc[0] == "C-000001" and truth["customer_id"].is_unique
 
 
@@ -163,6 +164,20 @@ def test_truth_covers_every_customer(small: Demo) -> None:
     truth = set(small["demo_truth_customers"]["customer_id"])
     assert set(small["customer_orders"]["customer_id"].dropna()) == truth
     assert set(clean_orders(small["customer_orders"])["customer_id"]) == truth
+
+
+def test_category_specialists_buy_from_their_one_category(small: Demo) -> None:
+    truth = small["demo_truth_customers"].set_index("customer_id")
+    orders = clean_orders(small["customer_orders"])
+    categories = orders.groupby("customer_id")["product_category"].agg(["nunique", "size"])
+    specialist = truth.loc[categories.index, "is_category_specialist"]
+    assert not specialist[truth.loc[categories.index, "persona"] == "one_time"].any()
+    repeat = truth["persona"] != "one_time"
+    assert abs(truth.loc[repeat, "is_category_specialist"].mean() - SPECIALIST_SHARE) < 0.05
+    assert (categories.loc[specialist, "nunique"] == 1).all()
+    # the others buy from their persona's mix: with six orders or more, almost never from one category only
+    others = categories[~specialist & (categories["size"] >= 6)]
+    assert (others["nunique"] > 1).mean() > 0.97
 
 
 def test_personas_are_separable(small: Demo) -> None:

@@ -73,7 +73,9 @@ Files
     After quarantining those rows every customer has exactly their clean
     orders, and every customer of the truth table has at least one.
 ``demo_truth_customers.parquet``
-    One row per customer: ``customer_id``, planted ``persona``. Only tests read it.
+    One row per customer: ``customer_id``, planted ``persona``, ``is_category_specialist``
+    (:mod:`cluster_marts.demo.customers_traits`: a quarter of the repeat customers buy every order
+    from one favourite category, drawn from its own stream). Only tests read it.
 ``demo_truth_drift.parquet``
     One row per customer: ``customer_id``, ``is_drifter``, ``persona``,
     ``drift_start``, ``drift_kind`` (:func:`cluster_marts.demo.drift.truth_table`).

@@ -37,6 +37,7 @@ from cluster_marts.demo.customers_params import (
     persona_counts,
     planted_counts,
 )
+from cluster_marts.demo.customers_traits import category_specialists, specialise
 from cluster_marts.demo.drift import choose_drifters, truth_table
 
 
@@ -149,10 +150,13 @@ def build_orders(n_customers: int, seed: int, drift: bool = True) -> tuple[pa.Ta
     median = np.array([PERSONAS[p][2] for p in names])
     item_lambda = np.array([PERSONAS[p][3] for p in names])
     return_rate = np.array([PERSONAS[p][4] for p in names])
-    code = _persona_codes(personas, names)[owner]             # persona index in PERSONAS order
+    customer_code = _persona_codes(personas, names)           # persona index in PERSONAS order
+    code = customer_code[owner]
     amount = np.maximum(np.round(median[code] * rng.lognormal(0.0, AMOUNT_SIGMA, owner.size), 2), MIN_AMOUNT)
     items = 1 + rng.poisson(item_lambda[code])
     category = _draw_categories(code, rng.random(owner.size), names)
+    specialist, favourite = category_specialists(personas, seed, lambda u: _draw_categories(customer_code, u, names))
+    category = specialise(category, owner, specialist, favourite)   # own stream: the draws above are unchanged
     returned = rng.random(owner.size) < return_rate[code]
 
     ts = (FIRST_DAY.astype("datetime64[s]") + (day * 86_400 + seconds).astype("timedelta64[s]"))
@@ -182,7 +186,8 @@ def build_orders(n_customers: int, seed: int, drift: bool = True) -> tuple[pa.Ta
         columns[name] = pa.concat_arrays([_arrow(clean.pop(name), kind), pa.array(bad[name], kind)])
     orders = pa.table(columns, schema=ORDERS_SCHEMA)
     truth = pa.table({"customer_id": pa.array(ids, pa.string()),
-                      "persona": pa.array(personas, pa.string())})
+                      "persona": pa.array(personas, pa.string()),
+                      "is_category_specialist": pa.array(specialist, pa.bool_())})
     return orders, truth, truth_table(ids, personas, planted, FIRST_DAY)
 
 
