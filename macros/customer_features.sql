@@ -180,8 +180,8 @@ features as (
         cast(n_categories as integer) as n_categories,
         {% if share_columns | length > 1 %}greatest({{ share_columns | join(', ') }}){% else %}share_other{% endif %}
             as top_category_share,
-        -({% for column in share_columns %}case when {{ column }} > 0 then {{ column }} * ln({{ column }}) else 0 end
-          + {% endfor %}0) as category_entropy,
+        {% for column in share_columns %}case when {{ column }} > 0 then -{{ column }} * ln({{ column }}) else 0 end
+        + {% endfor %}0 as category_entropy,
         holiday_share,
         {% for month in range(1, 13) %}month_{{ month }}_share * month_{{ month }}_share{{ ' + ' if not loop.last }}
         {%- endfor %} as month_concentration,

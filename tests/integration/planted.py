@@ -43,10 +43,16 @@ MIN_NAME_ARI = 0.8
 DEMO_PERSONA_NAMES = {"one_time": "one_time", "occasional": "occasional", "active_hobbyist": "active_hobbyist",
                       "super_engaged": "active_hobbyist", "enterprise": "enterprise"}
 #: the axes of the demo build (python_models/customers/_customers__models.yml), every one fitted by each default method
-CUSTOMER_AXES = ("engagement", "value", "loyalty", "activity", "category_mix", "timing", "returns", "repeat_engagement")
+CUSTOMER_AXES = ("engagement", "value", "loyalty", "activity", "category_mix", "timing", "returns", "repeat_engagement",
+                 "regularity", "momentum", "basket", "spend_volatility", "category_breadth", "seasonality")
 DEFAULT_METHODS = ("fcm", "gmm")
 #: the axes fitted on a sub-population: axis -> its population (SQL over customer_features)
-POPULATION_AXES = {"repeat_engagement": "frequency >= 2"}
+POPULATION_AXES = {"repeat_engagement": "frequency >= 2", "regularity": "frequency >= 3",
+                   "momentum": "frequency >= 2 and tenure_days >= 180", "spend_volatility": "frequency >= 3",
+                   "category_breadth": "frequency >= 6", "seasonality": "frequency >= 4 and tenure_days >= 365"}
+#: the axis meant to find the planted category specialists, and the name the rules mean for them
+BREADTH_AXIS, SPECIALIST_NAME = "category_breadth", "specialist"
+MIN_SPECIALIST_ARI = MIN_SPECIALISTS_NAMED = 0.8
 #: the sub-population axis of the demo (customers with two orders or more) and the names meant for its personas
 REPEAT_AXIS = "repeat_engagement"
 REPEAT_PERSONA_NAMES = {"occasional": "occasional_repeat", "active_hobbyist": "active_hobbyist",
@@ -132,6 +138,22 @@ def repeat_persona_recovery(query: Query, raw_dir: Path, method: str) -> tuple[f
     segments = segments.merge(repeat, on="customer_id", validate="one_to_one")
     majority = segments.groupby("persona")["name"].agg(lambda n: n.value_counts().index[0]).to_dict()
     return float(adjusted_rand_score(segments["persona"], segments["segment_path"])), majority
+
+
+def specialist_recovery(query: Query, truth_frame: pd.DataFrame, method: str) -> tuple[float, float]:
+    """How the category breadth axis finds the planted category specialists (``is_category_specialist``).
+
+    Reads the top-level segments (``segment_id``: the subdivision goes on to split the other customers by
+    how broad they are, which is no planted structure) of the axis's customers. Returns the ARI against
+    the planted specialists and the share of the specialists whose segment is named ``specialist``.
+    """
+    segments = query(f"select customer_id, segment_id, segment_group from customer_segments "
+                     f"where axis = '{BREADTH_AXIS}' and method = '{method}'")
+    segments = segments.merge(truth_frame[["customer_id", "is_category_specialist"]], on="customer_id",
+                              validate="one_to_one")
+    assert len(segments) > 0 and segments["is_category_specialist"].any()
+    named = segments.loc[segments["is_category_specialist"], "segment_group"] == SPECIALIST_NAME
+    return float(adjusted_rand_score(segments["is_category_specialist"], segments["segment_id"])), float(named.mean())
 
 
 def name_recovery(query: Query, personas: pd.DataFrame, method: str = "fcm", axis: str = CUSTOMER_MAIN_AXIS

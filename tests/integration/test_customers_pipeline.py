@@ -12,6 +12,7 @@ import json
 import os
 
 import jsonschema
+import numpy as np
 import pandas as pd
 import planted
 import pytest
@@ -40,6 +41,13 @@ def test_the_repeat_customer_axis_recovers_the_repeat_personas(query, raw_dir, m
     print(f"ARI({method} segment paths on {planted.REPEAT_AXIS}, repeat personas) = {ari:.3f}; {majority}")
     assert ari >= planted.MIN_PERSONA_ARI
     assert majority == planted.REPEAT_PERSONA_NAMES
+
+
+@pytest.mark.parametrize("method", ["fcm", "gmm"])
+def test_the_category_breadth_axis_finds_the_planted_specialists(query, raw_dir, method):
+    ari, named = planted.specialist_recovery(query, planted.truth(raw_dir, "customers"), method)
+    print(f"ARI({method} {planted.BREADTH_AXIS} segments, planted specialists) = {ari:.3f}; named {named:.1%}")
+    assert ari >= planted.MIN_SPECIALIST_ARI and named >= planted.MIN_SPECIALISTS_NAMED
 
 
 def test_segment_names_recover_the_planted_personas(query, raw_dir):
@@ -72,16 +80,40 @@ def test_every_customer_is_segmented_or_quarantined(query, raw_orders):
     quarantined = set(query("select customer_id from customer_features_quarantine")["customer_id"])
     per_fit = segmented.groupby(["axis", "method"])["customer_id"].apply(set)
     assert set(per_fit.index) == {(a, m) for a in planted.CUSTOMER_AXES for m in planted.DEFAULT_METHODS}
-    # a population axis holds the customers its condition chooses, read here from the orders themselves
+    # a population axis holds the customers its condition chooses (repeat customers: read from the orders)
+    populations = {axis: set(query(f"select customer_id from customer_features where {condition}")["customer_id"])
+                   for axis, condition in planted.POPULATION_AXES.items()}
     clean = raw_orders.dropna(subset=["customer_id", "ordered_at"])
     clean = clean[clean["amount"] >= 0].drop_duplicates()
-    repeat = set(clean.groupby("customer_id")["order_id"].nunique().loc[lambda n: n >= 2].index)
+    assert populations["repeat_engagement"] == set(
+        clean.groupby("customer_id")["order_id"].nunique().loc[lambda n: n >= 2].index) - quarantined
     for (axis, method), customers in per_fit.items():
         if axis in planted.POPULATION_AXES:
-            assert customers == repeat - quarantined, (axis, method)
+            assert customers == populations[axis] and 0 < len(customers) < len(named), (axis, method)
         else:
             assert customers | quarantined == named, (axis, method)
         assert not customers & quarantined, (axis, method)
+
+
+#: the behaviour axes' features, and how far the plain pandas computation may be from the SQL: exact but for
+#: the last bits, except the gap features, whose SQL gaps are whole hours (the pandas ones are to the second)
+BEHAVIOUR_TOLERANCE = {"order_momentum": 1e-9, "spend_momentum": 1e-9, "orders_prior_90_days": 0,
+                       "total_items": 0, "log_price_per_item": 1e-9, "amount_cv": 1e-9,
+                       "largest_order_ratio": 1e-9, "n_categories": 0, "top_category_share": 1e-9,
+                       "category_entropy": 1e-9, "holiday_share": 1e-9, "month_concentration": 1e-9,
+                       "gap_cv": 0.005, "max_gap_ratio": 0.06}
+
+
+def test_behaviour_features_match_a_plain_pandas_computation(query, raw_orders):
+    from benchmarks import customers_baseline
+
+    expected = customers_baseline.features(customers_baseline.clean(raw_orders))
+    got = query("select * from customer_features").set_index("customer_id")
+    assert sorted(got.index) == sorted(expected.index)
+    for column, tolerance in BEHAVIOUR_TOLERANCE.items():
+        sql, plain = got[column].astype(float), expected.loc[got.index, column].astype(float)
+        assert (sql.isna() == plain.isna()).all(), column
+        assert np.allclose(sql.fillna(0), plain.fillna(0), rtol=0, atol=tolerance), column
 
 
 def test_order_quarantine_matches_an_independent_reading(query, raw_orders):

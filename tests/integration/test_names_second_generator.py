@@ -1,5 +1,8 @@
 """Segment names on a second, differently built orders generator, and names that hold when a month is added.
 
+The same first builds also check the category breadth axis against the generator's planted category
+specialists (:func:`benchmarks.lapse_generator.category_specialists`).
+
 The lapse evaluation's generator (``benchmarks.lapse_generator``: day-by-day Poisson orders, weekly and
 yearly seasonality, personas one_shot, sporadic, monthly, weekly, gifter) writes 2,000 customers per
 seed. Per seed: a build of the customer segments on the orders before the last month, then a second
@@ -64,6 +67,13 @@ def test_names_on_a_second_generator_hold_across_builds(seed, tmp_path):
         truth = truth[truth["customer_id"].isin(query("select customer_id from customer_features")["customer_id"])]
         ari, majority, n_names = planted.name_recovery(query, truth)
         ceiling = planted.supervised_name_ceiling(query, truth, MEANT_NAMES, ENGAGEMENT_FEATURES)
+        specialists = {method: planted.specialist_recovery(query, truth, method) for method in planted.DEFAULT_METHODS}
+    # the generator's own category specialists (95 % of their orders in one favourite category)
+    for method, (specialist_ari, specialists_named) in specialists.items():
+        print(f"seed {seed}: ARI({method} {planted.BREADTH_AXIS} segments, planted specialists) = "
+              f"{specialist_ari:.3f}; named {specialists_named:.1%}")
+    for specialist_ari, specialists_named in specialists.values():
+        assert specialist_ari >= planted.MIN_SPECIALIST_ARI and specialists_named >= planted.MIN_SPECIALISTS_NAMED
     before = _engagement(db)
     named = before.merge(truth, on="customer_id")
     base = named["segment_name"].str.replace(r"_[0-9]+$", "", regex=True)

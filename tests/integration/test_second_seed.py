@@ -84,6 +84,15 @@ def test_repeat_customer_personas(second_seed, method):
     assert majority == planted.REPEAT_PERSONA_NAMES
 
 
+@pytest.mark.parametrize("method", ["fcm", "gmm"])
+def test_category_specialists(second_seed, method):
+    query, raw = second_seed
+    ari, named = planted.specialist_recovery(query, planted.truth(raw, "customers"), method)
+    print(f"seed {SEED}: ARI({method} {planted.BREADTH_AXIS} segments, planted specialists) = {ari:.3f}; "
+          f"named {named:.1%}")
+    assert ari >= planted.MIN_SPECIALIST_ARI and named >= planted.MIN_SPECIALISTS_NAMED
+
+
 def test_customer_segment_names(second_seed):
     query, raw = second_seed
     ari, majority, n_names = planted.name_recovery(query, planted.truth(raw, "customers"))

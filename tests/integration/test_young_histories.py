@@ -132,3 +132,16 @@ def test_the_full_demo_keeps_its_reference_date(query):
     reference = query("select distinct reference_date from int_customer_reference_features")["reference_date"]
     first = query("select min(snapshot_date) as first from int_customer_snapshot_dates where is_default")["first"]
     assert len(reference) == 1 and reference.iloc[0] == first.iloc[0]
+
+
+@pytest.mark.parametrize("days", DAYS)
+def test_the_seasonal_axis_waits_for_a_year_of_history(days, young_builds):
+    with duckdb.connect(str(young_builds[days]["db"]), read_only=True) as con:
+        rows = con.sql("select method, status, reason, n_samples from customer_fit_metrics "
+                       "where axis = 'seasonality'").df()
+        n = con.execute("select count(*) from customer_features").fetchall()[0][0]
+    assert sorted(rows["method"]) == ["fcm", "gmm"] and (rows["status"] == "skipped").all()
+    assert (rows["n_samples"] == 0).all()
+    assert set(rows["reason"]) == {
+        f"axis seasonality: population 'frequency >= 4 and tenure_days >= 365' holds 0 of {n:,} customers, "
+        "fewer than k_min + 1 = 3; not segmented"}
