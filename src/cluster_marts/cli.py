@@ -8,6 +8,7 @@ check   run the Great Expectations checkpoint on the built marts (read-only)
 workbench-report  one HTML report with figures per workbench spec, from the marts
 workbench-models  write (or --check) the dbt model of every workbench spec: its source in dbt's lineage
 export  write the customer segment profiles of one axis as JSON + YAML for LLM analysis
+customer  print one customer: current segments with names, thumbprint history and drift by axis over a date range
 publish copy the marts of a clean dbt build into the serving warehouse BI reads (atomic swap)
 build   build the whole project on a local SparkSession (--target spark), Python models included
 track   log every fit (parameters, metrics, k-selection table and figure) to an MLflow tracking server
@@ -72,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--min-segment-size", type=int, default=5,
                         help="withhold min/max of segments smaller than this (default: 5)")
 
+    customer = sub.add_parser("customer", help="one customer: segments now, thumbprint history, drift by axis")
+    customer.add_argument("customer_id")
+    customer.add_argument("--db", default=_db_default(), help="a built or the serving warehouse")
+    customer.add_argument("--method", default="fcm", help="segmentation method of the segments (default: fcm)")
+    customer.add_argument("--type", default="monthly", dest="snapshot_type",
+                          help="snapshot type of the history (default: monthly)")
+    customer.add_argument("--from", dest="start", default=None, help="first snapshot date of the history")
+    customer.add_argument("--to", dest="end", default=None, help="last snapshot date of the history")
+
     publish = sub.add_parser("publish", help="publish the marts of a clean dbt build to the serving warehouse")
     publish.add_argument("--db", default=_db_default(), help="build warehouse (default: CLUSTER_MARTS_DB)")
     publish.add_argument("--serving", default=os.environ.get("CLUSTER_MARTS_SERVING_DB", "target/serving.duckdb"),
@@ -116,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cluster_marts.reporting.export import run_export
         return run_export(db_path=args.db, out_dir=args.out, axis=args.axis,
                           min_segment_size=args.min_segment_size)
+    if args.command == "customer":
+        from cluster_marts.reporting.customer_card import run_customer
+        return run_customer(args.db, args.customer_id, method=args.method, snapshot_type=args.snapshot_type,
+                            start=args.start, end=args.end)
     if args.command == "publish":
         from cluster_marts.publish import run_publish
         return run_publish(build_db=args.db, serving=args.serving, target_dir=args.target_dir,

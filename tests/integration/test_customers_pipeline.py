@@ -178,3 +178,22 @@ def test_segments_carry_row_scores(query):
     radius = segment.transform(lambda d: (d ** 2).mean() ** 0.5)
     expected = (rows["distance_to_centroid"] / radius).where(rows["distance_to_centroid"] > 0, 0.0)
     assert (rows["normalized_distance"] - expected).abs().max() < 1e-9
+
+
+def test_one_customer_on_demand_reads_the_marts(db_path, query, capsys):
+    from cluster_marts.cli import main as cluster_marts
+
+    customer = query("select customer_id from customer_profile where orders >= 10 order by customer_id limit 1"
+                     )["customer_id"].item()
+    assert cluster_marts(["customer", customer, "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    segments = query(f"select axis, segment_name from customer_segments "
+                     f"where customer_id = '{customer}' and method = 'fcm'")
+    block = out.split("segments now")[1].split("history")[0]
+    printed = {line.split()[0]: line.split()[1] for line in block.splitlines()[2:] if line.strip()}
+    assert printed == dict(zip(segments["axis"], segments["segment_name"], strict=True))
+    dates = query(f"select distinct snapshot_date from customer_drift_timeline "
+                  f"where customer_id = '{customer}' and snapshot_type = 'monthly'")["snapshot_date"]
+    history = out.split("the dominant segment of every axis\n")[1].split("drift by axis")[0]
+    assert sorted(line.split()[0] for line in history.splitlines() if line[:2] == "20") == sorted(
+        f"{day:%Y-%m-%d}" for day in dates)

@@ -175,3 +175,16 @@ def test_a_table_of_an_older_layout_is_replaced_by_the_new_layout():
     assert set(previous["record_type"]) == {"cluster_memory", "lineage"} and len(previous) == 8
     assert current_layout(dbt, con, long) is long and con.execute("select count(*) from fit").fetchall()[0][0] > 0
     assert read_previous(SimpleNamespace(is_incremental=False, this="fit"), con, "test") is None
+
+
+def test_a_cluster_of_identical_rows_keeps_its_id_when_its_mean_moves_a_little():
+    # every customer who never returns anything: radius 0; one member joining moves the mean
+    prev = PreviousFit("r0", ("return_rate",), np.array([3, 7]), np.array([[0.0], [4.0]]), np.array([0.0, 1.0]), 8)
+    kept = keep_ids(np.array([[0.02], [4.3]]), ("return_rate",), lambda a: a, prev)
+    assert kept.ids.tolist() == [3, 7] and kept.events == ("kept", "kept")
+    # beyond a quarter of the gap to the nearest other cluster (4 x 0.25 = 1) it is another cluster
+    moved = keep_ids(np.array([[1.5], [4.3]]), ("return_rate",), lambda a: a, prev)
+    assert moved.ids.tolist() == [8, 7] and moved.events == ("new", "kept") and moved.vanished.tolist() == [3]
+    # a single previous cluster has no neighbour: its radius alone
+    alone = PreviousFit("r0", ("x",), np.array([0]), np.array([[0.0]]), np.array([0.0]), 1)
+    assert keep_ids(np.array([[0.02]]), ("x",), lambda a: a, alone).events == ("new",)

@@ -12,8 +12,13 @@ in original units, their RMS radius, the features and the next free id),
   (:func:`scipy.optimize.linear_sum_assignment`) on euclidean distances
   between member means;
 * a pair is accepted only when the distance is within the previous cluster's
-  RMS radius (its members' root mean squared distance to their mean, scaled
-  space): a matched cluster keeps the previous id (``kept``);
+  tolerance: its RMS radius (its members' root mean squared distance to their
+  mean, scaled space), or :data:`SEPARATION_SHARE` of the distance to the
+  nearest other previous cluster when that is larger (a cluster of identical
+  rows, e.g. every customer who never returns anything, has radius 0, and
+  its mean moves as soon as one member joins or leaves; within a quarter of
+  the gap to its nearest neighbour it is still unambiguously the same
+  cluster): a matched cluster keeps the previous id (``kept``);
 * every other new cluster takes a fresh id, ``next_id, next_id + 1, ...`` in
   canonical order (``new``); ids are never reused, so a dashboard filter on a
   vanished id never silently shows another cluster;
@@ -39,8 +44,11 @@ from scipy.optimize import linear_sum_assignment
 
 from cluster_marts.algorithms.scores import member_means
 
+#: a previous cluster's tolerance is at least this share of the distance to its nearest other previous cluster
+SEPARATION_SHARE = 0.25
+
 __all__ = ["PreviousFit", "IdMatch", "ClusterMemory", "keep_ids", "lineage_events", "cluster_radius", "held_and_kept",
-           "EVENTS"]
+           "match_tolerance", "SEPARATION_SHARE", "EVENTS"]
 
 EVENTS = ("kept", "new", "vanished", "renamed", "reset")
 
@@ -142,6 +150,25 @@ def cluster_radius(Xs: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
         return np.where(counts > 0, np.sqrt(sq / np.maximum(counts, 1)), np.nan)
 
 
+def match_tolerance(means: np.ndarray, radius: np.ndarray) -> np.ndarray:
+    """How far a new cluster's mean may be from each previous cluster's and still keep its id.
+
+    The larger of the cluster's RMS radius and :data:`SEPARATION_SHARE` of the distance to the nearest
+    other previous cluster (none for a single cluster: its radius).
+
+    Examples
+    --------
+    >>> match_tolerance(np.array([[0.0], [4.0], [10.0]]), np.array([0.0, 2.0, 1.0])).tolist()
+    [1.0, 2.0, 1.5]
+    """
+    means = np.asarray(means, dtype=np.float64)
+    gaps = np.linalg.norm(means[:, None, :] - means[None, :, :], axis=2)
+    np.fill_diagonal(gaps, np.inf)
+    nearest = gaps.min(axis=1) if len(means) > 1 else np.full(len(means), np.nan)
+    nearest = np.where(np.isfinite(nearest), nearest, np.nan)
+    return np.fmax(radius, SEPARATION_SHARE * nearest)
+
+
 def _fresh(k: int, previous: PreviousFit | None, reason: str, event: str) -> IdMatch:
     start = 0 if previous is None else int(previous.next_id)
     vanished = np.empty(0, dtype=np.int64) if previous is None else np.asarray(previous.cluster_ids, dtype=np.int64)
@@ -194,8 +221,8 @@ def keep_ids(
     cost = np.linalg.norm(means[:, None, :] - before[None, :, :], axis=2)
     usable = np.where(np.isfinite(cost), cost, 1e300)
     rows, cols = linear_sum_assignment(usable)
-    radius = np.asarray(previous.radius, dtype=np.float64)
-    accepted = np.isfinite(cost[rows, cols]) & (cost[rows, cols] <= radius[cols])
+    tolerance = match_tolerance(before, np.asarray(previous.radius, dtype=np.float64))
+    accepted = np.isfinite(cost[rows, cols]) & (cost[rows, cols] <= tolerance[cols])
     rows, cols = rows[accepted], cols[accepted]
     previous_ids = np.full(k, -1, dtype=np.int64)
     previous_ids[rows] = np.asarray(previous.cluster_ids, dtype=np.int64)[cols]
