@@ -121,7 +121,9 @@ aggregated_exact as (
              / nullif(n_gaps * (n_gaps - 1), 0)) / 24.0 as std_interpurchase_days
         {%- if behaviour %},
         cast(monetary_prior_90_days_exact as double) as monetary_prior_90_days,
-        sqrt(greatest(cast(frequency * amount_sum_squares - monetary_exact * monetary_exact as double), 0)
+        -- the exact sums as doubles, then the one formula: no decimal overflow on large amounts
+        sqrt(greatest(frequency * cast(amount_sum_squares as double)
+                      - cast(monetary_exact as double) * cast(monetary_exact as double), 0)
              / nullif(frequency * (frequency - 1), 0)) as amount_std,
         cast(amount_max_exact as double) as amount_max
         {%- endif %}

@@ -46,6 +46,8 @@ DEMO_PERSONA_NAMES = {"one_time": "one_time", "occasional": "occasional", "activ
 CUSTOMER_AXES = ("engagement", "value", "loyalty", "activity", "category_mix", "timing", "returns", "repeat_engagement",
                  "regularity", "momentum", "basket", "spend_volatility", "category_breadth", "seasonality")
 DEFAULT_METHODS = ("fcm", "gmm")
+#: the axes the snapshots follow (reference_axes of int_customer_reference_model)
+REFERENCE_AXES = CUSTOMER_AXES[:7]
 #: the axes fitted on a sub-population: axis -> its population (SQL over customer_features)
 POPULATION_AXES = {"repeat_engagement": "frequency >= 2", "regularity": "frequency >= 3",
                    "momentum": "frequency >= 2 and tenure_days >= 180", "spend_volatility": "frequency >= 3",

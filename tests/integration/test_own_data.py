@@ -23,7 +23,7 @@ MAPPING = {"ordered_at": "order_date", "amount": "revenue"}
 # without product_category and returns these axes have constant features: skipped, never segmented
 SKIPPED_AXES = {"category_mix", "returns", "category_breadth"}
 FITTED_AXES = set(planted.CUSTOMER_AXES) - SKIPPED_AXES
-#: the axes fitted on a sub-population (config.meta.axes.<axis>.population), which the snapshots leave out
+#: the axes fitted on a sub-population (config.meta.axes.<axis>.population)
 POPULATION_AXES = planted.POPULATION_AXES
 METHODS = {"fcm", "gmm"}
 
@@ -134,8 +134,8 @@ def test_axes_without_their_columns_are_skipped_with_a_reason_and_no_segments(sh
     assert dict(zip(segments["axis"], segments["n"], strict=True)) == {
         axis: len(METHODS) * in_population.get(axis, n) for axis in FITTED_AXES}
     for table, axes in tables.items():
-        whole = table == "customer_reference_model"  # the snapshots follow whole-population axes only
-        assert axes == (FITTED_AXES - set(POPULATION_AXES) if whole else FITTED_AXES), table
+        reference = table == "customer_reference_model"  # the snapshots follow the reference axes only
+        assert axes == (FITTED_AXES & set(planted.REFERENCE_AXES) if reference else FITTED_AXES), table
 
 
 def test_the_warehouse_table_gives_the_same_features_as_the_file(shop_builds):

@@ -89,3 +89,14 @@ def test_a_warehouse_without_the_marts_is_named(tmp_path, capsys):
     duckdb.connect(str(empty)).close()
     assert cluster_marts(["customer", "C1", "--db", str(empty)]) == 1
     assert "has no customer_profile, customer_segments, customer_drift_timeline" in capsys.readouterr().out
+
+
+def test_an_unreadable_or_older_warehouse_is_a_message(tmp_path, capsys):
+    assert cluster_marts(["customer", "C1", "--db", str(tmp_path)]) == 1  # a folder
+    assert "no warehouse at" in capsys.readouterr().out
+    older = tmp_path / "older.duckdb"
+    with duckdb.connect(str(older)) as con:
+        for table in ("customer_profile", "customer_segments", "customer_drift_timeline"):
+            con.execute(f"create table {table} as select 'C1' as customer_id")
+    assert cluster_marts(["customer", "C1", "--db", str(older)]) == 1
+    assert f"cannot read {older}:" in capsys.readouterr().out

@@ -188,3 +188,9 @@ def test_a_cluster_of_identical_rows_keeps_its_id_when_its_mean_moves_a_little()
     # a single previous cluster has no neighbour: its radius alone
     alone = PreviousFit("r0", ("x",), np.array([0]), np.array([[0.0]]), np.array([0.0]), 1)
     assert keep_ids(np.array([[0.02]]), ("x",), lambda a: a, alone).events == ("new",)
+
+
+def test_a_previous_cluster_without_members_leaves_the_others_tolerance_alone():
+    prev = PreviousFit("r0", ("x",), np.array([0, 1, 2]), np.array([[0.0], [4.0], [np.nan]]),
+                       np.array([0.0, 1.0, np.nan]), 3)
+    assert keep_ids(np.array([[0.02], [4.3]]), ("x",), lambda a: a, prev).events == ("kept", "kept")

@@ -137,7 +137,7 @@ def test_nulls_are_outside_and_bad_expressions_are_clear():
     frame = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "frequency": [1, 3, None, 2]})
     data = SortedInput(frame, frame["customer_id"])
     assert population_rows(data, "frequency >= 2", "repeat", MODEL).tolist() == [1, 3]
-    with pytest.raises(SettingsError, match=r"'axes.repeat.population' 'orders >= 2' does not run on the features: "
+    with pytest.raises(SettingsError, match=r"'axes.repeat.population' 'orders >= 2' does not run on the features as a condition of each row: "
                                             r".*available columns: customer_id, frequency"):
         population_rows(data, "orders >= 2", "repeat", MODEL)
     with pytest.raises(SettingsError, match=r"gives \w+ values, not true/false"):
@@ -150,3 +150,21 @@ def test_the_reference_model_leaves_population_axes_out(case):
     assert set(rows["axis"]) == {"shape"}
     with pytest.raises(SettingsError, match="segment a sub-population"):
         reference_model(frame, {**META, "reference_axes": ["repeat"]}, model="int_customer_reference_model")
+
+
+def test_a_population_is_a_condition_of_each_row_in_the_rows_order():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"customer_id": [f"c{i:06d}" for i in range(200_000)], "x": rng.random(200_000),
+                          "g": rng.integers(0, 5, 200_000)})
+    data = SortedInput(frame, frame["customer_id"])
+    assert np.array_equal(population_rows(data, "x > 0.5", "a", MODEL), np.flatnonzero(frame["x"] > 0.5))
+    for windowed in ("x >= avg(x) over (partition by g)", "count(*) > 0"):
+        with pytest.raises(SettingsError, match="does not run on the features as a condition of each row"):
+            population_rows(data, windowed, "a", MODEL)
+
+
+def test_axes_may_arrive_as_a_json_string():
+    s = segmentation_settings_from_meta(
+        {**META, "axes": '{"shape": ["x", "y"], "repeat": {"features": ["x"], "population": "frequency >= 2"}}'},
+        model=MODEL)
+    assert s.axes == (("shape", ("x", "y")), ("repeat", ("x",))) and s.population_of("repeat") == "frequency >= 2"

@@ -25,6 +25,7 @@ table, in the table's column order (:func:`expand_axis`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -58,7 +59,8 @@ class AxisOptions:
 def split_axes(raw: Any, ctx: Context) -> tuple[Any, tuple[tuple[str, AxisOptions], ...]]:
     """The ``axes`` setting with every mapping-form axis replaced by its feature list, and those axes' options.
 
-    Anything but a mapping is returned as it is (the ``axes`` rule reports it).
+    A JSON object string is read as its mapping; anything else but a mapping is returned as it is (the
+    ``axes`` rule reports it).
 
     Raises
     ------
@@ -73,6 +75,11 @@ def split_axes(raw: Any, ctx: Context) -> tuple[Any, tuple[tuple[str, AxisOption
     >>> axes, options
     ({'a': ['x'], 'b': ('y',)}, (('b', AxisOptions(population='n >= 2', selection_rule=None)),))
     """
+    if isinstance(raw, str) and raw.strip().startswith("{"):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return raw, ()  # the axes rule reports it
     if not isinstance(raw, Mapping):
         return raw, ()
     plain, options = {}, []

@@ -160,9 +160,12 @@ def match_tolerance(means: np.ndarray, radius: np.ndarray) -> np.ndarray:
     --------
     >>> match_tolerance(np.array([[0.0], [4.0], [10.0]]), np.array([0.0, 2.0, 1.0])).tolist()
     [1.0, 2.0, 1.5]
+    >>> match_tolerance(np.array([[0.0], [4.0], [np.nan]]), np.array([0.0, 2.0, np.nan])).tolist()
+    [1.0, 2.0, nan]
     """
     means = np.asarray(means, dtype=np.float64)
     gaps = np.linalg.norm(means[:, None, :] - means[None, :, :], axis=2)
+    gaps = np.where(np.isfinite(gaps), gaps, np.inf)  # a cluster without members (NaN mean) is nobody's neighbour
     np.fill_diagonal(gaps, np.inf)
     nearest = gaps.min(axis=1) if len(means) > 1 else np.full(len(means), np.nan)
     nearest = np.where(np.isfinite(nearest), nearest, np.nan)

@@ -104,7 +104,7 @@ def run_customer(db_path: str | Path, customer_id: str, *, method: str = "fcm", 
                  start: str | None = None, end: str | None = None) -> int:
     """Print the card of ``customer_id`` from the marts of ``db_path``; 0, or 1 with the reason."""
     path = Path(db_path)
-    if not path.exists():
+    if not path.is_file():
         print(f"cluster-marts customer: no warehouse at {path}; build one (make build) or pass --db", flush=True)
         return 1
     try:
@@ -112,17 +112,22 @@ def run_customer(db_path: str | Path, customer_id: str, *, method: str = "fcm", 
     except ValueError as error:
         print(f"cluster-marts customer: --from/--to must be dates like 2026-01-31 ({error})", flush=True)
         return 1
-    with duckdb.connect(str(path), read_only=True) as con:
-        present = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
-        missing = [name for name in MARTS if name not in present]
-        if missing:
-            print(f"cluster-marts customer: {path} has no {', '.join(missing)}; build the customer marts "
-                  "(make build, or dbt build -s +customer_profile +customer_drift_timeline)", flush=True)
-            return 1
-        try:
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            present = {row[0] for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+            missing = [name for name in MARTS if name not in present]
+            if missing:
+                print(f"cluster-marts customer: {path} has no {', '.join(missing)}; build the customer marts "
+                      "(make build, or dbt build -s +customer_profile +customer_drift_timeline)", flush=True)
+                return 1
             print(customer_card(con, customer_id, method=method, snapshot_type=snapshot_type,
                                 start=dates[0], end=dates[1]), flush=True)
-        except LookupError as error:
-            print(f"cluster-marts customer: {error}", flush=True)
-            return 1
+    except LookupError as error:
+        print(f"cluster-marts customer: {error}", flush=True)
+        return 1
+    except duckdb.Error as error:
+        print(f"cluster-marts customer: cannot read {path}: {str(error).splitlines()[0]} (a build still running "
+              "holds the file; a warehouse of an older version lacks columns: rebuild it)", flush=True)
+        return 1
     return 0

@@ -33,6 +33,10 @@ EMPTY_FEATURES = (
 )
 
 
+#: the column that numbers the rows while a population is evaluated
+_POSITION = "__cluster_marts_position"
+
+
 class AxisRows(NamedTuple):
     """One axis's input: its name, the positions of its rows in the sorted input (None: every row), its features."""
 
@@ -75,20 +79,22 @@ def population_rows(data: SortedInput, expression: str, axis: str, model: str) -
     where = f"model {model}: setting 'axes.{axis}.population' {expression!r}"
     con = duckdb.connect()
     try:
-        con.register("features", data.frame)
-        result = con.execute(f"select ({expression}) as in_population from features").fetchnumpy()["in_population"]
+        con.register("features", data.frame.assign(**{_POSITION: np.arange(len(data.frame), dtype=np.int64)}))
+        kind = con.execute(f"select typeof(({expression})) from features limit 1").fetchall()
+        if kind and kind[0][0] not in ("BOOLEAN", "NULL"):
+            raise SettingsError(f"{where} gives {kind[0][0]} values, not true/false; write a condition such as "
+                                "'frequency >= 2' (edit config.meta.axes)")
+        # a where clause: one answer per row, in the rows' own order (a window or an aggregate is refused)
+        rows = con.execute(f"select {_POSITION} from features where ({expression}) order by {_POSITION}").fetchnumpy()
     except duckdb.Error as error:
         raise SettingsError(
-            f"{where} does not run on the features: {str(error).splitlines()[0]}; available columns: "
-            f"{preview(data.frame.columns, limit=50)}; write a condition on these columns (edit config.meta.axes)"
+            f"{where} does not run on the features as a condition of each row: {str(error).splitlines()[0]}; "
+            f"available columns: {preview(data.frame.columns, limit=50)}; write a condition on these columns "
+            "(edit config.meta.axes)"
         ) from None
     finally:
         con.close()
-    values = np.ma.filled(result, False) if np.ma.isMaskedArray(result) else np.asarray(result)
-    if values.dtype != np.bool_:
-        raise SettingsError(f"{where} gives {values.dtype} values, not true/false; write a condition such as "
-                            "'frequency >= 2' (edit config.meta.axes)")
-    return np.flatnonzero(values)
+    return np.asarray(rows[_POSITION], dtype=np.int64)
 
 
 def _population_input(data: SortedInput, s: SegmentationSettings, axis: str, columns: tuple[str, ...],
