@@ -137,8 +137,8 @@ def test_nulls_are_outside_and_bad_expressions_are_clear():
     frame = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "frequency": [1, 3, None, 2]})
     data = SortedInput(frame, frame["customer_id"])
     assert population_rows(data, "frequency >= 2", "repeat", MODEL).tolist() == [1, 3]
-    with pytest.raises(SettingsError, match=r"'axes.repeat.population' 'orders >= 2' does not run on the features as a condition of each row: "
-                                            r".*available columns: customer_id, frequency"):
+    with pytest.raises(SettingsError, match=r"'axes.repeat.population' 'orders >= 2' does not run on the features "
+                                            r"as a condition of each row: .*available columns: customer_id, frequency"):
         population_rows(data, "orders >= 2", "repeat", MODEL)
     with pytest.raises(SettingsError, match=r"gives \w+ values, not true/false"):
         population_rows(data, "frequency + 1", "repeat", MODEL)
