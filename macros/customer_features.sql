@@ -59,6 +59,9 @@ orders_timed as (
         cast({{ hours_between('ordered_at', 'as_of_at') }} as double) / 24 as order_age_days,
         {{ hours_between('previous_ordered_at', 'ordered_at') }} as gap_hours,
         cast(amount as decimal(38, 6)) as amount_exact
+        {%- if behaviour %},
+        extract(month from ordered_at) as order_month
+        {%- endif %}
     from {{ scoped_orders }}
 ),
 
@@ -100,9 +103,8 @@ aggregated as (
         sum(amount_exact * amount_exact) as amount_sum_squares,
         max(amount_exact) as amount_max_exact,
         count(distinct product_category) as n_categories,
-        avg(case when extract(month from ordered_at) in (11, 12) then 1 else 0 end) as holiday_share,
         {%- for month in range(1, 13) %}
-        avg(case when extract(month from ordered_at) = {{ month }} then 1 else 0 end) as month_{{ month }}_share
+        avg(case when order_month = {{ month }} then 1 else 0 end) as month_{{ month }}_share
         {{- ',' if not loop.last }}
         {%- endfor %}
         {%- endif %}
@@ -184,7 +186,7 @@ features as (
             as top_category_share,
         {% for column in share_columns %}case when {{ column }} > 0 then -{{ column }} * ln({{ column }}) else 0 end
         + {% endfor %}0 as category_entropy,
-        holiday_share,
+        month_11_share + month_12_share as holiday_share,
         {% for month in range(1, 13) %}month_{{ month }}_share * month_{{ month }}_share{{ ' + ' if not loop.last }}
         {%- endfor %} as month_concentration,
         {%- endif %}

@@ -2,10 +2,11 @@
     Nothing lost: every customer named by an order is, on every fitted axis
     and method, in customer_segments, or is in customer_features_quarantine
     with a reason. An axis with a population (customer_axis_populations)
-    expects the customers of customer_features its condition holds for. Returns the customers (per axis and method) that are
-    neither, and one row when customer_fit_metrics holds no row at all (then
-    nothing was segmented nor skipped, and the per-fit check above would have
-    nothing to compare). Not checked when a model it reads is not built (a
+    expects the customers of customer_features its condition holds for.
+    Returns the customers (per axis and method) that are neither, and one
+    row when customer_fit_metrics holds no row at all (then nothing was
+    segmented nor skipped, and the per-fit check above would have nothing to
+    compare). Not checked when a model it reads is not built (a
     partial build): skip_unless_built.
 #}
 {%- set parents = [ref('int_customers_checked'), ref('customer_fit_metrics'), ref('customer_segments'),

@@ -167,8 +167,8 @@ def match_tolerance(means: np.ndarray, radius: np.ndarray) -> np.ndarray:
     gaps = np.linalg.norm(means[:, None, :] - means[None, :, :], axis=2)
     gaps = np.where(np.isfinite(gaps), gaps, np.inf)  # a cluster without members (NaN mean) is nobody's neighbour
     np.fill_diagonal(gaps, np.inf)
-    nearest = gaps.min(axis=1) if len(means) > 1 else np.full(len(means), np.nan)
-    nearest = np.where(np.isfinite(nearest), nearest, np.nan)
+    nearest = gaps.min(axis=1)
+    nearest = np.where(np.isfinite(nearest), nearest, np.nan)  # no other cluster: the radius alone
     return np.fmax(radius, SEPARATION_SHARE * nearest)
 
 

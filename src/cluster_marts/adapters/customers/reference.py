@@ -136,8 +136,7 @@ def _fit_axes(features: pd.DataFrame, meta: Mapping[str, Any] | None, model: str
     s = segmentation_settings_from_meta(raw, model=model)
     axes = _reference_axes(wanted, s, model)
     s = dataclasses.replace(s, axes=tuple((name, s.features_of(name)) for name in axes), methods=("fcm",),
-                            axis_options=tuple((name, s.options_of(name)) for name in axes if name in
-                                               dict(s.axis_options)))
+                            axis_options=tuple((name, option) for name, option in s.axis_options if name in axes))
     s, data = checked_input(features, s, model=model, source=REFERENCE_SOURCE, when_empty=EMPTY_REFERENCE)
     before = previous_fits(previous)
     calls = [(axis_in, s.for_axis(axis), axis, data.ids, model, before.get((axis, "fcm")), previous)
