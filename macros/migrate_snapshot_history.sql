@@ -82,3 +82,28 @@
     alter table {{ existing }} add column segment_ids integer[];
     update {{ existing }} set segment_ids = list_transform(range(0, len(memberships)), lambda i: cast(i as integer));
 {% endmacro %}
+
+
+{#
+    Adds snapshot_id and data_version to a membership-snapshot history taken
+    before they were stored (pre_hook of customer_membership_snapshots, after
+    the upgrades above): snapshot_id is '<type>-<date>', as
+    int_customer_snapshot_dates names it; data_version is 'unrecorded' (the
+    inputs of an older snapshot are not known). Nothing happens when the table
+    is absent or has the columns. DuckDB (an in-place update); on Spark the
+    columns are added by the model (null on older rows).
+#}
+{% macro add_snapshot_versions(relation) %}
+    {%- if not execute or target.type == 'spark' -%}{{ return('') }}{%- endif -%}
+    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+    {%- if existing is none -%}{{ return('') }}{%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(existing) | map(attribute='name') | map('lower') | list -%}
+    {%- if 'snapshot_id' in names or 'memberships' not in names -%}{{ return('') }}{%- endif -%}
+    {{ log("customer_membership_snapshots: adding snapshot_id and data_version ('unrecorded') to the history of "
+           ~ existing, info=true) }}
+    alter table {{ existing }} add column snapshot_id varchar;
+    alter table {{ existing }} add column data_version varchar;
+    update {{ existing }} set
+        snapshot_id = snapshot_type || '-' || cast(snapshot_date as varchar),
+        data_version = 'unrecorded';
+{% endmacro %}

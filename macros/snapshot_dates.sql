@@ -86,7 +86,7 @@
     {%- set types = snapshot_periods() | list -%}
     {%- if snapshot_type not in types -%}
         {{ exceptions.raise_compiler_error(
-            "var customer_snapshot_type = '" ~ snapshot_type ~ "' is not a snapshot type; use one of "
+            "var customer_snapshot_type: '" ~ snapshot_type ~ "' is not a snapshot type; use one of "
             ~ types | join(', ')) }}
     {%- endif -%}
 {% endmacro %}

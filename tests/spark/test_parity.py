@@ -154,3 +154,9 @@ def test_the_histories_hold_what_this_build_wrote(built, spark, duck):
     merged = spark_counts.merge(duck_counts, on=["snapshot_type", "snapshot_date"], suffixes=("_spark", "_duckdb"))
     assert len(merged) == len(spark_counts) > 5
     assert (merged["n_spark"].astype(int) == merged["n_duckdb"].astype(int)).all()
+    # every snapshot has the same id and data version: the same orders and the same reference runs
+    versions = "select snapshot_id, data_version from {}"
+    spark_versions = set(spark.sql(versions.format(f"{SCHEMA}.customer_snapshot_catalog")).toPandas().itertuples(
+        index=False, name=None))
+    assert spark_versions and spark_versions <= set(duck(versions.format("customer_snapshot_catalog")).itertuples(
+        index=False, name=None))

@@ -1,6 +1,7 @@
 {#
     Customer features as of the reference date (var customer_reference_date;
-    null = the earliest date of the default snapshot schedule with at least var
+    null = the earliest date of the default schedule of the primary snapshot
+    type (macro primary_snapshot_type) with at least var
     customer_reference_min_customers customers, or the latest when none has as
     many: the warn-level test customer_reference_below_min_customers says so), the data the
     reference segment space of the snapshots is fitted on. Pin
@@ -29,7 +30,7 @@ reference as (
         from {{ ref('int_customer_snapshot_dates') }} as snapshot_dates
         left join orders
             on snapshot_dates.snapshot_at > orders.ordered_at
-        where snapshot_dates.is_default
+        where snapshot_dates.is_default and snapshot_dates.snapshot_type = '{{ primary_snapshot_type() }}'
         group by snapshot_dates.snapshot_date
     ) as default_dates
     {% endif %}

@@ -1,42 +1,71 @@
 {#
-    Snapshot dates. The default schedule is the last var customer_snapshot_periods
-    period ends (month or week ends, var customer_snapshot_type) whose end of
-    day is on or before the as-of moment of customer_features and after the
-    first valid order: a younger history has fewer periods (the warn-level test
+    Snapshot dates of every snapshot type of this build (macro snapshot_types:
+    var customer_snapshot_type, one type or a list). The default schedule of a
+    type is its last var customer_snapshot_periods period ends (day, week,
+    month, quarter or year ends; macro snapshot_periods_of) whose end of day is
+    on or before the as-of moment of customer_features and after the first
+    valid order: a younger history has fewer periods (the warn-level test
     customer_snapshot_schedule_short says so in the build log). The default
-    reference date is chosen from them (int_customer_reference_features). This run computes var
-    customer_snapshot_dates when set (a list of dates), else the default
-    schedule (is_in_run). One row per date; snapshot_at is the end of the
-    snapshot date (only orders strictly before it count).
+    reference date is chosen from the primary type's schedule
+    (int_customer_reference_features). This run computes var
+    customer_snapshot_dates when set (a list of dates, taken for every listed
+    type), else the default schedule (is_in_run). One row per type and date;
+    snapshot_at is the end of the snapshot date (only orders strictly before
+    it count).
+
+    snapshot_id names the snapshot ('<type>-<date>', e.g. monthly-2026-10-31);
+    input_fingerprint is a hash of the orders it sees (their number and their
+    total amount in cents): with the reference model's
+    runs it makes the snapshot's data_version (int_customer_snapshot_memberships).
 #}
-{%- set snapshot_type = var('customer_snapshot_type') -%}
+{%- set types = snapshot_types() -%}
 {%- set requested = var('customer_snapshot_dates') -%}
 {%- set requested = ([requested] if requested is string else requested) if requested else [] -%}
-{%- set periods = var('customer_snapshot_periods') | int -%}
 with
 
 as_of as (
     select max(as_of_at) as as_of_at from {{ ref('customer_features') }}
 ),
 
+orders as (
+    select * from {{ ref('stg_customer_orders') }}
+),
+
 first_order as (
-    select min(ordered_at) as first_ordered_at from {{ ref('stg_customer_orders') }}
+    select min(ordered_at) as first_ordered_at from orders
+),
+
+order_days as (
+    -- the orders of each day, so a snapshot's inputs are summed over days, not orders
+    select
+        cast(ordered_at as date) as order_day,
+        count(*) as orders,
+        sum(cast(round(amount * 100, 0) as bigint)) as amount_cents
+    from orders
+    group by cast(ordered_at as date)
 ),
 
 schedule_candidates as (
+    {% for snapshot_type in types %}
     select
+        '{{ snapshot_type }}' as snapshot_type,
         {{ snapshot_period_end(snapshot_type,
             snapshot_period_offset(snapshot_type, 'series.generated_number - 1',
                                    "cast(" ~ dbt.dateadd('day', -1, 'as_of.as_of_at') ~ " as date)")) }}
             as snapshot_date
-    from ({{ dbt.generate_series(periods + 1) }}) as series
+    from ({{ dbt.generate_series(snapshot_periods_of(snapshot_type) + 1) }}) as series
     cross join as_of
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 schedule as (
-    select snapshot_date, row_number() over (order by snapshot_date desc) as recency_rank
+    select
+        snapshot_type,
+        snapshot_date,
+        row_number() over (partition by snapshot_type order by snapshot_date desc) as recency_rank
     from (
-        select distinct schedule_candidates.snapshot_date
+        select distinct schedule_candidates.snapshot_type, schedule_candidates.snapshot_date
         from schedule_candidates
         cross join as_of
         cross join first_order
@@ -47,7 +76,13 @@ schedule as (
 ),
 
 default_dates as (
-    select snapshot_date, true as is_default from schedule where recency_rank <= {{ periods }}
+    select snapshot_type, snapshot_date, true as is_default
+    from schedule
+    where
+        {% for snapshot_type in types %}
+        (snapshot_type = '{{ snapshot_type }}' and recency_rank <= {{ snapshot_periods_of(snapshot_type) }})
+        {% if not loop.last %}or{% endif %}
+        {% endfor %}
 ),
 
 requested_dates as (
@@ -59,28 +94,57 @@ requested_dates as (
     {% endfor %}
 ),
 
+requested_snapshots as (
+    {% for snapshot_type in types %}
+    select '{{ snapshot_type }}' as snapshot_type, snapshot_date from requested_dates
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
 dates as (
     select
-        coalesce(default_dates.snapshot_date, requested_dates.snapshot_date) as snapshot_date,
+        coalesce(default_dates.snapshot_type, requested_snapshots.snapshot_type) as snapshot_type,
+        coalesce(default_dates.snapshot_date, requested_snapshots.snapshot_date) as snapshot_date,
         coalesce(default_dates.is_default, false) as is_default,
-        {% if requested %}requested_dates.snapshot_date is not null{% else %}true{% endif %} as is_in_run
+        {% if requested %}requested_snapshots.snapshot_date is not null{% else %}true{% endif %} as is_in_run
     from default_dates
-    full outer join requested_dates
-        on default_dates.snapshot_date = requested_dates.snapshot_date
+    full outer join requested_snapshots
+        on default_dates.snapshot_type = requested_snapshots.snapshot_type
+        and default_dates.snapshot_date = requested_snapshots.snapshot_date
+),
+
+inputs as (
+    select
+        dates.snapshot_type,
+        dates.snapshot_date,
+        coalesce(sum(order_days.orders), 0) as orders,
+        coalesce(sum(order_days.amount_cents), 0) as amount_cents
+    from dates
+    left join order_days
+        on dates.snapshot_date >= order_days.order_day
+    group by dates.snapshot_type, dates.snapshot_date
 ),
 
 final as (
     select
+        ----- ids
+        {{ dbt.concat(["dates.snapshot_type", "'-'", "cast(dates.snapshot_date as " ~ dbt.type_string() ~ ")"]) }}
+            as snapshot_id,
         ----- strings
-        '{{ snapshot_type }}' as snapshot_type,
+        dates.snapshot_type,
+        {{ dbt.hash(dbt.concat(["'orders:'", "cast(inputs.orders as " ~ dbt.type_string() ~ ")", "'|cents:'",
+                                "cast(inputs.amount_cents as " ~ dbt.type_string() ~ ")"])) }} as input_fingerprint,
         ----- booleans
-        is_default,
-        is_in_run,
+        dates.is_default,
+        dates.is_in_run,
         ----- dates
-        snapshot_date,
+        dates.snapshot_date,
         ----- timestamps
-        cast({{ dbt.dateadd('day', 1, 'snapshot_date') }} as timestamp) as snapshot_at
+        cast({{ dbt.dateadd('day', 1, 'dates.snapshot_date') }} as timestamp) as snapshot_at
     from dates
+    inner join inputs
+        on dates.snapshot_type = inputs.snapshot_type
+        and dates.snapshot_date = inputs.snapshot_date
 )
 
 select * from final

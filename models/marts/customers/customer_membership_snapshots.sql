@@ -21,14 +21,22 @@
     migrate_long_membership_snapshots), one taken before usual_gap_days was
     stored gets it from its own columns (macro add_usual_gap_days), and one
     taken before segment_ids was stored gets 0..k-1, the ids its positions
-    were (macro add_segment_ids): nothing is lost.
+    were (macro add_segment_ids), and one taken before snapshot ids were
+    stored gets them, with data_version 'unrecorded' (macro
+    add_snapshot_versions): nothing is lost.
+
+    snapshot_id names the snapshot (type and date, '<type>-<date>');
+    data_version fingerprints what it was computed from (the orders before it
+    and the reference model's runs; int_customer_snapshot_memberships), so a
+    rerun of a date on changed orders or a refitted reference shows a new
+    version. customer_snapshot_catalog lists the snapshots, one row each.
 #}
 {{ config(
     materialized='incremental',
     on_schema_change='append_new_columns',
     full_refresh=(none if var('customer_snapshots_allow_full_refresh') else false),
     pre_hook=["{{ migrate_long_membership_snapshots(this) }}", "{{ add_usual_gap_days(this) }}",
-              "{{ add_segment_ids(this) }}"],
+              "{{ add_segment_ids(this) }}", "{{ add_snapshot_versions(this) }}"],
     **replace_by_keys_config(['snapshot_type', 'snapshot_date'])
 ) }}
 with
@@ -55,7 +63,9 @@ snapshots as (
         snapshot_date,
         last_ordered_at,
         as_of_at as snapshot_at,
-        current_timestamp as taken_at
+        current_timestamp as taken_at,
+        snapshot_id,
+        data_version
     from scored
 ),
 

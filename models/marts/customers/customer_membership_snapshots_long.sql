@@ -49,7 +49,9 @@ long_form as (
         positioned.snapshot_date,
         positioned.last_ordered_at,
         positioned.snapshot_at,
-        positioned.taken_at
+        positioned.taken_at,
+        positioned.snapshot_id,
+        positioned.data_version
     from positioned
     left join names
         on {{ is_reference_segment('names', 'positioned.reference_run_id', 'positioned.axis',

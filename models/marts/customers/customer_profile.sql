@@ -37,7 +37,7 @@ wide_axes as (
 
 lapse as (
     select * from {{ ref('customer_lapse_risk') }}
-    where snapshot_type = '{{ var("customer_snapshot_type") }}'
+    where snapshot_type = '{{ primary_snapshot_type() }}'
 ),
 
 latest_date as (

@@ -24,9 +24,11 @@ with_json as (
         snapshots.axis,
         snapshots.dominant_segment_id,
         snapshots.reference_run_id,
+        snapshots.snapshot_id,
         names.segment_name as dominant_segment_name,
         ----- strings
         snapshots.snapshot_type,
+        snapshots.data_version,
         {{ memberships_json('snapshots.memberships', 'snapshots.segment_ids') }} as memberships_json,
         ----- numerics
         snapshots.max_membership,

@@ -14,7 +14,12 @@
     on the first such centre. The
     Python twin is cluster_marts.profiling.reference.score_memberships
     (tested against it). Carries the snapshot's context columns so the
-    history mart needs no join. A view: the history mart materialises it.
+    history mart needs no join, among them its snapshot_id and data_version:
+    the first 16 hex digits of a hash of the snapshot's input fingerprint (the
+    orders it sees, int_customer_snapshot_dates) and the reference model's run
+    ids, so two snapshots of the same date hold the same data_version exactly
+    when they were computed from the same orders in the same segment space.
+    A view: the history mart materialises it.
 #}
 {{ config(materialized='view') }}
 {%- set feature_columns = numeric_columns(ref('int_customer_snapshot_features')) -%}
@@ -76,12 +81,33 @@ axes as (
     group by axis_scalers.axis, axis_scalers.feature_positions, axis_scalers.scaler_centers, axis_scalers.scaler_scales
 ),
 
+reference_runs as (
+    select {{ sorted_listagg('run_id', "'|'") }} as run_ids
+    from (select distinct run_id from {{ ref('customer_reference_model') }}) as runs
+),
+
+snapshot_versions as (
+    select
+        snapshot_dates.snapshot_type,
+        snapshot_dates.snapshot_date,
+        snapshot_dates.snapshot_id,
+        substring({{ dbt.hash(dbt.concat(['snapshot_dates.input_fingerprint', "'|'", 'reference_runs.run_ids'])) }},
+                  1, 16) as data_version
+    from {{ ref('int_customer_snapshot_dates') }} as snapshot_dates
+    cross join reference_runs
+    where snapshot_dates.is_in_run
+),
+
 snapshots as (
     select
-        customer_id, snapshot_date, snapshot_type, frequency, monetary, tenure_days, usual_gap_days,
-        last_ordered_at, as_of_at,
+        features.customer_id, features.snapshot_date, features.snapshot_type, features.frequency,
+        features.monetary, features.tenure_days, features.usual_gap_days, features.last_ordered_at,
+        features.as_of_at, snapshot_versions.snapshot_id, snapshot_versions.data_version,
         {{ double_list(feature_columns) }} as feature_values
-    from {{ ref('int_customer_snapshot_features') }}
+    from {{ ref('int_customer_snapshot_features') }} as features
+    inner join snapshot_versions
+        on features.snapshot_type = snapshot_versions.snapshot_type
+        and features.snapshot_date = snapshot_versions.snapshot_date
 ),
 
 scaled as (
@@ -89,6 +115,8 @@ scaled as (
         snapshots.customer_id,
         snapshots.snapshot_date,
         snapshots.snapshot_type,
+        snapshots.snapshot_id,
+        snapshots.data_version,
         snapshots.frequency,
         snapshots.monetary,
         snapshots.tenure_days,
@@ -108,8 +136,8 @@ scaled as (
 
 distances as (
     select
-        customer_id, snapshot_date, snapshot_type, frequency, monetary, tenure_days, usual_gap_days,
-        last_ordered_at, as_of_at,
+        customer_id, snapshot_date, snapshot_type, snapshot_id, data_version, frequency, monetary, tenure_days,
+        usual_gap_days, last_ordered_at, as_of_at,
         axis, reference_run_id, fuzziness, segment_ids,
         {{ axis_squared_distances('scaled_values', 'centres') }} as squared_distances
     from scaled
@@ -121,7 +149,8 @@ memberships as (
 
 scored as (
     select
-        customer_id, snapshot_date, snapshot_type, axis, reference_run_id, memberships, segment_ids,
+        customer_id, snapshot_date, snapshot_type, snapshot_id, data_version, axis, reference_run_id, memberships,
+        segment_ids,
         {{ dominant_segment('memberships', 'segment_ids') }} as dominant_segment_id,
         {{ largest_membership('memberships') }} as max_membership,
         frequency, monetary, tenure_days, usual_gap_days, last_ordered_at, as_of_at

@@ -1,0 +1,38 @@
+{#
+    The snapshots held in the history, one row per snapshot (its snapshot_id:
+    type and date), with its data_version, its customers, axes and rows, and
+    when it was taken: what a BI user or a retention review reads before the
+    history itself. snapshot_id is unique here (tested), so a snapshot has one
+    type, one date and one data_version.
+#}
+with
+
+snapshots as (
+    select * from {{ ref('customer_membership_snapshots') }}
+),
+
+catalog as (
+    select
+        ----- ids
+        snapshot_id,
+        ----- strings
+        snapshot_type,
+        data_version,
+        ----- numerics
+        count(distinct customer_id) as customers,
+        count(distinct axis) as axes,
+        count(*) as snapshot_rows,
+        ----- dates
+        snapshot_date,
+        ----- timestamps
+        max(snapshot_at) as snapshot_at,
+        max(taken_at) as taken_at
+    from snapshots
+    group by snapshot_id, snapshot_type, data_version, snapshot_date
+),
+
+final as (
+    {{ cast_to_contract('catalog') }}
+)
+
+select * from final
