@@ -13,6 +13,7 @@
 #   make export  customer segment profiles as JSON + YAML for people and LLMs (after build)
 #   make snapshot SNAPSHOT_DATE=2026-11-30   take (or retake) one membership snapshot
 #   make snapshot-retention                  delete snapshots older than their retention
+#   make snapshot-customers CUSTOMERS="a b"   a snapshot now of those customers (customer_on_demand_snapshots)
 #   make bench   stage-by-stage timings vs a plain pandas/scikit-learn baseline (scale BENCH_SCALE, default large)
 #   make bench SCALE=100k | SCALE=1m | SCALE=5m   the scale series: quality vs planted truth, single-axis race, targets
 #                [BENCH_RAW=dir]      reuse demo data of that scale already written in dir
@@ -41,6 +42,8 @@ BENCH_SCALE := $(SCALE)
 endif
 TEST_DB := target/test.duckdb
 COMMA := ,
+EMPTY :=
+SPACE := $(EMPTY) $(EMPTY)
 # the dbt vars of `make build` on your own data (YAML, as for dbt --vars); empty: the demo
 VARS ?=
 # where `make build` and `make report` write the HTML reports
@@ -51,7 +54,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install install-dev build publish data test test-spark build-spark bench-spark lint unit dbt-test quality integration report export snapshot snapshot-retention bench evaluate-lapse evaluate-value docs clean \
+.PHONY: install install-dev build publish data test test-spark build-spark bench-spark lint unit dbt-test quality integration report export snapshot snapshot-retention bench evaluate-lapse evaluate-value docs clean snapshot-customers \
         cluster-features cluster-train cluster-label cluster-update cluster-all
 
 install: $(STAMP)
@@ -141,6 +144,11 @@ snapshot: $(BUILD_NEEDS)
 
 snapshot-retention: install
 	$(DBT) run-operation apply_snapshot_retention $(BUILD_VARS)
+
+# a snapshot now of some customers (after a build): make snapshot-customers CUSTOMERS="C-000017 C-000042"
+snapshot-customers: $(BUILD_NEEDS)
+	@test -n "$(strip $(CUSTOMERS))" || { echo 'give the customers: make snapshot-customers CUSTOMERS="id1 id2"'; exit 2; }
+	$(DBT) build -s customer_on_demand_snapshots --vars "$${CLUSTER_MARTS_BUILD_VARS%\}}$(COMMA) customer_snapshot_customers: [$(subst $(SPACE),$(COMMA),$(strip $(patsubst %,'%',$(CUSTOMERS))))]}"
 
 export: install
 	$(BIN)/cluster-marts export --out reports/profiles

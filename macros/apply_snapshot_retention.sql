@@ -3,13 +3,15 @@
     (or `make snapshot-retention`): deletes membership snapshots older than the
     retention of their type (var customer_snapshot_retention_days: daily 7,
     weekly 60, monthly 365, quarterly 730, yearly 1825 days), counted back
-    from the newest snapshot date of that type. Logs what it deletes; with
+    from the newest snapshot date of that type, and the on-demand snapshots
+    (customer_on_demand_snapshots) older than on_demand days (30). Logs what it deletes; with
     dry_run it only logs.
 #}
 {% macro apply_snapshot_retention(dry_run=false) %}
-    {%- set relation = ref('customer_membership_snapshots') -%}
     {%- set retention = var('customer_snapshot_retention_days') -%}
     {%- for snapshot_type, days in retention.items() -%}
+        {%- set relation = ref('customer_on_demand_snapshots') if snapshot_type == 'on_demand'
+                           else ref('customer_membership_snapshots') -%}
         {%- set condition -%}
             snapshot_type = '{{ snapshot_type }}'
             and snapshot_date < (

@@ -50,3 +50,25 @@
     {%- endif -%}
     {{ return(periods | int) }}
 {% endmacro %}
+
+{#
+    on_demand_customers(): the customer ids of var customer_snapshot_customers
+    (one id or a list; numbers are read as text), each once, sorted: the
+    customers customer_on_demand_snapshots snapshots now. [] when unset.
+    customer_id_rows(ids): a select of one row per id (column customer_id),
+    no row for an empty list.
+#}
+{% macro on_demand_customers() %}
+    {%- set given = var('customer_snapshot_customers') -%}
+    {%- set given = ([given] if given is string or given is number else given) if given else [] -%}
+    {{ return(given | map('string') | map('trim') | reject('equalto', '') | unique | sort | list) }}
+{% endmacro %}
+
+{% macro customer_id_rows(ids) %}
+    {%- for customer in ids %}
+    select '{{ customer | replace("'", "''") }}' as customer_id
+    {% if not loop.last %}union all{% endif %}
+    {%- else %}
+    select cast(null as {{ dbt.type_string() }}) as customer_id where false
+    {%- endfor %}
+{% endmacro %}

@@ -15,8 +15,9 @@
 
     snapshot_id names the snapshot ('<type>-<date>', e.g. monthly-2026-10-31);
     input_fingerprint is a hash of the orders it sees (their number and their
-    total amount in cents): with the reference model's
-    runs it makes the snapshot's data_version (int_customer_snapshot_memberships).
+    total amount in cents; macro snapshot_input_fingerprint): with the
+    reference model's runs it makes the snapshot's data_version
+    (int_customer_snapshot_memberships).
 #}
 {%- set types = snapshot_types() -%}
 {%- set requested = var('customer_snapshot_dates') -%}
@@ -132,8 +133,7 @@ final as (
             as snapshot_id,
         ----- strings
         dates.snapshot_type,
-        {{ dbt.hash(dbt.concat(["'orders:'", "cast(inputs.orders as " ~ dbt.type_string() ~ ")", "'|cents:'",
-                                "cast(inputs.amount_cents as " ~ dbt.type_string() ~ ")"])) }} as input_fingerprint,
+        {{ snapshot_input_fingerprint('inputs.orders', 'inputs.amount_cents') }} as input_fingerprint,
         ----- booleans
         dates.is_default,
         dates.is_in_run,

@@ -46,27 +46,7 @@ scored as (
 ),
 
 snapshots as (
-    select
-        customer_id,
-        axis,
-        dominant_segment_id,
-        reference_run_id,
-        snapshot_type,
-        memberships,
-        segment_ids,
-        max_membership,
-        frequency as orders_at_snapshot,
-        monetary as value_at_snapshot,
-        tenure_days as days_since_first_order,
-        tenure_days / 30.44 as tenure_months,
-        usual_gap_days,
-        snapshot_date,
-        last_ordered_at,
-        as_of_at as snapshot_at,
-        current_timestamp as taken_at,
-        snapshot_id,
-        data_version
-    from scored
+    {{ snapshot_history_rows('scored') }}
 ),
 
 final as (
