@@ -24,3 +24,12 @@
 {% macro normalize_key(expression) %}
     lower({{ clean_text(expression) }})
 {% endmacro %}
+
+{#
+    store_key(store, id): the key of an id within its store when one warehouse
+    holds several shops' rows: '<store>|<id>', or the id itself when the store
+    is null (one shop: nothing changes) or the id is null (still missing).
+#}
+{% macro store_key(store, id) %}
+    case when {{ store }} is null or {{ id }} is null then {{ id }} else {{ dbt.concat([store, "'|'", id]) }} end
+{% endmacro %}

@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--if-absent", action="store_true",
                       help="do nothing when the output files already exist")
+    demo.add_argument("--stores", type=int, default=0,
+                      help="the customers' orders of this many shops (2..26; a store_id column, the last "
+                           "store planted different); default one shop")
 
     report = sub.add_parser("report", help="the report site (static HTML + PNG) from the marts")
     report.add_argument("--db", default=_db_default())
@@ -109,7 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         from cluster_marts.demo import run_demo
-        return run_demo(scale=args.scale, out=args.out, seed=args.seed, if_absent=args.if_absent)
+        return run_demo(scale=args.scale, out=args.out, seed=args.seed, if_absent=args.if_absent,
+                        stores=args.stores)
     if args.command == "report":
         from cluster_marts.reporting.site import run_site
         return run_site(db_path=args.db, out_dir=args.out, specs_dir=args.specs)

@@ -30,7 +30,7 @@ scoped_orders as (
 ),
 
 features as (
-    {{ customer_features_from('scoped_orders', behaviour=true) }}
+    {{ customer_features_from('scoped_orders', ['store_id'], behaviour=true) }}
 )
 
 select * from features

@@ -17,6 +17,7 @@ usable as (
         ----- ids
         order_id,
         customer_id,
+        store_id,
         ----- strings
         product_category,
         ----- numerics

@@ -10,6 +10,7 @@ quarantined as (
         ----- ids
         order_id,
         customer_id,
+        store_id,
         ----- strings
         quarantine_reason,
         amount_text,

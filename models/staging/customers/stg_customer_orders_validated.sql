@@ -1,5 +1,9 @@
 {#
     Every raw order row, typed, with the reason it cannot be used (or null).
+    With a store_id (several shops in one warehouse), order_id and customer_id
+    are '<store_id>|<id>' (macro store_key): a customer is the pair (store,
+    customer), and two shops may use the same ids. Without one, the ids are
+    the shop's own.
     Infinite or NaN amounts (non_finite_amount) and orders dated more than a
     day after the build (future_ordered_at) are set aside: the first would
     poison every money feature, the second would become the as-of date and age
@@ -27,8 +31,9 @@ source as (
 typed as (
     select
         ----- ids
-        {{ clean_text('order_id') }} as order_id,
-        {{ clean_text('customer_id') }} as customer_id,
+        {{ store_key(clean_text('store_id'), clean_text('order_id')) }} as order_id,
+        {{ store_key(clean_text('store_id'), clean_text('customer_id')) }} as customer_id,
+        {{ clean_text('store_id') }} as store_id,
         ----- strings
         lower({{ clean_text('product_category') }}) as product_category,
         cast(amount as {{ dbt.type_string() }}) as amount_text,
@@ -95,6 +100,7 @@ validated as (
     select
         order_id,
         customer_id,
+        store_id,
         product_category,
         -- the raw texts explain a quarantined row; usable rows have their typed values
         case when quarantine_reason is not null then amount_text end as amount_text,

@@ -58,7 +58,7 @@ def write_tables(tables: dict[str, pa.Table], out: Path) -> None:
 
 
 def run_demo(scale: str = "small", out: str | Path = "data/raw", seed: int = 42,
-             if_absent: bool = False) -> int:
+             if_absent: bool = False, stores: int = 0) -> int:
     """Write the demo files of every registered domain into ``out``.
 
     Parameters
@@ -73,6 +73,9 @@ def run_demo(scale: str = "small", out: str | Path = "data/raw", seed: int = 42,
         Write only into a folder that holds none of the demo files: when any is there (a user's own
         ``customer_orders.parquet``, say) nothing is written or overwritten, and the missing ones are
         named.
+    stores : int
+        0 (default): one shop. 2 or more: the customers' orders of that many shops, with a ``store_id``
+        column and the last store planted different (:mod:`cluster_marts.demo.customers_stores`).
 
     Returns
     -------
@@ -89,5 +92,10 @@ def run_demo(scale: str = "small", out: str | Path = "data/raw", seed: int = 42,
         return 0
     out.mkdir(parents=True, exist_ok=True)
     for name in DOMAINS:
-        write_tables(load_domain(name).generate(scale, seed), out)
+        tables = load_domain(name).generate(scale, seed)
+        if stores and name == "customers":
+            from cluster_marts.demo.customers_stores import assign_stores
+
+            tables = assign_stores(tables, stores, seed)
+        write_tables(tables, out)
     return 0
