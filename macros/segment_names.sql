@@ -78,7 +78,7 @@ rule_checks as (
         end) as n_met
     from centres
     inner join rules
-        on centres.axis = rules.axis
+        on {{ axis_base('centres.axis') }} = rules.axis
         and centres.feature = rules.feature
     group by centres.run_id, centres.axis, centres.method, centres.segment_path, rules.priority, rules.segment_name
 ),
@@ -95,7 +95,7 @@ matched_rules as (
     from rule_checks
     inner join rule_conditions
         on rule_checks.priority = rule_conditions.priority
-        and rule_checks.axis = rule_conditions.axis
+        and {{ axis_base('rule_checks.axis') }} = rule_conditions.axis
         and rule_checks.segment_name = rule_conditions.segment_name
     where rule_checks.n_met = rule_conditions.n_conditions
 ),

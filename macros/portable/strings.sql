@@ -51,3 +51,26 @@
 {% macro spark__path_head(expression) -%}
     substring_index({{ expression }}, '.', 1)
 {%- endmacro %}
+
+
+{#
+    axis_base(expression): the configured axis of a fitted axis name: the part
+    before '@' ('engagement' of 'engagement@north', a per-store fit), or the
+    name itself. axis_store(expression): the store after '@', or null.
+    DuckDB: split_part() / instr(). Spark: substring_index() / instr().
+#}
+{% macro axis_base(expression) %}
+    {{ return(adapter.dispatch('axis_base', 'cluster_marts')(expression)) }}
+{% endmacro %}
+
+{% macro default__axis_base(expression) -%}
+    split_part({{ expression }}, '@', 1)
+{%- endmacro %}
+
+{% macro spark__axis_base(expression) -%}
+    substring_index({{ expression }}, '@', 1)
+{%- endmacro %}
+
+{% macro axis_store(expression) -%}
+    case when instr({{ expression }}, '@') > 0 then substring({{ expression }}, instr({{ expression }}, '@') + 1) end
+{%- endmacro %}

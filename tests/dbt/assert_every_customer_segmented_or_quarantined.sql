@@ -36,8 +36,10 @@ expected as (
         on customers.customer_id = features.customer_id
     cross join fits
     where fits.status = 'fitted'
+        -- a per-store fit (<axis>@<store>) expects its store's customers
+        and coalesce(features.store_id = {{ cluster_marts.axis_store('fits.axis') }}, true)
     {%- for axis, population in cluster_marts.customer_axis_populations().items() %}
-        and (fits.axis <> '{{ axis }}' or coalesce(({{ population }}), false))
+        and ({{ cluster_marts.axis_base('fits.axis') }} <> '{{ axis }}' or coalesce(({{ population }}), false))
     {%- endfor %}
 ),
 

@@ -15,7 +15,8 @@ from conftest import PROJECT_ROOT, run_dbt
 from cluster_marts.demo import run_demo
 
 pytestmark = pytest.mark.integration
-SELECTION = ["+customer_store_comparison", "+customer_store_tests"]
+SELECTION = ["+customer_store_comparison", "+customer_store_tests", "+customer_fit_metrics",
+             "assert_every_customer_segmented_or_quarantined"]
 #: axes over whole populations whose segments follow the planted personas
 PERSONA_AXES = ["engagement", "value", "loyalty", "activity", "repeat_engagement"]
 
@@ -27,17 +28,22 @@ def stores(raw_dir, tmp_path_factory):
     orders = pq.read_table(tmp / "raw" / "customer_orders.parquet")
     pq.write_table(orders.rename_columns(["shop" if c == "store_id" else c for c in orders.column_names]),
                    tmp / "shop_orders.parquet")
-    db = tmp / "warehouse.duckdb"
-    result = run_dbt(["build", "-s", *SELECTION], db=db, project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp,
-                     dbt_vars={"customer_orders_path": str(tmp / "shop_orders.parquet"),
-                               "customer_orders_columns": {"store_id": "shop"}, "cluster_marts_domains": ["customers"]})
-    assert result.returncode == 0, result.stdout[-4000:]
-    with duckdb.connect(str(db), read_only=True) as con:
-        tables = {name: con.sql(f"select * from {name}").df() for name in
-                  ["customer_features", "customer_segments", "customer_store_comparison", "customer_store_tests",
-                   "stg_customer_orders"]}
+    built = {}
+    for mode in ("pooled", "per_store"):
+        db = tmp / f"{mode}.duckdb"
+        result = run_dbt(["build", "-s", *SELECTION], db=db, project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp,
+                         dbt_vars={"customer_orders_path": str(tmp / "shop_orders.parquet"),
+                                   "customer_orders_columns": {"store_id": "shop"},
+                                   "cluster_marts_domains": ["customers"], "customer_store_fits": mode})
+        assert result.returncode == 0, result.stdout[-4000:]
+        # the nothing-lost test ran: every customer is segmented on every fitted axis (per store: its own)
+        assert "assert_every_customer_segmented_or_quarantined" in result.stdout
+        with duckdb.connect(str(db), read_only=True) as con:
+            built[mode] = {name: con.sql(f"select * from {name}").df() for name in
+                           ["customer_features", "customer_segments", "customer_store_comparison",
+                            "customer_store_tests", "customer_fit_metrics", "stg_customer_orders"]}
     truth = pd.read_parquet(tmp / "raw" / "demo_truth_customers.parquet")
-    return tables | {"truth": truth}
+    return built["pooled"] | {"truth": truth, "per_store": built["per_store"]}
 
 
 def test_a_customer_is_the_pair_of_store_and_customer(stores):
@@ -84,3 +90,25 @@ def test_without_a_store_column_the_store_marts_are_empty(query):
     assert query("select count(*) as n from customer_store_tests")["n"].iloc[0] == 0
     assert query("select count(*) as n from customer_store_comparison")["n"].iloc[0] == 0
     assert query("select count(*) as n from customer_features where store_id is not null")["n"].iloc[0] == 0
+
+
+def test_per_store_fits_segment_each_store_on_its_own_with_the_documented_row_counts(stores):
+    pooled, per_store = stores, stores["per_store"]
+    fits = per_store["customer_fit_metrics"]
+    configured = sorted(pooled["customer_fit_metrics"]["axis"].unique())
+    # every configured axis once per store, <axis>@<store>, on that store's customers only
+    assert sorted(fits["axis"].unique()) == sorted(f"{axis}@{store}" for axis in configured
+                                                  for store in ("store_a", "store_b", "store_c"))
+    features = per_store["customer_features"].set_index("customer_id")
+    segments = per_store["customer_segments"]
+    store_of_fit = segments["axis"].str.split("@").str[1]
+    assert (store_of_fit == features.loc[segments["customer_id"], "store_id"].to_numpy()).all()
+    # each customer has the rows it had in the pooled fit: one per configured axis (its store's) and method
+    key = segments.assign(axis=segments["axis"].str.split("@").str[0])[["customer_id", "axis", "method"]]
+    pooled_key = pooled["customer_segments"][["customer_id", "axis", "method"]]
+    pd.testing.assert_frame_equal(key.sort_values(list(key.columns)).reset_index(drop=True),
+                                  pooled_key.sort_values(list(key.columns)).reset_index(drop=True), check_dtype=False)
+    # no two stores share a fit, so there is no pair to test; the comparison lists each store's own segments
+    assert per_store["customer_store_tests"].empty
+    comparison = per_store["customer_store_comparison"]
+    assert (comparison["axis"].str.split("@").str[1] == comparison["store_id"]).all()

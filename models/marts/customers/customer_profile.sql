@@ -18,18 +18,20 @@ features as (
 ),
 
 axes as (
-    select * from {{ ref('customer_profile_axes') }}
+    -- a per-store fit (<axis>@<store>) fills its axis's columns: a customer is in one store
+    select *, {{ axis_base('axis') }} as base_axis from {{ ref('customer_profile_axes') }}
 ),
 
 wide_axes as (
     select
         customer_id
         {%- for axis in axes %},
-        max(case when axis = '{{ axis }}' then segment_name end) as {{ axis }}_segment,
-        max(case when axis = '{{ axis }}' then segment_group end) as {{ axis }}_segment_group,
-        max(case when axis = '{{ axis }}' then segment_id end) as {{ axis }}_segment_id,
-        max(case when axis = '{{ axis }}' then membership end) as {{ axis }}_membership,
-        {{ dbt.bool_or("case when axis = '" ~ axis ~ "' then is_transitioning end") }} as {{ axis }}_is_transitioning
+        max(case when base_axis = '{{ axis }}' then segment_name end) as {{ axis }}_segment,
+        max(case when base_axis = '{{ axis }}' then segment_group end) as {{ axis }}_segment_group,
+        max(case when base_axis = '{{ axis }}' then segment_id end) as {{ axis }}_segment_id,
+        max(case when base_axis = '{{ axis }}' then membership end) as {{ axis }}_membership,
+        {{ dbt.bool_or("case when base_axis = '" ~ axis ~ "' then is_transitioning end") }}
+            as {{ axis }}_is_transitioning
         {%- endfor %}
     from axes
     group by customer_id
@@ -58,6 +60,7 @@ customer_value as (
 profile as (
     select
         features.customer_id,
+        features.store_id,
         features.first_ordered_at,
         features.last_ordered_at,
         features.frequency as orders,

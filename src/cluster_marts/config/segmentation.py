@@ -27,6 +27,7 @@ Example (the defaults, except ``id_column`` and ``axes`` which are required)::
     n_jobs: 2                  # processes fitting axes in parallel on large tables (1: sequential)
     high_confidence: 0.9       # GMM: max probability >= this counts as high confidence
     low_confidence: 0.6        # GMM: max probability < this counts as low confidence
+    store_fits: pooled         # several shops (a store_id column): pooled (one fit) | per_store (fits_per_store)
 
 An axis entry containing ``*``, ``?`` or ``[`` is a glob pattern
 (:mod:`fnmatch`, case-sensitive), expanded at fit time against the columns of
@@ -75,9 +76,16 @@ from cluster_marts.config.segmentation_params import (
 
 __all__ = [
     "SegmentationSettings", "segmentation_settings_from_meta", "settings_json", "expand_axes", "expand_axis",
-    "is_pattern",
-    "SELECTION_RULES", "RULES",
+    "is_pattern", "fits_per_store",
+    "SELECTION_RULES", "RULES", "STORE_FITS", "STORE_COLUMN", "STORE_SEPARATOR",
 ]
+
+#: ``store_fits``: one fit of every shop's customers, or one fit per shop and axis
+STORE_FITS = ("pooled", "per_store")
+#: the features' column naming a customer's shop
+STORE_COLUMN = "store_id"
+#: between an axis and its store in the name of a per-store axis (``engagement@north``)
+STORE_SEPARATOR = "@"
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,7 @@ class SegmentationSettings:
     n_jobs: int = 2
     high_confidence: float = 0.9
     low_confidence: float = 0.6
+    store_fits: str = "pooled"
     axis_options: tuple[tuple[str, AxisOptions], ...] = ()
 
     def features_of(self, axis: str) -> tuple[str, ...]:
@@ -162,6 +171,7 @@ RULES = bind(
     RANDOM_STATE, SILHOUETTE_SAMPLE_SIZE, Rule("fit_sample_size", INT, low=100), Rule("n_jobs", INT, low=1, high=64),
     Rule("high_confidence", FLOAT, low=0.0, open_low=True, high=1.0),
     Rule("low_confidence", FLOAT, low=0.0, open_low=True, high=1.0),
+    Rule("store_fits", CHOICE, allowed=STORE_FITS),
     derived=("axis_options",),
 )
 
@@ -244,3 +254,29 @@ def expand_axes(settings: SegmentationSettings, columns: Sequence[str], *, model
     candidates = [str(c) for c in columns if str(c) != settings.id_column]
     axes = tuple((name, expand_axis(name, entries, candidates, model=model)) for name, entries in settings.axes)
     return dataclasses.replace(settings, axes=axes)
+
+
+def fits_per_store(settings: SegmentationSettings, stores: Sequence[str]) -> SegmentationSettings:
+    """``settings`` with every axis fitted once per store (``store_fits: per_store``).
+
+    Axis ``a`` becomes ``a@<store>`` for each store, in the stores' order, with the store's customers as
+    its population (and the axis's own population within it) and the axis's own selection rule; the
+    features are the axis's.
+
+    Examples
+    --------
+    >>> s = segmentation_settings_from_meta({"id_column": "id", "axes": {"a": ["x"]}}, model="m")
+    >>> t = fits_per_store(s, ["north", "south"])
+    >>> [name for name, _ in t.axes], t.population_of("a@south")
+    (['a@north', 'a@south'], "store_id = 'south'")
+    """
+    axes, options = [], []
+    for axis, features in settings.axes:
+        own = settings.options_of(axis)
+        for store in stores:
+            name = f"{axis}{STORE_SEPARATOR}{store}"
+            in_store = f"{STORE_COLUMN} = '{str(store).replace(chr(39), chr(39) * 2)}'"
+            population = in_store if own.population is None else f"({own.population}) and {in_store}"
+            axes.append((name, features))
+            options.append((name, AxisOptions(population, own.selection_rule)))
+    return dataclasses.replace(settings, axes=tuple(axes), axis_options=tuple(options))

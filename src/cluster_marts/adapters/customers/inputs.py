@@ -18,12 +18,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cluster_marts.config.segmentation import SegmentationSettings, expand_axes
+from cluster_marts.config.segmentation import STORE_COLUMN, SegmentationSettings, expand_axes, fits_per_store
 from cluster_marts.errors import SettingsError, preview
 from cluster_marts.preprocessing.axis_inputs import AxisInput, SortedInput, axis_input, sorted_input
 from cluster_marts.progress import LOGGER
 
-__all__ = ["FEATURES_SOURCE", "EMPTY_FEATURES", "AxisRows", "checked_input", "axis_inputs", "population_rows"]
+__all__ = ["FEATURES_SOURCE", "EMPTY_FEATURES", "AxisRows", "checked_input", "axis_inputs", "population_rows",
+           "store_axes"]
 
 #: the model the segmentation reads, and why it can be empty (the error message of an empty input)
 FEATURES_SOURCE = "customer_features"
@@ -124,3 +125,18 @@ def axis_inputs(data: SortedInput, s: SegmentationSettings, model: str) -> list[
             LOGGER.info("%s", entry.input.skip_reason)
         out.append(entry)
     return out
+
+
+def store_axes(s: SegmentationSettings, data: SortedInput, model: str) -> SegmentationSettings:
+    """The axes fitted: the configured ones, or with ``store_fits: per_store`` each once per store of the
+    features' ``store_id`` (:func:`~cluster_marts.config.segmentation.fits_per_store`); without stores
+    there is one shop, and the configured axes are fitted."""
+    if s.store_fits != "per_store":
+        return s
+    column = data.frame.get(STORE_COLUMN)
+    stores = sorted(column.dropna().astype(str).unique()) if column is not None else []
+    if not stores:
+        LOGGER.info("%s: store_fits is per_store but the features have no %s: one fit per axis", model, STORE_COLUMN)
+        return s
+    LOGGER.info("%s: one fit per store and axis (%d stores: %s)", model, len(stores), ", ".join(stores))
+    return fits_per_store(s, stores)

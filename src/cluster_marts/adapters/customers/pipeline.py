@@ -58,7 +58,7 @@ from cluster_marts.adapters.customers.core import (
     segment_axis,
 )
 from cluster_marts.adapters.customers.fit_metrics import FIT_METRICS_COLUMNS, segment_fit_metrics
-from cluster_marts.adapters.customers.inputs import FEATURES_SOURCE, axis_inputs, checked_input
+from cluster_marts.adapters.customers.inputs import FEATURES_SOURCE, axis_inputs, checked_input, store_axes
 from cluster_marts.adapters.customers.lineage import segment_lineage, segment_memory
 from cluster_marts.adapters.long_table import pack_records
 from cluster_marts.adapters.memory import FIT_KEY, previous_fits
@@ -112,6 +112,7 @@ def segment_all(features: pd.DataFrame, meta: Mapping[str, Any] | None, *, model
         ``(settings, data, results)``; the input of the four table functions.
     """
     s, data = checked_input(features, segmentation_settings_from_meta(meta, model=model), model=model, source=source)
+    s = store_axes(s, data, model)
     results: list[AxisResult | AxisSkipped | None] = []
     calls, rows = [], {}
     for axis, axis_rows, axis_in in axis_inputs(data, s, model):
