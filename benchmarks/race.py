@@ -55,14 +55,19 @@ MODEL = "int_customer_segmentation"
 _VAR_DEFAULT = re.compile(r"^\{\{\s*var\('\w+',\s*(?P<default>[^)]+?)\s*\)\s*\}\}$")
 
 
+def _default(text: str) -> Any:
+    """A var default as dbt renders it into the YAML: a quoted string without its quotes, else the text."""
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
+
+
 def race_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """The customer ``config.meta`` for the race: k 2..10, :data:`METHOD` only.
 
     Every Jinja string ``{{ var('name', default) }}`` of the YAML is replaced by
     its default; every other key is kept as it is.
     """
-    rendered = {key: (_VAR_DEFAULT.match(value)["default"] if isinstance(value, str) and _VAR_DEFAULT.match(value)
-                      else value) for key, value in meta.items()}
+    rendered = {key: (_default(_VAR_DEFAULT.match(value)["default"]) if isinstance(value, str)
+                      and _VAR_DEFAULT.match(value) else value) for key, value in meta.items()}
     return {**rendered, "k_min": K_MIN, "k_max": K_MAX, "random_state": RANDOM_STATE, "methods": [METHOD]}
 
 

@@ -10,8 +10,13 @@
 {% macro apply_snapshot_retention(dry_run=false) %}
     {%- set retention = var('customer_snapshot_retention_days') -%}
     {%- for snapshot_type, days in retention.items() -%}
-        {%- set relation = ref('customer_on_demand_snapshots') if snapshot_type == 'on_demand'
-                           else ref('customer_membership_snapshots') -%}
+        {%- set named = ref('customer_on_demand_snapshots') if snapshot_type == 'on_demand'
+                        else ref('customer_membership_snapshots') -%}
+        {%- set relation = adapter.get_relation(named.database, named.schema, named.identifier) -%}
+        {%- if relation is none -%}
+            {{ log('retention ' ~ snapshot_type ~ ': ' ~ named.identifier ~ ' is not built yet; nothing to delete',
+                   info=true) }}
+        {%- else -%}
         {%- set condition -%}
             snapshot_type = '{{ snapshot_type }}'
             and snapshot_date < (
@@ -25,6 +30,9 @@
                ~ ('would be deleted' if dry_run else 'deleted'), info=true) }}
         {%- if not dry_run and n > 0 -%}
             {%- do run_query('delete from ' ~ relation ~ ' where ' ~ condition) -%}
+            {#- the relation look-up above opened a transaction: the delete is kept only when committed -#}
+            {%- do adapter.commit() -%}
+        {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
 {% endmacro %}

@@ -133,17 +133,35 @@ scored as (
 {% endmacro %}
 
 {#
-    snapshot_input_fingerprint(orders, amount_cents): md5 of the orders a
-    snapshot sees, their number and their total amount in cents (integers, so
-    the text hashed is the same on every engine).
+    snapshot_order_totals(orders): the aggregates a snapshot's inputs are
+    fingerprinted on, over rows of stg_customer_orders (one order each):
+    orders, amount_cents, items, returned_orders and order_day_numbers (the
+    sum of the orders' days since 1970-01-01). They add up across days, so a
+    snapshot's totals are the sums of its days'.
+    snapshot_input_fingerprint(totals): md5 of those five totals of a
+    relation (whole numbers, so the text hashed is the same on every engine):
+    another order, amount, item count, return or order day before the
+    snapshot changes it.
     snapshot_data_version(input_fingerprint, run_ids): a snapshot's
     data_version, the first 16 hex digits of md5('<input_fingerprint>|<the
-    reference model's run ids>'): the same exactly when the snapshot was
-    computed from the same orders in the same segment space.
+    reference model's run ids>').
 #}
-{% macro snapshot_input_fingerprint(orders, amount_cents) %}
-    {{- dbt.hash(dbt.concat(["'orders:'", "cast(" ~ orders ~ " as " ~ dbt.type_string() ~ ")", "'|cents:'",
-                            "cast(" ~ amount_cents ~ " as " ~ dbt.type_string() ~ ")"])) -}}
+{% macro snapshot_order_totals(orders) %}
+    count(*) as orders,
+    coalesce(sum(cast(round({{ orders }}.amount * 100, 0) as bigint)), 0) as amount_cents,
+    coalesce(sum(cast({{ orders }}.item_count as bigint)), 0) as items,
+    coalesce(sum(case when {{ orders }}.is_returned then 1 else 0 end), 0) as returned_orders,
+    coalesce(sum(cast({{ dbt.datediff("cast('1970-01-01' as date)", "cast(" ~ orders ~ ".ordered_at as date)", 'day') }}
+                      as bigint)), 0) as order_day_numbers
+{% endmacro %}
+
+{% macro snapshot_input_fingerprint(totals) %}
+    {%- set parts = [] -%}
+    {%- for column in ['orders', 'amount_cents', 'items', 'returned_orders', 'order_day_numbers'] -%}
+        {%- do parts.extend(["'" ~ column ~ ":'", "cast(" ~ totals ~ "." ~ column ~ " as " ~ dbt.type_string() ~ ")",
+                             "'|'"]) -%}
+    {%- endfor -%}
+    {{- dbt.hash(dbt.concat(parts[:-1])) -}}
 {% endmacro %}
 
 {% macro snapshot_data_version(input_fingerprint, run_ids) %}

@@ -57,6 +57,10 @@
     customers customer_on_demand_snapshots snapshots now. [] when unset.
     customer_id_rows(ids): a select of one row per id (column customer_id),
     no row for an empty list.
+    on_demand_snapshot_id(as_of_at, ids): the id of the on-demand snapshot of
+    these customers taken at that moment: 'on_demand-<day before as_of_at>-<8
+    hex digits of md5 of the ids as a JSON list>'. With several shops an id
+    is '<store_id>|<customer id>', as in customer_features.
 #}
 {% macro on_demand_customers() %}
     {%- set given = var('customer_snapshot_customers') -%}
@@ -66,9 +70,51 @@
 
 {% macro customer_id_rows(ids) %}
     {%- for customer in ids %}
-    select '{{ customer | replace("'", "''") }}' as customer_id
+    select {{ dbt.string_literal(dbt.escape_single_quotes(customer)) }} as customer_id
     {% if not loop.last %}union all{% endif %}
     {%- else %}
     select cast(null as {{ dbt.type_string() }}) as customer_id where false
     {%- endfor %}
+{% endmacro %}
+
+{#
+    requested_snapshots(): the snapshots var customer_snapshot_dates asks this
+    run to (re)compute, as [(type, date text)]: each requested date for every
+    listed type whose period ends on it (any date for daily; a Sunday for
+    weekly; a month, quarter or year end). A date that ends no listed type's
+    period stops the build, naming the date and the types.
+#}
+{% macro requested_snapshots() %}
+    {%- set given = var('customer_snapshot_dates') -%}
+    {%- set given = ([given] if given is string else given) if given else [] -%}
+    {%- set types = snapshot_types() -%}
+    {%- set taken = [] -%}
+    {%- for text in given -%}
+        {%- set day = modules.datetime.date.fromisoformat(text | string) -%}
+        {%- set next_day = day + modules.datetime.timedelta(days=1) -%}
+        {%- set ends = {
+            'daily': true,
+            'weekly': day.weekday() == 6,
+            'monthly': next_day.day == 1,
+            'quarterly': next_day.day == 1 and day.month in [3, 6, 9, 12],
+            'yearly': day.month == 12 and day.day == 31,
+        } -%}
+        {%- set before = taken | length -%}
+        {%- for snapshot_type in types if ends[snapshot_type] -%}
+            {%- do taken.append((snapshot_type, day.isoformat())) -%}
+        {%- endfor -%}
+        {%- if taken | length == before -%}
+            {{ exceptions.raise_compiler_error(
+                "var customer_snapshot_dates: " ~ day.isoformat() ~ " ends no period of the snapshot types "
+                ~ types | join(', ') ~ " (weeks end on Sunday; months, quarters and years on their last day); "
+                ~ "give a period end") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(taken) }}
+{% endmacro %}
+
+{% macro on_demand_snapshot_id(as_of_at, ids) %}
+    {%- set day = "cast(cast(" ~ dbt.dateadd('day', -1, as_of_at) ~ " as date) as " ~ dbt.type_string() ~ ")" -%}
+    {%- set listed = dbt.string_literal(dbt.escape_single_quotes(ids | tojson)) -%}
+    {{- dbt.concat(["'on_demand-'", day, "'-'", "substring(" ~ dbt.hash(listed) ~ ", 1, 8)"]) -}}
 {% endmacro %}

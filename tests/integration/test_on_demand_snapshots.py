@@ -34,6 +34,8 @@ def runs(db_path, raw_dir, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("on_demand")
     db = tmp / "warehouse.duckdb"
     shutil.copy(db_path, db)
+    with duckdb.connect(str(db)) as con:  # this test's snapshots only
+        con.execute("delete from customer_on_demand_snapshots")
     history_before = _read(db, "select snapshot_id, count(*) as n from customer_membership_snapshots group by 1")
     first_log, first = _snapshot(db, raw_dir, tmp, [*FIRST, "nobody"])
     _, again = _snapshot(db, raw_dir, tmp, list(reversed(FIRST)) + ["nobody"])  # the same list, in another order
@@ -61,7 +63,7 @@ def test_an_on_demand_snapshot_scores_the_listed_customers_as_the_population_sna
         assert (same[column] == same[f"{column}_population"]).all(), column
     assert all(list(a) == list(b) for a, b in zip(same["memberships"], same["memberships_population"], strict=True))
     assert first["snapshot_id"].nunique() == 1 and first["snapshot_id"].iloc[0].startswith(f"on_demand-{day}-")
-    assert first["data_version"].nunique() == 1 and first["data_version"].iloc[0] != population["data_version"].iloc[0]
+    assert first["data_version"].nunique() == 1 and first["data_version"].str.fullmatch("[0-9a-f]{16}").all()
 
 
 def test_an_unknown_customer_is_named_by_a_warning(runs):
@@ -73,6 +75,9 @@ def test_an_unknown_customer_is_named_by_a_warning(runs):
 def test_the_same_list_replaces_its_snapshot_and_another_list_adds_one(runs):
     first, again, both = runs["first"], runs["again"], runs["both"]
     assert len(again) == len(first) and set(again["snapshot_id"]) == set(first["snapshot_id"])
+    # the same customers' orders in the same reference: the same data version; another list, another one
+    assert set(again["data_version"]) == set(first["data_version"])
+    assert both.groupby("snapshot_id")["data_version"].first().nunique() == 2
     assert again["taken_at"].min() > first["taken_at"].max()
     assert both["snapshot_id"].nunique() == 2 and len(both) == len(again) + len(SECOND) * len(
         first["axis"].unique())

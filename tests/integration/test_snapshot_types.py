@@ -132,7 +132,21 @@ def test_a_history_without_ids_is_migrated_in_place(warehouse_copy, raw_dir, tmp
     assert catalog["snapshot_id"].is_unique and len(catalog) == old["snapshot_id"].nunique() + 1
 
 
+def test_a_requested_date_is_taken_for_the_types_whose_period_it_ends(warehouse_copy, raw_dir, tmp_path):
+    # 2025-06-30 is a Monday and a month end, 2025-06-29 a Sunday
+    result = run_dbt(["run", "-s", *SNAPSHOT_MODELS], db=warehouse_copy, project_dir=PROJECT_ROOT, raw=raw_dir,
+                     tmp=tmp_path, dbt_vars={"customer_snapshot_type": ["monthly", "weekly"],
+                                             "customer_snapshot_dates": ["2025-06-30", "2025-06-29"]})
+    assert result.returncode == 0, result.stdout[-3000:]
+    dates = _read(warehouse_copy, "select snapshot_id, is_in_run from int_customer_snapshot_dates")
+    assert sorted(dates.loc[dates["is_in_run"], "snapshot_id"]) == ["monthly-2025-06-30", "weekly-2025-06-29"]
+    taken = set(_read(warehouse_copy, "select snapshot_id from customer_snapshot_catalog")["snapshot_id"])
+    assert {"monthly-2025-06-30", "weekly-2025-06-29"} <= taken and "weekly-2025-06-30" not in taken
+
+
 @pytest.mark.parametrize(("dbt_vars", "message"), [
+    ({"customer_snapshot_type": ["monthly", "weekly"], "customer_snapshot_dates": ["2025-06-18"]},
+     "2025-06-18 ends no period of the snapshot types monthly, weekly"),
     ({"customer_snapshot_type": ["monthly", "hourly"]}, "'hourly' is not a snapshot type; use one of daily"),
     ({"customer_snapshot_type": ["monthly", "monthly"]}, "lists 'monthly' twice"),
     ({"customer_snapshot_type": ["monthly", "weekly"], "customer_snapshot_periods": {"monthly": 12}},

@@ -31,7 +31,9 @@ def stores(raw_dir, tmp_path_factory):
     built = {}
     for mode in ("pooled", "per_store"):
         db = tmp / f"{mode}.duckdb"
-        result = run_dbt(["build", "-s", *SELECTION], db=db, project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp,
+        # per store, the profile too: its columns per configured axis come from the <axis>@<store> fits
+        selection = SELECTION + (["+customer_profile"] if mode == "per_store" else [])
+        result = run_dbt(["build", "-s", *selection], db=db, project_dir=PROJECT_ROOT, raw=raw_dir, tmp=tmp,
                          dbt_vars={"customer_orders_path": str(tmp / "shop_orders.parquet"),
                                    "customer_orders_columns": {"store_id": "shop"},
                                    "cluster_marts_domains": ["customers"], "customer_store_fits": mode})
@@ -42,6 +44,8 @@ def stores(raw_dir, tmp_path_factory):
             built[mode] = {name: con.sql(f"select * from {name}").df() for name in
                            ["customer_features", "customer_segments", "customer_store_comparison",
                             "customer_store_tests", "customer_fit_metrics", "stg_customer_orders"]}
+            if mode == "per_store":
+                built[mode]["customer_profile"] = con.sql("select * from customer_profile").df()
     truth = pd.read_parquet(tmp / "raw" / "demo_truth_customers.parquet")
     return built["pooled"] | {"truth": truth, "per_store": built["per_store"]}
 
@@ -112,3 +116,9 @@ def test_per_store_fits_segment_each_store_on_its_own_with_the_documented_row_co
     assert per_store["customer_store_tests"].empty
     comparison = per_store["customer_store_comparison"]
     assert (comparison["axis"].str.split("@").str[1] == comparison["store_id"]).all()
+    # the profile's columns of an axis come from the customer's own store's fit
+    profile = per_store["customer_profile"].set_index("customer_id")
+    engagement = segments[(segments["method"] == "fcm") & segments["axis"].str.startswith("engagement@")]
+    assert len(profile) == 2000 and profile["engagement_segment_id"].notna().all()
+    assert (profile.loc[engagement["customer_id"], "engagement_segment_id"].to_numpy()
+            == engagement["segment_id"].to_numpy()).all()

@@ -110,7 +110,7 @@ def test_the_project_axis_expands_against_the_demo_feature_columns():
     meta = next(m["config"]["meta"] for m in models if m["name"] == "int_customer_segmentation")
     assert meta["axes"]["category_mix"] == ["share_*"]
     s = segmentation_settings_from_meta({**meta, "k_min": 2, "k_max": 8, "random_state": 42,
-                                         "fit_sample_size": 5000, "n_jobs": 1}, model=MODEL)
+                                         "fit_sample_size": 5000, "n_jobs": 1, "store_fits": "pooled"}, model=MODEL)
     shares = [f"share_{c}" for c in ("fabric", "notions", "patterns", "tools", "kits", "books", "other")]
     columns = ["customer_id", "log_frequency", "weekend_share", *shares, "return_rate"]
     assert expand_axes(s, columns, model=MODEL).features_of("category_mix") == tuple(shares)

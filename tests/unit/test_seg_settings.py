@@ -50,7 +50,7 @@ def test_settings_json_is_sorted_and_complete():
     ("extra", "match"),
     [
         ({"clusters": 3}, (r"int_customer_k_selection: setting 'clusters'=3 is not a known key; "
-                           r"allowed values: id_column, axes, .*, low_confidence, description, owner")),
+                           r"allowed values: id_column, axes, .*, low_confidence, store_fits, description, owner")),
         ({"fcm": {"m": 1.0}}, r"'fcm.m'=1.0 is out of range; allowed values: a number > 1 and <= 1000000 \("),
         ({"fcm": {"m": "0.5"}}, r"'fcm.m'='0.5' is out of range; allowed values: a number > 1 and"),
         ({"fcm": {"tol": 0}}, r"'fcm.tol'=0 is out of range; allowed values: a number > 0 and <= 1 \("),

@@ -99,3 +99,8 @@ def test_a_store_axis_keeps_the_axis_population_and_rule_within_the_store():
 def test_a_wrong_store_fits_setting_names_the_choices():
     with pytest.raises(SettingsError, match="store_fits"):
         segmentation_settings_from_meta(META | {"store_fits": "per_shop"}, model=MODEL)
+
+
+def test_an_axis_name_with_the_store_separator_is_refused():
+    with pytest.raises(SettingsError, match="must not contain '@'"):
+        segmentation_settings_from_meta(META | {"axes": {"a@b": ["x"]}}, model=MODEL)

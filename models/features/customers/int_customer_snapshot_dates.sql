@@ -8,20 +8,21 @@
     customer_snapshot_schedule_short says so in the build log). The default
     reference date is chosen from the primary type's schedule
     (int_customer_reference_features). This run computes var
-    customer_snapshot_dates when set (a list of dates, taken for every listed
-    type), else the default schedule (is_in_run). One row per type and date;
+    customer_snapshot_dates when set (a list of dates, each taken for every
+    listed type whose period ends on it: macro requested_snapshots), else the
+    default schedule (is_in_run). One row per type and date;
     snapshot_at is the end of the snapshot date (only orders strictly before
     it count).
 
     snapshot_id names the snapshot ('<type>-<date>', e.g. monthly-2026-10-31);
-    input_fingerprint is a hash of the orders it sees (their number and their
-    total amount in cents; macro snapshot_input_fingerprint): with the
+    input_fingerprint is a hash of the orders it sees (their number, total
+    amount in cents, items, returns and order days; macros
+    snapshot_order_totals, snapshot_input_fingerprint): with the
     reference model's runs it makes the snapshot's data_version
     (int_customer_snapshot_memberships).
 #}
 {%- set types = snapshot_types() -%}
-{%- set requested = var('customer_snapshot_dates') -%}
-{%- set requested = ([requested] if requested is string else requested) if requested else [] -%}
+{%- set requested = requested_snapshots() -%}
 with
 
 as_of as (
@@ -39,11 +40,10 @@ first_order as (
 order_days as (
     -- the orders of each day, so a snapshot's inputs are summed over days, not orders
     select
-        cast(ordered_at as date) as order_day,
-        count(*) as orders,
-        sum(cast(round(amount * 100, 0) as bigint)) as amount_cents
+        cast(orders.ordered_at as date) as order_day,
+        {{ snapshot_order_totals('orders') }}
     from orders
-    group by cast(ordered_at as date)
+    group by cast(orders.ordered_at as date)
 ),
 
 schedule_candidates as (
@@ -86,19 +86,12 @@ default_dates as (
         {% endfor %}
 ),
 
-requested_dates as (
-    {% for snapshot_date in requested %}
-    select cast('{{ snapshot_date }}' as date) as snapshot_date
+requested_snapshots as (
+    {% for snapshot_type, snapshot_date in requested %}
+    select '{{ snapshot_type }}' as snapshot_type, cast('{{ snapshot_date }}' as date) as snapshot_date
     {% if not loop.last %}union all{% endif %}
     {% else %}
-    select cast(null as date) as snapshot_date where false
-    {% endfor %}
-),
-
-requested_snapshots as (
-    {% for snapshot_type in types %}
-    select '{{ snapshot_type }}' as snapshot_type, snapshot_date from requested_dates
-    {% if not loop.last %}union all{% endif %}
+    select cast(null as {{ dbt.type_string() }}) as snapshot_type, cast(null as date) as snapshot_date where false
     {% endfor %}
 ),
 
@@ -119,7 +112,10 @@ inputs as (
         dates.snapshot_type,
         dates.snapshot_date,
         coalesce(sum(order_days.orders), 0) as orders,
-        coalesce(sum(order_days.amount_cents), 0) as amount_cents
+        coalesce(sum(order_days.amount_cents), 0) as amount_cents,
+        coalesce(sum(order_days.items), 0) as items,
+        coalesce(sum(order_days.returned_orders), 0) as returned_orders,
+        coalesce(sum(order_days.order_day_numbers), 0) as order_day_numbers
     from dates
     left join order_days
         on dates.snapshot_date >= order_days.order_day
@@ -133,7 +129,7 @@ final as (
             as snapshot_id,
         ----- strings
         dates.snapshot_type,
-        {{ snapshot_input_fingerprint('inputs.orders', 'inputs.amount_cents') }} as input_fingerprint,
+        {{ snapshot_input_fingerprint('inputs') }} as input_fingerprint,
         ----- booleans
         dates.is_default,
         dates.is_in_run,

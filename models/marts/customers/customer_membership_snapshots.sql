@@ -26,8 +26,9 @@
     add_snapshot_versions): nothing is lost.
 
     snapshot_id names the snapshot (type and date, '<type>-<date>');
-    data_version fingerprints what it was computed from (the orders before it
-    and the reference model's runs; int_customer_snapshot_memberships), so a
+    data_version fingerprints what it was computed from (the totals of the
+    orders before it and the reference model's runs;
+    int_customer_snapshot_memberships), so a
     rerun of a date on changed orders or a refitted reference shows a new
     version. customer_snapshot_catalog lists the snapshots, one row each.
 #}

@@ -11,8 +11,10 @@
     drift, transitions, lapse risk and snapshot_health never read it.
 
     snapshot_id is 'on_demand-<date>-<8 hex digits of a hash of the sorted
-    customer ids>': the same list on the same day replaces its snapshot, another
-    list adds one. data_version as for the schedule's snapshots, from the
+    customer ids>' (macro on_demand_snapshot_id): the same list on the same
+    day replaces its snapshot, another list adds one. With several shops an
+    id is '<store_id>|<customer id>'. Like the history, --full-refresh keeps
+    it unless var customer_snapshots_allow_full_refresh is true. data_version as for the schedule's snapshots, from the
     listed customers' orders. Incremental, replacing by snapshot_id; without
     the var, a build adds nothing. Customers with no order before the as-of
     moment have no row; the warn-level test
@@ -21,13 +23,11 @@
 {{ config(
     materialized='incremental',
     on_schema_change='append_new_columns',
+    full_refresh=(none if var('customer_snapshots_allow_full_refresh') else false),
     **replace_by_keys_config(['snapshot_id'])
 ) }}
 {%- set customers = on_demand_customers() -%}
 {%- set feature_columns = numeric_columns(ref('int_customer_snapshot_features')) -%}
-{%- set snapshot_day = "cast(cast(" ~ dbt.dateadd('day', -1, 'as_of.as_of_at') ~ " as date) as "
-    ~ dbt.type_string() ~ ")" -%}
-{%- set list_hash = "substring(" ~ dbt.hash("'" ~ customers | join(',') | replace("'", "''") ~ "'") ~ ", 1, 8)" -%}
 with
 
 as_of as (
@@ -56,9 +56,7 @@ features as (
 ),
 
 inputs as (
-    select
-        count(*) as orders,
-        coalesce(sum(cast(round(amount * 100, 0) as bigint)), 0) as amount_cents
+    select {{ snapshot_order_totals('scoped_orders') }}
     from scoped_orders
 ),
 
@@ -66,8 +64,8 @@ inputs as (
 
 snapshot_versions as (
     select
-        {{ dbt.concat(["'on_demand-'", snapshot_day, "'-'", list_hash]) }} as snapshot_id,
-        {{ snapshot_data_version(snapshot_input_fingerprint('inputs.orders', 'inputs.amount_cents'),
+        {{ on_demand_snapshot_id('as_of.as_of_at', customers) }} as snapshot_id,
+        {{ snapshot_data_version(snapshot_input_fingerprint('inputs'),
                                  'reference_runs.run_ids') }} as data_version
     from as_of
     cross join inputs

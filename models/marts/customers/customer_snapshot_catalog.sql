@@ -8,7 +8,19 @@
 with
 
 snapshots as (
-    select * from {{ ref('customer_membership_snapshots') }}
+    -- rows of a history taken before ids were stored, on an engine whose migration adds null columns
+    -- (Spark), are named as the migration names them
+    select
+        customer_id,
+        axis,
+        snapshot_type,
+        snapshot_date,
+        snapshot_at,
+        taken_at,
+        coalesce(snapshot_id, {{ dbt.concat(['snapshot_type', "'-'",
+                                             'cast(snapshot_date as ' ~ dbt.type_string() ~ ')']) }}) as snapshot_id,
+        coalesce(data_version, 'unrecorded') as data_version
+    from {{ ref('customer_membership_snapshots') }}
 ),
 
 catalog as (

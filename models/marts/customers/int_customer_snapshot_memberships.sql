@@ -16,7 +16,7 @@
     (tested against it). Carries the snapshot's context columns so the
     history mart needs no join, among them its snapshot_id and data_version:
     the first 16 hex digits of a hash of the snapshot's input fingerprint (the
-    orders it sees, int_customer_snapshot_dates) and the reference model's run
+    totals of the orders it sees, int_customer_snapshot_dates) and the reference model's run
     ids, so two snapshots of the same date hold the same data_version exactly
     when they were computed from the same orders in the same segment space.
     A view: the history mart materialises it.

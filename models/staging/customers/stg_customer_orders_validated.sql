@@ -2,8 +2,9 @@
     Every raw order row, typed, with the reason it cannot be used (or null).
     With a store_id (several shops in one warehouse), order_id and customer_id
     are '<store_id>|<id>' (macro store_key): a customer is the pair (store,
-    customer), and two shops may use the same ids. Without one, the ids are
-    the shop's own.
+    customer), and two shops may use the same ids; then a row without a store
+    is missing_store_id, and a store containing '|' (the keys' separator) is
+    invalid_store_id. Without one, the ids are the shop's own.
     Infinite or NaN amounts (non_finite_amount) and orders dated more than a
     day after the build (future_ordered_at) are set aside: the first would
     poison every money feature, the second would become the as-of date and age
@@ -45,7 +46,9 @@ typed as (
         coalesce({{ try_cast('is_returned', 'boolean') }}, false) as is_returned,
         ----- timestamps
         {{ try_cast('ordered_at', 'timestamp') }} as ordered_at,
-        {{ try_cast('returned_at', 'timestamp') }} as returned_at
+        {{ try_cast('returned_at', 'timestamp') }} as returned_at,
+        -- several shops: then every row needs its store (an id without one could be any shop's)
+        count({{ clean_text('store_id') }}) over () > 0 as has_stores
     from source
 ),
 
@@ -55,6 +58,9 @@ value_checked as (
         case
             when order_id is null then 'missing_order_id'
             when customer_id is null then 'missing_customer_id'
+            when store_id is null and has_stores then 'missing_store_id'
+            -- '|' separates the store from the id in the keys: a store name with one is ambiguous
+            when {{ dbt.position("'|'", 'store_id') }} > 0 then 'invalid_store_id'
             when ordered_at is null then 'invalid_ordered_at'
             when amount_text is null or trim(amount_text) = '' then 'missing_amount'
             when amount is null then 'non_numeric_amount'

@@ -211,6 +211,9 @@ def segmentation_settings_from_meta(meta: Mapping[str, Any] | None, *, model: st
         raw.pop("axes")
     s = SegmentationSettings(**parse_mapping(raw, RULES, ctx, ignored=IGNORED_META_KEYS), axis_options=options)
     for name, features in s.axes:
+        if STORE_SEPARATOR in name:
+            raise ctx.error(f"axes.{name}", name, f"must not contain {STORE_SEPARATOR!r}: it names the per-store fits "
+                            f"(<axis>{STORE_SEPARATOR}<store>); rename the axis")
         if s.id_column in features:
             raise ctx.error(f"axes.{name}", list(features), f"must not contain the id column {s.id_column!r}")
     if s.k_max < s.k_min:
