@@ -83,6 +83,20 @@ reference_runs as (
 )
 {% endmacro %}
 
+{#
+    snapshot_scoring_columns(features, versions, feature_columns): the select
+    list of the `snapshots` CTE snapshot_scoring_ctes reads, from a relation
+    of snapshot features (customer_features_from's columns) and one of
+    snapshot ids and data versions: the context columns, snapshot_id,
+    data_version and the packed feature list.
+#}
+{% macro snapshot_scoring_columns(features, versions, feature_columns) %}
+    {{ features }}.customer_id, {{ features }}.snapshot_date, {{ features }}.snapshot_type,
+    {{ features }}.frequency, {{ features }}.monetary, {{ features }}.tenure_days, {{ features }}.usual_gap_days,
+    {{ features }}.last_ordered_at, {{ features }}.as_of_at, {{ versions }}.snapshot_id, {{ versions }}.data_version,
+    {{ double_list(feature_columns) }} as feature_values
+{% endmacro %}
+
 {% macro snapshot_scoring_ctes(snapshots) %}
 scaled as (
     select

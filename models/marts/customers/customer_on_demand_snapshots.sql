@@ -74,10 +74,7 @@ snapshot_versions as (
 
 snapshots as (
     select
-        features.customer_id, features.snapshot_date, features.snapshot_type, features.frequency,
-        features.monetary, features.tenure_days, features.usual_gap_days, features.last_ordered_at,
-        features.as_of_at, snapshot_versions.snapshot_id, snapshot_versions.data_version,
-        {{ double_list(feature_columns) }} as feature_values
+        {{ snapshot_scoring_columns('features', 'snapshot_versions', feature_columns) }}
     from features
     cross join snapshot_versions
 ),
