@@ -69,7 +69,7 @@ STAGES: list[Stage] = [
                                                       "path:models/features/customers"]),
     Stage("customers", "customers segmentation", ["run", "-s", "path:python_models/customers",
                                                   "--exclude", "int_customer_reference_model+",
-                                                  "int_customer_lapse_scores"]),
+                                                  "int_customer_lapse_scores", "int_customer_store_tests"]),
     # the reference fit and the view of its segment centres (the snapshots' names read it)
     Stage("customers", "customers reference model", ["run", "-s", "int_customer_reference_model",
                                                      "int_customer_reference_centres"]),
@@ -77,7 +77,9 @@ STAGES: list[Stage] = [
     Stage("customers", "customers value", ["run", "-s", "path:models/features/value", "path:python_models/value"]),
     # the marts that do not descend from the reference model, then those that do (snapshot scoring, drift,
     # the lapse scores of the snapshots and their mart)
+    # (the cross-store tests read customer_segments, a mart)
     Stage("customers", "customers segment marts", ["run", "-s", "path:models/marts/customers",
+                                                   "int_customer_store_tests",
                                                    "--exclude", "int_customer_reference_model+"]),
     Stage("customers", "customers snapshots+drift", ["run", "-s",
                                                      "path:models/marts/customers,int_customer_reference_model+",

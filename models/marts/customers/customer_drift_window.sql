@@ -7,12 +7,13 @@
     customer_drift (the surprise over the whole window). Both segments carry
     their names (the reference model's).
 
-    Two aggregate passes over the history, no window and no join of snapshot
-    pairs: the first finds every series' latest date and reference (narrow:
-    keys and a date), the second reads each snapshot with its series' end and
-    keeps, per series, the latest snapshot's fields and those of the window
-    start (macro max_by: the field of the group's row with the largest date;
-    start_date is null for a snapshot that cannot start the window).
+    No window function and no join of snapshot pairs: two narrow aggregate
+    passes over the history's keys and dates find every series' latest date
+    and reference, then its window start; one join on the snapshot key then
+    reads the two snapshots of each series (their membership lists only), and
+    a group per series puts their fields side by side (macro max_by over a
+    flag: 1 on the row wanted). An aggregate over every snapshot's list (each
+    kept while it was the latest) cost more than these narrow passes.
 #}
 {%- set window_days = var('customer_drift_window_days') | int -%}
 with
@@ -33,8 +34,8 @@ band_lists as (
 ),
 
 series_ends as (
-    -- every series' latest snapshot date and its reference segment space; read from the history
-    -- itself, not from `snapshots` (a CTE read twice is materialised whole, membership lists and all)
+    -- every series' latest snapshot date and its reference segment space; narrow: read from the
+    -- history itself, not from `snapshots` (a CTE read twice is materialised whole, membership lists and all)
     select
         customer_id,
         axis,
@@ -45,48 +46,70 @@ series_ends as (
     group by customer_id, axis, snapshot_type
 ),
 
-window_ends as (
-    -- per series, the latest snapshot (largest snapshot_date) and the window start (largest
-    -- start_date: at least window_days before the latest snapshot, same reference)
+series_windows as (
+    -- the window start of every series: its latest snapshot at least window_days before the latest,
+    -- in the same reference (narrow again: keys, dates and references only)
     select
-        customer_id,
-        axis,
-        snapshot_type,
-        reference_run_id,
-        window_end,
-        max(start_date) as window_start,
-        {{ max_by('dominant_segment_id', 'snapshot_date') }} as new_dominant_segment_id,
-        {{ max_by('memberships', 'snapshot_date') }} as new_memberships,
-        {{ max_by('orders_at_snapshot', 'snapshot_date') }} as new_orders_at_snapshot,
-        {{ max_by('dominant_segment_id', 'start_date') }} as old_dominant_segment_id,
-        {{ max_by('memberships', 'start_date') }} as old_memberships,
-        {{ max_by('orders_at_snapshot', 'start_date') }} as old_orders_at_snapshot,
-        {{ max_by('usual_gap_days', 'start_date') }} as old_usual_gap_days
-    from (
-        select
-            snapshots.customer_id,
-            snapshots.axis,
-            snapshots.snapshot_type,
-            series_ends.reference_run_id,
-            series_ends.window_end,
-            snapshots.snapshot_date,
-            snapshots.dominant_segment_id,
-            snapshots.memberships,
-            snapshots.orders_at_snapshot,
-            snapshots.usual_gap_days,
-            case
-                when snapshots.reference_run_id = series_ends.reference_run_id
-                    and snapshots.snapshot_date
-                    <= {{ dbt.dateadd('day', -window_days, 'series_ends.window_end') }}
-                    then snapshots.snapshot_date
-            end as start_date
-        from snapshots
-        inner join series_ends
-            on snapshots.customer_id = series_ends.customer_id
-            and snapshots.axis = series_ends.axis
-            and snapshots.snapshot_type = series_ends.snapshot_type
-    ) as dated
-    group by customer_id, axis, snapshot_type, reference_run_id, window_end
+        dates.customer_id,
+        dates.axis,
+        dates.snapshot_type,
+        series_ends.reference_run_id,
+        series_ends.window_end,
+        max(case
+            when dates.reference_run_id = series_ends.reference_run_id
+                and dates.snapshot_date <= {{ dbt.dateadd('day', -window_days, 'series_ends.window_end') }}
+                then dates.snapshot_date
+        end) as window_start
+    from {{ ref('customer_membership_snapshots') }} as dates
+    inner join series_ends
+        on dates.customer_id = series_ends.customer_id
+        and dates.axis = series_ends.axis
+        and dates.snapshot_type = series_ends.snapshot_type
+    group by dates.customer_id, dates.axis, dates.snapshot_type, series_ends.reference_run_id, series_ends.window_end
+),
+
+wanted as (
+    -- the two snapshots each series with a window compares: its latest (is_end) and the window start
+    select customer_id, axis, snapshot_type, reference_run_id, window_end, window_start,
+        window_end as snapshot_date, 1 as is_end
+    from series_windows
+    where window_start is not null
+    union all
+    select customer_id, axis, snapshot_type, reference_run_id, window_end, window_start,
+        window_start as snapshot_date, 0 as is_end
+    from series_windows
+    where window_start is not null
+),
+
+window_ends as (
+    -- one row per series: the fields of its two snapshots (one join on the snapshot's key reads the
+    -- membership lists of those two rows only; no aggregate over every snapshot's list)
+    select
+        wanted.customer_id,
+        wanted.axis,
+        wanted.snapshot_type,
+        wanted.reference_run_id,
+        wanted.window_end,
+        wanted.window_start,
+        {{ max_by('snapshots.dominant_segment_id', 'case when wanted.is_end = 1 then 1 end') }}
+            as new_dominant_segment_id,
+        {{ max_by('snapshots.memberships', 'case when wanted.is_end = 1 then 1 end') }} as new_memberships,
+        {{ max_by('snapshots.orders_at_snapshot', 'case when wanted.is_end = 1 then 1 end') }}
+            as new_orders_at_snapshot,
+        {{ max_by('snapshots.dominant_segment_id', 'case when wanted.is_end = 0 then 1 end') }}
+            as old_dominant_segment_id,
+        {{ max_by('snapshots.memberships', 'case when wanted.is_end = 0 then 1 end') }} as old_memberships,
+        {{ max_by('snapshots.orders_at_snapshot', 'case when wanted.is_end = 0 then 1 end') }}
+            as old_orders_at_snapshot,
+        {{ max_by('snapshots.usual_gap_days', 'case when wanted.is_end = 0 then 1 end') }} as old_usual_gap_days
+    from snapshots
+    inner join wanted
+        on snapshots.customer_id = wanted.customer_id
+        and snapshots.axis = wanted.axis
+        and snapshots.snapshot_type = wanted.snapshot_type
+        and snapshots.snapshot_date = wanted.snapshot_date
+    group by wanted.customer_id, wanted.axis, wanted.snapshot_type, wanted.reference_run_id, wanted.window_end,
+        wanted.window_start
 ),
 
 scored as (
@@ -102,7 +125,6 @@ scored as (
         {{ membership_drift_score('new_memberships', 'old_memberships') }} as drift_score,
         {{ event_surprise('new_', 'old_', days_between('window_start', 'window_end')) }} as event_surprise
     from window_ends
-    where window_start is not null
 ),
 
 indexed as (
