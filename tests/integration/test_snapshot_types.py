@@ -96,6 +96,9 @@ def test_every_snapshot_has_one_id_and_one_data_version(all_types, query):
     named = history["snapshot_type"] + "-" + pd.to_datetime(history["snapshot_date"]).dt.strftime("%Y-%m-%d")
     assert (history["snapshot_id"] == named).all()
     assert history.groupby("snapshot_id")["data_version"].nunique().eq(1).all()
+    counted = history.groupby("snapshot_id").agg(customers=("customer_id", "nunique"), rows=("axis", "size"))
+    listed = catalog.set_index("snapshot_id").loc[counted.index]
+    assert (listed["customers"] == counted["customers"]).all() and (listed["snapshot_rows"] == counted["rows"]).all()
     assert catalog["data_version"].str.fullmatch("[0-9a-f]{16}").all()
     # the monthly snapshots the shared build took: recomputed from the same orders and reference, same version
     shared = query("select snapshot_id, data_version from customer_snapshot_catalog")

@@ -53,11 +53,13 @@ def test_customer_stages_select_the_customer_paths_in_dag_order() -> None:
     selected = [stage.args[stage.args.index("-s") + 1:] for stage in customers]
     assert selected == [
         ["path:models/staging/customers", "path:models/features/customers"],
-        # the lapse scores read the drift timeline (a mart downstream of the reference model): built last
-        ["path:python_models/customers", "--exclude", "int_customer_reference_model+", "int_customer_lapse_scores"],
+        # the lapse scores read the drift timeline (a mart downstream of the reference model): built last;
+        # the cross-store tests read customer_segments (a mart): built with the segment marts
+        ["path:python_models/customers", "--exclude", "int_customer_reference_model+", "int_customer_lapse_scores",
+         "int_customer_store_tests"],
         ["int_customer_reference_model", "int_customer_reference_centres"],
         ["path:models/features/value", "path:python_models/value"],
-        ["path:models/marts/customers", "--exclude", "int_customer_reference_model+"],
+        ["path:models/marts/customers", "int_customer_store_tests", "--exclude", "int_customer_reference_model+"],
         ["path:models/marts/customers,int_customer_reference_model+", "int_customer_lapse_scores"]]
     root = Path(__file__).resolve().parents[2]
     paths = {a.split(",")[0].removeprefix("path:") for args in selected for a in args if a.startswith("path:")}

@@ -11,7 +11,6 @@ snapshots as (
     -- rows of a history taken before ids were stored, on an engine whose migration adds null columns
     -- (Spark), are named as the migration names them
     select
-        customer_id,
         axis,
         snapshot_type,
         snapshot_date,
@@ -31,7 +30,9 @@ catalog as (
         snapshot_type,
         data_version,
         ----- numerics
-        count(distinct customer_id) as customers,
+        -- every customer of a snapshot is scored on every axis of the reference (a cross join), so the
+        -- customers are the rows over the axes: no distinct count over tens of millions of ids
+        count(*) / count(distinct axis) as customers,
         count(distinct axis) as axes,
         count(*) as snapshot_rows,
         ----- dates
