@@ -30,7 +30,8 @@
                ~ ('would be deleted' if dry_run else 'deleted'), info=true) }}
         {%- if not dry_run and n > 0 -%}
             {%- do run_query('delete from ' ~ relation ~ ' where ' ~ condition) -%}
-            {#- the relation look-up above opened a transaction: the delete is kept only when committed -#}
+            {#- a relation look-up that missed dbt's cache opened a transaction: the delete is kept only when it
+                is committed (without an open transaction this does nothing) -#}
             {%- do adapter.commit() -%}
         {%- endif -%}
         {%- endif -%}

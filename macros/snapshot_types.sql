@@ -86,7 +86,9 @@
 #}
 {% macro requested_snapshots() %}
     {%- set given = var('customer_snapshot_dates') -%}
-    {%- set given = ([given] if given is string else given) if given else [] -%}
+    {#- one date (a YAML date is not a string), or a list; each date once -#}
+    {%- set given = ([given] if given is string or given is not iterable else given) if given else [] -%}
+    {%- set given = given | map('string') | unique | list -%}
     {%- set types = snapshot_types() -%}
     {%- set taken = [] -%}
     {%- for text in given -%}

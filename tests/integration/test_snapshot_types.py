@@ -137,9 +137,10 @@ def test_a_history_without_ids_is_migrated_in_place(warehouse_copy, raw_dir, tmp
 
 def test_a_requested_date_is_taken_for_the_types_whose_period_it_ends(warehouse_copy, raw_dir, tmp_path):
     # 2025-06-30 is a Monday and a month end, 2025-06-29 a Sunday
+    # (a date given twice is taken once)
     result = run_dbt(["run", "-s", *SNAPSHOT_MODELS], db=warehouse_copy, project_dir=PROJECT_ROOT, raw=raw_dir,
                      tmp=tmp_path, dbt_vars={"customer_snapshot_type": ["monthly", "weekly"],
-                                             "customer_snapshot_dates": ["2025-06-30", "2025-06-29"]})
+                                             "customer_snapshot_dates": ["2025-06-30", "2025-06-29", "2025-06-30"]})
     assert result.returncode == 0, result.stdout[-3000:]
     dates = _read(warehouse_copy, "select snapshot_id, is_in_run from int_customer_snapshot_dates")
     assert sorted(dates.loc[dates["is_in_run"], "snapshot_id"]) == ["monthly-2025-06-30", "weekly-2025-06-29"]
