@@ -46,11 +46,8 @@
     update); on Spark the column is added by the model (null on older rows).
 #}
 {% macro add_usual_gap_days(relation) %}
-    {%- if not execute or target.type == 'spark' -%}{{ return('') }}{%- endif -%}
-    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+    {%- set existing = list_history_lacking(relation, 'usual_gap_days') -%}
     {%- if existing is none -%}{{ return('') }}{%- endif -%}
-    {%- set names = adapter.get_columns_in_relation(existing) | map(attribute='name') | map('lower') | list -%}
-    {%- if 'usual_gap_days' in names or 'memberships' not in names -%}{{ return('') }}{%- endif -%}
     {{ log("customer_membership_snapshots: adding usual_gap_days to the history of " ~ existing, info=true) }}
     alter table {{ existing }} add column usual_gap_days double;
     update {{ existing }} set usual_gap_days = greatest(
@@ -73,11 +70,8 @@
     model (null on older rows).
 #}
 {% macro add_segment_ids(relation) %}
-    {%- if not execute or target.type == 'spark' -%}{{ return('') }}{%- endif -%}
-    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+    {%- set existing = list_history_lacking(relation, 'segment_ids') -%}
     {%- if existing is none -%}{{ return('') }}{%- endif -%}
-    {%- set names = adapter.get_columns_in_relation(existing) | map(attribute='name') | map('lower') | list -%}
-    {%- if 'segment_ids' in names or 'memberships' not in names -%}{{ return('') }}{%- endif -%}
     {{ log("customer_membership_snapshots: adding segment_ids (0..k-1) to the history of " ~ existing, info=true) }}
     alter table {{ existing }} add column segment_ids integer[];
     update {{ existing }} set segment_ids = list_transform(range(0, len(memberships)), lambda i: cast(i as integer));
@@ -94,16 +88,30 @@
     columns are added by the model (null on older rows).
 #}
 {% macro add_snapshot_versions(relation) %}
-    {%- if not execute or target.type == 'spark' -%}{{ return('') }}{%- endif -%}
-    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+    {%- set existing = list_history_lacking(relation, 'snapshot_id') -%}
     {%- if existing is none -%}{{ return('') }}{%- endif -%}
-    {%- set names = adapter.get_columns_in_relation(existing) | map(attribute='name') | map('lower') | list -%}
-    {%- if 'snapshot_id' in names or 'memberships' not in names -%}{{ return('') }}{%- endif -%}
     {{ log("customer_membership_snapshots: adding snapshot_id and data_version ('unrecorded') to the history of "
            ~ existing, info=true) }}
     alter table {{ existing }} add column snapshot_id varchar;
     alter table {{ existing }} add column data_version varchar;
     update {{ existing }} set
-        snapshot_id = snapshot_type || '-' || cast(snapshot_date as varchar),
+        snapshot_id = {{ snapshot_id('snapshot_type', 'snapshot_date') }},
         data_version = 'unrecorded';
+{% endmacro %}
+
+
+{#
+    list_history_lacking(relation, column): the existing membership-snapshot
+    history in the list layout (it has memberships) when it lacks the column,
+    the table the upgrades above alter in place; none when the table is
+    absent, already has the column, is in the long layout, or while dbt only
+    parses. DuckDB only (on Spark the model adds the column, null on older
+    rows).
+#}
+{% macro list_history_lacking(relation, column) %}
+    {%- if not execute or target.type == 'spark' -%}{{ return(none) }}{%- endif -%}
+    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+    {%- if existing is none -%}{{ return(none) }}{%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(existing) | map(attribute='name') | map('lower') | list -%}
+    {{ return(existing if column not in names and 'memberships' in names else none) }}
 {% endmacro %}

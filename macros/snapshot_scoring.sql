@@ -150,8 +150,9 @@ scored as (
     snapshot_order_totals(orders): the aggregates a snapshot's inputs are
     fingerprinted on, over rows of stg_customer_orders (one order each):
     orders, amount_cents, items, returned_orders and order_day_numbers (the
-    sum of the orders' days since 1970-01-01). They add up across days, so a
-    snapshot's totals are the sums of its days'.
+    sum of the orders' days since 1970-01-01; their names:
+    snapshot_total_names()). They add up across days, so a snapshot's totals
+    are the sums of its days'.
     snapshot_input_fingerprint(totals): md5 of those five totals of a
     relation (whole numbers, so the text hashed is the same on every engine):
     another order, amount, item count, return or order day before the
@@ -169,9 +170,13 @@ scored as (
                       as bigint)), 0) as order_day_numbers
 {% endmacro %}
 
+{% macro snapshot_total_names() %}
+    {{ return(['orders', 'amount_cents', 'items', 'returned_orders', 'order_day_numbers']) }}
+{% endmacro %}
+
 {% macro snapshot_input_fingerprint(totals) %}
     {%- set parts = [] -%}
-    {%- for column in ['orders', 'amount_cents', 'items', 'returned_orders', 'order_day_numbers'] -%}
+    {%- for column in snapshot_total_names() -%}
         {%- do parts.extend(["'" ~ column ~ ":'", "cast(" ~ totals ~ "." ~ column ~ " as " ~ dbt.type_string() ~ ")",
                              "'|'"]) -%}
     {%- endfor -%}

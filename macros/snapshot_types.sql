@@ -93,16 +93,8 @@
     {%- set taken = [] -%}
     {%- for text in given -%}
         {%- set day = modules.datetime.date.fromisoformat(text | string) -%}
-        {%- set next_day = day + modules.datetime.timedelta(days=1) -%}
-        {%- set ends = {
-            'daily': true,
-            'weekly': day.weekday() == 6,
-            'monthly': next_day.day == 1,
-            'quarterly': next_day.day == 1 and day.month in [3, 6, 9, 12],
-            'yearly': day.month == 12 and day.day == 31,
-        } -%}
         {%- set before = taken | length -%}
-        {%- for snapshot_type in types if ends[snapshot_type] -%}
+        {%- for snapshot_type in types if snapshot_period_ends_on(snapshot_type, day) -%}
             {%- do taken.append((snapshot_type, day.isoformat())) -%}
         {%- endfor -%}
         {%- if taken | length == before -%}
@@ -119,4 +111,28 @@
     {%- set day = "cast(cast(" ~ dbt.dateadd('day', -1, as_of_at) ~ " as date) as " ~ dbt.type_string() ~ ")" -%}
     {%- set listed = dbt.string_literal(dbt.escape_single_quotes(ids | tojson)) -%}
     {{- dbt.concat(["'on_demand-'", day, "'-'", "substring(" ~ dbt.hash(listed) ~ ", 1, 8)"]) -}}
+{% endmacro %}
+
+{#
+    snapshot_id(snapshot_type, snapshot_date): the id of a scheduled snapshot,
+    '<type>-<date>' (e.g. monthly-2026-10-31), from SQL expressions.
+#}
+{% macro snapshot_id(snapshot_type, snapshot_date) %}
+    {{- dbt.concat([snapshot_type, "'-'", "cast(" ~ snapshot_date ~ " as " ~ dbt.type_string() ~ ")"]) -}}
+{% endmacro %}
+
+{#
+    snapshot_period_ends_on(snapshot_type, day): whether a period of the type
+    ends on the date (a Python date), by the lengths of snapshot_periods(), as
+    snapshot_period_end computes them in SQL: every day, a Sunday (weeks start
+    on Monday), or the last day of a month whose number the period's length in
+    months divides (month, quarter, year).
+#}
+{% macro snapshot_period_ends_on(snapshot_type, day) %}
+    {%- set period = snapshot_periods()[snapshot_type] -%}
+    {%- if period.step == 'day' -%}
+        {{ return(period.length == 1 or day.weekday() == 6) }}
+    {%- endif -%}
+    {%- set next_day = day + modules.datetime.timedelta(days=1) -%}
+    {{ return(next_day.day == 1 and day.month % period.length == 0) }}
 {% endmacro %}

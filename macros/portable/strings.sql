@@ -37,38 +37,33 @@
 
 
 {#
+    text_before(expression, separator): the text before the first separator
+    (a one-character string), or the whole text when it has none.
+    DuckDB: split_part(). Spark: substring_index().
     path_head(expression): the first dot-separated part of a segment path
-    ('3' of '3.1.0'). DuckDB: split_part(). Spark: substring_index().
-#}
-{% macro path_head(expression) %}
-    {{ return(adapter.dispatch('path_head', 'cluster_marts')(expression)) }}
-{% endmacro %}
-
-{% macro default__path_head(expression) -%}
-    split_part({{ expression }}, '.', 1)
-{%- endmacro %}
-
-{% macro spark__path_head(expression) -%}
-    substring_index({{ expression }}, '.', 1)
-{%- endmacro %}
-
-
-{#
+    ('3' of '3.1.0').
     axis_base(expression): the configured axis of a fitted axis name: the part
     before '@' ('engagement' of 'engagement@north', a per-store fit), or the
     name itself. axis_store(expression): the store after '@', or null.
-    DuckDB: split_part() / instr(). Spark: substring_index() / instr().
 #}
-{% macro axis_base(expression) %}
-    {{ return(adapter.dispatch('axis_base', 'cluster_marts')(expression)) }}
+{% macro text_before(expression, separator) %}
+    {{ return(adapter.dispatch('text_before', 'cluster_marts')(expression, separator)) }}
 {% endmacro %}
 
-{% macro default__axis_base(expression) -%}
-    split_part({{ expression }}, '@', 1)
+{% macro default__text_before(expression, separator) -%}
+    split_part({{ expression }}, '{{ separator }}', 1)
 {%- endmacro %}
 
-{% macro spark__axis_base(expression) -%}
-    substring_index({{ expression }}, '@', 1)
+{% macro spark__text_before(expression, separator) -%}
+    substring_index({{ expression }}, '{{ separator }}', 1)
+{%- endmacro %}
+
+{% macro path_head(expression) -%}
+    {{ text_before(expression, '.') }}
+{%- endmacro %}
+
+{% macro axis_base(expression) -%}
+    {{ text_before(expression, '@') }}
 {%- endmacro %}
 
 {% macro axis_store(expression) -%}

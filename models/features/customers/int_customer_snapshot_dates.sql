@@ -111,11 +111,9 @@ inputs as (
     select
         dates.snapshot_type,
         dates.snapshot_date,
-        coalesce(sum(order_days.orders), 0) as orders,
-        coalesce(sum(order_days.amount_cents), 0) as amount_cents,
-        coalesce(sum(order_days.items), 0) as items,
-        coalesce(sum(order_days.returned_orders), 0) as returned_orders,
-        coalesce(sum(order_days.order_day_numbers), 0) as order_day_numbers
+        {%- for total in snapshot_total_names() %}
+        coalesce(sum(order_days.{{ total }}), 0) as {{ total }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from dates
     left join order_days
         on dates.snapshot_date >= order_days.order_day
@@ -125,8 +123,7 @@ inputs as (
 final as (
     select
         ----- ids
-        {{ dbt.concat(["dates.snapshot_type", "'-'", "cast(dates.snapshot_date as " ~ dbt.type_string() ~ ")"]) }}
-            as snapshot_id,
+        {{ snapshot_id('dates.snapshot_type', 'dates.snapshot_date') }} as snapshot_id,
         ----- strings
         dates.snapshot_type,
         {{ snapshot_input_fingerprint('inputs') }} as input_fingerprint,

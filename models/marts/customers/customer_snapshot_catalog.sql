@@ -16,8 +16,7 @@ snapshots as (
         snapshot_date,
         snapshot_at,
         taken_at,
-        coalesce(snapshot_id, {{ dbt.concat(['snapshot_type', "'-'",
-                                             'cast(snapshot_date as ' ~ dbt.type_string() ~ ')']) }}) as snapshot_id,
+        coalesce(snapshot_id, {{ snapshot_id('snapshot_type', 'snapshot_date') }}) as snapshot_id,
         coalesce(data_version, 'unrecorded') as data_version
     from {{ ref('customer_membership_snapshots') }}
 ),

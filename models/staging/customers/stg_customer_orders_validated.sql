@@ -29,12 +29,22 @@ source as (
     {{ raw_source('customer_orders') }}
 ),
 
+cleaned as (
+    -- the ids' text cleaned once per row (the keys below read each twice)
+    select
+        source.*,
+        {{ clean_text('source.order_id') }} as clean_order_id,
+        {{ clean_text('source.customer_id') }} as clean_customer_id,
+        {{ clean_text('source.store_id') }} as clean_store_id
+    from source
+),
+
 typed as (
     select
         ----- ids
-        {{ store_key(clean_text('store_id'), clean_text('order_id')) }} as order_id,
-        {{ store_key(clean_text('store_id'), clean_text('customer_id')) }} as customer_id,
-        {{ clean_text('store_id') }} as store_id,
+        {{ store_key('clean_store_id', 'clean_order_id') }} as order_id,
+        {{ store_key('clean_store_id', 'clean_customer_id') }} as customer_id,
+        clean_store_id as store_id,
         ----- strings
         lower({{ clean_text('product_category') }}) as product_category,
         cast(amount as {{ dbt.type_string() }}) as amount_text,
@@ -48,8 +58,8 @@ typed as (
         {{ try_cast('ordered_at', 'timestamp') }} as ordered_at,
         {{ try_cast('returned_at', 'timestamp') }} as returned_at,
         -- several shops: then every row needs its store (an id without one could be any shop's)
-        count({{ clean_text('store_id') }}) over () > 0 as has_stores
-    from source
+        count(clean_store_id) over () > 0 as has_stores
+    from cleaned
 ),
 
 value_checked as (
