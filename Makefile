@@ -41,6 +41,8 @@ ifneq ($(filter command line environment,$(origin SCALE)),)
 BENCH_SCALE := $(SCALE)
 endif
 TEST_DB := target/test.duckdb
+# workers of the unit and integration suites (pytest-xdist; the integration suite gives a worker a test file)
+TEST_WORKERS ?= 2
 COMMA := ,
 EMPTY :=
 SPACE := $(EMPTY) $(EMPTY)
@@ -117,7 +119,7 @@ lint: install-dev data
 	CLUSTER_MARTS_DB=target/lint.duckdb $(BIN)/sqlfluff lint models python_models tests/dbt
 
 unit: install-dev
-	$(BIN)/pytest tests/unit -q
+	$(BIN)/pytest tests/unit -q -n $(TEST_WORKERS)
 
 dbt-test: data
 	CLUSTER_MARTS_DB=$(TEST_DB) $(DBT) build $(DBT_VARS)
@@ -127,7 +129,8 @@ quality: install-dev
 
 integration: install-dev
 	bash scripts/ensure_chromium.sh
-	CLUSTER_MARTS_DB=$(TEST_DB) CLUSTER_MARTS_RAW=$(RAW) $(BIN)/pytest tests/integration -q
+	CLUSTER_MARTS_DB=$(TEST_DB) CLUSTER_MARTS_RAW=$(RAW) $(BIN)/pytest tests/integration -q \
+		-n $(TEST_WORKERS) --dist loadfile
 
 # the Spark suite: the engine on Spark DataFrames and the parity of the Spark build with DuckDB (Java 17)
 test-spark: install-dev

@@ -109,21 +109,22 @@ from {{ bands }}
 {% endmacro %}
 
 {#
-    drift_steps(snapshots): over a relation or CTE with one row per snapshot
-    (customer_id, axis, snapshot_type, reference_run_id, snapshot_date,
-    dominant_segment_id, max_membership, memberships), every snapshot with the
-    one before it of the same customer, axis, type and reference segment space
-    (previous_snapshot_date, previous_dominant_segment_id: null for a first
-    snapshot), days_between, drift_score and event_surprise (null for a first
-    snapshot; the surprise also reads orders_at_snapshot and usual_gap_days).
-    One window pass, no join (customer_drift_timeline).
+    drift_steps(snapshots, series): over a relation or CTE with one row per
+    snapshot (the columns of `series`, snapshot_date, dominant_segment_id,
+    max_membership, memberships), every snapshot with the one before it in its
+    series (previous_snapshot_date, previous_dominant_segment_id: null for a
+    first snapshot), days_between, drift_score and event_surprise (null for a
+    first snapshot; the surprise also reads orders_at_snapshot and
+    usual_gap_days). `series` names the columns that key a series (one
+    customer's snapshots on one axis, of one type, in one reference segment
+    space): customer_drift_timeline passes the customer and a number of the
+    space, so the window sorts by two narrow keys. One window pass, no join.
 #}
-{% macro drift_steps(snapshots) %}
+{% macro drift_steps(snapshots, series) %}
 select
-    customer_id,
-    axis,
-    snapshot_type,
-    reference_run_id,
+    {%- for column in series %}
+    {{ column }},
+    {%- endfor %}
     snapshot_date,
     dominant_segment_id,
     max_membership,
@@ -137,15 +138,13 @@ select
     {{ days_between('previous_snapshot_date', 'snapshot_date') }} as days_between
 from (
     select
-        customer_id, axis, snapshot_type, reference_run_id, snapshot_date, dominant_segment_id, max_membership,
-        memberships, orders_at_snapshot,
+        {{ series | join(', ') }}, snapshot_date, dominant_segment_id, max_membership, memberships, orders_at_snapshot,
         lag(snapshot_date) over sequence as previous_snapshot_date,
         lag(dominant_segment_id) over sequence as previous_dominant_segment_id,
         lag(memberships) over sequence as previous_memberships,
         lag(orders_at_snapshot) over sequence as previous_orders_at_snapshot,
         lag(usual_gap_days) over sequence as previous_usual_gap_days
     from {{ snapshots }}
-    -- drift is only measured within one reference segment space
-    window sequence as (partition by customer_id, axis, snapshot_type, reference_run_id order by snapshot_date)
+    window sequence as (partition by {{ series | join(', ') }} order by snapshot_date)
 ) as consecutive
 {% endmacro %}

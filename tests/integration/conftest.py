@@ -26,6 +26,20 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
 
 
+#: test files that build warehouses of their own, the slowest first: the suite gives each worker a whole file
+#: (``make integration``: pytest-xdist, ``--dist loadfile``), in collection order, so these start first and no
+#: long file is left alone at the end
+SLOW_FIRST = ("test_demand_rebuilds.py", "test_kept_ids_builds.py", "test_names_second_generator.py",
+              "test_publish.py", "test_bad_inputs.py", "test_stores.py", "test_young_histories.py",
+              "test_own_data_command.py", "test_fresh_builds.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Collect :data:`SLOW_FIRST` first (a stable sort: each file keeps its tests' order)."""
+    rank = {name: position for position, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))
+
+
 def _db_path() -> Path:
     return PROJECT_ROOT / os.environ.get("CLUSTER_MARTS_DB", "target/test.duckdb")
 
@@ -66,14 +80,17 @@ def run_dbt(args: list[str], *, db: Path, project_dir: Path, raw: Path, tmp: Pat
 
     The raw paths point at ``raw``; ``dbt_vars`` adds or overrides vars (any value JSON can write),
     ``vars_extra`` is appended as YAML text (``", name: value"``). dbt's artefacts (run_results.json,
-    manifest.json) go to ``tmp / "dbt_target"``.
+    manifest.json) go to ``tmp / "dbt_target"``, its logs to ``tmp / "dbt_logs"`` and DuckDB's spill files to
+    ``tmp / "duckdb_spill"``: nothing is shared with a build running beside it.
     """
     paths = {"ai_models_path": "ai_models.parquet", "sales_monthly_path": "fact_sales_monthly.parquet",
              "dim_item_path": "dim_item.parquet", "dim_dfu_path": "dim_dfu.parquet",
              "customer_orders_path": "customer_orders.parquet"}
     merged = {var: str(raw / name) for var, name in paths.items()} | dict(dbt_vars or {})
     rendered = json.dumps(merged)[:-1] + vars_extra + "}"  # JSON is YAML: the appended text stays in the mapping
+    # the suite runs on several workers: each build spills into its own folder
     env = {**os.environ, "CLUSTER_MARTS_DB": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+           "CLUSTER_MARTS_TEMP_DIR": str(tmp / "duckdb_spill"),
            "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     cmd = [str(DBT), *args, "--project-dir", str(project_dir), "--target-path",
            str(tmp / "dbt_target"), "--log-path", str(tmp / "dbt_logs"), "--vars", rendered]

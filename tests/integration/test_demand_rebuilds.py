@@ -74,7 +74,9 @@ def test_raising_the_seasonality_threshold_relabels_seasonal_clusters(
 
 
 def test_make_targets_run_their_slices(warehouse_copy, raw_dir, tmp_path):
-    env = {**os.environ, "CLUSTER_MARTS_DB": str(warehouse_copy), "RAW": str(raw_dir)}
+    env = {**os.environ, "CLUSTER_MARTS_DB": str(warehouse_copy), "RAW": str(raw_dir),
+           "DBT_TARGET_PATH": str(tmp_path / "dbt_target"), "DBT_LOG_PATH": str(tmp_path / "dbt_logs"),
+           "CLUSTER_MARTS_TEMP_DIR": str(tmp_path / "duckdb_spill")}
     for target in ["cluster-features", "cluster-train", "cluster-label", "cluster-update"]:
         result = subprocess.run(["make", "-s", target, f"RAW={raw_dir}"], cwd=PROJECT_ROOT, env=env,
                                 capture_output=True, text=True, timeout=600)

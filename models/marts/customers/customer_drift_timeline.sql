@@ -21,16 +21,43 @@
     of drift_steps, then the running counts over its narrow output (the
     membership lists end with the drift score; Spark sorts once for both,
     DuckDB sorts the narrow steps again); the severity bands and the names
-    (small tables, hash or broadcast joins) come after.
+    (small tables, hash or broadcast joins) come after. Both passes partition
+    by the customer and the number of its series' space (spaces: the few
+    distinct axis, type and reference; joined back on the narrow output):
+    sorting 73M rows by the three text columns, the 16-character reference
+    id among them, cost more than the drift maths.
     customer_drift is its rows with a previous snapshot.
 #}
 with
 
+spaces as (
+    -- the series' spaces: one per axis, snapshot type and reference (a few), numbered
+    select
+        axis,
+        snapshot_type,
+        reference_run_id,
+        row_number() over (order by axis, snapshot_type, reference_run_id) as space_number
+    from (
+        select distinct axis, snapshot_type, reference_run_id
+        from {{ ref('customer_membership_snapshots') }}
+    ) as distinct_spaces
+),
+
 snapshots as (
     select
-        customer_id, axis, snapshot_type, reference_run_id, snapshot_date, dominant_segment_id, max_membership,
-        memberships, orders_at_snapshot, usual_gap_days
-    from {{ ref('customer_membership_snapshots') }}
+        history.customer_id,
+        spaces.space_number,
+        history.snapshot_date,
+        history.dominant_segment_id,
+        history.max_membership,
+        history.memberships,
+        history.orders_at_snapshot,
+        history.usual_gap_days
+    from {{ ref('customer_membership_snapshots') }} as history
+    inner join spaces
+        on history.axis = spaces.axis
+        and history.snapshot_type = spaces.snapshot_type
+        and history.reference_run_id = spaces.reference_run_id
 ),
 
 names as (
@@ -42,7 +69,7 @@ band_lists as (
 ),
 
 steps as (
-    {{ drift_steps('snapshots') }}
+    {{ drift_steps('snapshots', ['customer_id', 'space_number']) }}
 ),
 
 sequenced as (
@@ -56,7 +83,7 @@ sequenced as (
         sum(coalesce(drift_score, 0)) over customer_sequence as cumulative_drift
     from steps
     window customer_sequence as (
-        partition by customer_id, axis, snapshot_type, reference_run_id
+        partition by customer_id, space_number
         order by snapshot_date
         rows between unbounded preceding and current row
     )
@@ -71,10 +98,15 @@ indexed as (
     from (
         select
             drift_steps.*,
+            spaces.axis,
+            spaces.snapshot_type,
+            spaces.reference_run_id,
             drift_steps.drift_score * drift_steps.event_surprise as ageing_adjusted_drift,
-            {{ severity_score('drift_steps.axis', 'drift_steps.drift_score', 'drift_steps.event_surprise') }}
+            {{ severity_score('spaces.axis', 'drift_steps.drift_score', 'drift_steps.event_surprise') }}
                 as severity_score
         from sequenced as drift_steps
+        inner join spaces
+            on drift_steps.space_number = spaces.space_number
     ) as sequenced
     cross join band_lists
 ),

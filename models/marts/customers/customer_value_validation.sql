@@ -39,34 +39,54 @@ closed as (
     where predicted.holdout_end_at <= build_as_of.as_of_at
 ),
 
-holdout_days as (
-    select
-        closed.customer_id,
-        closed.snapshot_type,
-        closed.snapshot_date,
-        closed.horizon_days,
-        cast(orders.ordered_at as date) as order_day,
-        sum(orders.amount) as day_spend
-    from closed
-    inner join {{ ref('stg_customer_orders') }} as orders
-        on
-            closed.customer_id = orders.customer_id
-            and closed.snapshot_at <= orders.ordered_at
-            and closed.holdout_end_at > orders.ordered_at
-    group by closed.customer_id, closed.snapshot_type, closed.snapshot_date, closed.horizon_days,
-        cast(orders.ordered_at as date)
-),
-
-holdout as (
-    select
-        customer_id,
+windows as (
+    -- the holdout windows: a few, one per snapshot and horizon (a snapshot ends at the same moment for every
+    -- customer; the moment is a key below all the same). Snapshots end at midnight and horizons are whole
+    -- days, so a window holds whole days: [first_day, end_day)
+    select distinct
         snapshot_type,
         snapshot_date,
         horizon_days,
+        snapshot_at,
+        cast(snapshot_at as date) as first_day,
+        cast(holdout_end_at as date) as end_day
+    from closed
+),
+
+holdout_start as (
+    select min(snapshot_at) as first_at from windows
+),
+
+order_days as (
+    -- orders count one per customer-day: each customer's days, from the first window on
+    select
+        orders.customer_id,
+        cast(orders.ordered_at as date) as order_day,
+        sum(orders.amount) as day_spend
+    from {{ ref('stg_customer_orders') }} as orders
+    cross join holdout_start
+    where orders.ordered_at >= holdout_start.first_at
+    group by orders.customer_id, cast(orders.ordered_at as date)
+),
+
+holdout as (
+    -- each customer-day in the windows it falls in: a range join on a few windows, not a pairing of every
+    -- order with every prediction of its customer
+    select
+        order_days.customer_id,
+        windows.snapshot_type,
+        windows.snapshot_date,
+        windows.horizon_days,
+        windows.snapshot_at,
         count(*) as actual_orders,
-        sum(day_spend) as actual_spend
-    from holdout_days
-    group by customer_id, snapshot_type, snapshot_date, horizon_days
+        sum(order_days.day_spend) as actual_spend
+    from order_days
+    inner join windows
+        on
+            order_days.order_day >= windows.first_day
+            and order_days.order_day < windows.end_day
+    group by order_days.customer_id, windows.snapshot_type, windows.snapshot_date, windows.horizon_days,
+        windows.snapshot_at
 ),
 
 compared as (
@@ -81,23 +101,30 @@ compared as (
             and closed.snapshot_type = holdout.snapshot_type
             and closed.snapshot_date = holdout.snapshot_date
             and closed.horizon_days = holdout.horizon_days
+            and closed.snapshot_at = holdout.snapshot_at
 ),
 
 ranked as (
+    -- average ranks (ties share the mean of their positions): with L values below and T equal (self
+    -- included), rank() is L + 1 and the count over the default frame (up to the value's last tie) L + T,
+    -- so their mean is L + (T + 1) / 2; both read one sort per spend. The top decile counts down from the
+    -- highest expected spend (ties by customer_id)
     select
         *,
-        -- average ranks: ties share the mean of their positions
-        rank() over (partition by snapshot_type, snapshot_date, horizon_days order by expected_spend)
-        + (count(*) over (partition by snapshot_type, snapshot_date, horizon_days, expected_spend) - 1) / 2.0
-            as expected_rank,
-        rank() over (partition by snapshot_type, snapshot_date, horizon_days order by actual_spend)
-        + (count(*) over (partition by snapshot_type, snapshot_date, horizon_days, actual_spend) - 1) / 2.0
-            as actual_rank,
+        (rank() over by_expected + count(*) over by_expected) / 2.0 as expected_rank,
+        (rank() over by_actual + count(*) over by_actual) / 2.0 as actual_rank,
         row_number() over (
             partition by snapshot_type, snapshot_date, horizon_days order by expected_spend desc, customer_id asc
         ) as value_position,
         count(*) over (partition by snapshot_type, snapshot_date, horizon_days) as n_customers
     from compared
+    window
+        by_expected as (
+            partition by snapshot_type, snapshot_date, horizon_days order by expected_spend
+        ),
+        by_actual as (
+            partition by snapshot_type, snapshot_date, horizon_days order by actual_spend
+        )
 ),
 
 validation as (
