@@ -31,7 +31,8 @@ DBT = Path(sys.executable).parent / "dbt"
 #: long file is left alone at the end
 SLOW_FIRST = ("test_demand_rebuilds.py", "test_kept_ids_builds.py", "test_names_second_generator.py",
               "test_publish.py", "test_bad_inputs.py", "test_stores.py", "test_young_histories.py",
-              "test_own_data_command.py", "test_fresh_builds.py")
+              "test_own_data_command.py", "test_fresh_builds.py", "test_snapshot_types.py",
+              "test_snapshot_rebuilds.py", "test_bounded_memory.py", "test_second_seed.py", "test_rebuilds.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -17,7 +17,8 @@
     cumulative drift. Both dominant segments carry their names
     (int_customer_reference_segment_names, the reference model's names). One
     row per customer, axis, type and snapshot date. The drift maths runs here
-    once, in the history's window partitions (no join of snapshots): the lags
+    once, in the history's window partitions (no join of one snapshot with
+    another; the history joins only the small table of its spaces): the lags
     of drift_steps, then the running counts over its narrow output (the
     membership lists end with the drift score; Spark sorts once for both,
     DuckDB sorts the narrow steps again); the severity bands and the names
@@ -44,7 +45,8 @@ spaces as (
 ),
 
 snapshots as (
-    select
+    -- the spaces are a few rows (the hint makes Spark broadcast them before it knows; DuckDB reads a comment)
+    select /*+ broadcast(spaces) */
         history.customer_id,
         spaces.space_number,
         history.snapshot_date,
@@ -96,7 +98,7 @@ indexed as (
         band_lists.severity_ranks,
         {{ severity_band_index('sequenced.severity_score', 'band_lists') }} as band_index
     from (
-        select
+        select /*+ broadcast(spaces) */
             drift_steps.*,
             spaces.axis,
             spaces.snapshot_type,

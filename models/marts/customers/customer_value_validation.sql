@@ -71,8 +71,8 @@ order_days as (
 
 holdout as (
     -- each customer-day in the windows it falls in: a range join on a few windows, not a pairing of every
-    -- order with every prediction of its customer
-    select
+    -- order with every prediction of its customer (broadcast on Spark)
+    select /*+ broadcast(windows) */
         order_days.customer_id,
         windows.snapshot_type,
         windows.snapshot_date,
