@@ -80,8 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     customer.add_argument("customer_id")
     customer.add_argument("--db", default=_db_default(), help="a built or the serving warehouse")
     customer.add_argument("--method", default="fcm", help="segmentation method of the segments (default: fcm)")
-    customer.add_argument("--type", default="monthly", dest="snapshot_type",
-                          help="snapshot type of the history (default: monthly)")
+    customer.add_argument("--type", default=None, dest="snapshot_type",
+                          help="snapshot type of the history (default: the build's primary type)")
     customer.add_argument("--from", dest="start", default=None, help="first snapshot date of the history")
     customer.add_argument("--to", dest="end", default=None, help="last snapshot date of the history")
 

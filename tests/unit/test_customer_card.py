@@ -73,6 +73,28 @@ def test_a_date_range_and_another_type_choose_the_snapshots(marts, capsys):
     assert "lapse risk" not in out and "no snapshot of this customer in that range" in out
 
 
+def test_without_a_type_the_history_is_the_builds_primary_type(marts, capsys):
+    # no catalog (an older warehouse): monthly, as built
+    assert cluster_marts(["customer", "C1", "--db", str(marts)]) == 0
+    assert "history (monthly snapshots" in capsys.readouterr().out
+    # the catalog marks weekly as the primary type
+    with duckdb.connect(str(marts)) as con:
+        con.execute("""create table customer_snapshot_catalog as select * from (values
+            ('monthly-2026-03-31', 'monthly', false), ('weekly-2026-03-29', 'weekly', true)
+        ) as t(snapshot_id, snapshot_type, is_primary_type)""")
+    assert cluster_marts(["customer", "C1", "--db", str(marts)]) == 0
+    out = capsys.readouterr().out
+    assert "history (weekly snapshots" in out and "2026-03-29" in out and "2026-01-31" not in out
+    # a catalog built before the mark, and no monthly snapshots: the type of the latest snapshot
+    with duckdb.connect(str(marts)) as con:
+        con.execute("alter table customer_snapshot_catalog drop column is_primary_type")
+        con.execute("delete from customer_drift_timeline where snapshot_type = 'monthly'")
+        con.execute("""insert into customer_drift_timeline values
+            ('C1', 'value', 'quarterly', date '2025-12-31', 'low_value', null, 'FIRST_SNAPSHOT', null, false)""")
+    assert cluster_marts(["customer", "C1", "--db", str(marts)]) == 0
+    assert "history (weekly snapshots" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("argv, message", [
     (["customer", "C9"], "customer 'C9' is not in customer_profile (customers with a valid order); e.g. C1, C2"),
     (["customer", "C1", "--from", "31/01/2026"], "--from/--to must be dates like 2026-01-31"),

@@ -2,7 +2,8 @@
     The snapshots held in the history, one row per snapshot (its snapshot_id:
     type and date), with its data_version, its customers, axes and rows, and
     when it was taken: what a BI user or a retention review reads before the
-    history itself. snapshot_id is unique here (tested), so a snapshot has one
+    history itself. is_primary_type marks the build's primary type (the first
+    of var customer_snapshot_type), the one readers show by default. snapshot_id is unique here (tested), so a snapshot has one
     type, one date and one data_version.
 #}
 with
@@ -28,6 +29,8 @@ catalog as (
         ----- strings
         snapshot_type,
         data_version,
+        ----- booleans
+        snapshot_type = '{{ primary_snapshot_type() }}' as is_primary_type,
         ----- numerics
         -- every customer of a snapshot is scored on every axis of the reference (a cross join), so the
         -- customers are the rows over the axes: no distinct count over tens of millions of ids

@@ -17,17 +17,25 @@ message and exit code 1, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from cluster_marts.errors import preview
 
-__all__ = ["MARTS", "customer_card", "run_customer"]
+__all__ = ["MARTS", "customer_card", "default_snapshot_type", "run_customer"]
 
 #: the marts the card reads
 MARTS = ("customer_profile", "customer_segments", "customer_drift_timeline")
+#: the snapshot type a reader shows when none is asked for (the card's history, the report site's pages):
+#: the build's primary type, marked in customer_snapshot_catalog; in a warehouse without that mark, monthly
+#: when ``{table}`` has monthly snapshots, else the type of its latest snapshot
+PRIMARY_TYPE_SQL = "select snapshot_type from customer_snapshot_catalog where is_primary_type limit 1"
+FALLBACK_TYPE_SQL = ("select snapshot_type from {table} group by 1 "
+                     "order by snapshot_type = 'monthly' desc, max(snapshot_date) desc, 1 limit 1")
 _FACTS = ("orders", "revenue", "first_ordered_at", "last_ordered_at", "lapse_snapshot_date", "lapse_score",
           "is_lapsing", "reason", "expected_orders", "expected_spend", "p_alive")
 
@@ -42,9 +50,29 @@ def _facts(con: duckdb.DuckDBPyConnection, customer_id: str) -> dict | None:
     return dict(zip(_FACTS, rows[0], strict=True)) if rows else None
 
 
+def default_snapshot_type(scalar: Callable[[str], Any], table: str = "customer_drift_timeline") -> str | None:
+    """The snapshot type shown when none is asked for (:data:`PRIMARY_TYPE_SQL`, else
+    :data:`FALLBACK_TYPE_SQL` over ``table``); None without snapshots. ``scalar`` runs a query and returns
+    its first value (None without rows)."""
+    try:
+        primary = scalar(PRIMARY_TYPE_SQL)
+    except duckdb.Error:  # no catalog, or one built before it marked the primary type
+        primary = None
+    return primary or scalar(FALLBACK_TYPE_SQL.format(table=table))
+
+
+def _scalar(con: duckdb.DuckDBPyConnection) -> Callable[[str], Any]:
+    def run(sql: str) -> Any:
+        rows = con.execute(sql).fetchall()
+        return rows[0][0] if rows else None
+    return run
+
+
 def customer_card(con: duckdb.DuckDBPyConnection, customer_id: str, *, method: str = "fcm",
-                  snapshot_type: str = "monthly", start: dt.date | None = None, end: dt.date | None = None) -> str:
-    """The text ``cluster-marts customer`` prints for ``customer_id``.
+                  snapshot_type: str | None = None, start: dt.date | None = None,
+                  end: dt.date | None = None) -> str:
+    """The text ``cluster-marts customer`` prints for ``customer_id``; the history of ``snapshot_type``
+    snapshots (default: :func:`default_snapshot_type`).
 
     Raises
     ------
@@ -71,7 +99,8 @@ def customer_card(con: duckdb.DuckDBPyConnection, customer_id: str, *, method: s
     """, [customer_id, method]).df()
     lines += ["", f"segments now ({method}; an axis missing here does not include this customer):",
               _table(segments) if len(segments) else "  none"]
-    lines += ["", *_history(con, customer_id, snapshot_type, start, end)]
+    shown = snapshot_type or default_snapshot_type(_scalar(con)) or "monthly"
+    lines += ["", *_history(con, customer_id, shown, start, end)]
     return "\n".join(lines)
 
 
@@ -100,7 +129,7 @@ def _history(con: duckdb.DuckDBPyConnection, customer_id: str, snapshot_type: st
             _table(drift)]
 
 
-def run_customer(db_path: str | Path, customer_id: str, *, method: str = "fcm", snapshot_type: str = "monthly",
+def run_customer(db_path: str | Path, customer_id: str, *, method: str = "fcm", snapshot_type: str | None = None,
                  start: str | None = None, end: str | None = None) -> int:
     """Print the card of ``customer_id`` from the marts of ``db_path``; 0, or 1 with the reason."""
     path = Path(db_path)

@@ -1,6 +1,6 @@
 """The history sections of the customers page: segment transitions, drift severities, lapse timelines.
 
-All three read the snapshot marts of one snapshot type (``monthly`` when present), whose segment ids are
+All three read the snapshot marts of one snapshot type (the build's primary type), whose segment ids are
 those of the snapshots' reference model (customer_reference_model), not of the segmentation above:
 
 - **transitions**: for the latest period, the dominant segment at its start x at its end, row-normalised,
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cluster_marts.reporting.customer_card import default_snapshot_type
 from cluster_marts.reporting.html import figure, figure_grid, section, table
 from cluster_marts.reporting.site import customer_history_figures as figs
 from cluster_marts.reporting.site.data import Marts
@@ -48,10 +49,10 @@ SCRIPT = f"""
 
 
 def snapshot_type(marts: Marts) -> str | None:
-    """The snapshot type the page reads: ``monthly`` when there are monthly snapshots, else the type of the
-    latest snapshot (None without snapshots)."""
-    return marts.scalar("select snapshot_type from customer_membership_snapshots group by 1 "
-                        "order by snapshot_type = 'monthly' desc, max(snapshot_date) desc, 1 limit 1")
+    """The snapshot type the page reads: the build's primary type; in a warehouse without the catalog's
+    mark, ``monthly`` when there are monthly snapshots, else the type of the latest snapshot (None without
+    snapshots)."""
+    return default_snapshot_type(marts.scalar, "customer_membership_snapshots")
 
 
 def _axis_order(axes) -> list[str]:
