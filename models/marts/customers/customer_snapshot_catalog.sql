@@ -3,8 +3,9 @@
     type and date), with its data_version, its customers, axes and rows, and
     when it was taken: what a BI user or a retention review reads before the
     history itself. is_primary_type marks the build's primary type (the first
-    of var customer_snapshot_type), the one readers show by default. snapshot_id is unique here (tested), so a snapshot has one
-    type, one date and one data_version.
+    of var customer_snapshot_type), the one readers show by default.
+    snapshot_id is unique here (tested), so a snapshot has one type, one date
+    and one data_version.
 #}
 with
 
